@@ -1,0 +1,154 @@
+//! Lints: warnings about policies that are valid but probably wrong — unused definitions and
+//! parameters, norms without citations or docs, conditions that can never hold.
+
+use std::collections::HashMap;
+
+use super::expr::Scope;
+use super::program::{Const, Expr, ExprKind};
+use super::Checker;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::ast::BinaryOp;
+
+/// What the conjuncts of one `and` chain say about one path.
+#[derive(Default)]
+struct Facts {
+    equal_to: Option<String>,
+    lower: Option<(f64, bool)>,
+    upper: Option<(f64, bool)>,
+}
+
+impl Checker<'_> {
+    pub(super) fn lint_unused(&mut self) {
+        for (def, used) in self.used_defs.clone().into_iter().enumerate() {
+            if !used {
+                let name = &self.def_decls[def].1.name;
+                self.report(
+                    Diagnostic::new(Code::UnusedDefinition, name.span, format!("definition `{}` is never used", name.name))
+                        .with_label("unused")
+                        .with_help("remove it, or use it in a norm"),
+                );
+            }
+        }
+        for (param, used) in self.used_params.clone().into_iter().enumerate() {
+            if !used {
+                let name = &self.param_decls[param].1.name;
+                self.report(
+                    Diagnostic::new(Code::UnusedParam, name.span, format!("parameter `{}` is never used", name.name))
+                        .with_label("unused")
+                        .with_help("remove it, or use it in a norm"),
+                );
+            }
+        }
+    }
+
+    /// Warns when the conjuncts of an `and` chain contradict each other on one path.
+    pub(super) fn lint_never_holds(&mut self, scope: &Scope, and: &Expr) {
+        let mut conjuncts = Vec::new();
+        flatten_and(and, &mut conjuncts);
+        let mut facts: HashMap<String, Facts> = HashMap::new();
+        let mut contradiction = None;
+        for conjunct in conjuncts {
+            let ExprKind::Binary(op, lhs, rhs) = &conjunct.kind else { continue };
+            let (path, constant, op) = match (self.atom_key(scope, lhs), &rhs.kind, self.atom_key(scope, rhs), &lhs.kind) {
+                (Some(path), ExprKind::Const(c), _, _) => (path, c, *op),
+                (_, _, Some(path), ExprKind::Const(c)) => (path, c, flip(*op)),
+                _ => continue,
+            };
+            let entry = facts.entry(path.clone()).or_default();
+            if let Some(reason) = add_fact(entry, op, constant) {
+                contradiction = Some((path, reason));
+                break;
+            }
+        }
+        if let Some((path, reason)) = contradiction {
+            self.report(
+                Diagnostic::new(Code::NeverHolds, and.span, format!("this condition can never be true: `{path}` {reason}"))
+                    .with_label("always false")
+                    .with_help("did you mean `or`, or a different value?"),
+            );
+        }
+    }
+
+    /// A readable key for a path expression (`s.kind`, `election.date`), if it is one.
+    fn atom_key(&self, scope: &Scope, expr: &Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Local(_) | ExprKind::Root(_) | ExprKind::Field(..) | ExprKind::Deref(..) | ExprKind::Param(_) => {
+                self.readable_key(scope, expr)
+            }
+            _ => None,
+        }
+    }
+
+    fn readable_key(&self, scope: &Scope, expr: &Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Local(slot) => scope.locals.iter().find(|l| l.slot == *slot).map(|l| l.name.clone()),
+            ExprKind::Field(base, name, _) => Some(format!("{}.{name}", self.readable_key(scope, base)?)),
+            ExprKind::Deref(base, _) => self.readable_key(scope, base),
+            ExprKind::Param(param) => self.program.params.get(*param).map(|p| p.name.clone()),
+            _ => self.path_of(scope, expr),
+        }
+    }
+}
+
+fn flatten_and<'e>(expr: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match &expr.kind {
+        ExprKind::Binary(BinaryOp::And, lhs, rhs) => {
+            flatten_and(lhs, out);
+            flatten_and(rhs, out);
+        }
+        _ => out.push(expr),
+    }
+}
+
+fn flip(op: BinaryOp) -> BinaryOp {
+    match op {
+        BinaryOp::Lt => BinaryOp::Gt,
+        BinaryOp::Le => BinaryOp::Ge,
+        BinaryOp::Gt => BinaryOp::Lt,
+        BinaryOp::Ge => BinaryOp::Le,
+        other => other,
+    }
+}
+
+/// Adds `path op constant` to `facts`; returns why it contradicts them, if it does.
+fn add_fact(facts: &mut Facts, op: BinaryOp, constant: &Const) -> Option<String> {
+    match (op, constant) {
+        (BinaryOp::Eq, Const::Str(value)) => {
+            if let Some(previous) = &facts.equal_to {
+                if previous != value.as_ref() {
+                    return Some(format!("cannot equal both \"{previous}\" and \"{value}\""));
+                }
+            }
+            facts.equal_to = Some(value.to_string());
+            None
+        }
+        (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq, Const::Number(n)) => {
+            let n = *n;
+            if matches!(op, BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq) {
+                let strict = op == BinaryOp::Gt;
+                facts.lower = Some(match facts.lower {
+                    Some((m, s)) if m > n || m == n && s => (m, s),
+                    _ => (n, strict),
+                });
+            }
+            if matches!(op, BinaryOp::Lt | BinaryOp::Le | BinaryOp::Eq) {
+                let strict = op == BinaryOp::Lt;
+                facts.upper = Some(match facts.upper {
+                    Some((m, s)) if m < n || m == n && s => (m, s),
+                    _ => (n, strict),
+                });
+            }
+            match (facts.lower, facts.upper) {
+                (Some((low, low_strict)), Some((high, high_strict))) if low > high || low == high && (low_strict || high_strict) => {
+                    Some(format!("cannot be both {} {} and {} {}", if low_strict { ">" } else { ">=" }, fmt(low), if high_strict { "<" } else { "<=" }, fmt(high)))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn fmt(n: f64) -> String {
+    super::program::format_number(n)
+}

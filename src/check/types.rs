@@ -1,0 +1,202 @@
+//! Types of the language and the resolved schema of the jurisdiction document.
+
+use std::fmt;
+
+use crate::syntax::Span;
+
+/// Index of an object type in [`Schema::objects`].
+pub type ObjectId = usize;
+/// Index of an enum in [`Schema::enums`].
+pub type EnumId = usize;
+
+/// The type of a value or expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// `true` / `false`.
+    Bool,
+    /// Whole numbers.
+    Int,
+    /// Any number.
+    Number,
+    /// A number between 0 and 1.
+    Ratio,
+    /// Text.
+    String,
+    /// A calendar date.
+    Date,
+    /// A number of days.
+    Duration,
+    /// One of an enum's strings.
+    Enum(EnumId),
+    /// An object of the document.
+    Object(ObjectId),
+    /// A list.
+    List(Box<Type>),
+    /// The id of an element of the root-level list with this root field index.
+    Ref(usize),
+    /// Unknown because of an earlier error, or the element of an empty list: fits anywhere.
+    Any,
+}
+
+impl Type {
+    /// True for `int`, `number` and `ratio`.
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Type::Int | Type::Number | Type::Ratio | Type::Any)
+    }
+
+    /// True for strings and the string-like enums and references.
+    pub fn is_textual(&self) -> bool {
+        matches!(self, Type::String | Type::Enum(_) | Type::Ref(_) | Type::Any)
+    }
+
+    /// True when values of the two types can be compared with `==`.
+    pub fn comparable_with(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::Any, _) | (_, Type::Any) => true,
+            (a, b) if a.is_numeric() && b.is_numeric() => true,
+            (a, b) if a.is_textual() && b.is_textual() => match (a, b) {
+                (Type::Enum(x), Type::Enum(y)) => x == y,
+                (Type::Ref(x), Type::Ref(y)) => x == y,
+                _ => true,
+            },
+            (Type::List(a), Type::List(b)) => a.comparable_with(b),
+            (a, b) => a == b,
+        }
+    }
+
+    /// True when the two types can be ordered with `<`.
+    pub fn orderable_with(&self, other: &Type) -> bool {
+        match (self, other) {
+            (Type::Any, t) | (t, Type::Any) => t.is_numeric() || matches!(t, Type::Date | Type::Duration | Type::String | Type::Any),
+            (a, b) if a.is_numeric() && b.is_numeric() => true,
+            (Type::Date, Type::Date) | (Type::Duration, Type::Duration) | (Type::String, Type::String) => true,
+            _ => false,
+        }
+    }
+
+    /// The element type when this is a list.
+    pub fn element(&self) -> Option<&Type> {
+        match self {
+            Type::List(element) => Some(element),
+            Type::Any => Some(&Type::Any),
+            _ => None,
+        }
+    }
+
+    /// A name for the type in messages.
+    pub fn display<'a>(&'a self, schema: &'a Schema) -> TypeDisplay<'a> {
+        TypeDisplay { ty: self, schema }
+    }
+}
+
+/// Shows a [`Type`] with schema names.
+pub struct TypeDisplay<'a> {
+    ty: &'a Type,
+    schema: &'a Schema,
+}
+
+impl fmt::Display for TypeDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.ty {
+            Type::Bool => f.write_str("bool"),
+            Type::Int => f.write_str("int"),
+            Type::Number => f.write_str("number"),
+            Type::Ratio => f.write_str("ratio"),
+            Type::String => f.write_str("string"),
+            Type::Date => f.write_str("date"),
+            Type::Duration => f.write_str("duration"),
+            Type::Enum(id) => f.write_str(self.schema.enums.get(*id).map_or("enum", |e| e.name.as_str())),
+            Type::Object(id) => f.write_str(self.schema.objects.get(*id).map_or("object", |o| o.name.as_str())),
+            Type::List(element) => write!(f, "[{}]", element.display(self.schema)),
+            Type::Ref(root_field) => {
+                let name = self.schema.root_object().fields.get(*root_field).map_or("?", |field| field.name.as_str());
+                write!(f, "ref {name}")
+            }
+            Type::Any => f.write_str("any"),
+        }
+    }
+}
+
+/// A field of an object type.
+#[derive(Clone, Debug)]
+pub struct FieldDef {
+    /// The field name.
+    pub name: String,
+    /// Its type.
+    pub ty: Type,
+    /// False when it may be absent.
+    pub required: bool,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// An object type of the document.
+#[derive(Clone, Debug)]
+pub struct ObjectType {
+    /// The type name (`<root>` for the schema block).
+    pub name: String,
+    /// Fields in declaration order.
+    pub fields: Vec<FieldDef>,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl ObjectType {
+    /// The index of the field called `name`.
+    pub fn field_index(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|field| field.name == name)
+    }
+}
+
+/// An enumeration of allowed strings.
+#[derive(Clone, Debug)]
+pub struct EnumType {
+    /// The type name.
+    pub name: String,
+    /// The allowed strings, each with its doc comment.
+    pub members: Vec<(String, Option<String>)>,
+    /// Its doc comment.
+    pub doc: Option<String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+impl EnumType {
+    /// True when `value` is a member.
+    pub fn has(&self, value: &str) -> bool {
+        self.members.iter().any(|(member, _)| member == value)
+    }
+}
+
+/// The resolved schema of the jurisdiction document.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// Object types; the root is at [`Schema::root`].
+    pub objects: Vec<ObjectType>,
+    /// Enumerations.
+    pub enums: Vec<EnumType>,
+    /// The root object (the `schema` block).
+    pub root: ObjectId,
+}
+
+impl Schema {
+    /// The root object type.
+    pub fn root_object(&self) -> &ObjectType {
+        &self.objects[self.root]
+    }
+
+    /// The object type of the elements a reference points to.
+    pub fn ref_target(&self, root_field: usize) -> Option<ObjectId> {
+        match &self.root_object().fields.get(root_field)?.ty {
+            Type::List(element) => match **element {
+                Type::Object(id) => Some(id),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}

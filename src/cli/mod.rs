@@ -1,0 +1,61 @@
+//! The command-line shell: parses arguments with clap, calls the core, renders its results and
+//! chooses the exit code. No rule of the language or of evaluation lives here.
+
+mod policy;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: everything passed.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a norm failed (or warnings were denied).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: invalid input or usage.
+pub const EXIT_INVALID: u8 = 2;
+
+/// Rampart: policy-as-code compliance checks for the cyber-resilience of elections.
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and check a policy set and report every diagnostic.
+    Validate(validate::Args),
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { EXIT_INVALID } else { EXIT_OK };
+            let _ = error.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    };
+    ExitCode::from(code)
+}
+
+/// Output format of diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Rendered for people, in colour on a terminal.
+    Human,
+    /// A JSON array.
+    Json,
+}
+
+/// True when standard output is a terminal that accepts colour (honours `NO_COLOR`).
+pub fn stdout_is_colour_terminal() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}

@@ -1,0 +1,46 @@
+//! Finds the policy set a command works on: `--policy DIR` (entry `DIR/main.rampart`),
+//! `--policy FILE`, or the norm library embedded in the binary.
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+
+use crate::workspace::{DiskFiles, EmbeddedFiles, Workspace};
+
+/// The norm library compiled into the binary.
+static LIBRARY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policies");
+
+/// Entry file of a policy directory.
+pub const ENTRY_FILE: &str = "main.rampart";
+
+/// Where policy files are read from.
+pub enum PolicySource {
+    /// A directory or file on disk.
+    Disk(DiskFiles, String),
+    /// The embedded library.
+    Embedded(EmbeddedFiles),
+}
+
+impl PolicySource {
+    /// `--policy PATH` if given, else the embedded library.
+    pub fn from_arg(policy: Option<&Path>) -> PolicySource {
+        match policy {
+            None => PolicySource::Embedded(EmbeddedFiles::new(&LIBRARY, "<builtin>")),
+            Some(path) if path.is_file() => {
+                let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
+                let entry = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                PolicySource::Disk(DiskFiles::new(&root), entry)
+            }
+            Some(path) => PolicySource::Disk(DiskFiles::new(path), ENTRY_FILE.to_string()),
+        }
+    }
+
+    /// Loads and parses the policy set.
+    pub fn load(&self) -> Workspace {
+        match self {
+            PolicySource::Disk(files, entry) => Workspace::load(files, entry),
+            PolicySource::Embedded(files) => Workspace::load(files, ENTRY_FILE),
+        }
+    }
+}

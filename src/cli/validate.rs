@@ -1,0 +1,52 @@
+//! `rampart validate`: parse and check a policy set, print every diagnostic.
+
+use std::path::PathBuf;
+
+use super::policy::PolicySource;
+use super::{stdout_is_colour_terminal, DiagnosticFormat, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use crate::check;
+use crate::diagnostics::{render_human, render_json, Diagnostic, HumanStyle, Severity};
+
+/// Arguments of `rampart validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy directory (entry `main.rampart`) or file; the built-in library when omitted.
+    #[arg(long, value_name = "PATH")]
+    policy: Option<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+    format: DiagnosticFormat,
+    /// Exit with 1 when there are warnings.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Runs `validate`; returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    let source = PolicySource::from_arg(args.policy.as_deref());
+    let workspace = source.load();
+    let checked = check::check(&workspace);
+    let diagnostics: Vec<Diagnostic> = workspace.syntax_diagnostics().cloned().chain(checked.diagnostics).collect();
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    match args.format {
+        DiagnosticFormat::Json => {
+            let json = render_json(&diagnostics, &workspace);
+            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+        }
+        DiagnosticFormat::Human => {
+            let style = if stdout_is_colour_terminal() { HumanStyle::Colour } else { HumanStyle::Plain };
+            print!("{}", render_human(&diagnostics, &workspace, style));
+            let norms = checked.program.norms.len();
+            let files = workspace.files.len();
+            println!("{files} file(s), {norms} norm(s): {errors} error(s), {warnings} warning(s)");
+        }
+    }
+    if errors > 0 {
+        EXIT_INVALID
+    } else if warnings > 0 && args.deny_warnings {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,155 @@
+//! Diagnostics shared by every stage of the pipeline: what went wrong, where, and how to fix it.
+//!
+//! The parser, the checker and the loaders produce [`Diagnostic`] values; the CLI renders them
+//! with miette (human) or as JSON, and the language server converts them to LSP diagnostics.
+//! This module owns the registry of stable codes ([`Code`]) and knows nothing about files on disk.
+
+mod codes;
+mod render;
+
+pub use codes::Code;
+pub use render::{render_human, render_json, HumanStyle, SourceLookup};
+
+use crate::syntax::Span;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A note attached to a norm, informational only.
+    Info,
+    /// Something probably wrong that does not stop evaluation.
+    Warning,
+    /// The input cannot be used as written.
+    Error,
+}
+
+/// A span with an optional short text shown next to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Label {
+    /// Where the label points.
+    pub span: Span,
+    /// What it says there.
+    pub text: Option<String>,
+}
+
+/// A replacement that fixes the problem, offered as a quick fix in editors.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Suggestion {
+    /// The text to replace.
+    pub span: Span,
+    /// What to put there.
+    pub replacement: String,
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagnostic {
+    /// The stable code of the kind of problem.
+    pub code: Code,
+    /// Error or warning.
+    pub severity: Severity,
+    /// One sentence saying what is wrong.
+    pub message: String,
+    /// The main location.
+    pub primary: Label,
+    /// Related locations (the other duplicate, the declaration, …).
+    pub secondary: Vec<Label>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// A mechanical fix, when there is exactly one obvious one.
+    pub suggestion: Option<Suggestion>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `code` at `span`, with the code's default severity.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            primary: Label { span, text: None },
+            secondary: Vec::new(),
+            help: None,
+            suggestion: None,
+        }
+    }
+
+    /// Sets the text shown at the primary location.
+    pub fn with_label(mut self, text: impl Into<String>) -> Self {
+        self.primary.text = Some(text.into());
+        self
+    }
+
+    /// Adds a related location.
+    pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Self {
+        self.secondary.push(Label { span, text: Some(text.into()) });
+        self
+    }
+
+    /// Sets the help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Offers `replacement` for the text at `span` as the fix.
+    pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(Suggestion { span, replacement: replacement.into() });
+        self
+    }
+
+    /// True for errors.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// "did you mean `x`?" for the candidate closest to `name`, if any is close enough.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let max_distance = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| (edit_distance(name, candidate), candidate))
+        .filter(|&(distance, candidate)| {
+            distance <= max_distance || candidate.starts_with(name) && name.len() >= 3
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, candidate)| candidate)
+}
+
+/// Levenshtein distance between two strings, by characters, case-insensitive.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().flat_map(char::to_lowercase).enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_candidate() {
+        let fields = ["systems", "staff", "stakeholders"];
+        assert_eq!(did_you_mean("sytems", fields), Some("systems"));
+        assert_eq!(did_you_mean("budget", fields), None);
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("Élection", "élection"), 0);
+    }
+}

@@ -1,0 +1,20 @@
+//! Rampart: policy-as-code for the cyber-resilience of elections.
+//!
+//! The engine reads policies written in the Rampart language (norms drawn from international
+//! electoral-cybersecurity guidance, with citations and tests), checks them against a declared
+//! schema of the jurisdiction document, and evaluates jurisdiction configurations against them.
+//!
+//! ```
+//! use rampart::syntax::{parse, FileId};
+//!
+//! let parsed = parse(FileId(0), "pillar governance \"Governance\"");
+//! assert!(parsed.diagnostics.is_empty());
+//! assert_eq!(parsed.file.items.len(), 1);
+//! ```
+
+pub mod check;
+pub mod cli;
+pub mod date;
+pub mod diagnostics;
+pub mod syntax;
+pub mod workspace;

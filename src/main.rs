@@ -1,0 +1,5 @@
+//! The `rampart` command: a thin shell over [`rampart::cli`].
+
+fn main() -> std::process::ExitCode {
+    rampart::cli::main()
+}

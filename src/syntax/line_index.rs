@@ -1,0 +1,138 @@
+//! Maps byte offsets to lines and columns, counting columns in UTF-8 bytes, characters or UTF-16
+//! code units (the unit the language server protocol uses), and back.
+
+/// Line starts of one text, for offset ↔ position conversion.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    line_starts: Vec<u32>,
+    text_len: u32,
+}
+
+/// A zero-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineCol {
+    /// Zero-based line number.
+    pub line: u32,
+    /// Zero-based column, in the unit that was asked for.
+    pub col: u32,
+}
+
+/// How columns are counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    /// Bytes of UTF-8.
+    Utf8,
+    /// UTF-16 code units (LSP's default).
+    Utf16,
+    /// Unicode scalar values (what people count in an editor's status bar).
+    Char,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `text`; `\n` ends a line (so `\r\n` does too).
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| (i + 1) as u32),
+        );
+        LineIndex { line_starts, text_len: text.len() as u32 }
+    }
+
+    /// Number of lines (a text always has at least one).
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Line and column of byte `offset` in `text`, which must be the indexed text.
+    /// Offsets past the end clamp to the end; offsets inside a character round down to it.
+    pub fn line_col(&self, text: &str, offset: usize, unit: ColumnUnit) -> LineCol {
+        let offset = floor_char_boundary(text, offset.min(self.text_len as usize));
+        let line = self.line_starts.partition_point(|&start| start as usize <= offset) - 1;
+        let line_start = self.line_starts[line] as usize;
+        let prefix = &text[line_start..offset];
+        let col = match unit {
+            ColumnUnit::Utf8 => prefix.len(),
+            ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
+            ColumnUnit::Char => prefix.chars().count(),
+        };
+        LineCol { line: line as u32, col: col as u32 }
+    }
+
+    /// Byte offset of `pos` in `text`; a column past the end of its line clamps to the line end
+    /// (before its `\r\n` or `\n`), a line past the end clamps to the end of the text.
+    pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> usize {
+        let Some(&line_start) = self.line_starts.get(pos.line as usize) else {
+            return text.len();
+        };
+        let line_start = line_start as usize;
+        let line_end = self
+            .line_starts
+            .get(pos.line as usize + 1)
+            .map_or(text.len(), |&next| next as usize - 1);
+        let line = text[line_start..line_end].trim_end_matches('\r');
+        let mut seen = 0u32;
+        for (byte_idx, ch) in line.char_indices() {
+            if seen >= pos.col {
+                return line_start + byte_idx;
+            }
+            seen += match unit {
+                ColumnUnit::Utf8 => ch.len_utf8() as u32,
+                ColumnUnit::Utf16 => ch.len_utf16() as u32,
+                ColumnUnit::Char => 1,
+            };
+        }
+        line_start + line.len()
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset`.
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(text: &str, unit: ColumnUnit) {
+        let index = LineIndex::new(text);
+        for (offset, _) in text.char_indices() {
+            let pos = index.line_col(text, offset, unit);
+            let back = index.offset(text, pos, unit);
+            let at_cr = text[offset..].starts_with("\r\n");
+            if !at_cr {
+                assert_eq!(back, offset, "offset {offset} via {pos:?} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn round_trips_over_tabs_crlf_and_non_ascii() {
+        let text = "norm a {\r\n\ttitle \"Ελληνικά 🗳 中文\"\n}\r\n// ü\n";
+        for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Char] {
+            round_trip(text, unit);
+        }
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs_twice() {
+        let text = "\"🗳x\"";
+        let index = LineIndex::new(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(index.line_col(text, x, ColumnUnit::Utf16), LineCol { line: 0, col: 3 });
+        assert_eq!(index.line_col(text, x, ColumnUnit::Char), LineCol { line: 0, col: 2 });
+        assert_eq!(index.line_col(text, x, ColumnUnit::Utf8), LineCol { line: 0, col: 5 });
+    }
+
+    #[test]
+    fn out_of_range_positions_clamp() {
+        let text = "ab\r\ncd";
+        let index = LineIndex::new(text);
+        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16), 2);
+        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), 6);
+        assert_eq!(index.line_col(text, 99, ColumnUnit::Utf8), LineCol { line: 1, col: 2 });
+    }
+}

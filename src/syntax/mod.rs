@@ -1,0 +1,21 @@
+//! Syntax: text → tokens → a partial AST with byte spans, plus diagnostics.
+//!
+//! `syntax` knows nothing about schemas, names or types (that is `check`) and never reads
+//! files (that is `workspace`). [`parse`] never fails: it always returns a tree, with
+//! placeholders where the text was broken, and every problem it found.
+
+pub mod ast;
+mod expr;
+mod json;
+mod lexer;
+mod line_index;
+mod parser;
+mod span;
+mod token;
+
+pub use expr::RESERVED;
+pub use lexer::{is_ident_char, lex, unescape, Lexed, MAX_FILE_BYTES};
+pub use line_index::{ColumnUnit, LineCol, LineIndex};
+pub use parser::{parse, Parse, ITEM_KEYWORDS, MAX_DEPTH, NORM_CLAUSES, PROFILE_CLAUSES, TEST_CLAUSES};
+pub use span::{FileId, Span, Spanned};
+pub use token::{Token, TokenKind};
