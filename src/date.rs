@@ -17,7 +17,9 @@ impl Date {
     /// The date `days` after 1970-01-01, if within years -9999..=9999.
     pub fn from_days(days: i64) -> Option<Date> {
         let date = Date(i32::try_from(days).ok()?);
-        (MIN_YEAR..=MAX_YEAR).contains(&date.ymd().0).then_some(date)
+        (MIN_YEAR..=MAX_YEAR)
+            .contains(&date.ymd().0)
+            .then_some(date)
     }
 
     /// Days since 1970-01-01.
@@ -33,7 +35,9 @@ impl Date {
         }
         let number = |range: std::ops::Range<usize>| -> Option<i64> {
             let part = text.get(range)?;
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
         let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
         if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
@@ -96,7 +100,8 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let mp = (5 * day_of_year + 2) / 153;
     let day = day_of_year - (153 * mp + 2) / 5 + 1;
@@ -111,14 +116,27 @@ mod tests {
 
     #[test]
     fn parses_and_prints_round_trip() {
-        for text in ["1970-01-01", "2000-02-29", "2026-11-10", "0001-01-01", "9999-12-31"] {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-11-10",
+            "0001-01-01",
+            "9999-12-31",
+        ] {
             assert_eq!(Date::parse(text).unwrap().to_string(), text);
         }
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        for text in ["2026-13-01", "2026-02-29", "2026-04-31", "2026-00-10", "2026-1-10", "20261110xx"] {
+        for text in [
+            "2026-13-01",
+            "2026-02-29",
+            "2026-04-31",
+            "2026-00-10",
+            "2026-1-10",
+            "20261110xx",
+        ] {
             assert_eq!(Date::parse(text), None, "{text}");
         }
     }

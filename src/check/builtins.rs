@@ -1,22 +1,37 @@
 //! Type rules of the built-in functions.
 
+use super::Checker;
 use super::program::{Builtin, Expr};
 use super::types::Type;
-use super::Checker;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::{ast, Span};
+use crate::syntax::{Span, ast};
 
 impl Checker<'_> {
-    pub(super) fn builtin_type(&mut self, builtin: Builtin, args: &[Expr], callee: &ast::Ident, span: Span) -> Type {
+    pub(super) fn builtin_type(
+        &mut self,
+        builtin: Builtin,
+        args: &[Expr],
+        callee: &ast::Ident,
+        span: Span,
+    ) -> Type {
         use Builtin::*;
         let arity = match builtin {
-            DaysBetween | Min | Max | StartsWith | EndsWith | Contains | Union | Intersection | Difference | Subset => 2,
+            DaysBetween | Min | Max | StartsWith | EndsWith | Contains | Union | Intersection
+            | Difference | Subset => 2,
             _ => 1,
         };
         if args.len() != arity {
             self.report(
-                Diagnostic::new(Code::WrongArity, span, format!("`{}` takes {arity} argument(s), but {} were given", callee.name, args.len()))
-                    .with_help(format!("signature: {}", builtin.signature())),
+                Diagnostic::new(
+                    Code::WrongArity,
+                    span,
+                    format!(
+                        "`{}` takes {arity} argument(s), but {} were given",
+                        callee.name,
+                        args.len()
+                    ),
+                )
+                .with_help(format!("signature: {}", builtin.signature())),
             );
             return Type::Any;
         }
@@ -35,7 +50,12 @@ impl Checker<'_> {
             }
             IsEmpty => {
                 if !matches!(args[0].ty, Type::List(_) | Type::String | Type::Any) {
-                    self.mismatch(args[0].span, "`is_empty`", "a list or a string", &args[0].ty);
+                    self.mismatch(
+                        args[0].span,
+                        "`is_empty`",
+                        "a list or a string",
+                        &args[0].ty,
+                    );
                 }
                 Type::Bool
             }
@@ -50,7 +70,12 @@ impl Checker<'_> {
             }
             Min | Max => {
                 if !args[0].ty.orderable_with(&args[1].ty) || args[0].ty == Type::String {
-                    self.mismatch(args[1].span, &format!("`{name}`"), "two numbers, dates or durations", &args[1].ty);
+                    self.mismatch(
+                        args[1].span,
+                        &format!("`{name}`"),
+                        "two numbers, dates or durations",
+                        &args[1].ty,
+                    );
                     return Type::Any;
                 }
                 match (&args[0].ty, &args[1].ty) {
@@ -115,8 +140,12 @@ impl Checker<'_> {
         if arg.ty.element().is_none() {
             let found = arg.ty.display(&self.program.schema).to_string();
             self.report(
-                Diagnostic::new(Code::NotAList, arg.span, format!("`{name}` needs a list, found {found}"))
-                    .with_label(format!("{found}, not a list")),
+                Diagnostic::new(
+                    Code::NotAList,
+                    arg.span,
+                    format!("`{name}` needs a list, found {found}"),
+                )
+                .with_label(format!("{found}, not a list")),
             );
         }
     }

@@ -16,38 +16,55 @@ impl<'w> Checker<'w> {
                 match &item.kind {
                     ItemKind::Use(_) => {}
                     ItemKind::Source(source) => {
-                        if self.declare(Namespace::Source, &source.id, id, self.program.sources.len()) {
+                        if self.declare(
+                            Namespace::Source,
+                            &source.id,
+                            id,
+                            self.program.sources.len(),
+                        ) {
                             self.program.sources.push(source_info(source));
                         }
                     }
                     ItemKind::Pillar(label) => {
-                        if self.declare(Namespace::Pillar, &label.id, id, self.program.pillars.len()) {
+                        if self.declare(
+                            Namespace::Pillar,
+                            &label.id,
+                            id,
+                            self.program.pillars.len(),
+                        ) {
                             self.program.pillars.push(category(label));
                         }
                     }
                     ItemKind::Stage(label) => {
-                        if self.declare(Namespace::Stage, &label.id, id, self.program.stages.len()) {
+                        if self.declare(Namespace::Stage, &label.id, id, self.program.stages.len())
+                        {
                             self.program.stages.push(category(label));
                         }
                     }
                     ItemKind::Enum(decl) => {
                         if self.declare(Namespace::Type, &decl.name, id, self.type_refs.len()) {
-                            self.type_refs.push(super::TypeRef::Enum(self.enum_decls.len()));
+                            self.type_refs
+                                .push(super::TypeRef::Enum(self.enum_decls.len()));
                             self.enum_decls.push((id, decl, item.doc.as_ref()));
                         }
                     }
                     ItemKind::Type(decl) => {
                         if self.declare(Namespace::Type, &decl.name, id, self.type_refs.len()) {
-                            self.type_refs.push(super::TypeRef::Object(self.type_decls.len()));
+                            self.type_refs
+                                .push(super::TypeRef::Object(self.type_decls.len()));
                             self.type_decls.push((id, decl, item.doc.as_ref()));
                         }
                     }
                     ItemKind::Schema(decl) => match schema_seen {
                         Some(first) => self.report(
-                            Diagnostic::new(Code::Duplicate, decl.keyword, "a policy set has one `schema` block")
-                                .with_label("second schema")
-                                .with_secondary(first, "first schema here")
-                                .with_help("merge the two blocks; declare nested objects with `type`"),
+                            Diagnostic::new(
+                                Code::Duplicate,
+                                decl.keyword,
+                                "a policy set has one `schema` block",
+                            )
+                            .with_label("second schema")
+                            .with_secondary(first, "first schema here")
+                            .with_help("merge the two blocks; declare nested objects with `type`"),
                         ),
                         None => schema_seen = Some(decl.keyword),
                     },
@@ -68,7 +85,12 @@ impl<'w> Checker<'w> {
                         }
                     }
                     ItemKind::Profile(profile) => {
-                        if self.declare(Namespace::Profile, &profile.id, id, self.profile_decls.len()) {
+                        if self.declare(
+                            Namespace::Profile,
+                            &profile.id,
+                            id,
+                            self.profile_decls.len(),
+                        ) {
                             self.profile_decls.push((id, profile));
                         }
                     }
@@ -87,15 +109,23 @@ impl<'w> Checker<'w> {
 
 fn source_info(source: &ast::Source) -> Source {
     let text = |key: &str| {
-        source.fields.iter().find(|f| f.key.name == key).and_then(|f| match &f.value {
-            Literal::Str(s) => Some(s.clone()),
-            _ => None,
-        })
+        source
+            .fields
+            .iter()
+            .find(|f| f.key.name == key)
+            .and_then(|f| match &f.value {
+                Literal::Str(s) => Some(s.clone()),
+                _ => None,
+            })
     };
-    let year = source.fields.iter().find(|f| f.key.name == "year").and_then(|f| match f.value {
-        Literal::Number(n) => Some(n as i64),
-        _ => None,
-    });
+    let year = source
+        .fields
+        .iter()
+        .find(|f| f.key.name == "year")
+        .and_then(|f| match f.value {
+            Literal::Number(n) => Some(n as i64),
+            _ => None,
+        });
     Source {
         id: source.id.name.clone(),
         title: text("title"),
@@ -107,5 +137,11 @@ fn source_info(source: &ast::Source) -> Source {
 }
 
 fn category(label: &ast::Label) -> Category {
-    Category { id: label.id.name.clone(), title: label.title.as_ref().map_or_else(|| label.id.name.clone(), |t| t.value.clone()) }
+    Category {
+        id: label.id.name.clone(),
+        title: label
+            .title
+            .as_ref()
+            .map_or_else(|| label.id.name.clone(), |t| t.value.clone()),
+    }
 }

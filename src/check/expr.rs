@@ -5,10 +5,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::program::{Builtin, Const, Expr, ExprKind, NormQuery, ParamId, NormId, Segment};
+use super::program::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, ParamId, Segment};
 use super::types::Type;
 use super::{Checker, DefState, Namespace};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{self, BinaryOp, CollectKind, ExprKind as A, Literal, UnaryOp};
 use crate::syntax::{FileId, Span};
 
@@ -52,7 +52,12 @@ impl Scope {
     pub fn bind(&mut self, name: &str, ty: Type, path: Option<String>) -> u32 {
         let slot = self.next_slot;
         self.next_slot += 1;
-        self.locals.push(Local { name: name.to_string(), ty, slot, path });
+        self.locals.push(Local {
+            name: name.to_string(),
+            ty,
+            slot,
+            path,
+        });
         slot
     }
 
@@ -76,7 +81,7 @@ impl Checker<'_> {
         if !matches!(checked.ty, Type::Bool | Type::Any) {
             let found = checked.ty.display(&self.program.schema).to_string();
             self.report(
-                Diagnostic::new(Code::NotBoolean, expr.span, format!("{what} must be true or false, but this is a {found}"))
+                Diagnostic::new(Code::NotBoolean, expr.span, format!("{what} must be true or false, but this is {} {found}", super::types::article(&found)))
                     .with_label(format!("{found}, not bool"))
                     .with_help("compare it with something, e.g. `x == \"value\"`, `x >= 90`, or test presence with `exists(x)`"),
             );
@@ -95,7 +100,9 @@ impl Checker<'_> {
             A::Field(base, field) => self.field(scope, base, field, span),
             A::Index(base, index) => self.index(scope, base, index, span),
             A::Call(callee, args) => self.call(scope, callee, args, span),
-            A::Collect(kind, binder, key) => self.collect(scope, *kind, binder, key.as_deref(), span),
+            A::Collect(kind, binder, key) => {
+                self.collect(scope, *kind, binder, key.as_deref(), span)
+            }
             A::Quantified(quantifier, binder, body) => {
                 let mark = scope.locals.len();
                 let (var, var_name, list, filter) = self.binder(scope, binder);
@@ -118,27 +125,51 @@ impl Checker<'_> {
     }
 
     /// Checks `var in list where filter` and binds `var`; the caller truncates the scope.
-    fn binder(&mut self, scope: &mut Scope, binder: &ast::Binder) -> (u32, Arc<str>, Expr, Option<Expr>) {
+    fn binder(
+        &mut self,
+        scope: &mut Scope,
+        binder: &ast::Binder,
+    ) -> (u32, Arc<str>, Expr, Option<Expr>) {
         let list = self.expr(scope, &binder.list);
         let element = match list.ty.element() {
             Some(element) => element.clone(),
             None => {
                 let found = list.ty.display(&self.program.schema).to_string();
                 self.report(
-                    Diagnostic::new(Code::NotAList, binder.list.span, format!("`{}` ranges over a {found}, not a list", binder.var.name))
-                        .with_label(format!("{found}, not a list"))
-                        .with_help("quantifiers and count/filter/latest range over lists, such as `systems`"),
+                    Diagnostic::new(
+                        Code::NotAList,
+                        binder.list.span,
+                        format!(
+                            "`{}` ranges over {} {found}, not a list",
+                            binder.var.name,
+                            super::types::article(&found)
+                        ),
+                    )
+                    .with_label(format!("{found}, not a list"))
+                    .with_help(
+                        "quantifiers and count/filter/latest range over lists, such as `systems`",
+                    ),
                 );
                 Type::Any
             }
         };
         let path = self.path_of(scope, &list).map(|p| format!("{p}[]"));
         let var = scope.bind(&binder.var.name, element, path);
-        let filter = binder.filter.as_ref().map(|f| self.condition(scope, f, "a `where` filter"));
+        let filter = binder
+            .filter
+            .as_ref()
+            .map(|f| self.condition(scope, f, "a `where` filter"));
         (var, Arc::from(binder.var.name.as_str()), list, filter)
     }
 
-    fn collect(&mut self, scope: &mut Scope, kind: CollectKind, binder: &ast::Binder, key: Option<&ast::Expr>, span: Span) -> Expr {
+    fn collect(
+        &mut self,
+        scope: &mut Scope,
+        kind: CollectKind,
+        binder: &ast::Binder,
+        key: Option<&ast::Expr>,
+        span: Span,
+    ) -> Expr {
         let mark = scope.locals.len();
         let (var, _, list, filter) = self.binder(scope, binder);
         let element = scope.locals.last().map_or(Type::Any, |l| l.ty.clone());
@@ -147,8 +178,12 @@ impl Checker<'_> {
             if !checked.ty.orderable_with(&checked.ty) {
                 let found = checked.ty.display(&self.program.schema).to_string();
                 self.report(
-                    Diagnostic::new(Code::TypeMismatch, key.span, format!("cannot order by a {found}"))
-                        .with_help("`latest` orders by a date, a number or a string"),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        key.span,
+                        format!("cannot order by a {found}"),
+                    )
+                    .with_help("`latest` orders by a date, a number or a string"),
                 );
             }
             Box::new(checked)
@@ -159,7 +194,13 @@ impl Checker<'_> {
             CollectKind::Filter => list.ty.clone(),
             CollectKind::Latest => element,
         };
-        let kind = ExprKind::Collect { kind, var, list: Box::new(list), filter: filter.map(Box::new), key };
+        let kind = ExprKind::Collect {
+            kind,
+            var,
+            list: Box::new(list),
+            filter: filter.map(Box::new),
+            key,
+        };
         typed(kind, ty, span)
     }
 
@@ -171,7 +212,11 @@ impl Checker<'_> {
         if let Some(param) = self.lookup_quiet(Namespace::Param, &ident.name, scope.file) {
             self.used_params[param] = true;
             scope.params.insert(param);
-            let ty = self.program.params.get(param).map_or(Type::Any, |p| p.ty.clone());
+            let ty = self
+                .program
+                .params
+                .get(param)
+                .map_or(Type::Any, |p| p.ty.clone());
             return typed(ExprKind::Param(param), ty, span);
         }
         if let Some(def) = self.lookup_quiet(Namespace::Def, &ident.name, scope.file) {
@@ -201,8 +246,15 @@ impl Checker<'_> {
         if callable {
             let arity = self.def_decls[def].1.params.as_ref().map_or(0, Vec::len);
             self.report(
-                Diagnostic::new(Code::WrongArity, ident.span, format!("`{}` takes {arity} argument(s); call it with `{}(…)`", ident.name, ident.name))
-                    .with_label("definition with parameters used as a value"),
+                Diagnostic::new(
+                    Code::WrongArity,
+                    ident.span,
+                    format!(
+                        "`{}` takes {arity} argument(s); call it with `{}(…)`",
+                        ident.name, ident.name
+                    ),
+                )
+                .with_label("definition with parameters used as a value"),
             );
             return error(ident.span);
         }
@@ -215,8 +267,13 @@ impl Checker<'_> {
         for read in &self.def_reads[def] {
             match read.strip_prefix('$') {
                 Some(rest) => {
-                    let (index, tail) = rest.split_at(rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len()));
-                    if let Some(Some(base)) = index.parse::<usize>().ok().and_then(|i| arg_paths.get(i)) {
+                    let (index, tail) = rest.split_at(
+                        rest.find(|c: char| !c.is_ascii_digit())
+                            .unwrap_or(rest.len()),
+                    );
+                    if let Some(Some(base)) =
+                        index.parse::<usize>().ok().and_then(|i| arg_paths.get(i))
+                    {
                         scope.reads.insert(format!("{base}{tail}"));
                     }
                 }
@@ -226,7 +283,9 @@ impl Checker<'_> {
             }
         }
         scope.norms.extend(self.def_norms[def].iter().copied());
-        scope.params.extend(self.def_params_used[def].iter().copied());
+        scope
+            .params
+            .extend(self.def_params_used[def].iter().copied());
     }
 
     /// The result type of definition `def`, checking it first if needed.
@@ -236,8 +295,21 @@ impl Checker<'_> {
             DefState::InProgress => {
                 let name = self.def_decls[def].1.name.name.clone();
                 let declared = self.def_decls[def].1.name.span;
+                let start = self.def_stack.iter().position(|&d| d == def).unwrap_or(0);
+                let chain: Vec<String> = self.def_stack[start..]
+                    .iter()
+                    .map(|&d| format!("`{}`", self.def_decls[d].1.name.name))
+                    .collect();
+                let message = if chain.len() > 1 {
+                    format!(
+                        "definitions {} use each other in a cycle",
+                        chain.join(" → ")
+                    )
+                } else {
+                    format!("definition `{name}` uses itself")
+                };
                 self.report(
-                    Diagnostic::new(Code::RecursiveDefinition, used_at, format!("definition `{name}` uses itself"))
+                    Diagnostic::new(Code::RecursiveDefinition, used_at, message)
                         .with_label("recursive use")
                         .with_secondary(declared, "defined here")
                         .with_help("definitions cannot be recursive, so that every evaluation terminates; write the condition out"),
@@ -258,10 +330,16 @@ impl Checker<'_> {
         if ident.name.contains('-') {
             let spaced = ident.name.replace('-', " - ");
             self.report(
-                Diagnostic::new(Code::HyphenInName, ident.span, format!("`{}` is one hyphenated name, not a subtraction", ident.name))
-                    .with_label("no variable, definition or field has this name")
-                    .with_help(format!("to subtract, put spaces around the minus: `{spaced}`"))
-                    .with_suggestion(ident.span, spaced),
+                Diagnostic::new(
+                    Code::HyphenInName,
+                    ident.span,
+                    format!("`{}` is one hyphenated name, not a subtraction", ident.name),
+                )
+                .with_label("no variable, definition or field has this name")
+                .with_help(format!(
+                    "to subtract, put spaces around the minus: `{spaced}`"
+                ))
+                .with_suggestion(ident.span, spaced),
             );
             return;
         }
@@ -274,22 +352,50 @@ impl Checker<'_> {
         let mut candidates: Vec<String> = scope.locals.iter().map(|l| l.name.clone()).collect();
         candidates.extend(self.visible_names(Namespace::Def, scope.file));
         candidates.extend(self.visible_names(Namespace::Param, scope.file));
-        candidates.extend(self.program.schema.root_object().fields.iter().map(|f| f.name.clone()));
-        let mut diagnostic = Diagnostic::new(Code::UnknownName, ident.span, format!("unknown name `{}`", ident.name))
-            .with_label("not a variable, parameter, definition or root field");
+        candidates.extend(
+            self.program
+                .schema
+                .root_object()
+                .fields
+                .iter()
+                .map(|f| f.name.clone()),
+        );
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownName,
+            ident.span,
+            format!("unknown name `{}`", ident.name),
+        )
+        .with_label("not a variable, parameter, definition or root field");
         diagnostic = match did_you_mean(&ident.name, candidates.iter().map(String::as_str)) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(ident.span, close),
-            None => diagnostic.with_help("paths start at a root field of the schema, such as `election.date`"),
+            Some(close) => diagnostic
+                .with_help(format!("did you mean `{close}`?"))
+                .with_suggestion(ident.span, close),
+            None => diagnostic
+                .with_help("paths start at a root field of the schema, such as `election.date`"),
         };
         self.report(diagnostic);
     }
 
-    fn field(&mut self, scope: &mut Scope, base: &ast::Expr, field: &ast::Ident, span: Span) -> Expr {
+    fn field(
+        &mut self,
+        scope: &mut Scope,
+        base: &ast::Expr,
+        field: &ast::Ident,
+        span: Span,
+    ) -> Expr {
         let mut base = self.expr(scope, base);
         if let Type::Ref(root_field) = base.ty {
-            let target = self.program.schema.ref_target(root_field).map_or(Type::Any, Type::Object);
+            let target = self
+                .program
+                .schema
+                .ref_target(root_field)
+                .map_or(Type::Any, Type::Object);
             let base_span = base.span;
-            base = typed(ExprKind::Deref(Box::new(base), root_field), target, base_span);
+            base = typed(
+                ExprKind::Deref(Box::new(base), root_field),
+                target,
+                base_span,
+            );
         }
         match base.ty.clone() {
             Type::Any => error(span),
@@ -298,7 +404,11 @@ impl Checker<'_> {
                 match object.field_index(&field.name) {
                     Some(index) => {
                         let ty = object.fields[index].ty.clone();
-                        let checked = typed(ExprKind::Field(Box::new(base), Arc::from(field.name.as_str()), index), ty, span);
+                        let checked = typed(
+                            ExprKind::Field(Box::new(base), Arc::from(field.name.as_str()), index),
+                            ty,
+                            span,
+                        );
                         if let Some(path) = self.path_of(scope, &checked) {
                             scope.reads.insert(path);
                         }
@@ -312,17 +422,32 @@ impl Checker<'_> {
             }
             Type::List(_) => {
                 self.report(
-                    Diagnostic::new(Code::TypeMismatch, field.span, format!("`.{}` is asked of a list", field.name))
-                        .with_label("the value before `.` is a list")
-                        .with_help(format!("use a quantifier, e.g. `all x in list: x.{}`", field.name)),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        field.span,
+                        format!("`.{}` is asked of a list", field.name),
+                    )
+                    .with_label("the value before `.` is a list")
+                    .with_help(format!(
+                        "use a quantifier, e.g. `all x in list: x.{}`",
+                        field.name
+                    )),
                 );
                 error(span)
             }
             other => {
                 let found = other.display(&self.program.schema).to_string();
                 self.report(
-                    Diagnostic::new(Code::TypeMismatch, field.span, format!("a {found} has no fields"))
-                        .with_label(format!("`.{}` on a {found}", field.name)),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        field.span,
+                        format!("{} {found} has no fields", super::types::article(&found)),
+                    )
+                    .with_label(format!(
+                        "`.{}` on {} {found}",
+                        field.name,
+                        super::types::article(&found)
+                    )),
                 );
                 error(span)
             }
@@ -332,17 +457,33 @@ impl Checker<'_> {
     fn unknown_field(&mut self, object_id: usize, field: &ast::Ident) {
         let object = &self.program.schema.objects[object_id];
         let names: Vec<&str> = object.fields.iter().map(|f| f.name.as_str()).collect();
-        let owner = if object_id == self.program.schema.root { "the schema".to_string() } else { format!("type `{}`", object.name) };
-        let mut diagnostic = Diagnostic::new(Code::UnknownField, field.span, format!("{owner} has no field `{}`", field.name))
-            .with_label("unknown field");
+        let owner = if object_id == self.program.schema.root {
+            "the schema".to_string()
+        } else {
+            format!("type `{}`", object.name)
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownField,
+            field.span,
+            format!("{owner} has no field `{}`", field.name),
+        )
+        .with_label("unknown field");
         diagnostic = match did_you_mean(&field.name, names.iter().copied()) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(field.span, close),
+            Some(close) => diagnostic
+                .with_help(format!("did you mean `{close}`?"))
+                .with_suggestion(field.span, close),
             None => diagnostic.with_help(format!("its fields are: {}", names.join(", "))),
         };
         self.report(diagnostic);
     }
 
-    fn index(&mut self, scope: &mut Scope, base: &ast::Expr, index: &ast::Expr, span: Span) -> Expr {
+    fn index(
+        &mut self,
+        scope: &mut Scope,
+        base: &ast::Expr,
+        index: &ast::Expr,
+        span: Span,
+    ) -> Expr {
         let base = self.expr(scope, base);
         let index_expr = self.expr(scope, index);
         if !matches!(index_expr.ty, Type::Int | Type::Number | Type::Any) {
@@ -355,7 +496,11 @@ impl Checker<'_> {
                 Type::Any
             }
         };
-        typed(ExprKind::Index(Box::new(base), Box::new(index_expr)), ty, span)
+        typed(
+            ExprKind::Index(Box::new(base), Box::new(index_expr)),
+            ty,
+            span,
+        )
     }
 
     fn unary(&mut self, scope: &mut Scope, op: UnaryOp, operand: &ast::Expr, span: Span) -> Expr {
@@ -365,7 +510,13 @@ impl Checker<'_> {
         };
         let ty = match op {
             UnaryOp::Not => Type::Bool,
-            UnaryOp::Neg if checked.ty.is_numeric() => if checked.ty == Type::Int { Type::Int } else { Type::Number },
+            UnaryOp::Neg if checked.ty.is_numeric() => {
+                if checked.ty == Type::Int {
+                    Type::Int
+                } else {
+                    Type::Number
+                }
+            }
             UnaryOp::Neg if checked.ty == Type::Duration => Type::Duration,
             UnaryOp::Neg => {
                 self.mismatch(operand.span, "`-`", "a number or duration", &checked.ty);
@@ -384,17 +535,31 @@ impl Checker<'_> {
     pub(super) fn mismatch(&mut self, span: Span, context: &str, expected: &str, found: &Type) {
         let found = found.display(&self.program.schema).to_string();
         self.report(
-            Diagnostic::new(Code::TypeMismatch, span, format!("{context} needs {expected}, found {found}"))
-                .with_label(format!("this is a {found}")),
+            Diagnostic::new(
+                Code::TypeMismatch,
+                span,
+                format!("{context} needs {expected}, found {found}"),
+            )
+            .with_label(format!("this is {} {found}", super::types::article(&found))),
         );
     }
 
-    fn binary(&mut self, scope: &mut Scope, op: BinaryOp, lhs_ast: &ast::Expr, rhs_ast: &ast::Expr, span: Span) -> Expr {
+    fn binary(
+        &mut self,
+        scope: &mut Scope,
+        op: BinaryOp,
+        lhs_ast: &ast::Expr,
+        rhs_ast: &ast::Expr,
+        span: Span,
+    ) -> Expr {
         use BinaryOp::*;
         let (lhs, rhs) = match op {
             And | Or | Implies => {
                 let what = format!("each side of `{}`", op.as_str());
-                (self.condition(scope, lhs_ast, &what), self.condition(scope, rhs_ast, &what))
+                (
+                    self.condition(scope, lhs_ast, &what),
+                    self.condition(scope, rhs_ast, &what),
+                )
             }
             _ => (self.expr(scope, lhs_ast), self.expr(scope, rhs_ast)),
         };
@@ -429,16 +594,27 @@ impl Checker<'_> {
 
     fn incomparable(&mut self, op: BinaryOp, lhs: &Expr, rhs: &Expr, span: Span) {
         let schema = &self.program.schema;
-        let (l, r) = (lhs.ty.display(schema).to_string(), rhs.ty.display(schema).to_string());
+        let (l, r) = (
+            lhs.ty.display(schema).to_string(),
+            rhs.ty.display(schema).to_string(),
+        );
         let help = match (&lhs.ty, &rhs.ty) {
-            (Type::Date, t) | (t, Type::Date) if t.is_numeric() => "to compare a date with a number of days, use `days_between(a, b)` or add a duration such as `90d`",
-            _ => "compare values of the same kind: numbers with numbers, dates with dates, text with text",
+            (Type::Date, t) | (t, Type::Date) if t.is_numeric() => {
+                "to compare a date with a number of days, use `days_between(a, b)` or add a duration such as `90d`"
+            }
+            _ => {
+                "compare values of the same kind: numbers with numbers, dates with dates, text with text"
+            }
         };
         self.report(
-            Diagnostic::new(Code::TypeMismatch, span, format!("cannot compare {l} with {r} using `{}`", op.as_str()))
-                .with_secondary(lhs.span, l)
-                .with_secondary(rhs.span, r)
-                .with_help(help),
+            Diagnostic::new(
+                Code::TypeMismatch,
+                span,
+                format!("cannot compare {l} with {r} using `{}`", op.as_str()),
+            )
+            .with_secondary(lhs.span, l)
+            .with_secondary(rhs.span, r)
+            .with_help(help),
         );
     }
 
@@ -452,7 +628,11 @@ impl Checker<'_> {
                         item.ty.display(schema),
                         element.display(schema)
                     );
-                    self.report(Diagnostic::new(Code::TypeMismatch, item.span.to(list.span), message));
+                    self.report(Diagnostic::new(
+                        Code::TypeMismatch,
+                        item.span.to(list.span),
+                        message,
+                    ));
                 }
                 let element = element.clone();
                 self.check_enum_literal(&item.ty, list);
@@ -477,16 +657,32 @@ impl Checker<'_> {
         let mut problems = Vec::new();
         for (value, span) in literals {
             if !schema_enum.has(&value) {
-                let members: Vec<&str> = schema_enum.members.iter().map(|(m, _)| m.as_str()).collect();
+                let members: Vec<&str> = schema_enum
+                    .members
+                    .iter()
+                    .map(|(m, _)| m.as_str())
+                    .collect();
                 let suggestion = did_you_mean(&value, members.iter().copied()).map(str::to_string);
-                problems.push((value, span, suggestion, schema_enum.name.clone(), members.join("\", \"")));
+                problems.push((
+                    value,
+                    span,
+                    suggestion,
+                    schema_enum.name.clone(),
+                    members.join("\", \""),
+                ));
             }
         }
         for (value, span, suggestion, enum_name, members) in problems {
-            let mut diagnostic = Diagnostic::new(Code::UnknownEnumMember, span, format!("\"{value}\" is not a member of enum `{enum_name}`"))
-                .with_label("never equal to this field's values");
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownEnumMember,
+                span,
+                format!("\"{value}\" is not a member of enum `{enum_name}`"),
+            )
+            .with_label("never equal to this field's values");
             diagnostic = match suggestion {
-                Some(close) => diagnostic.with_help(format!("did you mean \"{close}\"?")).with_suggestion(span, format!("\"{close}\"")),
+                Some(close) => diagnostic
+                    .with_help(format!("did you mean \"{close}\"?"))
+                    .with_suggestion(span, format!("\"{close}\"")),
                 None => diagnostic.with_help(format!("members are \"{members}\"")),
             };
             self.report(diagnostic);
@@ -497,7 +693,9 @@ impl Checker<'_> {
     fn string_constants(&self, expr: &Expr, out: &mut Vec<(String, Span)>) {
         match &expr.kind {
             ExprKind::Const(Const::Str(s)) => out.push((s.to_string(), expr.span)),
-            ExprKind::List(items) => items.iter().for_each(|item| self.string_constants(item, out)),
+            ExprKind::List(items) => items
+                .iter()
+                .for_each(|item| self.string_constants(item, out)),
             ExprKind::DefValue(def) => {
                 if let Some(body) = self.program.defs.get(*def).map(|d| &d.body) {
                     self.string_constants(body, out);
@@ -526,17 +724,28 @@ impl Checker<'_> {
         };
         result.unwrap_or_else(|| {
             let schema = &self.program.schema;
-            let (l, r) = (lhs.ty.display(schema).to_string(), rhs.ty.display(schema).to_string());
+            let (l, r) = (
+                lhs.ty.display(schema).to_string(),
+                rhs.ty.display(schema).to_string(),
+            );
             let help = match (&lhs.ty, &rhs.ty) {
-                (Date, n) | (n, Date) if n.is_numeric() => "add a duration to a date (`election.date - 90d`), or multiply days: `n * 1d`",
-                (String, _) | (_, String) => "text can only be joined with text; interpolate values in messages with `{…}`",
+                (Date, n) | (n, Date) if n.is_numeric() => {
+                    "add a duration to a date (`election.date - 90d`), or multiply days: `n * 1d`"
+                }
+                (String, _) | (_, String) => {
+                    "text can only be joined with text; interpolate values in messages with `{…}`"
+                }
                 _ => "arithmetic works on numbers, and on dates with durations",
             };
             self.report(
-                Diagnostic::new(Code::TypeMismatch, span, format!("cannot apply `{}` to {l} and {r}", op.as_str()))
-                    .with_secondary(lhs.span, l)
-                    .with_secondary(rhs.span, r)
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    span,
+                    format!("cannot apply `{}` to {l} and {r}", op.as_str()),
+                )
+                .with_secondary(lhs.span, l)
+                .with_secondary(rhs.span, r)
+                .with_help(help),
             );
             Any
         })
@@ -548,27 +757,54 @@ impl Checker<'_> {
         for item in &checked {
             element = match (&element, &item.ty) {
                 (Type::Any, t) => t.clone(),
-                (a, b) if a.is_numeric() && b.is_numeric() => if *a == Type::Int && *b == Type::Int { Type::Int } else { Type::Number },
+                (a, b) if a.is_numeric() && b.is_numeric() => {
+                    if *a == Type::Int && *b == Type::Int {
+                        Type::Int
+                    } else {
+                        Type::Number
+                    }
+                }
                 (a, b) if a.is_textual() && b.is_textual() && a != b => Type::String,
                 (a, b) if a == b => a.clone(),
                 (a, b) => {
                     let schema = &self.program.schema;
-                    let message = format!("a list mixes {} and {}", a.display(schema), b.display(schema));
-                    self.report(Diagnostic::new(Code::TypeMismatch, item.span, message).with_help("every item of a list has the same type"));
+                    let message = format!(
+                        "a list mixes {} and {}",
+                        a.display(schema),
+                        b.display(schema)
+                    );
+                    self.report(
+                        Diagnostic::new(Code::TypeMismatch, item.span, message)
+                            .with_help("every item of a list has the same type"),
+                    );
                     a.clone()
                 }
             };
         }
-        if let Some(constants) = checked.iter().map(|e| match &e.kind {
-            ExprKind::Const(c) => Some(c.clone()),
-            _ => None,
-        }).collect::<Option<Vec<Const>>>() {
-            return typed(ExprKind::Const(Const::List(constants)), Type::List(Box::new(element)), span);
+        if let Some(constants) = checked
+            .iter()
+            .map(|e| match &e.kind {
+                ExprKind::Const(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect::<Option<Vec<Const>>>()
+        {
+            return typed(
+                ExprKind::Const(Const::List(constants)),
+                Type::List(Box::new(element)),
+                span,
+            );
         }
         typed(ExprKind::List(checked), Type::List(Box::new(element)), span)
     }
 
-    fn call(&mut self, scope: &mut Scope, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
+    fn call(
+        &mut self,
+        scope: &mut Scope,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
         if matches!(callee.name.as_str(), "passes" | "fails") {
             return self.norm_status(scope, callee, args, span);
         }
@@ -580,13 +816,20 @@ impl Checker<'_> {
         if let Some(def) = self.lookup_quiet(Namespace::Def, &callee.name, scope.file) {
             return self.call_def(scope, def, callee, args, span);
         }
-        let mut candidates: Vec<String> = Builtin::ALL.iter().map(|(_, n, _)| n.to_string()).collect();
+        let mut candidates: Vec<String> =
+            Builtin::ALL.iter().map(|(_, n, _)| n.to_string()).collect();
         candidates.extend(["passes".into(), "fails".into()]);
         candidates.extend(self.visible_names(Namespace::Def, scope.file));
-        let mut diagnostic = Diagnostic::new(Code::UnknownFunction, callee.span, format!("unknown function `{}`", callee.name))
-            .with_label("not a built-in or a definition");
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownFunction,
+            callee.span,
+            format!("unknown function `{}`", callee.name),
+        )
+        .with_label("not a built-in or a definition");
         diagnostic = match did_you_mean(&callee.name, candidates.iter().map(String::as_str)) {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(callee.span, close),
+            Some(close) => diagnostic
+                .with_help(format!("did you mean `{close}`?"))
+                .with_suggestion(callee.span, close),
             None => diagnostic.with_help("see the language reference for the built-in functions"),
         };
         self.report(diagnostic);
@@ -596,13 +839,24 @@ impl Checker<'_> {
         error(span)
     }
 
-    fn call_def(&mut self, scope: &mut Scope, def: usize, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
+    fn call_def(
+        &mut self,
+        scope: &mut Scope,
+        def: usize,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
         self.used_defs[def] = true;
         let ty = self.def_type(def, callee.span);
         let Some(params) = self.def_decls[def].1.params.as_ref() else {
             self.report(
-                Diagnostic::new(Code::WrongArity, callee.span, format!("`{}` is a value, not a function", callee.name))
-                    .with_help(format!("use it without parentheses: `{}`", callee.name)),
+                Diagnostic::new(
+                    Code::WrongArity,
+                    callee.span,
+                    format!("`{}` is a value, not a function", callee.name),
+                )
+                .with_help(format!("use it without parentheses: `{}`", callee.name)),
             );
             return error(span);
         };
@@ -610,8 +864,16 @@ impl Checker<'_> {
         let checked: Vec<Expr> = args.iter().map(|a| self.expr(scope, a)).collect();
         if checked.len() != arity {
             self.report(
-                Diagnostic::new(Code::WrongArity, span, format!("`{}` takes {arity} argument(s), but {} were given", callee.name, checked.len()))
-                    .with_secondary(self.def_decls[def].1.name.span, "defined here"),
+                Diagnostic::new(
+                    Code::WrongArity,
+                    span,
+                    format!(
+                        "`{}` takes {arity} argument(s), but {} were given",
+                        callee.name,
+                        checked.len()
+                    ),
+                )
+                .with_secondary(self.def_decls[def].1.name.span, "defined here"),
             );
             return error(span);
         }
@@ -622,27 +884,51 @@ impl Checker<'_> {
         for (arg, expected) in checked.iter().zip(&param_types) {
             if !arg.ty.comparable_with(expected) {
                 let expected = expected.display(&self.program.schema).to_string();
-                self.mismatch(arg.span, &format!("argument of `{}`", callee.name), &expected, &arg.ty);
+                self.mismatch(
+                    arg.span,
+                    &format!("argument of `{}`", callee.name),
+                    &expected,
+                    &arg.ty,
+                );
             }
         }
-        let arg_paths: Vec<Option<String>> = checked.iter().map(|a| self.path_of(scope, a)).collect();
+        let arg_paths: Vec<Option<String>> =
+            checked.iter().map(|a| self.path_of(scope, a)).collect();
         self.absorb_def(scope, def, &arg_paths);
         typed(ExprKind::Call(def, checked), ty, span)
     }
 
-    fn norm_status(&mut self, scope: &mut Scope, callee: &ast::Ident, args: &[ast::Expr], span: Span) -> Expr {
-        let query = if callee.name == "passes" { NormQuery::Passes } else { NormQuery::Fails };
+    fn norm_status(
+        &mut self,
+        scope: &mut Scope,
+        callee: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+    ) -> Expr {
+        let query = if callee.name == "passes" {
+            NormQuery::Passes
+        } else {
+            NormQuery::Fails
+        };
         let [arg] = args else {
             self.report(
-                Diagnostic::new(Code::WrongArity, span, format!("`{}` takes one norm id", callee.name))
-                    .with_help(format!("e.g. `{}(iac-forum-exists)`", callee.name)),
+                Diagnostic::new(
+                    Code::WrongArity,
+                    span,
+                    format!("`{}` takes one norm id", callee.name),
+                )
+                .with_help(format!("e.g. `{}(iac-forum-exists)`", callee.name)),
             );
             return error(span);
         };
         let A::Name(norm_id) = &arg.kind else {
             self.report(
-                Diagnostic::new(Code::TypeMismatch, arg.span, format!("`{}` takes a norm id", callee.name))
-                    .with_help(format!("e.g. `{}(iac-forum-exists)`", callee.name)),
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    arg.span,
+                    format!("`{}` takes a norm id", callee.name),
+                )
+                .with_help(format!("e.g. `{}(iac-forum-exists)`", callee.name)),
             );
             return error(span);
         };
@@ -660,12 +946,24 @@ impl Checker<'_> {
         let root = self.program.schema.root_object();
         match &expr.kind {
             ExprKind::Root(index) => Some(root.fields.get(*index)?.name.clone()),
-            ExprKind::Field(base, name, _) => Some(format!("{}.{name}", self.path_of(scope, base)?)),
-            ExprKind::Deref(_, root_field) => Some(format!("{}[]", root.fields.get(*root_field)?.name)),
+            ExprKind::Field(base, name, _) => {
+                Some(format!("{}.{name}", self.path_of(scope, base)?))
+            }
+            ExprKind::Deref(_, root_field) => {
+                Some(format!("{}[]", root.fields.get(*root_field)?.name))
+            }
             ExprKind::Local(slot) => scope.locals.iter().find(|l| l.slot == *slot)?.path.clone(),
             ExprKind::Index(base, _) => Some(format!("{}[]", self.path_of(scope, base)?)),
-            ExprKind::Collect { kind: CollectKind::Latest, list, .. } => Some(format!("{}[]", self.path_of(scope, list)?)),
-            ExprKind::Collect { kind: CollectKind::Filter, list, .. } => self.path_of(scope, list),
+            ExprKind::Collect {
+                kind: CollectKind::Latest,
+                list,
+                ..
+            } => Some(format!("{}[]", self.path_of(scope, list)?)),
+            ExprKind::Collect {
+                kind: CollectKind::Filter,
+                list,
+                ..
+            } => self.path_of(scope, list),
             _ => None,
         }
     }
@@ -686,7 +984,14 @@ impl Checker<'_> {
 fn literal_expr(literal: &Literal, span: Span) -> Expr {
     let (value, ty) = match literal {
         Literal::Str(s) => (Const::Str(Arc::from(s.as_str())), Type::String),
-        Literal::Number(n) => (Const::Number(*n), if n.fract() == 0.0 { Type::Int } else { Type::Number }),
+        Literal::Number(n) => (
+            Const::Number(*n),
+            if n.fract() == 0.0 {
+                Type::Int
+            } else {
+                Type::Number
+            },
+        ),
         Literal::Bool(b) => (Const::Bool(*b), Type::Bool),
         Literal::Date(d) => (Const::Date(*d), Type::Date),
         Literal::Duration(days) => (Const::Duration(*days), Type::Duration),

@@ -4,19 +4,28 @@
 use std::collections::BTreeSet;
 
 use super::expr::Scope;
-use super::program::{Citation, Const, Def, ExprKind, Given, Norm, Param, Profile, Requirement, Status, Test};
+use super::program::{
+    Citation, Const, Def, ExprKind, Given, Norm, Param, Profile, Requirement, Status, Test,
+};
 use super::schema::TypeContext;
 use super::types::Type;
 use super::{Checker, DefState, Namespace};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
-use crate::syntax::ast::{self, NormClauseKind, ProfileClauseKind, Selector, Severity, StageList, TestClauseKind};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::syntax::ast::{
+    self, NormClauseKind, ProfileClauseKind, Selector, Severity, StageList, TestClauseKind,
+};
 use crate::syntax::{FileId, Span};
 
 impl Checker<'_> {
     pub(super) fn check_params(&mut self) {
         for (file, param) in self.param_decls.clone() {
             let ty = self.resolve_type(file, &param.ty, TypeContext::Value);
-            let default = self.constant(file, &param.default, &ty, &format!("the default of `{}`", param.name.name));
+            let default = self.constant(
+                file,
+                &param.default,
+                &ty,
+                &format!("the default of `{}`", param.name.name),
+            );
             self.program.params.push(Param {
                 name: param.name.name.clone(),
                 ty,
@@ -40,7 +49,13 @@ impl Checker<'_> {
     }
 
     /// Checks a constant expression of type `ty` (parameter defaults and settings).
-    pub(super) fn constant(&mut self, file: FileId, expr: &ast::Expr, ty: &Type, what: &str) -> Option<Const> {
+    pub(super) fn constant(
+        &mut self,
+        file: FileId,
+        expr: &ast::Expr,
+        ty: &Type,
+        what: &str,
+    ) -> Option<Const> {
         let mut scope = Scope::new(file);
         scope.allow_document = false;
         let checked = self.expr(&mut scope, expr);
@@ -61,9 +76,19 @@ impl Checker<'_> {
                 _ => format!("write a {expected} value"),
             };
             self.report(
-                Diagnostic::new(Code::TypeMismatch, expr.span, format!("{what} must be a {expected}, found {value}"))
-                    .with_label(format!("not a {expected}"))
-                    .with_help(help),
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    expr.span,
+                    format!(
+                        "{what} must be {} {expected}, found {value}",
+                        super::types::article(&expected)
+                    ),
+                )
+                .with_label(format!(
+                    "not {} {expected}",
+                    super::types::article(&expected)
+                ))
+                .with_help(help),
             );
             return None;
         }
@@ -98,12 +123,19 @@ impl Checker<'_> {
             name: decl.name.name.clone(),
             params: params.clone(),
             callable: decl.params.is_some(),
-            body: super::program::Expr { kind: ExprKind::Error, ty: Type::Any, span: decl.body.span },
+            body: super::program::Expr {
+                kind: ExprKind::Error,
+                ty: Type::Any,
+                span: decl.body.span,
+            },
             locals: 0,
             span: decl.name.span,
         };
         self.ensure_def_slot(def, placeholder);
+        self.def_stack.push(def);
         let body = self.expr(&mut scope, &decl.body);
+        self.def_stack.pop();
+        self.lint_unused_arguments(decl, &body);
         let ty = body.ty.clone();
         self.def_reads[def] = scope.reads.into_iter().collect();
         self.def_norms[def] = scope.norms.into_iter().collect();
@@ -121,7 +153,11 @@ impl Checker<'_> {
                 name: decl.name.name.clone(),
                 params: Vec::new(),
                 callable: decl.params.is_some(),
-                body: super::program::Expr { kind: ExprKind::Error, ty: Type::Any, span: decl.body.span },
+                body: super::program::Expr {
+                    kind: ExprKind::Error,
+                    ty: Type::Any,
+                    span: decl.body.span,
+                },
                 locals: 0,
                 span: decl.name.span,
             });
@@ -164,9 +200,13 @@ impl Checker<'_> {
             if keyword != "cites" && keyword != "require" {
                 if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
                     self.report(
-                        Diagnostic::new(Code::RepeatedClause, clause.keyword, format!("`{keyword}` appears twice in norm `{}`", norm.id.name))
-                            .with_secondary(*first, "first here")
-                            .with_help("keep one of them"),
+                        Diagnostic::new(
+                            Code::RepeatedClause,
+                            clause.keyword,
+                            format!("`{keyword}` appears twice in norm `{}`", norm.id.name),
+                        )
+                        .with_secondary(*first, "first here")
+                        .with_help("keep one of them"),
                     );
                     continue;
                 }
@@ -181,9 +221,14 @@ impl Checker<'_> {
                     has_pillar = true;
                     checked.pillar = self.lookup(Namespace::Pillar, pillar, file).unwrap_or(0);
                 }
-                NormClauseKind::Stages(StageList::All(_)) => checked.stages = (0..self.program.stages.len()).collect(),
+                NormClauseKind::Stages(StageList::All(_)) => {
+                    checked.stages = (0..self.program.stages.len()).collect()
+                }
                 NormClauseKind::Stages(StageList::List(stages)) => {
-                    checked.stages = stages.iter().filter_map(|s| self.lookup(Namespace::Stage, s, file)).collect();
+                    checked.stages = stages
+                        .iter()
+                        .filter_map(|s| self.lookup(Namespace::Stage, s, file))
+                        .collect();
                     checked.stages.sort_unstable();
                     checked.stages.dedup();
                 }
@@ -191,41 +236,79 @@ impl Checker<'_> {
                     has_severity = true;
                     checked.severity = severity.level;
                 }
-                NormClauseKind::Tags(tags) => checked.tags = tags.iter().map(|t| t.name.clone()).collect(),
+                NormClauseKind::Tags(tags) => {
+                    checked.tags = tags.iter().map(|t| t.name.clone()).collect()
+                }
                 NormClauseKind::Cites { source, locator } => {
                     if let Some(index) = self.lookup(Namespace::Source, source, file) {
-                        checked.citations.push(Citation { source: index, locator: locator.as_ref().map(|l| l.value.clone()) });
+                        checked.citations.push(Citation {
+                            source: index,
+                            locator: locator.as_ref().map(|l| l.value.clone()),
+                        });
                     }
                 }
                 NormClauseKind::When(condition) => {
-                    checked.when = Some(self.condition(&mut scope, condition, "a `when` condition"));
+                    checked.when =
+                        Some(self.condition(&mut scope, condition, "a `when` condition"));
                 }
                 NormClauseKind::Require { condition, message } => {
-                    let requirement = self.requirement(&mut scope, clause.keyword, condition, message.as_ref());
+                    let requirement =
+                        self.requirement(&mut scope, clause.keyword, condition, message.as_ref());
                     checked.requires.push(requirement);
                 }
                 NormClauseKind::Fix(fix) => checked.fix = Some(fix.value.clone()),
             }
         }
-        let missing: Vec<&str> = [(has_title, "title"), (has_pillar, "pillar"), (has_severity, "severity"), (!checked.requires.is_empty(), "require")]
+        let missing: Vec<&str> = [
+            (has_title, "title"),
+            (has_pillar, "pillar"),
+            (has_severity, "severity"),
+            (!checked.requires.is_empty(), "require"),
+        ]
+        .into_iter()
+        .filter(|(present, _)| !present)
+        .map(|(_, name)| name)
+        .collect();
+        let has_require_clause = norm
+            .clauses
+            .iter()
+            .any(|c| matches!(c.kind, NormClauseKind::Require { .. }));
+        let missing: Vec<&str> = missing
             .into_iter()
-            .filter(|(present, _)| !present)
-            .map(|(_, name)| name)
+            .filter(|m| *m != "require" || !has_require_clause)
             .collect();
-        let has_require_clause = norm.clauses.iter().any(|c| matches!(c.kind, NormClauseKind::Require { .. }));
-        let missing: Vec<&str> = missing.into_iter().filter(|m| *m != "require" || !has_require_clause).collect();
         if !missing.is_empty() {
             self.report(
-                Diagnostic::new(Code::MissingClause, norm.id.span, format!("norm `{}` has no {}", norm.id.name, missing.join(", no ")))
-                    .with_label("incomplete norm")
-                    .with_help(format!("add {}", missing.iter().map(|m| format!("`{m} …`")).collect::<Vec<_>>().join(", "))),
+                Diagnostic::new(
+                    Code::MissingClause,
+                    norm.id.span,
+                    format!("norm `{}` has no {}", norm.id.name, missing.join(", no ")),
+                )
+                .with_label("incomplete norm")
+                .with_help(format!(
+                    "add {}",
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m} …`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
         }
-        if checked.citations.is_empty() && !norm.clauses.iter().any(|c| matches!(c.kind, NormClauseKind::Cites { .. })) {
+        if checked.citations.is_empty()
+            && !norm
+                .clauses
+                .iter()
+                .any(|c| matches!(c.kind, NormClauseKind::Cites { .. }))
+        {
             self.report(
-                Diagnostic::new(Code::MissingCitation, norm.id.span, format!("norm `{}` cites no source", norm.id.name))
-                    .with_label("no `cites`")
-                    .with_help("add `cites SOURCE-ID` naming the guidance this norm comes from"),
+                Diagnostic::new(
+                    Code::MissingCitation,
+                    norm.id.span,
+                    format!("norm `{}` cites no source", norm.id.name),
+                )
+                .with_label("no `cites`")
+                .with_help("add `cites SOURCE-ID` naming the guidance this norm comes from"),
             );
         }
         checked.reads = leaf_paths(scope.reads);
@@ -236,22 +319,50 @@ impl Checker<'_> {
     }
 
     fn clause_keyword(&self, keyword: &str) -> &'static str {
-        crate::syntax::NORM_CLAUSES.iter().find(|k| **k == keyword).copied().unwrap_or("?")
+        crate::syntax::NORM_CLAUSES
+            .iter()
+            .find(|k| **k == keyword)
+            .copied()
+            .unwrap_or("?")
     }
 
-    fn requirement(&mut self, scope: &mut Scope, keyword: Span, condition: &ast::Expr, message: Option<&ast::Template>) -> Requirement {
+    fn requirement(
+        &mut self,
+        scope: &mut Scope,
+        keyword: Span,
+        condition: &ast::Expr,
+        message: Option<&ast::Template>,
+    ) -> Requirement {
         let mark = scope.locals.len();
         let checked = self.condition(scope, condition, "a requirement");
         // A message may name the variable of the requirement's outermost quantifier.
-        if let (ExprKind::Quantified { var, var_name, list, .. }, ast::ExprKind::Quantified(..)) = (&checked.kind, &strip_parens(condition).kind) {
+        if let (
+            ExprKind::Quantified {
+                var,
+                var_name,
+                list,
+                ..
+            },
+            ast::ExprKind::Quantified(..),
+        ) = (&checked.kind, &strip_parens(condition).kind)
+        {
             let element = list.ty.element().cloned().unwrap_or(Type::Any);
             let path = self.path_of(scope, list).map(|p| format!("{p}[]"));
-            scope.locals.push(super::expr::Local { name: var_name.to_string(), ty: element, slot: *var, path });
+            scope.locals.push(super::expr::Local {
+                name: var_name.to_string(),
+                ty: element,
+                slot: *var,
+                path,
+            });
         }
         let message = message.map(|template| self.template(scope, template));
         scope.locals.truncate(mark);
         let end = message.as_ref().map_or(condition.span, |_| condition.span);
-        Requirement { condition: checked, message, span: keyword.to(end) }
+        Requirement {
+            condition: checked,
+            message,
+            span: keyword.to(end),
+        }
     }
 
     /// Orders norms so that each follows those it references; reports cycles.
@@ -275,7 +386,10 @@ impl Checker<'_> {
                         }
                         1 => {
                             let span = self.program.norms[norm].span;
-                            let (from, to) = (self.program.norms[norm].id.clone(), self.program.norms[dep].id.clone());
+                            let (from, to) = (
+                                self.program.norms[norm].id.clone(),
+                                self.program.norms[dep].id.clone(),
+                            );
                             self.report(
                                 Diagnostic::new(Code::NormCycle, span, format!("norms `{from}` and `{to}` depend on each other's results"))
                                     .with_secondary(self.program.norms[dep].span, "part of the cycle")
@@ -307,7 +421,14 @@ impl Checker<'_> {
         let mut included = vec![false; n];
         let mut excluded = vec![false; n];
         let mut any_include = false;
-        let mut checked = Profile { id: profile.id.name.clone(), title: None, norms: Vec::new(), severities: Vec::new(), settings: Vec::new(), span: profile.id.span };
+        let mut checked = Profile {
+            id: profile.id.name.clone(),
+            title: None,
+            norms: Vec::new(),
+            severities: Vec::new(),
+            settings: Vec::new(),
+            span: profile.id.span,
+        };
         for clause in &profile.clauses {
             match &clause.kind {
                 ProfileClauseKind::Title(title) => checked.title = Some(title.value.clone()),
@@ -326,7 +447,9 @@ impl Checker<'_> {
                     }
                 }
                 ProfileClauseKind::Override { norm, severity } => {
-                    if let (Some(index), Some(severity)) = (self.lookup(Namespace::Norm, norm, file), severity) {
+                    if let (Some(index), Some(severity)) =
+                        (self.lookup(Namespace::Norm, norm, file), severity)
+                    {
                         checked.severities.push((index, severity.level));
                     }
                 }
@@ -337,7 +460,12 @@ impl Checker<'_> {
                 }
             }
         }
-        if !any_include && !profile.clauses.iter().any(|c| matches!(c.kind, ProfileClauseKind::Extends(_))) {
+        if !any_include
+            && !profile
+                .clauses
+                .iter()
+                .any(|c| matches!(c.kind, ProfileClauseKind::Extends(_)))
+        {
             included.iter_mut().for_each(|i| *i = true);
         }
         checked.norms = (0..n).filter(|&i| included[i] && !excluded[i]).collect();
@@ -353,11 +481,21 @@ impl Checker<'_> {
                 ProfileClauseKind::Extends(parent) => Some(parent),
                 _ => None,
             }) {
-                let Some(parent_index) = self.lookup_quiet(Namespace::Profile, &parent.name, file) else { break };
+                let Some(parent_index) = self.lookup_quiet(Namespace::Profile, &parent.name, file)
+                else {
+                    break;
+                };
                 if chain.contains(&parent_index) {
                     self.report(
-                        Diagnostic::new(Code::NormCycle, parent.span, format!("profile `{}` extends itself through `{}`", profile.id.name, parent.name))
-                            .with_help("remove one `extends`"),
+                        Diagnostic::new(
+                            Code::NormCycle,
+                            parent.span,
+                            format!(
+                                "profile `{}` extends itself through `{}`",
+                                profile.id.name, parent.name
+                            ),
+                        )
+                        .with_help("remove one `extends`"),
                     );
                     break;
                 }
@@ -374,7 +512,12 @@ impl Checker<'_> {
             for &ancestor in chain.iter().rev() {
                 let own = &self.program.profiles[ancestor];
                 let own_decl = self.profile_decls[ancestor].1;
-                let has_selection = own_decl.clauses.iter().any(|c| matches!(c.kind, ProfileClauseKind::Include(_) | ProfileClauseKind::Exclude(_)));
+                let has_selection = own_decl.clauses.iter().any(|c| {
+                    matches!(
+                        c.kind,
+                        ProfileClauseKind::Include(_) | ProfileClauseKind::Exclude(_)
+                    )
+                });
                 if ancestor == chain[chain.len() - 1] || has_selection {
                     let excluded = self.excluded_by(ancestor);
                     norms.extend(own.norms.iter().copied());
@@ -429,8 +572,12 @@ impl Checker<'_> {
             let selected = match selector {
                 Selector::All(_) => true,
                 Selector::Norm(id) => norm.id == id.name,
-                Selector::Pillar(id) => self.lookup_quiet(Namespace::Pillar, &id.name, file) == Some(norm.pillar),
-                Selector::Stage(id) => self.lookup_quiet(Namespace::Stage, &id.name, file).is_some_and(|s| norm.stages.contains(&s)),
+                Selector::Pillar(id) => {
+                    self.lookup_quiet(Namespace::Pillar, &id.name, file) == Some(norm.pillar)
+                }
+                Selector::Stage(id) => self
+                    .lookup_quiet(Namespace::Stage, &id.name, file)
+                    .is_some_and(|s| norm.stages.contains(&s)),
                 Selector::Severity(level) => norm.severity == level.level,
                 Selector::Tag(tag) => norm.tags.contains(&tag.name),
             };
@@ -444,7 +591,12 @@ impl Checker<'_> {
         let param = self.lookup(Namespace::Param, &setting.param, file)?;
         self.used_params[param] = true;
         let ty = self.program.params[param].ty.clone();
-        let value = self.constant(file, &setting.value, &ty, &format!("the value of `{}`", setting.param.name))?;
+        let value = self.constant(
+            file,
+            &setting.value,
+            &ty,
+            &format!("the value of `{}`", setting.param.name),
+        )?;
         Some((param, value))
     }
 
@@ -456,7 +608,15 @@ impl Checker<'_> {
     }
 
     fn test(&mut self, file: FileId, test: &ast::Test) -> Test {
-        let mut checked = Test { name: test.name.value.clone(), file, givens: Vec::new(), profile: None, settings: Vec::new(), expects: Vec::new(), span: test.name.span };
+        let mut checked = Test {
+            name: test.name.value.clone(),
+            file,
+            givens: Vec::new(),
+            profile: None,
+            settings: Vec::new(),
+            expects: Vec::new(),
+            span: test.name.span,
+        };
         for clause in &test.clauses {
             match &clause.kind {
                 TestClauseKind::GivenFile(path) => {
@@ -473,10 +633,19 @@ impl Checker<'_> {
                     if value.is_object() {
                         checked.givens.push(Given::Inline(value.clone()));
                     } else {
-                        self.report(Diagnostic::new(Code::InvalidJson, *span, "an inline document must be a JSON object").with_help("write `given { \"field\": value }`"));
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidJson,
+                                *span,
+                                "an inline document must be a JSON object",
+                            )
+                            .with_help("write `given { \"field\": value }`"),
+                        );
                     }
                 }
-                TestClauseKind::Profile(profile) => checked.profile = self.lookup(Namespace::Profile, profile, file),
+                TestClauseKind::Profile(profile) => {
+                    checked.profile = self.lookup(Namespace::Profile, profile, file)
+                }
                 TestClauseKind::Set(setting) => {
                     if let Some(value) = self.setting(file, setting) {
                         checked.settings.push(value);
@@ -485,10 +654,18 @@ impl Checker<'_> {
                 TestClauseKind::Expect { status, norms } => {
                     let Some(expected) = Status::parse(&status.name) else {
                         let words: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-                        let mut diagnostic = Diagnostic::new(Code::UnknownStatus, status.span, format!("unknown status `{}`", status.name));
+                        let mut diagnostic = Diagnostic::new(
+                            Code::UnknownStatus,
+                            status.span,
+                            format!("unknown status `{}`", status.name),
+                        );
                         diagnostic = match did_you_mean(&status.name, words.iter().copied()) {
-                            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(status.span, close),
-                            None => diagnostic.with_help(format!("statuses are {}", words.join(", "))),
+                            Some(close) => diagnostic
+                                .with_help(format!("did you mean `{close}`?"))
+                                .with_suggestion(status.span, close),
+                            None => {
+                                diagnostic.with_help(format!("statuses are {}", words.join(", ")))
+                            }
                         };
                         self.report(diagnostic);
                         continue;
@@ -516,7 +693,13 @@ fn strip_parens(expr: &ast::Expr) -> &ast::Expr {
 fn leaf_paths(paths: BTreeSet<String>) -> Vec<String> {
     let all: Vec<String> = paths.into_iter().collect();
     all.iter()
-        .filter(|path| !all.iter().any(|other| other.len() > path.len() && other.starts_with(path.as_str()) && matches!(other.as_bytes()[path.len()], b'.' | b'[')))
+        .filter(|path| {
+            !all.iter().any(|other| {
+                other.len() > path.len()
+                    && other.starts_with(path.as_str())
+                    && matches!(other.as_bytes()[path.len()], b'.' | b'[')
+            })
+        })
         .cloned()
         .collect()
 }
@@ -533,7 +716,9 @@ pub(super) fn const_fits(value: &Const, ty: &Type) -> bool {
         (Const::Str(_), Type::Enum(_)) => true,
         (Const::Date(_), Type::Date) => true,
         (Const::Duration(_), Type::Duration) => true,
-        (Const::List(items), Type::List(element)) => items.iter().all(|item| const_fits(item, element)),
+        (Const::List(items), Type::List(element)) => {
+            items.iter().all(|item| const_fits(item, element))
+        }
         _ => false,
     }
 }

@@ -3,11 +3,11 @@
 
 use std::collections::HashMap;
 
+use super::Checker;
 use super::expr::Scope;
 use super::program::{Const, Expr, ExprKind};
-use super::Checker;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::syntax::ast::BinaryOp;
+use crate::syntax::ast::{self, BinaryOp};
 
 /// What the conjuncts of one `and` chain say about one path.
 #[derive(Default)]
@@ -23,9 +23,13 @@ impl Checker<'_> {
             if !used {
                 let name = &self.def_decls[def].1.name;
                 self.report(
-                    Diagnostic::new(Code::UnusedDefinition, name.span, format!("definition `{}` is never used", name.name))
-                        .with_label("unused")
-                        .with_help("remove it, or use it in a norm"),
+                    Diagnostic::new(
+                        Code::UnusedDefinition,
+                        name.span,
+                        format!("definition `{}` is never used", name.name),
+                    )
+                    .with_label("unused")
+                    .with_help("remove it, or use it in a norm"),
                 );
             }
         }
@@ -33,9 +37,36 @@ impl Checker<'_> {
             if !used {
                 let name = &self.param_decls[param].1.name;
                 self.report(
-                    Diagnostic::new(Code::UnusedParam, name.span, format!("parameter `{}` is never used", name.name))
-                        .with_label("unused")
-                        .with_help("remove it, or use it in a norm"),
+                    Diagnostic::new(
+                        Code::UnusedParam,
+                        name.span,
+                        format!("parameter `{}` is never used", name.name),
+                    )
+                    .with_label("unused")
+                    .with_help("remove it, or use it in a norm"),
+                );
+            }
+        }
+    }
+
+    /// Warns about parameters of a definition that its body never reads.
+    pub(super) fn lint_unused_arguments(&mut self, decl: &ast::Def, body: &Expr) {
+        let Some(params) = &decl.params else { return };
+        let mut used = vec![false; params.len()];
+        mark_locals(body, &mut used);
+        for (param, used) in params.iter().zip(used) {
+            if !used {
+                self.report(
+                    Diagnostic::new(
+                        Code::UnusedArgument,
+                        param.name.span,
+                        format!(
+                            "parameter `{}` of `{}` is never used",
+                            param.name.name, decl.name.name
+                        ),
+                    )
+                    .with_label("unused")
+                    .with_help("remove it, or use it in the definition's body"),
                 );
             }
         }
@@ -48,8 +79,15 @@ impl Checker<'_> {
         let mut facts: HashMap<String, Facts> = HashMap::new();
         let mut contradiction = None;
         for conjunct in conjuncts {
-            let ExprKind::Binary(op, lhs, rhs) = &conjunct.kind else { continue };
-            let (path, constant, op) = match (self.atom_key(scope, lhs), &rhs.kind, self.atom_key(scope, rhs), &lhs.kind) {
+            let ExprKind::Binary(op, lhs, rhs) = &conjunct.kind else {
+                continue;
+            };
+            let (path, constant, op) = match (
+                self.atom_key(scope, lhs),
+                &rhs.kind,
+                self.atom_key(scope, rhs),
+                &lhs.kind,
+            ) {
                 (Some(path), ExprKind::Const(c), _, _) => (path, c, *op),
                 (_, _, Some(path), ExprKind::Const(c)) => (path, c, flip(*op)),
                 _ => continue,
@@ -62,9 +100,13 @@ impl Checker<'_> {
         }
         if let Some((path, reason)) = contradiction {
             self.report(
-                Diagnostic::new(Code::NeverHolds, and.span, format!("this condition can never be true: `{path}` {reason}"))
-                    .with_label("always false")
-                    .with_help("did you mean `or`, or a different value?"),
+                Diagnostic::new(
+                    Code::NeverHolds,
+                    and.span,
+                    format!("this condition can never be true: `{path}` {reason}"),
+                )
+                .with_label("always false")
+                .with_help("did you mean `or`, or a different value?"),
             );
         }
     }
@@ -72,17 +114,25 @@ impl Checker<'_> {
     /// A readable key for a path expression (`s.kind`, `election.date`), if it is one.
     fn atom_key(&self, scope: &Scope, expr: &Expr) -> Option<String> {
         match &expr.kind {
-            ExprKind::Local(_) | ExprKind::Root(_) | ExprKind::Field(..) | ExprKind::Deref(..) | ExprKind::Param(_) => {
-                self.readable_key(scope, expr)
-            }
+            ExprKind::Local(_)
+            | ExprKind::Root(_)
+            | ExprKind::Field(..)
+            | ExprKind::Deref(..)
+            | ExprKind::Param(_) => self.readable_key(scope, expr),
             _ => None,
         }
     }
 
     fn readable_key(&self, scope: &Scope, expr: &Expr) -> Option<String> {
         match &expr.kind {
-            ExprKind::Local(slot) => scope.locals.iter().find(|l| l.slot == *slot).map(|l| l.name.clone()),
-            ExprKind::Field(base, name, _) => Some(format!("{}.{name}", self.readable_key(scope, base)?)),
+            ExprKind::Local(slot) => scope
+                .locals
+                .iter()
+                .find(|l| l.slot == *slot)
+                .map(|l| l.name.clone()),
+            ExprKind::Field(base, name, _) => {
+                Some(format!("{}.{name}", self.readable_key(scope, base)?))
+            }
             ExprKind::Deref(base, _) => self.readable_key(scope, base),
             ExprKind::Param(param) => self.program.params.get(*param).map(|p| p.name.clone()),
             _ => self.path_of(scope, expr),
@@ -122,7 +172,10 @@ fn add_fact(facts: &mut Facts, op: BinaryOp, constant: &Const) -> Option<String>
             facts.equal_to = Some(value.to_string());
             None
         }
-        (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq, Const::Number(n)) => {
+        (
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq,
+            Const::Number(n),
+        ) => {
             let n = *n;
             if matches!(op, BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq) {
                 let strict = op == BinaryOp::Gt;
@@ -139,8 +192,16 @@ fn add_fact(facts: &mut Facts, op: BinaryOp, constant: &Const) -> Option<String>
                 });
             }
             match (facts.lower, facts.upper) {
-                (Some((low, low_strict)), Some((high, high_strict))) if low > high || low == high && (low_strict || high_strict) => {
-                    Some(format!("cannot be both {} {} and {} {}", if low_strict { ">" } else { ">=" }, fmt(low), if high_strict { "<" } else { "<=" }, fmt(high)))
+                (Some((low, low_strict)), Some((high, high_strict)))
+                    if low > high || low == high && (low_strict || high_strict) =>
+                {
+                    Some(format!(
+                        "cannot be both {} {} and {} {}",
+                        if low_strict { ">" } else { ">=" },
+                        fmt(low),
+                        if high_strict { "<" } else { "<=" },
+                        fmt(high)
+                    ))
                 }
                 _ => None,
             }
@@ -151,4 +212,38 @@ fn add_fact(facts: &mut Facts, op: BinaryOp, constant: &Const) -> Option<String>
 
 fn fmt(n: f64) -> String {
     super::program::format_number(n)
+}
+
+/// Marks the variable slots below `used.len()` that `expr` reads.
+fn mark_locals(expr: &Expr, used: &mut [bool]) {
+    use ExprKind::*;
+    let mut visit = |child: &Expr| mark_locals(child, used);
+    match &expr.kind {
+        Local(slot) => {
+            if let Some(flag) = used.get_mut(*slot as usize) {
+                *flag = true;
+            }
+        }
+        Field(base, _, _) | Deref(base, _) | Unary(_, base) => visit(base),
+        Call(_, args) | Builtin(_, args) | List(args) => args.iter().for_each(visit),
+        Binary(_, lhs, rhs) | Index(lhs, rhs) => {
+            visit(lhs);
+            visit(rhs);
+        }
+        Quantified {
+            list, filter, body, ..
+        } => {
+            visit(list);
+            filter.iter().for_each(|f| visit(f));
+            visit(body);
+        }
+        Collect {
+            list, filter, key, ..
+        } => {
+            visit(list);
+            filter.iter().for_each(|f| visit(f));
+            key.iter().for_each(|k| visit(k));
+        }
+        Const(_) | Today | Root(_) | Param(_) | DefValue(_) | NormStatus(..) | Error => {}
+    }
 }

@@ -21,8 +21,8 @@ pub use types::{EnumType, FieldDef, ObjectType, Schema, Type};
 
 use std::collections::HashMap;
 
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
-use crate::syntax::{ast, FileId, Span};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::syntax::{FileId, Span, ast};
 use crate::workspace::Workspace;
 
 /// The result of checking a workspace.
@@ -37,7 +37,10 @@ pub struct Checked {
 impl Checked {
     /// True when any diagnostic, here or in the workspace, is an error.
     pub fn has_errors(&self, workspace: &Workspace) -> bool {
-        self.diagnostics.iter().chain(workspace.syntax_diagnostics()).any(Diagnostic::is_error)
+        self.diagnostics
+            .iter()
+            .chain(workspace.syntax_diagnostics())
+            .any(Diagnostic::is_error)
     }
 }
 
@@ -46,8 +49,17 @@ pub fn check(workspace: &Workspace) -> Checked {
     let mut checker = Checker::new(workspace);
     checker.run();
     let mut diagnostics = checker.diagnostics;
-    diagnostics.sort_by_key(|d| (d.primary.span.file, d.primary.span.start, d.primary.span.end));
-    Checked { program: checker.program, diagnostics }
+    diagnostics.sort_by_key(|d| {
+        (
+            d.primary.span.file,
+            d.primary.span.start,
+            d.primary.span.end,
+        )
+    });
+    Checked {
+        program: checker.program,
+        diagnostics,
+    }
 }
 
 /// A declaration: where it is and its index in the program.
@@ -127,6 +139,8 @@ struct Checker<'w> {
     param_decls: Vec<(FileId, &'w ast::Param)>,
     def_decls: Vec<(FileId, &'w ast::Def)>,
     def_states: Vec<DefState>,
+    /// Definitions being checked, innermost last (to name recursion cycles).
+    def_stack: Vec<usize>,
     def_reads: Vec<Vec<String>>,
     def_norms: Vec<Vec<NormId>>,
     def_params_used: Vec<Vec<ParamId>>,
@@ -151,6 +165,7 @@ impl<'w> Checker<'w> {
             param_decls: Vec::new(),
             def_decls: Vec::new(),
             def_states: Vec::new(),
+            def_stack: Vec::new(),
             def_reads: Vec::new(),
             def_norms: Vec::new(),
             def_params_used: Vec::new(),
@@ -179,19 +194,39 @@ impl<'w> Checker<'w> {
     }
 
     /// Declares `name` in `namespace`; reports a duplicate and returns false if it exists.
-    fn declare(&mut self, namespace: Namespace, name: &ast::Ident, file: FileId, index: usize) -> bool {
+    fn declare(
+        &mut self,
+        namespace: Namespace,
+        name: &ast::Ident,
+        file: FileId,
+        index: usize,
+    ) -> bool {
         let key = (namespace, name.name.clone());
         if let Some(first) = self.names.get(&key) {
             let first_span = first.span;
             self.report(
-                Diagnostic::new(Code::Duplicate, name.span, format!("{} `{}` is declared twice", namespace.describe(), name.name))
-                    .with_label("second declaration")
-                    .with_secondary(first_span, "first declared here")
-                    .with_help(format!("rename one of them; {} ids must be unique in a policy set", namespace.describe())),
+                Diagnostic::new(
+                    Code::Duplicate,
+                    name.span,
+                    format!("{} `{}` is declared twice", namespace.describe(), name.name),
+                )
+                .with_label("second declaration")
+                .with_secondary(first_span, "first declared here")
+                .with_help(format!(
+                    "rename one of them; {} ids must be unique in a policy set",
+                    namespace.describe()
+                )),
             );
             return false;
         }
-        self.names.insert(key, Decl { file, index, span: name.span });
+        self.names.insert(
+            key,
+            Decl {
+                file,
+                index,
+                span: name.span,
+            },
+        );
         true
     }
 
@@ -212,7 +247,11 @@ impl<'w> Checker<'w> {
     }
 
     fn is_visible(&self, from: FileId, declared_in: FileId) -> bool {
-        self.visible.get(from.0 as usize).and_then(|row| row.get(declared_in.0 as usize)).copied().unwrap_or(false)
+        self.visible
+            .get(from.0 as usize)
+            .and_then(|row| row.get(declared_in.0 as usize))
+            .copied()
+            .unwrap_or(false)
     }
 
     fn report_unknown(&mut self, namespace: Namespace, name: &ast::Ident, from: FileId) {
@@ -222,20 +261,34 @@ impl<'w> Checker<'w> {
             let importer = &self.workspace.file(from).path;
             let relative = relative_use_path(importer, declared_in);
             self.report(
-                Diagnostic::new(namespace.unknown_code(), name.span, format!("{what} `{}` is not imported here", name.name))
-                    .with_label("declared in a file this one does not import")
-                    .with_secondary(decl.span, "declared here")
-                    .with_help(format!("add `use \"{relative}\"` at the top of this file")),
+                Diagnostic::new(
+                    namespace.unknown_code(),
+                    name.span,
+                    format!("{what} `{}` is not imported here", name.name),
+                )
+                .with_label("declared in a file this one does not import")
+                .with_secondary(decl.span, "declared here")
+                .with_help(format!("add `use \"{relative}\"` at the top of this file")),
             );
             return;
         }
         let candidates: Vec<String> = self.visible_names(namespace, from);
-        let suggestion = did_you_mean(&name.name, candidates.iter().map(String::as_str)).map(str::to_string);
-        let mut diagnostic = Diagnostic::new(namespace.unknown_code(), name.span, format!("unknown {what} `{}`", name.name))
-            .with_label(format!("no {what} has this id"));
+        let suggestion =
+            did_you_mean(&name.name, candidates.iter().map(String::as_str)).map(str::to_string);
+        let mut diagnostic = Diagnostic::new(
+            namespace.unknown_code(),
+            name.span,
+            format!("unknown {what} `{}`", name.name),
+        )
+        .with_label(format!("no {what} has this id"));
         diagnostic = match suggestion {
-            Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(name.span, close),
-            None if candidates.is_empty() => diagnostic.with_help(format!("declare it with `{}` first", keyword_for(namespace))),
+            Some(close) => diagnostic
+                .with_help(format!("did you mean `{close}`?"))
+                .with_suggestion(name.span, close),
+            None if candidates.is_empty() => diagnostic.with_help(format!(
+                "declare it with `{}` first",
+                keyword_for(namespace)
+            )),
             None => diagnostic.with_help(format!("known {what}s: {}", preview(&candidates))),
         };
         self.report(diagnostic);

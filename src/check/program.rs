@@ -56,7 +56,11 @@ impl std::fmt::Display for Const {
 
 /// Formats a number without a trailing `.0` when it is whole.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 
 /// A typed, resolved expression.
@@ -97,40 +101,105 @@ pub enum Builtin {
 impl Builtin {
     /// Every built-in with its name and its signature for help texts.
     pub const ALL: &'static [(Builtin, &'static str, &'static str)] = &[
-        (Builtin::Count, "count", "count(list) -> int, or count(x in list where condition) -> int"),
-        (Builtin::Exists, "exists", "exists(value) -> bool: present and not null"),
-        (Builtin::Resolves, "resolves", "resolves(reference) -> bool: names an existing element"),
-        (Builtin::IsEmpty, "is_empty", "is_empty(list or string) -> bool"),
+        (
+            Builtin::Count,
+            "count",
+            "count(list) -> int, or count(x in list where condition) -> int",
+        ),
+        (
+            Builtin::Exists,
+            "exists",
+            "exists(value) -> bool: present and not null",
+        ),
+        (
+            Builtin::Resolves,
+            "resolves",
+            "resolves(reference) -> bool: names an existing element",
+        ),
+        (
+            Builtin::IsEmpty,
+            "is_empty",
+            "is_empty(list or string) -> bool",
+        ),
         (Builtin::Days, "days", "days(duration) -> int"),
-        (Builtin::DaysBetween, "days_between", "days_between(from: date, to: date) -> int"),
-        (Builtin::Min, "min", "min(a, b): the smaller of two numbers, dates or durations"),
-        (Builtin::Max, "max", "max(a, b): the larger of two numbers, dates or durations"),
+        (
+            Builtin::DaysBetween,
+            "days_between",
+            "days_between(from: date, to: date) -> int",
+        ),
+        (
+            Builtin::Min,
+            "min",
+            "min(a, b): the smaller of two numbers, dates or durations",
+        ),
+        (
+            Builtin::Max,
+            "max",
+            "max(a, b): the larger of two numbers, dates or durations",
+        ),
         (Builtin::Lower, "lower", "lower(string) -> string"),
         (Builtin::Upper, "upper", "upper(string) -> string"),
         (Builtin::Trim, "trim", "trim(string) -> string"),
-        (Builtin::Len, "len", "len(string) -> int: number of characters"),
-        (Builtin::StartsWith, "starts_with", "starts_with(string, prefix) -> bool"),
-        (Builtin::EndsWith, "ends_with", "ends_with(string, suffix) -> bool"),
-        (Builtin::Contains, "contains", "contains(string, part) or contains(list, item) -> bool"),
+        (
+            Builtin::Len,
+            "len",
+            "len(string) -> int: number of characters",
+        ),
+        (
+            Builtin::StartsWith,
+            "starts_with",
+            "starts_with(string, prefix) -> bool",
+        ),
+        (
+            Builtin::EndsWith,
+            "ends_with",
+            "ends_with(string, suffix) -> bool",
+        ),
+        (
+            Builtin::Contains,
+            "contains",
+            "contains(string, part) or contains(list, item) -> bool",
+        ),
         (Builtin::Union, "union", "union(list, list) -> list"),
-        (Builtin::Intersection, "intersection", "intersection(list, list) -> list"),
-        (Builtin::Difference, "difference", "difference(list, list) -> list: items of the first not in the second"),
-        (Builtin::Subset, "subset", "subset(list, list) -> bool: every item of the first is in the second"),
+        (
+            Builtin::Intersection,
+            "intersection",
+            "intersection(list, list) -> list",
+        ),
+        (
+            Builtin::Difference,
+            "difference",
+            "difference(list, list) -> list: items of the first not in the second",
+        ),
+        (
+            Builtin::Subset,
+            "subset",
+            "subset(list, list) -> bool: every item of the first is in the second",
+        ),
     ];
 
     /// The built-in called `name`.
     pub fn by_name(name: &str) -> Option<Builtin> {
-        Builtin::ALL.iter().find(|(_, n, _)| *n == name).map(|(b, _, _)| *b)
+        Builtin::ALL
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(b, _, _)| *b)
     }
 
     /// Its name.
     pub fn name(self) -> &'static str {
-        Builtin::ALL.iter().find(|(b, _, _)| *b == self).map_or("?", |(_, n, _)| n)
+        Builtin::ALL
+            .iter()
+            .find(|(b, _, _)| *b == self)
+            .map_or("?", |(_, n, _)| n)
     }
 
     /// Its signature for help texts.
     pub fn signature(self) -> &'static str {
-        Builtin::ALL.iter().find(|(b, _, _)| *b == self).map_or("?", |(_, _, s)| s)
+        Builtin::ALL
+            .iter()
+            .find(|(b, _, _)| *b == self)
+            .map_or("?", |(_, _, s)| s)
     }
 }
 
@@ -361,7 +430,9 @@ pub enum Given {
 }
 
 /// The statuses a norm can have for a jurisdiction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Every requirement holds.
@@ -380,7 +451,14 @@ pub enum Status {
 
 impl Status {
     /// Every status.
-    pub const ALL: [Status; 6] = [Status::Pass, Status::Fail, Status::Waived, Status::Unknown, Status::NotApplicable, Status::Error];
+    pub const ALL: [Status; 6] = [
+        Status::Pass,
+        Status::Fail,
+        Status::Waived,
+        Status::Unknown,
+        Status::NotApplicable,
+        Status::Error,
+    ];
 
     /// The keyword.
     pub fn as_str(self) -> &'static str {
@@ -396,7 +474,9 @@ impl Status {
 
     /// Parses the keyword.
     pub fn parse(word: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|status| status.as_str() == word)
+        Status::ALL
+            .into_iter()
+            .find(|status| status.as_str() == word)
     }
 }
 

@@ -4,12 +4,14 @@
 
 use super::types::{EnumType, FieldDef, ObjectType, Type};
 use super::{Checker, Namespace, TypeRef};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{self, ItemKind, TypeExpr};
 use crate::syntax::{FileId, Span};
 
 /// Primitive type names.
-pub(super) const PRIMITIVES: &[&str] = &["string", "bool", "int", "number", "ratio", "date", "duration"];
+pub(super) const PRIMITIVES: &[&str] = &[
+    "string", "bool", "int", "number", "ratio", "date", "duration",
+];
 
 /// Where a type expression is written, which decides whether `ref` and `duration` fit.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -43,10 +45,14 @@ impl Checker<'_> {
             });
         }
         let schema_decl = workspace.files.iter().find_map(|file| {
-            file.parse.file.items.iter().find_map(|item| match &item.kind {
-                ItemKind::Schema(decl) => Some((file.id, decl, item.doc.as_ref())),
-                _ => None,
-            })
+            file.parse
+                .file
+                .items
+                .iter()
+                .find_map(|item| match &item.kind {
+                    ItemKind::Schema(decl) => Some((file.id, decl, item.doc.as_ref())),
+                    _ => None,
+                })
         });
         let root = self.program.schema.objects.len();
         self.program.schema.root = root;
@@ -62,7 +68,13 @@ impl Checker<'_> {
                 let names: Vec<String> = decl.fields.iter().map(|f| f.name.name.clone()).collect();
                 self.program.schema.objects[root].fields = names
                     .into_iter()
-                    .map(|name| FieldDef { name, ty: Type::Any, required: false, doc: None, span: Span::default() })
+                    .map(|name| FieldDef {
+                        name,
+                        ty: Type::Any,
+                        required: false,
+                        doc: None,
+                        span: Span::default(),
+                    })
                     .collect();
                 let fields = self.fields(file, &decl.fields);
                 self.program.schema.objects[root].fields = fields;
@@ -94,16 +106,26 @@ impl Checker<'_> {
         let mut members: Vec<(String, Option<String>)> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
         for member in &decl.members {
-            if let Some(first) = members.iter().position(|(value, _)| *value == member.value.value) {
+            if let Some(first) = members
+                .iter()
+                .position(|(value, _)| *value == member.value.value)
+            {
                 self.report(
-                    Diagnostic::new(Code::Duplicate, member.value.span, format!("enum member \"{}\" is listed twice", member.value.value))
-                        .with_label("second listing")
-                        .with_secondary(spans[first], "first listed here")
-                        .with_help("remove one of them"),
+                    Diagnostic::new(
+                        Code::Duplicate,
+                        member.value.span,
+                        format!("enum member \"{}\" is listed twice", member.value.value),
+                    )
+                    .with_label("second listing")
+                    .with_secondary(spans[first], "first listed here")
+                    .with_help("remove one of them"),
                 );
                 continue;
             }
-            members.push((member.value.value.clone(), member.doc.as_ref().map(ast::Doc::text)));
+            members.push((
+                member.value.value.clone(),
+                member.doc.as_ref().map(ast::Doc::text),
+            ));
             spans.push(member.value.span);
         }
         members
@@ -115,10 +137,14 @@ impl Checker<'_> {
             if let Some(first) = resolved.iter().find(|f| f.name == field.name.name) {
                 let first_span = first.span;
                 self.report(
-                    Diagnostic::new(Code::Duplicate, field.name.span, format!("field `{}` is declared twice", field.name.name))
-                        .with_label("second declaration")
-                        .with_secondary(first_span, "first declared here")
-                        .with_help("remove or rename one of them"),
+                    Diagnostic::new(
+                        Code::Duplicate,
+                        field.name.span,
+                        format!("field `{}` is declared twice", field.name.name),
+                    )
+                    .with_label("second declaration")
+                    .with_secondary(first_span, "first declared here")
+                    .with_help("remove or rename one of them"),
                 );
                 continue;
             }
@@ -135,10 +161,17 @@ impl Checker<'_> {
     }
 
     /// Resolves a written type; reports unknown names and misplaced `ref`/`duration`.
-    pub(super) fn resolve_type(&mut self, file: FileId, ty: &TypeExpr, context: TypeContext) -> Type {
+    pub(super) fn resolve_type(
+        &mut self,
+        file: FileId,
+        ty: &TypeExpr,
+        context: TypeContext,
+    ) -> Type {
         match ty {
             TypeExpr::Missing(_) => Type::Any,
-            TypeExpr::List(inner, _) => Type::List(Box::new(self.resolve_type(file, inner, context))),
+            TypeExpr::List(inner, _) => {
+                Type::List(Box::new(self.resolve_type(file, inner, context)))
+            }
             TypeExpr::Ref(target, span) => {
                 if context == TypeContext::Value {
                     self.report(
@@ -151,9 +184,14 @@ impl Checker<'_> {
                 match root.field_index(&target.name) {
                     Some(index) => Type::Ref(index),
                     None => {
-                        let names: Vec<&str> = root.fields.iter().map(|f| f.name.as_str()).collect();
-                        let mut diagnostic = Diagnostic::new(Code::BadRef, target.span, format!("`ref {}` names no root field", target.name))
-                            .with_label("not a field of the schema block");
+                        let names: Vec<&str> =
+                            root.fields.iter().map(|f| f.name.as_str()).collect();
+                        let mut diagnostic = Diagnostic::new(
+                            Code::BadRef,
+                            target.span,
+                            format!("`ref {}` names no root field", target.name),
+                        )
+                        .with_label("not a field of the schema block");
                         diagnostic = match did_you_mean(&target.name, names.iter().copied()) {
                             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(target.span, close),
                             None => diagnostic.with_help("a reference names a root-level list of objects with an `id`, e.g. `ref contacts`"),
@@ -178,8 +216,12 @@ impl Checker<'_> {
             "duration" if context == TypeContext::Value => return Type::Duration,
             "duration" => {
                 self.report(
-                    Diagnostic::new(Code::TypeMismatch, name.span, "a document field cannot be a duration")
-                        .with_help("JSON has no durations; store a number of days as `int`"),
+                    Diagnostic::new(
+                        Code::TypeMismatch,
+                        name.span,
+                        "a document field cannot be a duration",
+                    )
+                    .with_help("JSON has no durations; store a number of days as `int`"),
                 );
                 return Type::Any;
             }
@@ -191,14 +233,21 @@ impl Checker<'_> {
                 TypeRef::Enum(id) => Type::Enum(id),
             };
         }
-        if self.names.contains_key(&(Namespace::Type, name.name.clone())) {
+        if self
+            .names
+            .contains_key(&(Namespace::Type, name.name.clone()))
+        {
             self.report_unknown(Namespace::Type, name, file);
             return Type::Any;
         }
         let mut candidates = self.visible_names(Namespace::Type, file);
         candidates.extend(PRIMITIVES.iter().map(|p| p.to_string()));
-        let mut diagnostic = Diagnostic::new(Code::UnknownType, name.span, format!("unknown type `{}`", name.name))
-            .with_label("no type has this name");
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownType,
+            name.span,
+            format!("unknown type `{}`", name.name),
+        )
+        .with_label("no type has this name");
         diagnostic = match did_you_mean(&name.name, candidates.iter().map(String::as_str)) {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")).with_suggestion(name.span, close),
             None => diagnostic.with_help("types are string, bool, int, number, ratio, date, [T], ref LIST, or a declared `type`/`enum`"),
@@ -230,9 +279,17 @@ impl Checker<'_> {
         }
         for (span, target) in problems {
             self.report(
-                Diagnostic::new(Code::BadRef, span, format!("`ref {target}` needs `{target}` to be a list of objects with an `id` field"))
-                    .with_label("reference declared here")
-                    .with_help(format!("declare `{target}: [T]` in the schema where type T has `id: string`")),
+                Diagnostic::new(
+                    Code::BadRef,
+                    span,
+                    format!(
+                        "`ref {target}` needs `{target}` to be a list of objects with an `id` field"
+                    ),
+                )
+                .with_label("reference declared here")
+                .with_help(format!(
+                    "declare `{target}: [T]` in the schema where type T has `id: string`"
+                )),
             );
         }
     }

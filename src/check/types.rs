@@ -46,7 +46,10 @@ impl Type {
 
     /// True for strings and the string-like enums and references.
     pub fn is_textual(&self) -> bool {
-        matches!(self, Type::String | Type::Enum(_) | Type::Ref(_) | Type::Any)
+        matches!(
+            self,
+            Type::String | Type::Enum(_) | Type::Ref(_) | Type::Any
+        )
     }
 
     /// True when values of the two types can be compared with `==`.
@@ -67,9 +70,14 @@ impl Type {
     /// True when the two types can be ordered with `<`.
     pub fn orderable_with(&self, other: &Type) -> bool {
         match (self, other) {
-            (Type::Any, t) | (t, Type::Any) => t.is_numeric() || matches!(t, Type::Date | Type::Duration | Type::String | Type::Any),
+            (Type::Any, t) | (t, Type::Any) => {
+                t.is_numeric()
+                    || matches!(t, Type::Date | Type::Duration | Type::String | Type::Any)
+            }
             (a, b) if a.is_numeric() && b.is_numeric() => true,
-            (Type::Date, Type::Date) | (Type::Duration, Type::Duration) | (Type::String, Type::String) => true,
+            (Type::Date, Type::Date)
+            | (Type::Duration, Type::Duration)
+            | (Type::String, Type::String) => true,
             _ => false,
         }
     }
@@ -105,11 +113,26 @@ impl fmt::Display for TypeDisplay<'_> {
             Type::String => f.write_str("string"),
             Type::Date => f.write_str("date"),
             Type::Duration => f.write_str("duration"),
-            Type::Enum(id) => f.write_str(self.schema.enums.get(*id).map_or("enum", |e| e.name.as_str())),
-            Type::Object(id) => f.write_str(self.schema.objects.get(*id).map_or("object", |o| o.name.as_str())),
+            Type::Enum(id) => f.write_str(
+                self.schema
+                    .enums
+                    .get(*id)
+                    .map_or("enum", |e| e.name.as_str()),
+            ),
+            Type::Object(id) => f.write_str(
+                self.schema
+                    .objects
+                    .get(*id)
+                    .map_or("object", |o| o.name.as_str()),
+            ),
             Type::List(element) => write!(f, "[{}]", element.display(self.schema)),
             Type::Ref(root_field) => {
-                let name = self.schema.root_object().fields.get(*root_field).map_or("?", |field| field.name.as_str());
+                let name = self
+                    .schema
+                    .root_object()
+                    .fields
+                    .get(*root_field)
+                    .map_or("?", |field| field.name.as_str());
                 write!(f, "ref {name}")
             }
             Type::Any => f.write_str("any"),
@@ -198,5 +221,14 @@ impl Schema {
             },
             _ => None,
         }
+    }
+}
+
+/// "a" or "an" before `word`.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use include_dir::{include_dir, Dir};
+use include_dir::{Dir, include_dir};
 
 use crate::workspace::{DiskFiles, EmbeddedFiles, Workspace};
 
@@ -27,9 +27,17 @@ impl PolicySource {
         match policy {
             None => PolicySource::Embedded(EmbeddedFiles::new(&LIBRARY, "<builtin>")),
             Some(path) if path.is_file() => {
-                let root = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-                let root = if root.as_os_str().is_empty() { PathBuf::from(".") } else { root };
-                let entry = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+                let root = path
+                    .parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+                let root = if root.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    root
+                };
+                let entry = path
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
                 PolicySource::Disk(DiskFiles::new(&root), entry)
             }
             Some(path) => PolicySource::Disk(DiskFiles::new(path), ENTRY_FILE.to_string()),

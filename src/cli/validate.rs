@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use super::policy::PolicySource;
-use super::{stdout_is_colour_terminal, DiagnosticFormat, EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use super::{DiagnosticFormat, EXIT_FAILED, EXIT_INVALID, EXIT_OK, stdout_is_colour_terminal};
 use crate::check;
-use crate::diagnostics::{render_human, render_json, Diagnostic, HumanStyle, Severity};
+use crate::diagnostics::{Diagnostic, HumanStyle, Severity, render_human, render_json};
 
 /// Arguments of `rampart validate`.
 #[derive(Debug, clap::Args)]
@@ -26,16 +26,33 @@ pub fn run(args: &Args) -> u8 {
     let source = PolicySource::from_arg(args.policy.as_deref());
     let workspace = source.load();
     let checked = check::check(&workspace);
-    let diagnostics: Vec<Diagnostic> = workspace.syntax_diagnostics().cloned().chain(checked.diagnostics).collect();
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+    let diagnostics: Vec<Diagnostic> = workspace
+        .syntax_diagnostics()
+        .cloned()
+        .chain(checked.diagnostics)
+        .collect();
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
     match args.format {
         DiagnosticFormat::Json => {
             let json = render_json(&diagnostics, &workspace);
-            println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
         }
         DiagnosticFormat::Human => {
-            let style = if stdout_is_colour_terminal() { HumanStyle::Colour } else { HumanStyle::Plain };
+            let style = if stdout_is_colour_terminal() {
+                HumanStyle::Colour
+            } else {
+                HumanStyle::Plain
+            };
             print!("{}", render_human(&diagnostics, &workspace, style));
             let norms = checked.program.norms.len();
             let files = workspace.files.len();

@@ -85,9 +85,9 @@ codes! {
     // Lints.
     UnusedDefinition = "rampart::lint::unused-definition", Warning, "A definition that nothing uses.";
     UnusedParam = "rampart::lint::unused-param", Warning, "A parameter that no norm or definition uses.";
+    UnusedArgument = "rampart::lint::unused-argument", Warning, "A parameter of a definition that its body never reads.";
     MissingCitation = "rampart::lint::missing-citation", Warning, "A norm that cites no source.";
     NeverHolds = "rampart::lint::never-holds", Warning, "A condition that can never be true.";
-    UnusedImport = "rampart::lint::unused-import", Warning, "An imported file whose declarations this file never uses.";
 }
 
 impl std::fmt::Display for Code {
@@ -106,7 +106,11 @@ mod tests {
         for code in Code::ALL {
             assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
             assert!(code.as_str().starts_with("rampart::"));
-            assert!(code.as_str().bytes().all(|b| b.is_ascii_lowercase() || b == b':' || b == b'-'));
+            assert!(
+                code.as_str()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b':' || b == b'-')
+            );
         }
     }
 }

@@ -8,7 +8,7 @@ mod codes;
 mod render;
 
 pub use codes::Code;
-pub use render::{render_human, render_json, HumanStyle, SourceLookup};
+pub use render::{HumanStyle, SourceLookup, render_human, render_json};
 
 use crate::syntax::Span;
 
@@ -83,7 +83,10 @@ impl Diagnostic {
 
     /// Adds a related location.
     pub fn with_secondary(mut self, span: Span, text: impl Into<String>) -> Self {
-        self.secondary.push(Label { span, text: Some(text.into()) });
+        self.secondary.push(Label {
+            span,
+            text: Some(text.into()),
+        });
         self
     }
 
@@ -95,7 +98,10 @@ impl Diagnostic {
 
     /// Offers `replacement` for the text at `span` as the fix.
     pub fn with_suggestion(mut self, span: Span, replacement: impl Into<String>) -> Self {
-        self.suggestion = Some(Suggestion { span, replacement: replacement.into() });
+        self.suggestion = Some(Suggestion {
+            span,
+            replacement: replacement.into(),
+        });
         self
     }
 
@@ -106,7 +112,10 @@ impl Diagnostic {
 }
 
 /// "did you mean `x`?" for the candidate closest to `name`, if any is close enough.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let max_distance = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()

@@ -28,17 +28,26 @@ pub enum HumanStyle {
 }
 
 /// Renders every diagnostic as a miette report, in order.
-pub fn render_human(diagnostics: &[Diagnostic], sources: &dyn SourceLookup, style: HumanStyle) -> String {
+pub fn render_human(
+    diagnostics: &[Diagnostic],
+    sources: &dyn SourceLookup,
+    style: HumanStyle,
+) -> String {
     let theme = match style {
         HumanStyle::Colour => GraphicalTheme::unicode(),
         HumanStyle::Plain => GraphicalTheme::unicode_nocolor(),
     };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
     let mut cache: HashMap<FileId, Arc<str>> = HashMap::new();
     let mut out = String::new();
     for diagnostic in diagnostics {
         let file = diagnostic.primary.span.file;
-        let text = cache.entry(file).or_insert_with(|| Arc::from(sources.file_text(file))).clone();
+        let text = cache
+            .entry(file)
+            .or_insert_with(|| Arc::from(sources.file_text(file)))
+            .clone();
         let report = Report::new(diagnostic, sources, text);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&diagnostic.message);
@@ -54,7 +63,9 @@ pub fn render_json(diagnostics: &[Diagnostic], sources: &dyn SourceLookup) -> se
     let mut indexes: HashMap<FileId, LineIndex> = HashMap::new();
     let mut position = |span: crate::syntax::Span| {
         let text = sources.file_text(span.file);
-        let index = indexes.entry(span.file).or_insert_with(|| LineIndex::new(text));
+        let index = indexes
+            .entry(span.file)
+            .or_insert_with(|| LineIndex::new(text));
         let start = index.line_col(text, span.start as usize, ColumnUnit::Char);
         let end = index.line_col(text, span.end as usize, ColumnUnit::Char);
         serde_json::json!({
@@ -113,7 +124,10 @@ impl<'a> Report<'a> {
         let mut elsewhere = Vec::new();
         for label in &diagnostic.secondary {
             if label.span.file == file {
-                labels.push(LabeledSpan::new_with_span(label.text.clone(), clamp(label.span)));
+                labels.push(LabeledSpan::new_with_span(
+                    label.text.clone(),
+                    clamp(label.span),
+                ));
             } else {
                 let other = sources.file_text(label.span.file);
                 let index = LineIndex::new(other);
@@ -133,7 +147,12 @@ impl<'a> Report<'a> {
             (None, false) => Some(elsewhere.join("\n")),
         };
         let source = NamedSource::new(sources.file_name(file), text);
-        Report { diagnostic, source, labels, help }
+        Report {
+            diagnostic,
+            source,
+            labels,
+            help,
+        }
     }
 }
 
@@ -165,7 +184,9 @@ impl miette::Diagnostic for Report<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help.as_ref().map(|help| Box::new(help) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {

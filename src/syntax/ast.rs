@@ -241,7 +241,9 @@ pub struct DefParam {
 }
 
 /// How severe a norm's failure is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Maturity or improvement practice.
@@ -256,7 +258,12 @@ pub enum Severity {
 
 impl Severity {
     /// Every level from the lowest.
-    pub const ALL: [Severity; 4] = [Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+    pub const ALL: [Severity; 4] = [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
 
     /// The keyword.
     pub fn as_str(self) -> &'static str {
@@ -270,7 +277,9 @@ impl Severity {
 
     /// Parses the keyword.
     pub fn parse(word: &str) -> Option<Severity> {
-        Severity::ALL.into_iter().find(|level| level.as_str() == word)
+        Severity::ALL
+            .into_iter()
+            .find(|level| level.as_str() == word)
     }
 }
 

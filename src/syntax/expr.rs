@@ -2,22 +2,30 @@
 //! Every recursive entry goes through a depth guard, so hostile nesting becomes one diagnostic
 //! instead of a stack overflow; long operator chains count towards the same limit.
 
-use super::ast::{self, BinaryOp, CollectKind, Expr, ExprKind, Ident, Literal, Quantifier, UnaryOp};
+use super::ast::{
+    self, BinaryOp, CollectKind, Expr, ExprKind, Ident, Literal, Quantifier, UnaryOp,
+};
 use super::lexer;
-use super::parser::{Parser, MAX_DEPTH};
+use super::parser::{MAX_DEPTH, Parser};
 use super::span::Span;
 use super::token::TokenKind;
 use crate::date::Date;
 use crate::diagnostics::{Code, Diagnostic};
 
 /// Words that cannot be used as names inside expressions.
-pub const RESERVED: &[&str] = &["all", "any", "none", "in", "not", "and", "or", "implies", "where", "by", "true", "false", "today"];
+pub const RESERVED: &[&str] = &[
+    "all", "any", "none", "in", "not", "and", "or", "implies", "where", "by", "true", "false",
+    "today",
+];
 
 impl Parser<'_> {
     /// Parses an expression; reports and returns a `Missing` placeholder when there is none.
     pub(super) fn expr(&mut self) -> Expr {
         self.nested(|p| {
-            if p.at_any_word(&["all", "any", "none"]) && p.nth(1).kind == TokenKind::Ident && p.nth_is_word(2, "in") {
+            if p.at_any_word(&["all", "any", "none"])
+                && p.nth(1).kind == TokenKind::Ident
+                && p.nth_is_word(2, "in")
+            {
                 p.quantified()
             } else {
                 p.implication()
@@ -31,7 +39,10 @@ impl Parser<'_> {
             let span = self.peek().span;
             self.report_too_deep(span);
             self.skip_group();
-            return Expr { kind: ExprKind::Missing, span };
+            return Expr {
+                kind: ExprKind::Missing,
+                span,
+            };
         }
         self.depth += 1;
         let expr = parse(self);
@@ -54,11 +65,17 @@ impl Parser<'_> {
         }
         let body = self.expr();
         let span = keyword.span.to(body.span);
-        Expr { kind: ExprKind::Quantified(quantifier, Box::new(binder), Box::new(body)), span }
+        Expr {
+            kind: ExprKind::Quantified(quantifier, Box::new(binder), Box::new(body)),
+            span,
+        }
     }
 
     fn binder(&mut self) -> ast::Binder {
-        let var = self.ident("a variable name").unwrap_or_else(|| Ident { name: String::new(), span: self.prev_span() });
+        let var = self.ident("a variable name").unwrap_or_else(|| Ident {
+            name: String::new(),
+            span: self.prev_span(),
+        });
         if self.eat_word("in").is_none() {
             self.expected("`in`");
         }
@@ -77,15 +94,25 @@ impl Parser<'_> {
     }
 
     fn disjunction(&mut self) -> Expr {
-        self.left_assoc(|p| p.conjunction(), |p| p.eat_word("or").map(|_| BinaryOp::Or))
+        self.left_assoc(
+            |p| p.conjunction(),
+            |p| p.eat_word("or").map(|_| BinaryOp::Or),
+        )
     }
 
     fn conjunction(&mut self) -> Expr {
-        self.left_assoc(|p| p.negation(), |p| p.eat_word("and").map(|_| BinaryOp::And))
+        self.left_assoc(
+            |p| p.negation(),
+            |p| p.eat_word("and").map(|_| BinaryOp::And),
+        )
     }
 
     /// A chain `a op b op c`, left-associative; its length counts towards the depth limit.
-    fn left_assoc(&mut self, mut operand: impl FnMut(&mut Self) -> Expr, mut operator: impl FnMut(&mut Self) -> Option<BinaryOp>) -> Expr {
+    fn left_assoc(
+        &mut self,
+        mut operand: impl FnMut(&mut Self) -> Expr,
+        mut operator: impl FnMut(&mut Self) -> Option<BinaryOp>,
+    ) -> Expr {
         let mut lhs = operand(self);
         let mut chain = 0;
         while let Some(op) = operator(self) {
@@ -107,7 +134,10 @@ impl Parser<'_> {
                 let keyword = p.bump();
                 let operand = p.negation();
                 let span = keyword.span.to(operand.span);
-                Expr { kind: ExprKind::Unary(UnaryOp::Not, Box::new(operand)), span }
+                Expr {
+                    kind: ExprKind::Unary(UnaryOp::Not, Box::new(operand)),
+                    span,
+                }
             });
         }
         self.comparison()
@@ -143,7 +173,9 @@ impl Parser<'_> {
 
     fn comparison(&mut self) -> Expr {
         let lhs = self.additive();
-        let Some(op) = self.comparison_op() else { return lhs };
+        let Some(op) = self.comparison_op() else {
+            return lhs;
+        };
         let rhs = self.additive();
         let mut middle = rhs.clone();
         let mut expr = binary(op, lhs, rhs);
@@ -151,8 +183,15 @@ impl Parser<'_> {
             let rhs = self.additive();
             let span = expr.span.to(rhs.span);
             self.report(
-                Diagnostic::new(Code::ChainedComparison, span, format!("comparisons cannot be chained (`{}` after a comparison)", extra.as_str()))
-                    .with_help("join the two comparisons with `and`, e.g. `a < b and b < c`"),
+                Diagnostic::new(
+                    Code::ChainedComparison,
+                    span,
+                    format!(
+                        "comparisons cannot be chained (`{}` after a comparison)",
+                        extra.as_str()
+                    ),
+                )
+                .with_help("join the two comparisons with `and`, e.g. `a < b and b < c`"),
             );
             // Read it as the author meant (`a < b and b < c`) so that checking goes on cleanly.
             let next_middle = rhs.clone();
@@ -195,7 +234,10 @@ impl Parser<'_> {
                 let minus = p.bump();
                 let operand = p.unary();
                 let span = minus.span.to(operand.span);
-                Expr { kind: ExprKind::Unary(UnaryOp::Neg, Box::new(operand)), span }
+                Expr {
+                    kind: ExprKind::Unary(UnaryOp::Neg, Box::new(operand)),
+                    span,
+                }
             });
         }
         self.postfix()
@@ -216,16 +258,26 @@ impl Parser<'_> {
             match self.peek().kind {
                 TokenKind::Dot => {
                     self.bump();
-                    let Some(field) = self.ident("a field name after `.`") else { return expr };
+                    let Some(field) = self.ident("a field name after `.`") else {
+                        return expr;
+                    };
                     let span = expr.span.to(field.span);
-                    expr = Expr { kind: ExprKind::Field(Box::new(expr), field), span };
+                    expr = Expr {
+                        kind: ExprKind::Field(Box::new(expr), field),
+                        span,
+                    };
                 }
                 TokenKind::LBracket => {
                     self.bump();
                     let index = self.expr();
-                    let close = self.expect(TokenKind::RBracket).map_or(index.span, |t| t.span);
+                    let close = self
+                        .expect(TokenKind::RBracket)
+                        .map_or(index.span, |t| t.span);
                     let span = expr.span.to(close);
-                    expr = Expr { kind: ExprKind::Index(Box::new(expr), Box::new(index)), span };
+                    expr = Expr {
+                        kind: ExprKind::Index(Box::new(expr), Box::new(index)),
+                        span,
+                    };
                 }
                 _ => return expr,
             }
@@ -236,14 +288,20 @@ impl Parser<'_> {
         let token = self.peek();
         let literal = |p: &mut Self, literal: Literal| {
             p.bump();
-            Expr { kind: ExprKind::Literal(literal), span: token.span }
+            Expr {
+                kind: ExprKind::Literal(literal),
+                span: token.span,
+            }
         };
         match token.kind {
             TokenKind::Str => literal(self, Literal::Str(lexer::unescape(self.text_of(token)))),
             TokenKind::Number => match self.text_of(token).replace('_', "").parse::<f64>() {
                 Ok(value) if value.is_finite() => literal(self, Literal::Number(value)),
                 _ => {
-                    self.report(Diagnostic::new(Code::InvalidNumber, token.span, "number is too large").with_help("numbers must fit in a 64-bit float"));
+                    self.report(
+                        Diagnostic::new(Code::InvalidNumber, token.span, "number is too large")
+                            .with_help("numbers must fit in a 64-bit float"),
+                    );
                     literal(self, Literal::Number(0.0))
                 }
             },
@@ -251,17 +309,33 @@ impl Parser<'_> {
                 Some(date) => literal(self, Literal::Date(date)),
                 None => {
                     self.bump();
-                    Expr { kind: ExprKind::Missing, span: token.span }
+                    Expr {
+                        kind: ExprKind::Missing,
+                        span: token.span,
+                    }
                 }
             },
             TokenKind::Duration => {
                 let text = self.text_of(token);
                 let (digits, unit) = text.split_at(text.len() - 1);
                 let per_unit = if unit == "w" { 7 } else { 1 };
-                match digits.replace('_', "").parse::<i64>().ok().and_then(|n| n.checked_mul(per_unit)).filter(|n| *n <= 3_650_000) {
+                match digits
+                    .replace('_', "")
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|n| n.checked_mul(per_unit))
+                    .filter(|n| *n <= 3_650_000)
+                {
                     Some(days) => literal(self, Literal::Duration(days)),
                     None => {
-                        self.report(Diagnostic::new(Code::InvalidNumber, token.span, "duration is too long").with_help("durations are limited to 10,000 years"));
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidNumber,
+                                token.span,
+                                "duration is too long",
+                            )
+                            .with_help("durations are limited to 10,000 years"),
+                        );
                         literal(self, Literal::Duration(0))
                     }
                 }
@@ -271,16 +345,29 @@ impl Parser<'_> {
                 let open = p.bump();
                 let inner = p.expr();
                 let close = p.close(TokenKind::RParen, open.span, "`)`");
-                Expr { kind: ExprKind::Paren(Box::new(inner)), span: open.span.to(close) }
+                Expr {
+                    kind: ExprKind::Paren(Box::new(inner)),
+                    span: open.span.to(close),
+                }
             }),
             TokenKind::LBracket => self.nested(|p| p.list()),
             TokenKind::Error => {
+                // The lexer reported it; read on as if it were not there.
                 self.bump();
-                Expr { kind: ExprKind::Missing, span: token.span }
+                if matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof) {
+                    return Expr {
+                        kind: ExprKind::Missing,
+                        span: token.span,
+                    };
+                }
+                self.primary()
             }
             _ => {
                 self.expected("an expression");
-                Expr { kind: ExprKind::Missing, span: token.span }
+                Expr {
+                    kind: ExprKind::Missing,
+                    span: token.span,
+                }
             }
         }
     }
@@ -294,9 +381,13 @@ impl Parser<'_> {
         let span = self.peek().span;
         if !self.silence_next_recovery {
             self.report(
-                Diagnostic::new(Code::UnclosedDelimiter, span, format!("expected {what}, found {found}"))
-                    .with_label(format!("expected {what}"))
-                    .with_secondary(open, "to close this"),
+                Diagnostic::new(
+                    Code::UnclosedDelimiter,
+                    span,
+                    format!("expected {what}, found {found}"),
+                )
+                .with_label(format!("expected {what}"))
+                .with_secondary(open, "to close this"),
             );
         }
         self.prev_span()
@@ -308,9 +399,14 @@ impl Parser<'_> {
         while !self.at(TokenKind::RBracket) && !self.at(TokenKind::Eof) {
             items.push(self.expr());
             if self.eat(TokenKind::Comma).is_none() {
-                if !self.at(TokenKind::RBracket) && !matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof) {
+                if !self.at(TokenKind::RBracket)
+                    && !matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof)
+                {
                     self.expected("`,` or `]`");
-                    if self.at(TokenKind::Ident) || self.at(TokenKind::Str) || self.at(TokenKind::Number) {
+                    if self.at(TokenKind::Ident)
+                        || self.at(TokenKind::Str)
+                        || self.at(TokenKind::Number)
+                    {
                         continue;
                     }
                 }
@@ -318,7 +414,10 @@ impl Parser<'_> {
             }
         }
         let close = self.close(TokenKind::RBracket, open.span, "`]`");
-        Expr { kind: ExprKind::List(items), span: open.span.to(close) }
+        Expr {
+            kind: ExprKind::List(items),
+            span: open.span.to(close),
+        }
     }
 
     /// A word in expression position: literal keyword, call, binder function or name.
@@ -327,21 +426,49 @@ impl Parser<'_> {
         let name = self.text_of(token);
         let span = token.span;
         match name {
-            "true" => return Expr { kind: ExprKind::Literal(Literal::Bool(true)), span },
-            "false" => return Expr { kind: ExprKind::Literal(Literal::Bool(false)), span },
-            "today" => return Expr { kind: ExprKind::Today, span },
+            "true" => {
+                return Expr {
+                    kind: ExprKind::Literal(Literal::Bool(true)),
+                    span,
+                };
+            }
+            "false" => {
+                return Expr {
+                    kind: ExprKind::Literal(Literal::Bool(false)),
+                    span,
+                };
+            }
+            "today" => {
+                return Expr {
+                    kind: ExprKind::Today,
+                    span,
+                };
+            }
             _ => {}
         }
-        let ident = Ident { name: name.to_string(), span };
+        let ident = Ident {
+            name: name.to_string(),
+            span,
+        };
         if RESERVED.contains(&name) {
             self.report(
-                Diagnostic::new(Code::Expected, span, format!("expected an expression, found keyword `{name}`"))
-                    .with_label("a keyword cannot stand here"),
+                Diagnostic::new(
+                    Code::Expected,
+                    span,
+                    format!("expected an expression, found keyword `{name}`"),
+                )
+                .with_label("a keyword cannot stand here"),
             );
-            return Expr { kind: ExprKind::Missing, span };
+            return Expr {
+                kind: ExprKind::Missing,
+                span,
+            };
         }
         if !self.at(TokenKind::LParen) {
-            return Expr { kind: ExprKind::Name(ident), span };
+            return Expr {
+                kind: ExprKind::Name(ident),
+                span,
+            };
         }
         let collect = match name {
             "count" => Some(CollectKind::Count),
@@ -367,7 +494,10 @@ impl Parser<'_> {
         }
         let close = self.close(TokenKind::RParen, open.span, "`)`");
         let span = callee.span.to(close);
-        Expr { kind: ExprKind::Call(callee, args), span }
+        Expr {
+            kind: ExprKind::Call(callee, args),
+            span,
+        }
     }
 
     fn collect(&mut self, kind: CollectKind, start: Span) -> Expr {
@@ -376,14 +506,19 @@ impl Parser<'_> {
         let key = match kind {
             CollectKind::Latest => {
                 if self.eat_word("by").is_none() {
-                    self.expected("`by` and the key to order by, as in `latest(a in audits by a.date)`");
+                    self.expected(
+                        "`by` and the key to order by, as in `latest(a in audits by a.date)`",
+                    );
                 }
                 Some(Box::new(self.expr()))
             }
             _ => None,
         };
         let close = self.close(TokenKind::RParen, open.span, "`)`");
-        Expr { kind: ExprKind::Collect(kind, Box::new(binder), key), span: start.to(close) }
+        Expr {
+            kind: ExprKind::Collect(kind, Box::new(binder), key),
+            span: start.to(close),
+        }
     }
 
     /// The message after `else`: text with `{expr}` interpolations.
@@ -393,7 +528,11 @@ impl Parser<'_> {
         let base = token.span.start as usize;
         let mut segments = Vec::new();
         let mut text = String::new();
-        let inner_end = if raw.len() >= 2 && raw.ends_with('"') { raw.len() - 1 } else { raw.len() };
+        let inner_end = if raw.len() >= 2 && raw.ends_with('"') {
+            raw.len() - 1
+        } else {
+            raw.len()
+        };
         let mut i = 1;
         while i < inner_end {
             let rest = &raw[i..inner_end];
@@ -405,8 +544,14 @@ impl Parser<'_> {
                 let Some(close) = matching_brace(rest) else {
                     let span = Span::new(self.file, base + i, base + inner_end);
                     self.report(
-                        Diagnostic::new(Code::BadInterpolation, span, "`{` in a message is not closed")
-                            .with_help("close the interpolation with `}`, or write `\\{` for a literal brace"),
+                        Diagnostic::new(
+                            Code::BadInterpolation,
+                            span,
+                            "`{` in a message is not closed",
+                        )
+                        .with_help(
+                            "close the interpolation with `}`, or write `\\{` for a literal brace",
+                        ),
                     );
                     break;
                 };
@@ -425,7 +570,10 @@ impl Parser<'_> {
         if !text.is_empty() {
             segments.push(ast::Segment::Text(text));
         }
-        ast::Template { segments, span: token.span }
+        ast::Template {
+            segments,
+            span: token.span,
+        }
     }
 
     /// Parses the expression between `start` and `end` (byte offsets of this file).
@@ -435,26 +583,44 @@ impl Parser<'_> {
         let mut sub = Parser::new(self.file, self.text, lexed.tokens, lexed.diagnostics);
         sub.depth = self.depth;
         let expr = if sub.at(TokenKind::Eof) {
-            sub.report(Diagnostic::new(Code::BadInterpolation, span, "empty interpolation `{}`").with_help("put a value inside, e.g. `{s.id}`"));
-            Expr { kind: ExprKind::Missing, span }
+            sub.report(
+                Diagnostic::new(Code::BadInterpolation, span, "empty interpolation `{}`")
+                    .with_help("put a value inside, e.g. `{s.id}`"),
+            );
+            Expr {
+                kind: ExprKind::Missing,
+                span,
+            }
         } else {
             sub.expr()
         };
         if !sub.at(TokenKind::Eof) {
             let rest = Span::new(self.file, sub.peek().span.start as usize, end);
             sub.report(
-                Diagnostic::new(Code::BadInterpolation, rest, "unexpected text in interpolation")
-                    .with_help("an interpolation holds one expression, e.g. `{s.certification.date}`"),
+                Diagnostic::new(
+                    Code::BadInterpolation,
+                    rest,
+                    "unexpected text in interpolation",
+                )
+                .with_help("an interpolation holds one expression, e.g. `{s.certification.date}`"),
             );
         }
-        self.diagnostics.extend(sub.diagnostics);
+        for mut diagnostic in sub.diagnostics {
+            diagnostic.message = diagnostic
+                .message
+                .replace("the end of the file", "the end of the interpolation");
+            self.diagnostics.push(diagnostic);
+        }
         expr
     }
 }
 
 fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
     let span = lhs.span.to(rhs.span);
-    Expr { kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)), span }
+    Expr {
+        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+        span,
+    }
 }
 
 /// Length of the escape at the start of `rest` (which starts with a backslash).

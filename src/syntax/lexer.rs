@@ -31,14 +31,29 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
     let mut lexed = Lexed::default();
     if text.len() > MAX_FILE_BYTES {
         lexed.diagnostics.push(
-            Diagnostic::new(Code::TooLarge, Span::new(file, 0, 0), "policy file is too large")
-                .with_help(format!("policy files are limited to {} MiB; split it with `use`", MAX_FILE_BYTES >> 20)),
+            Diagnostic::new(
+                Code::TooLarge,
+                Span::new(file, 0, 0),
+                "policy file is too large",
+            )
+            .with_help(format!(
+                "policy files are limited to {} MiB; split it with `use`",
+                MAX_FILE_BYTES >> 20
+            )),
         );
-        lexed.tokens.push(Token { kind: TokenKind::Eof, span: Span::new(file, 0, 0) });
+        lexed.tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: Span::new(file, 0, 0),
+        });
         return lexed;
     }
     let start = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
-    let mut lexer = Lexer { file, text, pos: start, out: &mut lexed };
+    let mut lexer = Lexer {
+        file,
+        text,
+        pos: start,
+        out: &mut lexed,
+    };
     lexer.run();
     lexed
 }
@@ -47,7 +62,12 @@ pub fn lex(file: FileId, text: &str) -> Lexed {
 /// `{expr}` interpolations inside a message string).
 pub fn lex_slice(file: FileId, text: &str, start: usize, end: usize) -> Lexed {
     let mut lexed = Lexed::default();
-    let mut lexer = Lexer { file, text: &text[..end], pos: start, out: &mut lexed };
+    let mut lexer = Lexer {
+        file,
+        text: &text[..end],
+        pos: start,
+        out: &mut lexed,
+    };
     lexer.run();
     lexed
 }
@@ -71,11 +91,17 @@ impl Lexer<'_, '_> {
             self.next_token(trimmed);
         }
         let end = self.text.len();
-        self.out.tokens.push(Token { kind: TokenKind::Eof, span: Span::new(self.file, end, end) });
+        self.out.tokens.push(Token {
+            kind: TokenKind::Eof,
+            span: Span::new(self.file, end, end),
+        });
     }
 
     fn next_token(&mut self, rest: &str) {
-        let first = rest.chars().next().expect("next_token is called on non-empty text");
+        let first = rest
+            .chars()
+            .next()
+            .expect("next_token is called on non-empty text");
         let (kind, len) = if rest.starts_with("//") {
             comment(rest)
         } else if first == '"' {
@@ -100,7 +126,9 @@ impl Lexer<'_, '_> {
 
     fn error(&mut self, code: Code, start: usize, end: usize, message: &str, help: &str) {
         let span = Span::new(self.file, self.pos + start, self.pos + end);
-        self.out.diagnostics.push(Diagnostic::new(code, span, message).with_help(help));
+        self.out
+            .diagnostics
+            .push(Diagnostic::new(code, span, message).with_help(help));
     }
 
     /// A string runs to the next unescaped quote on the same line.
@@ -118,7 +146,11 @@ impl Lexer<'_, '_> {
                 _ => i += 1,
             }
         }
-        let end = if i < bytes.len() && bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' { i - 1 } else { i };
+        let end = if i < bytes.len() && bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
+            i - 1
+        } else {
+            i
+        };
         self.error(
             Code::UnterminatedString,
             0,
@@ -138,11 +170,20 @@ impl Lexer<'_, '_> {
                 let hex: &str = &after[1..after.len().min(5)];
                 let valid = hex.len() == 4
                     && hex.bytes().all(|b| b.is_ascii_hexdigit())
-                    && u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).is_some();
+                    && u32::from_str_radix(hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .is_some();
                 if valid {
                     6
                 } else {
-                    self.error(Code::InvalidEscape, i, i + 2, "invalid unicode escape", "write `\\u` followed by four hex digits, e.g. `\\u00e9`");
+                    self.error(
+                        Code::InvalidEscape,
+                        i,
+                        i + 2,
+                        "invalid unicode escape",
+                        "write `\\u` followed by four hex digits, e.g. `\\u00e9`",
+                    );
                     2
                 }
             }
@@ -165,14 +206,22 @@ impl Lexer<'_, '_> {
         if let Ok((after, date)) = date_shape(rest) {
             if !after.starts_with(is_ident_char) {
                 if !is_valid_date(date) {
-                    self.error(Code::InvalidDate, 0, date.len(), &format!("`{date}` is not a calendar date"), "write dates as YYYY-MM-DD with a real month and day");
+                    self.error(
+                        Code::InvalidDate,
+                        0,
+                        date.len(),
+                        &format!("`{date}` is not a calendar date"),
+                        "write dates as YYYY-MM-DD with a real month and day",
+                    );
                 }
                 return (TokenKind::Date, date.len());
             }
         }
         let number_len = consumed(rest, number(rest));
         let after = &rest[number_len..];
-        let suffix_len = after.find(|c: char| !is_ident_char(c)).unwrap_or(after.len());
+        let suffix_len = after
+            .find(|c: char| !is_ident_char(c))
+            .unwrap_or(after.len());
         match &after[..suffix_len] {
             "" => (TokenKind::Number, number_len),
             "d" | "w" if !rest[..number_len].contains('.') => (TokenKind::Duration, number_len + 1),
@@ -194,8 +243,14 @@ impl Lexer<'_, '_> {
     fn unexpected(&mut self, rest: &str) -> (TokenKind, usize) {
         let len = rest
             .char_indices()
-            .find(|&(_, c)| c.is_whitespace() || c.is_ascii_alphanumeric() || "\"{}()[],:.?=<>+-*/!_".contains(c))
-            .map_or(rest.len(), |(i, _)| i.max(rest.chars().next().map_or(1, char::len_utf8)));
+            .find(|&(_, c)| {
+                c.is_whitespace()
+                    || c.is_ascii_alphanumeric()
+                    || "\"{}()[],:.?=<>+-*/!_".contains(c)
+            })
+            .map_or(rest.len(), |(i, _)| {
+                i.max(rest.chars().next().map_or(1, char::len_utf8))
+            });
         let shown = &rest[..len];
         let help = if shown.starts_with('!') {
             "use `not` for negation and `!=` for inequality".to_string()
@@ -206,7 +261,13 @@ impl Lexer<'_, '_> {
         } else {
             "remove it, or put it inside a string".to_string()
         };
-        self.error(Code::UnexpectedCharacter, 0, len, &format!("unexpected `{}`", shown.escape_debug()), &help);
+        self.error(
+            Code::UnexpectedCharacter,
+            0,
+            len,
+            &format!("unexpected `{}`", shown.escape_debug()),
+            &help,
+        );
         (TokenKind::Error, len)
     }
 }
@@ -218,7 +279,11 @@ fn consumed(rest: &str, result: IResult<&str, &str>) -> usize {
 fn comment(rest: &str) -> (TokenKind, usize) {
     let len = rest.find('\n').unwrap_or(rest.len());
     let body = &rest[..len];
-    let kind = if body.starts_with("///") && !body.starts_with("////") { TokenKind::DocComment } else { TokenKind::Comment };
+    let kind = if body.starts_with("///") && !body.starts_with("////") {
+        TokenKind::DocComment
+    } else {
+        TokenKind::Comment
+    };
     (kind, body.trim_end_matches('\r').len())
 }
 
@@ -276,7 +341,12 @@ fn punctuation(input: &str) -> IResult<&str, TokenKind> {
             char('<').map(|_| Lt),
             char('>').map(|_| Gt),
         )),
-        alt((char('+').map(|_| Plus), char('-').map(|_| Minus), char('*').map(|_| Star), char('/').map(|_| Slash))),
+        alt((
+            char('+').map(|_| Plus),
+            char('-').map(|_| Minus),
+            char('*').map(|_| Star),
+            char('/').map(|_| Slash),
+        )),
     ))
     .parse(input)
 }
@@ -337,10 +407,19 @@ mod tests {
     #[test]
     fn dates_durations_and_numbers_are_told_apart() {
         use TokenKind::*;
-        assert_eq!(kinds("2026-11-10 90d 2w 0.05 1_000"), [Date, Duration, Duration, Number, Number, Eof]);
+        assert_eq!(
+            kinds("2026-11-10 90d 2w 0.05 1_000"),
+            [Date, Duration, Duration, Number, Number, Eof]
+        );
         assert_eq!(kinds("2026-02-30").first(), Some(&Date));
-        assert_eq!(lex(FileId(0), "2026-02-30").diagnostics[0].code, Code::InvalidDate);
-        assert_eq!(lex(FileId(0), "12abc").diagnostics[0].code, Code::InvalidNumber);
+        assert_eq!(
+            lex(FileId(0), "2026-02-30").diagnostics[0].code,
+            Code::InvalidDate
+        );
+        assert_eq!(
+            lex(FileId(0), "12abc").diagnostics[0].code,
+            Code::InvalidNumber
+        );
     }
 
     #[test]

@@ -33,9 +33,15 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(
-            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| (i + 1) as u32),
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| (i + 1) as u32),
         );
-        LineIndex { line_starts, text_len: text.len() as u32 }
+        LineIndex {
+            line_starts,
+            text_len: text.len() as u32,
+        }
     }
 
     /// Number of lines (a text always has at least one).
@@ -47,7 +53,10 @@ impl LineIndex {
     /// Offsets past the end clamp to the end; offsets inside a character round down to it.
     pub fn line_col(&self, text: &str, offset: usize, unit: ColumnUnit) -> LineCol {
         let offset = floor_char_boundary(text, offset.min(self.text_len as usize));
-        let line = self.line_starts.partition_point(|&start| start as usize <= offset) - 1;
+        let line = self
+            .line_starts
+            .partition_point(|&start| start as usize <= offset)
+            - 1;
         let line_start = self.line_starts[line] as usize;
         let prefix = &text[line_start..offset];
         let col = match unit {
@@ -55,7 +64,10 @@ impl LineIndex {
             ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
             ColumnUnit::Char => prefix.chars().count(),
         };
-        LineCol { line: line as u32, col: col as u32 }
+        LineCol {
+            line: line as u32,
+            col: col as u32,
+        }
     }
 
     /// Byte offset of `pos` in `text`; a column past the end of its line clamps to the line end
@@ -122,17 +134,35 @@ mod tests {
         let text = "\"🗳x\"";
         let index = LineIndex::new(text);
         let x = text.find('x').unwrap();
-        assert_eq!(index.line_col(text, x, ColumnUnit::Utf16), LineCol { line: 0, col: 3 });
-        assert_eq!(index.line_col(text, x, ColumnUnit::Char), LineCol { line: 0, col: 2 });
-        assert_eq!(index.line_col(text, x, ColumnUnit::Utf8), LineCol { line: 0, col: 5 });
+        assert_eq!(
+            index.line_col(text, x, ColumnUnit::Utf16),
+            LineCol { line: 0, col: 3 }
+        );
+        assert_eq!(
+            index.line_col(text, x, ColumnUnit::Char),
+            LineCol { line: 0, col: 2 }
+        );
+        assert_eq!(
+            index.line_col(text, x, ColumnUnit::Utf8),
+            LineCol { line: 0, col: 5 }
+        );
     }
 
     #[test]
     fn out_of_range_positions_clamp() {
         let text = "ab\r\ncd";
         let index = LineIndex::new(text);
-        assert_eq!(index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16), 2);
-        assert_eq!(index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16), 6);
-        assert_eq!(index.line_col(text, 99, ColumnUnit::Utf8), LineCol { line: 1, col: 2 });
+        assert_eq!(
+            index.offset(text, LineCol { line: 0, col: 99 }, ColumnUnit::Utf16),
+            2
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 9, col: 0 }, ColumnUnit::Utf16),
+            6
+        );
+        assert_eq!(
+            index.line_col(text, 99, ColumnUnit::Utf8),
+            LineCol { line: 1, col: 2 }
+        );
     }
 }

@@ -14,8 +14,10 @@ mod span;
 mod token;
 
 pub use expr::RESERVED;
-pub use lexer::{is_ident_char, lex, unescape, Lexed, MAX_FILE_BYTES};
+pub use lexer::{Lexed, MAX_FILE_BYTES, is_ident_char, lex, unescape};
 pub use line_index::{ColumnUnit, LineCol, LineIndex};
-pub use parser::{parse, Parse, ITEM_KEYWORDS, MAX_DEPTH, NORM_CLAUSES, PROFILE_CLAUSES, TEST_CLAUSES};
+pub use parser::{
+    ITEM_KEYWORDS, MAX_DEPTH, NORM_CLAUSES, PROFILE_CLAUSES, Parse, TEST_CLAUSES, parse,
+};
 pub use span::{FileId, Span, Spanned};
 pub use token::{Token, TokenKind};

@@ -9,16 +9,20 @@ use super::ast::{self, Ident, Item, ItemKind, StrLit};
 use super::lexer::{self, Lexed};
 use super::span::{FileId, Span};
 use super::token::{Token, TokenKind};
-use crate::diagnostics::{did_you_mean, Code, Diagnostic};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 
 /// How deeply expressions, types and inline JSON may nest.
 pub const MAX_DEPTH: u32 = 128;
 
 /// Words that start a top-level item.
-pub const ITEM_KEYWORDS: &[&str] =
-    &["use", "source", "pillar", "stage", "enum", "type", "schema", "param", "def", "norm", "profile", "test"];
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "use", "source", "pillar", "stage", "enum", "type", "schema", "param", "def", "norm",
+    "profile", "test",
+];
 /// Clauses of a norm.
-pub const NORM_CLAUSES: &[&str] = &["title", "pillar", "stages", "severity", "tags", "cites", "when", "require", "fix"];
+pub const NORM_CLAUSES: &[&str] = &[
+    "title", "pillar", "stages", "severity", "tags", "cites", "when", "require", "fix",
+];
 /// Clauses of a profile.
 pub const PROFILE_CLAUSES: &[&str] = &["title", "extends", "include", "exclude", "override", "set"];
 /// Clauses of a test.
@@ -37,12 +41,21 @@ pub struct Parse {
 
 /// Parses one policy file.
 pub fn parse(file: FileId, text: &str) -> Parse {
-    let Lexed { tokens, diagnostics } = lexer::lex(file, text);
+    let Lexed {
+        tokens,
+        diagnostics,
+    } = lexer::lex(file, text);
     let mut parser = Parser::new(file, text, tokens, diagnostics);
     let items = parser.items();
     let mut diagnostics = parser.diagnostics;
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
-    Parse { file: ast::File { items, comments: parser.comments }, diagnostics }
+    Parse {
+        file: ast::File {
+            items,
+            comments: parser.comments,
+        },
+        diagnostics,
+    }
 }
 
 /// Cursor over the significant tokens of one text.
@@ -60,7 +73,12 @@ pub(super) struct Parser<'t> {
 }
 
 impl<'t> Parser<'t> {
-    pub(super) fn new(file: FileId, text: &'t str, all_tokens: Vec<Token>, diagnostics: Vec<Diagnostic>) -> Self {
+    pub(super) fn new(
+        file: FileId,
+        text: &'t str,
+        all_tokens: Vec<Token>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Self {
         let mut tokens = Vec::with_capacity(all_tokens.len());
         let mut docs = Vec::with_capacity(all_tokens.len());
         let mut comments = Vec::new();
@@ -70,7 +88,10 @@ impl<'t> Parser<'t> {
                 TokenKind::Comment => comments.push(token.span),
                 TokenKind::DocComment => {
                     let line = doc_line(&text[token.span.range()]);
-                    let doc = pending_doc.get_or_insert_with(|| ast::Doc { lines: Vec::new(), span: token.span });
+                    let doc = pending_doc.get_or_insert_with(|| ast::Doc {
+                        lines: Vec::new(),
+                        span: token.span,
+                    });
                     doc.lines.push(line);
                     doc.span = doc.span.to(token.span);
                 }
@@ -80,7 +101,17 @@ impl<'t> Parser<'t> {
                 }
             }
         }
-        Parser { file, text, tokens, docs, comments, pos: 0, diagnostics, depth: 0, silence_next_recovery: false }
+        Parser {
+            file,
+            text,
+            tokens,
+            docs,
+            comments,
+            pos: 0,
+            diagnostics,
+            depth: 0,
+            silence_next_recovery: false,
+        }
     }
 
     // ----- cursor -----
@@ -166,13 +197,18 @@ impl<'t> Parser<'t> {
     pub(super) fn expected(&mut self, what: &str) {
         let span = self.error_span();
         let message = format!("expected {what}, found {}", self.found());
-        self.report(Diagnostic::new(Code::Expected, span, message).with_label(format!("expected {what}")));
+        self.report(
+            Diagnostic::new(Code::Expected, span, message).with_label(format!("expected {what}")),
+        );
     }
 
     fn error_span(&self) -> Span {
         let token = self.peek();
         let prev = self.prev_span();
-        let on_later_line = self.text.get(prev.end as usize..token.span.start as usize).is_some_and(|gap| gap.contains('\n'));
+        let on_later_line = self
+            .text
+            .get(prev.end as usize..token.span.start as usize)
+            .is_some_and(|gap| gap.contains('\n'));
         if token.kind == TokenKind::Eof || on_later_line && self.pos > 0 {
             Span::new(self.file, prev.end as usize, prev.end as usize)
         } else {
@@ -189,9 +225,16 @@ impl<'t> Parser<'t> {
     }
 
     pub(super) fn ident(&mut self, what: &str) -> Option<Ident> {
+        if self.at(TokenKind::Error) && self.nth(1).kind == TokenKind::Ident {
+            // A stray character glued to a name (`$name`): the lexer reported it already.
+            self.bump();
+        }
         if self.at(TokenKind::Ident) {
             let token = self.bump();
-            Some(Ident { name: self.text_of(token).to_string(), span: token.span })
+            Some(Ident {
+                name: self.text_of(token).to_string(),
+                span: token.span,
+            })
         } else {
             self.expected(what);
             None
@@ -201,7 +244,10 @@ impl<'t> Parser<'t> {
     pub(super) fn string(&mut self, what: &str) -> Option<StrLit> {
         if self.at(TokenKind::Str) {
             let token = self.bump();
-            Some(StrLit { value: lexer::unescape(self.text_of(token)), span: token.span })
+            Some(StrLit {
+                value: lexer::unescape(self.text_of(token)),
+                span: token.span,
+            })
         } else {
             self.expected(what);
             None
@@ -218,7 +264,9 @@ impl<'t> Parser<'t> {
                 TokenKind::Eof => return,
                 TokenKind::LBrace | TokenKind::LParen | TokenKind::LBracket => depth += 1,
                 TokenKind::RBrace if depth == 0 => return,
-                TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket => depth = depth.saturating_sub(1),
+                TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket => {
+                    depth = depth.saturating_sub(1)
+                }
                 TokenKind::Ident if depth == 0 => {
                     let word = self.text_of(token);
                     if stop_words.contains(&word) || stop_at_item && self.starts_item() {
@@ -236,7 +284,9 @@ impl<'t> Parser<'t> {
         let token = self.peek();
         token.kind == TokenKind::Ident
             && ITEM_KEYWORDS.contains(&self.text_of(token))
-            && self.text[..token.span.start as usize].trim_end_matches([' ', '\t']).ends_with('\n')
+            && self.text[..token.span.start as usize]
+                .trim_end_matches([' ', '\t'])
+                .ends_with('\n')
     }
 
     // ----- items -----
@@ -258,14 +308,22 @@ impl<'t> Parser<'t> {
     fn unknown_item(&mut self) {
         let token = self.peek();
         let found = self.found();
-        let mut diagnostic = Diagnostic::new(Code::UnknownItem, token.span, format!("expected an item, found {found}"))
-            .with_label("not a declaration");
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownItem,
+            token.span,
+            format!("expected an item, found {found}"),
+        )
+        .with_label("not a declaration");
         let suggestion = (token.kind == TokenKind::Ident)
             .then(|| did_you_mean(self.text_of(token), ITEM_KEYWORDS.iter().copied()))
             .flatten();
         diagnostic = match suggestion {
-            Some(keyword) => diagnostic.with_help(format!("did you mean `{keyword}`?")).with_suggestion(token.span, keyword),
-            None => diagnostic.with_help(format!("a file holds items: {}", ITEM_KEYWORDS.join(", "))),
+            Some(keyword) => diagnostic
+                .with_help(format!("did you mean `{keyword}`?"))
+                .with_suggestion(token.span, keyword),
+            None => {
+                diagnostic.with_help(format!("a file holds items: {}", ITEM_KEYWORDS.join(", ")))
+            }
         };
         if token.kind == TokenKind::RBrace {
             diagnostic = diagnostic.with_help("this `}` closes nothing; remove it");
@@ -292,13 +350,18 @@ impl<'t> Parser<'t> {
         let keyword = self.bump();
         let start = keyword.span;
         let kind = match self.text_of(keyword) {
-            "use" => self.string("a path string like \"schema.rampart\"").map(ItemKind::Use),
+            "use" => self
+                .string("a path string like \"schema.rampart\"")
+                .map(ItemKind::Use),
             "source" => self.source().map(ItemKind::Source),
             "pillar" => self.label().map(ItemKind::Pillar),
             "stage" => self.label().map(ItemKind::Stage),
             "enum" => self.enum_decl().map(ItemKind::Enum),
             "type" => self.type_decl().map(ItemKind::Type),
-            "schema" => Some(ItemKind::Schema(ast::SchemaDecl { keyword: start, fields: self.fields() })),
+            "schema" => Some(ItemKind::Schema(ast::SchemaDecl {
+                keyword: start,
+                fields: self.fields(),
+            })),
             "param" => self.param().map(ItemKind::Param),
             "def" => self.def().map(ItemKind::Def),
             "norm" => self.norm().map(ItemKind::Norm),
@@ -315,7 +378,10 @@ impl<'t> Parser<'t> {
 
     fn label(&mut self) -> Option<ast::Label> {
         let id = self.ident("an id")?;
-        let title = self.at(TokenKind::Str).then(|| self.string("a title")).flatten();
+        let title = self
+            .at(TokenKind::Str)
+            .then(|| self.string("a title"))
+            .flatten();
         Some(ast::Label { id, title })
     }
 
@@ -326,7 +392,13 @@ impl<'t> Parser<'t> {
                 "year" => p.literal_number()?,
                 _ => ast::Literal::Str(p.string("a string")?.value),
             };
-            Some(ast::SourceField { key: Ident { name: p.text_of(key).to_string(), span: key.span }, value })
+            Some(ast::SourceField {
+                key: Ident {
+                    name: p.text_of(key).to_string(),
+                    span: key.span,
+                },
+                value,
+            })
         })?;
         Some(ast::Source { id, fields })
     }
@@ -372,12 +444,17 @@ impl<'t> Parser<'t> {
 
     fn type_decl(&mut self) -> Option<ast::TypeDecl> {
         let name = self.ident("a type name")?;
-        Some(ast::TypeDecl { name, fields: self.fields() })
+        Some(ast::TypeDecl {
+            name,
+            fields: self.fields(),
+        })
     }
 
     /// `{ field… }` of a type or the schema.
     fn fields(&mut self) -> Vec<ast::Field> {
-        let Some(open) = self.expect(TokenKind::LBrace) else { return Vec::new() };
+        let Some(open) = self.expect(TokenKind::LBrace) else {
+            return Vec::new();
+        };
         let mut fields = Vec::new();
         loop {
             match self.peek().kind {
@@ -385,7 +462,9 @@ impl<'t> Parser<'t> {
                     self.bump();
                     break;
                 }
-                TokenKind::Ident if matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question) => {
+                TokenKind::Ident
+                    if matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question) =>
+                {
                     match self.field() {
                         Some(field) => fields.push(field),
                         None => self.recover_field(),
@@ -406,7 +485,8 @@ impl<'t> Parser<'t> {
 
     fn recover_field(&mut self) {
         while !matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof)
-            && !(self.at(TokenKind::Ident) && matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question))
+            && !(self.at(TokenKind::Ident)
+                && matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question))
             && !self.starts_item()
         {
             self.bump();
@@ -421,7 +501,13 @@ impl<'t> Parser<'t> {
         let ty = self.type_expr();
         self.eat(TokenKind::Comma);
         let span = name.span.to(ty.span());
-        Some(ast::Field { doc, name, optional, ty, span })
+        Some(ast::Field {
+            doc,
+            name,
+            optional,
+            ty,
+            span,
+        })
     }
 
     pub(super) fn type_expr(&mut self) -> ast::TypeExpr {
@@ -434,18 +520,25 @@ impl<'t> Parser<'t> {
                 self.depth += 1;
                 let inner = self.type_expr();
                 self.depth -= 1;
-                let close = self.expect(TokenKind::RBracket).map_or(inner.span(), |t| t.span);
+                let close = self
+                    .expect(TokenKind::RBracket)
+                    .map_or(inner.span(), |t| t.span);
                 ast::TypeExpr::List(Box::new(inner), open.span.to(close))
             }
             TokenKind::Ident if self.at_word("ref") && self.nth(1).kind == TokenKind::Ident => {
                 let keyword = self.bump();
-                let target = self.ident("a root list such as `contacts`").expect("checked above");
+                let target = self
+                    .ident("a root list such as `contacts`")
+                    .expect("checked above");
                 let span = keyword.span.to(target.span);
                 ast::TypeExpr::Ref(target, span)
             }
             TokenKind::Ident => {
                 let token = self.bump();
-                ast::TypeExpr::Named(Ident { name: self.text_of(token).to_string(), span: token.span })
+                ast::TypeExpr::Named(Ident {
+                    name: self.text_of(token).to_string(),
+                    span: token.span,
+                })
             }
             _ => {
                 self.expected("a type such as `string`, `[System]` or `ref contacts`");
@@ -480,7 +573,9 @@ impl<'t> Parser<'t> {
             let token = self.bump();
             match token.kind {
                 TokenKind::LBrace | TokenKind::LParen | TokenKind::LBracket => depth += 1,
-                TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket => depth = depth.saturating_sub(1),
+                TokenKind::RBrace | TokenKind::RParen | TokenKind::RBracket => {
+                    depth = depth.saturating_sub(1)
+                }
                 TokenKind::Eof => return,
                 _ => {}
             }
@@ -507,7 +602,10 @@ impl<'t> Parser<'t> {
                 let param_name = self.ident("a parameter name")?;
                 self.expect(TokenKind::Colon)?;
                 let ty = self.type_expr();
-                params.push(ast::DefParam { name: param_name, ty });
+                params.push(ast::DefParam {
+                    name: param_name,
+                    ty,
+                });
                 if self.eat(TokenKind::Comma).is_none() {
                     break;
                 }
@@ -528,10 +626,14 @@ impl<'t> Parser<'t> {
         if self.at(TokenKind::Eof) || self.starts_item() {
             let span = self.error_span();
             self.report(
-                Diagnostic::new(Code::UnclosedDelimiter, span, "expected `}` to close this block")
-                    .with_label("block not closed before here")
-                    .with_secondary(open.span, "opened here")
-                    .with_help("add the missing `}`"),
+                Diagnostic::new(
+                    Code::UnclosedDelimiter,
+                    span,
+                    "expected `}` to close this block",
+                )
+                .with_label("block not closed before here")
+                .with_secondary(open.span, "opened here")
+                .with_help("add the missing `}`"),
             );
             return true;
         }
@@ -546,7 +648,20 @@ impl<'t> Parser<'t> {
         clauses: &[&str],
         mut clause: impl FnMut(&mut Self, Token) -> Option<C>,
     ) -> Option<Vec<C>> {
-        let open = self.expect(TokenKind::LBrace)?;
+        let open = match self.eat(TokenKind::LBrace) {
+            Some(open) => open,
+            None => {
+                self.expected("`{`");
+                if !self.at_any_word(clauses) {
+                    return None;
+                }
+                // The body is there without its `{`: parse it anyway.
+                Token {
+                    kind: TokenKind::LBrace,
+                    span: self.prev_span(),
+                }
+            }
+        };
         let mut parsed = Vec::new();
         loop {
             if self.eat(TokenKind::RBrace).is_some() {
@@ -573,14 +688,22 @@ impl<'t> Parser<'t> {
         let token = self.peek();
         if !std::mem::take(&mut self.silence_next_recovery) && token.kind != TokenKind::Error {
             let found = self.found();
-            let mut diagnostic = Diagnostic::new(Code::UnknownClause, token.span, format!("unexpected {found} in {context}"))
-                .with_label(format!("not a {context} clause"));
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownClause,
+                token.span,
+                format!("unexpected {found} in {context}"),
+            )
+            .with_label(format!("not a {context} clause"));
             let suggestion = (token.kind == TokenKind::Ident)
                 .then(|| did_you_mean(self.text_of(token), clauses.iter().copied()))
                 .flatten();
             diagnostic = match suggestion {
-                Some(word) => diagnostic.with_help(format!("did you mean `{word}`?")).with_suggestion(token.span, word),
-                None => diagnostic.with_help(format!("a {context} has clauses: {}", clauses.join(", "))),
+                Some(word) => diagnostic
+                    .with_help(format!("did you mean `{word}`?"))
+                    .with_suggestion(token.span, word),
+                None => {
+                    diagnostic.with_help(format!("a {context} has clauses: {}", clauses.join(", ")))
+                }
             };
             self.report(diagnostic);
         }
@@ -590,18 +713,28 @@ impl<'t> Parser<'t> {
 
     fn severity(&mut self) -> Option<ast::SeverityLit> {
         let token = self.peek();
-        let word = if token.kind == TokenKind::Ident { self.text_of(token) } else { "" };
+        let word = if token.kind == TokenKind::Ident {
+            self.text_of(token)
+        } else {
+            ""
+        };
         match ast::Severity::parse(word) {
             Some(level) => {
                 self.bump();
-                Some(ast::SeverityLit { level, span: token.span })
+                Some(ast::SeverityLit {
+                    level,
+                    span: token.span,
+                })
             }
             None => {
                 self.expected("a severity: critical, high, medium or low");
                 if let Some(close) = did_you_mean(word, ["critical", "high", "medium", "low"]) {
                     if let Some(last) = self.diagnostics.last_mut() {
                         last.help = Some(format!("did you mean `{close}`?"));
-                        last.suggestion = Some(crate::diagnostics::Suggestion { span: token.span, replacement: close.into() });
+                        last.suggestion = Some(crate::diagnostics::Suggestion {
+                            span: token.span,
+                            replacement: close.into(),
+                        });
                     }
                 }
                 None
@@ -627,7 +760,10 @@ impl<'t> Parser<'t> {
         let id = self.ident("a norm id such as `gov-ci-designation`")?;
         let clauses = self.block("norm", NORM_CLAUSES, |p, keyword| {
             let kind = p.norm_clause(keyword)?;
-            Some(ast::NormClause { keyword: keyword.span, kind })
+            Some(ast::NormClause {
+                keyword: keyword.span,
+                kind,
+            })
         })?;
         Some(ast::Norm { id, clauses })
     }
@@ -645,7 +781,10 @@ impl<'t> Parser<'t> {
             "tags" => K::Tags(self.ident_list("a tag")?),
             "cites" => {
                 let source = self.ident("a source id")?;
-                let locator = self.at(TokenKind::Str).then(|| self.string("a locator")).flatten();
+                let locator = self
+                    .at(TokenKind::Str)
+                    .then(|| self.string("a locator"))
+                    .flatten();
                 K::Cites { source, locator }
             }
             "when" => K::When(self.expr()),
@@ -670,7 +809,10 @@ impl<'t> Parser<'t> {
         let id = self.ident("a profile id")?;
         let clauses = self.block("profile", PROFILE_CLAUSES, |p, keyword| {
             let kind = p.profile_clause(keyword)?;
-            Some(ast::ProfileClause { keyword: keyword.span, kind })
+            Some(ast::ProfileClause {
+                keyword: keyword.span,
+                kind,
+            })
         })?;
         Some(ast::Profile { id, clauses })
     }
@@ -703,7 +845,10 @@ impl<'t> Parser<'t> {
     fn setting(&mut self) -> Option<ast::Setting> {
         let param = self.ident("a parameter name")?;
         self.expect(TokenKind::Assign)?;
-        Some(ast::Setting { param, value: self.expr() })
+        Some(ast::Setting {
+            param,
+            value: self.expr(),
+        })
     }
 
     fn selectors(&mut self) -> Option<Vec<ast::Selector>> {
@@ -717,9 +862,18 @@ impl<'t> Parser<'t> {
     fn selector(&mut self) -> Option<ast::Selector> {
         use ast::Selector as S;
         let word = self.peek();
-        let kind = if word.kind == TokenKind::Ident { self.text_of(word) } else { "" };
-        if !matches!(kind, "all" | "norm" | "pillar" | "stage" | "severity" | "tag") {
-            self.expected("a selector: all, norm ID, pillar ID, stage ID, severity LEVEL or tag ID");
+        let kind = if word.kind == TokenKind::Ident {
+            self.text_of(word)
+        } else {
+            ""
+        };
+        if !matches!(
+            kind,
+            "all" | "norm" | "pillar" | "stage" | "severity" | "tag"
+        ) {
+            self.expected(
+                "a selector: all, norm ID, pillar ID, stage ID, severity LEVEL or tag ID",
+            );
             return None;
         }
         self.bump();
@@ -737,7 +891,10 @@ impl<'t> Parser<'t> {
         let name = self.string("a test name string")?;
         let clauses = self.block("test", TEST_CLAUSES, |p, keyword| {
             let kind = p.test_clause(keyword)?;
-            Some(ast::TestClause { keyword: keyword.span, kind })
+            Some(ast::TestClause {
+                keyword: keyword.span,
+                kind,
+            })
         })?;
         Some(ast::Test { name, clauses })
     }
@@ -747,14 +904,21 @@ impl<'t> Parser<'t> {
         Some(match self.text_of(keyword) {
             "given" if self.at(TokenKind::LBrace) => {
                 let start = self.peek().span;
-                let value = self.json_value()?;
+                let start_pos = self.pos;
+                let Some(value) = self.json_value() else {
+                    // Skip the whole object so that its `}` does not end the test block.
+                    self.pos = start_pos;
+                    self.skip_group();
+                    return None;
+                };
                 K::GivenInline(value, start.to(self.prev_span()))
             }
             "given" => K::GivenFile(self.string("a fixture path or an inline JSON object")?),
             "profile" => K::Profile(self.ident("a profile id")?),
             "set" => K::Set(self.setting()?),
             "expect" => {
-                let status = self.ident("a status: pass, fail, unknown, not-applicable, waived or error")?;
+                let status =
+                    self.ident("a status: pass, fail, unknown, not-applicable, waived or error")?;
                 let mut norms = vec![self.ident("a norm id")?];
                 while self.eat(TokenKind::Comma).is_some() {
                     norms.push(self.ident("a norm id")?);
@@ -769,5 +933,8 @@ impl<'t> Parser<'t> {
 /// The text of a `///` line without the slashes and one following space.
 fn doc_line(raw: &str) -> String {
     let body = raw.strip_prefix("///").unwrap_or(raw);
-    body.strip_prefix(' ').unwrap_or(body).trim_end().to_string()
+    body.strip_prefix(' ')
+        .unwrap_or(body)
+        .trim_end()
+        .to_string()
 }

@@ -1,6 +1,7 @@
 //! Providers of policy file contents: the disk (confined to a root directory, symbolic links
 //! included) and the norm library embedded in the binary.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -49,14 +50,20 @@ impl DiskFiles {
     /// Files under `root`, shown to users prefixed with `root` as given.
     pub fn new(root: &Path) -> Self {
         let shown_root = root.display().to_string();
-        DiskFiles { root: root.to_path_buf(), shown_root }
+        DiskFiles {
+            root: root.to_path_buf(),
+            shown_root,
+        }
     }
 }
 
 impl PolicyFiles for DiskFiles {
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
         let full = self.root.join(path);
-        let canonical_root = self.root.canonicalize().map_err(|e| ReadError::Io(e.to_string()))?;
+        let canonical_root = self
+            .root
+            .canonicalize()
+            .map_err(|e| ReadError::Io(e.to_string()))?;
         let canonical = full.canonicalize().map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => ReadError::NotFound,
             _ => ReadError::Io(e.to_string()),
@@ -99,10 +106,41 @@ impl EmbeddedFiles {
 
 impl PolicyFiles for EmbeddedFiles {
     fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
-        self.dir.get_file(path).map(|file| file.contents().to_vec()).ok_or(ReadError::NotFound)
+        self.dir
+            .get_file(path)
+            .map(|file| file.contents().to_vec())
+            .ok_or(ReadError::NotFound)
     }
 
     fn display(&self, path: &str) -> String {
         format!("{}/{}", self.shown_root, path)
+    }
+}
+
+/// Policy files held in memory (tests, fuzzing, an editor's unsaved buffers).
+#[derive(Debug, Clone, Default)]
+pub struct MemoryFiles {
+    files: HashMap<String, Vec<u8>>,
+}
+
+impl MemoryFiles {
+    /// No files.
+    pub fn new() -> Self {
+        MemoryFiles::default()
+    }
+
+    /// Adds or replaces the file at root-relative `path`.
+    pub fn insert(&mut self, path: impl Into<String>, contents: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), contents.into());
+    }
+}
+
+impl PolicyFiles for MemoryFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        self.files.get(path).cloned().ok_or(ReadError::NotFound)
+    }
+
+    fn display(&self, path: &str) -> String {
+        path.to_string()
     }
 }

@@ -8,12 +8,12 @@
 
 mod files;
 
-pub use files::{DiskFiles, EmbeddedFiles, PolicyFiles, ReadError};
+pub use files::{DiskFiles, EmbeddedFiles, MemoryFiles, PolicyFiles, ReadError};
 
 use std::collections::HashMap;
 
 use crate::diagnostics::{Code, Diagnostic, SourceLookup};
-use crate::syntax::{self, ast, FileId, Parse, Span};
+use crate::syntax::{self, FileId, Parse, Span, ast};
 
 /// One loaded policy file.
 #[derive(Debug)]
@@ -104,7 +104,12 @@ impl Workspace {
         workspace
     }
 
-    fn load_imports(&mut self, files: &dyn PolicyFiles, id: FileId, by_path: &mut HashMap<String, FileId>) {
+    fn load_imports(
+        &mut self,
+        files: &dyn PolicyFiles,
+        id: FileId,
+        by_path: &mut HashMap<String, FileId>,
+    ) {
         let uses: Vec<ast::StrLit> = self.files[id.0 as usize]
             .parse
             .file
@@ -138,16 +143,28 @@ impl Workspace {
         }
     }
 
-    fn add_file(&mut self, files: &dyn PolicyFiles, path: String, used_at: Option<Span>, by_path: &mut HashMap<String, FileId>) -> Option<FileId> {
+    fn add_file(
+        &mut self,
+        files: &dyn PolicyFiles,
+        path: String,
+        used_at: Option<Span>,
+        by_path: &mut HashMap<String, FileId>,
+    ) -> Option<FileId> {
         let bytes = match files.read(&path) {
             Ok(bytes) => bytes,
             Err(error) => {
                 let span = used_at.unwrap_or_default();
-                let code = if matches!(error, ReadError::OutsideRoot) { Code::ImportOutsideRoot } else { Code::ImportNotFound };
+                let code = if matches!(error, ReadError::OutsideRoot) {
+                    Code::ImportOutsideRoot
+                } else {
+                    Code::ImportNotFound
+                };
                 let message = format!("cannot read \"{path}\": {error}");
                 let mut diagnostic = Diagnostic::new(code, span, message);
                 if used_at.is_some() {
-                    diagnostic = diagnostic.with_label("imported here").with_help("check the path; it is relative to the importing file");
+                    diagnostic = diagnostic
+                        .with_label("imported here")
+                        .with_help("check the path; it is relative to the importing file");
                 }
                 self.diagnostics.push(diagnostic);
                 return None;
@@ -155,7 +172,8 @@ impl Workspace {
         };
         let id = FileId(self.files.len() as u32);
         let display = files.display(&path);
-        self.files.push(parse_file(id, path.clone(), display, bytes));
+        self.files
+            .push(parse_file(id, path.clone(), display, bytes));
         by_path.insert(path, id);
         Some(id)
     }
@@ -173,8 +191,15 @@ impl Workspace {
         }
         if state[file] == 1 {
             let cycle_start = stack.iter().position(|&f| f == file).unwrap_or(0);
-            let names: Vec<&str> = stack[cycle_start..].iter().map(|&f| self.files[f].path.as_str()).collect();
-            let message = format!("import cycle: {} → {}", names.join(" → "), self.files[file].path);
+            let names: Vec<&str> = stack[cycle_start..]
+                .iter()
+                .map(|&f| self.files[f].path.as_str())
+                .collect();
+            let message = format!(
+                "import cycle: {} → {}",
+                names.join(" → "),
+                self.files[file].path
+            );
             let importer = *stack.last().expect("a cycle has an importer");
             let span = self.use_span(importer, file);
             self.diagnostics.push(
@@ -202,7 +227,11 @@ impl Workspace {
             .items
             .iter()
             .find_map(|item| match &item.kind {
-                ast::ItemKind::Use(path) if resolve_path(from, &path.value).as_ref() == Ok(target) => Some(path.span),
+                ast::ItemKind::Use(path)
+                    if resolve_path(from, &path.value).as_ref() == Ok(target) =>
+                {
+                    Some(path.span)
+                }
                 _ => None,
             })
             .unwrap_or_default()
@@ -231,7 +260,11 @@ impl Workspace {
 
     /// Every syntax and import diagnostic.
     pub fn syntax_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().chain(self.files.iter().flat_map(|file| file.parse.diagnostics.iter()))
+        self.diagnostics.iter().chain(
+            self.files
+                .iter()
+                .flat_map(|file| file.parse.diagnostics.iter()),
+        )
     }
 }
 
@@ -241,7 +274,10 @@ fn parse_file(id: FileId, path: String, display: String, bytes: Vec<u8>) -> Sour
         Ok(text) => (text, None),
         Err(error) => {
             let offset = error.utf8_error().valid_up_to();
-            (String::from_utf8_lossy(error.as_bytes()).into_owned(), Some(offset))
+            (
+                String::from_utf8_lossy(error.as_bytes()).into_owned(),
+                Some(offset),
+            )
         }
     };
     let mut parse = syntax::parse(id, &text);
@@ -254,16 +290,27 @@ fn parse_file(id: FileId, path: String, display: String, bytes: Vec<u8>) -> Sour
                 .with_help("save the file as UTF-8"),
         );
     }
-    SourceFile { id, path, display, text, parse, imports: Vec::new() }
+    SourceFile {
+        id,
+        path,
+        display,
+        text,
+        parse,
+        imports: Vec::new(),
+    }
 }
 
 impl SourceLookup for Workspace {
     fn file_name(&self, file: FileId) -> &str {
-        self.files.get(file.0 as usize).map_or("<unknown>", |f| f.display.as_str())
+        self.files
+            .get(file.0 as usize)
+            .map_or("<unknown>", |f| f.display.as_str())
     }
 
     fn file_text(&self, file: FileId) -> &str {
-        self.files.get(file.0 as usize).map_or("", |f| f.text.as_str())
+        self.files
+            .get(file.0 as usize)
+            .map_or("", |f| f.text.as_str())
     }
 }
 
@@ -273,15 +320,33 @@ mod tests {
 
     #[test]
     fn resolves_relative_paths_inside_the_root() {
-        assert_eq!(resolve_path("pillars/a.rampart", "../schema.rampart"), Ok("schema.rampart".into()));
-        assert_eq!(resolve_path("main.rampart", "./pillars/b.rampart"), Ok("pillars/b.rampart".into()));
+        assert_eq!(
+            resolve_path("pillars/a.rampart", "../schema.rampart"),
+            Ok("schema.rampart".into())
+        );
+        assert_eq!(
+            resolve_path("main.rampart", "./pillars/b.rampart"),
+            Ok("pillars/b.rampart".into())
+        );
     }
 
     #[test]
     fn refuses_paths_that_leave_the_root() {
-        assert_eq!(resolve_path("main.rampart", "../x.rampart"), Err(PathError::Escapes));
-        assert_eq!(resolve_path("a/main.rampart", "../../etc/passwd"), Err(PathError::Escapes));
-        assert_eq!(resolve_path("main.rampart", "/etc/passwd"), Err(PathError::Absolute));
-        assert_eq!(resolve_path("main.rampart", "C:\\x"), Err(PathError::Absolute));
+        assert_eq!(
+            resolve_path("main.rampart", "../x.rampart"),
+            Err(PathError::Escapes)
+        );
+        assert_eq!(
+            resolve_path("a/main.rampart", "../../etc/passwd"),
+            Err(PathError::Escapes)
+        );
+        assert_eq!(
+            resolve_path("main.rampart", "/etc/passwd"),
+            Err(PathError::Absolute)
+        );
+        assert_eq!(
+            resolve_path("main.rampart", "C:\\x"),
+            Err(PathError::Absolute)
+        );
     }
 }

@@ -1,0 +1,86 @@
+//! Helpers shared by the integration tests: loading fixtures and rendering diagnostics.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rampart::check;
+use rampart::diagnostics::{Diagnostic, HumanStyle, Severity, render_human};
+use rampart::workspace::{DiskFiles, MemoryFiles, Workspace};
+
+/// The result of loading and checking one policy set.
+pub struct Outcome {
+    pub workspace: Workspace,
+    pub diagnostics: Vec<Diagnostic>,
+    pub program: check::Program,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn render(&self) -> String {
+        render_human(&self.diagnostics, &self.workspace, HumanStyle::Plain)
+    }
+}
+
+fn finish(workspace: Workspace) -> Outcome {
+    let checked = check::check(&workspace);
+    let diagnostics = workspace
+        .syntax_diagnostics()
+        .cloned()
+        .chain(checked.diagnostics)
+        .collect();
+    Outcome {
+        workspace,
+        diagnostics,
+        program: checked.program,
+    }
+}
+
+/// Loads a fixture: a `.rampart` file, or a directory whose entry is `main.rampart`.
+/// Paths are shown relative to the crate root so snapshots are stable.
+pub fn load_fixture(path: &Path) -> Outcome {
+    let (root, entry) = if path.is_dir() {
+        (path.to_path_buf(), "main.rampart".to_string())
+    } else {
+        (
+            path.parent().expect("fixture has a parent").to_path_buf(),
+            path.file_name().unwrap().to_string_lossy().into_owned(),
+        )
+    };
+    finish(Workspace::load(&DiskFiles::new(&root), &entry))
+}
+
+/// Loads one in-memory file as a policy set.
+pub fn load_text(text: &[u8]) -> Outcome {
+    let mut files = MemoryFiles::new();
+    files.insert("main.rampart", text.to_vec());
+    finish(Workspace::load(&files, "main.rampart"))
+}
+
+/// Fixture entries (files ending in `.rampart` and directories) of `dir`, sorted.
+pub fn fixtures(dir: &str) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read {dir}: {e}"))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir() || path.extension().is_some_and(|ext| ext == "rampart"))
+        .collect();
+    entries.sort();
+    entries
+}
+
+/// The name of a fixture for its snapshot.
+pub fn fixture_name(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
