@@ -344,7 +344,7 @@ impl Checker<'_> {
             return;
         }
         for namespace in [Namespace::Def, Namespace::Param] {
-            if self.names.contains_key(&(namespace, ident.name.clone())) {
+            if self.decl(namespace, &ident.name).is_some() {
                 self.report_unknown(namespace, ident, scope.file);
                 return;
             }

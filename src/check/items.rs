@@ -101,10 +101,7 @@ impl Checker<'_> {
                 self.check_def(def);
             }
         }
-        // Fill in definitions that could not be typed so indexes stay aligned.
-        while self.program.defs.len() < self.def_decls.len() {
-            unreachable!("every definition is checked exactly once");
-        }
+        debug_assert_eq!(self.program.defs.len(), self.def_decls.len(), "every definition is checked exactly once");
     }
 
     /// Types definition `def` (called lazily from uses, so dependencies come first).

@@ -131,7 +131,7 @@ struct Checker<'w> {
     visible: Vec<Vec<bool>>,
     diagnostics: Vec<Diagnostic>,
     program: Program,
-    names: HashMap<(Namespace, String), Decl>,
+    names: HashMap<Namespace, HashMap<String, Decl>>,
     type_refs: Vec<TypeRef>,
     // The syntax behind each program entry, index for index.
     type_decls: Vec<(FileId, &'w ast::TypeDecl, Option<&'w ast::Doc>)>,
@@ -201,8 +201,7 @@ impl<'w> Checker<'w> {
         file: FileId,
         index: usize,
     ) -> bool {
-        let key = (namespace, name.name.clone());
-        if let Some(first) = self.names.get(&key) {
+        if let Some(first) = self.decl(namespace, &name.name) {
             let first_span = first.span;
             self.report(
                 Diagnostic::new(
@@ -219,14 +218,8 @@ impl<'w> Checker<'w> {
             );
             return false;
         }
-        self.names.insert(
-            key,
-            Decl {
-                file,
-                index,
-                span: name.span,
-            },
-        );
+        let decl = Decl { file, index, span: name.span };
+        self.names.entry(namespace).or_default().insert(name.name.clone(), decl);
         true
     }
 
@@ -242,8 +235,13 @@ impl<'w> Checker<'w> {
 
     /// Like [`Checker::lookup`] without reporting.
     fn lookup_quiet(&self, namespace: Namespace, name: &str, from: FileId) -> Option<usize> {
-        let decl = self.names.get(&(namespace, name.to_string()))?;
+        let decl = self.decl(namespace, name)?;
         self.is_visible(from, decl.file).then_some(decl.index)
+    }
+
+    /// The declaration of `name` in `namespace`, visible or not.
+    fn decl(&self, namespace: Namespace, name: &str) -> Option<&Decl> {
+        self.names.get(&namespace)?.get(name)
     }
 
     fn is_visible(&self, from: FileId, declared_in: FileId) -> bool {
@@ -256,7 +254,7 @@ impl<'w> Checker<'w> {
 
     fn report_unknown(&mut self, namespace: Namespace, name: &ast::Ident, from: FileId) {
         let what = namespace.describe();
-        if let Some(decl) = self.names.get(&(namespace, name.name.clone())).copied() {
+        if let Some(decl) = self.decl(namespace, &name.name).copied() {
             let declared_in = &self.workspace.file(decl.file).path;
             let importer = &self.workspace.file(from).path;
             let relative = relative_use_path(importer, declared_in);
@@ -298,9 +296,11 @@ impl<'w> Checker<'w> {
     fn visible_names(&self, namespace: Namespace, from: FileId) -> Vec<String> {
         let mut names: Vec<String> = self
             .names
-            .iter()
-            .filter(|((ns, _), decl)| *ns == namespace && self.is_visible(from, decl.file))
-            .map(|((_, name), _)| name.clone())
+            .get(&namespace)
+            .into_iter()
+            .flatten()
+            .filter(|(_, decl)| self.is_visible(from, decl.file))
+            .map(|(name, _)| name.clone())
             .collect();
         names.sort();
         names

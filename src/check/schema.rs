@@ -233,10 +233,7 @@ impl Checker<'_> {
                 TypeRef::Enum(id) => Type::Enum(id),
             };
         }
-        if self
-            .names
-            .contains_key(&(Namespace::Type, name.name.clone()))
-        {
+        if self.decl(Namespace::Type, &name.name).is_some() {
             self.report_unknown(Namespace::Type, name, file);
             return Type::Any;
         }

@@ -256,7 +256,7 @@ impl Lexer<'_, '_> {
             "use `not` for negation and `!=` for inequality".to_string()
         } else if shown.starts_with('&') || shown.starts_with('|') {
             "use `and` / `or` for boolean logic".to_string()
-        } else if shown.chars().any(|c| !c.is_ascii()) {
+        } else if !shown.is_ascii() {
             "names are ASCII; non-Latin text belongs in strings or comments".to_string()
         } else {
             "remove it, or put it inside a string".to_string()

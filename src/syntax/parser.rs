@@ -63,7 +63,8 @@ pub(super) struct Parser<'t> {
     pub(super) file: FileId,
     pub(super) text: &'t str,
     tokens: Vec<Token>,
-    docs: Vec<Option<ast::Doc>>,
+    /// Doc comments by the index of the token they precede, in token order.
+    docs: Vec<(usize, ast::Doc)>,
     comments: Vec<Span>,
     pos: usize,
     pub(super) diagnostics: Vec<Diagnostic>,
@@ -80,7 +81,7 @@ impl<'t> Parser<'t> {
         diagnostics: Vec<Diagnostic>,
     ) -> Self {
         let mut tokens = Vec::with_capacity(all_tokens.len());
-        let mut docs = Vec::with_capacity(all_tokens.len());
+        let mut docs = Vec::new();
         let mut comments = Vec::new();
         let mut pending_doc: Option<ast::Doc> = None;
         for token in all_tokens {
@@ -96,8 +97,10 @@ impl<'t> Parser<'t> {
                     doc.span = doc.span.to(token.span);
                 }
                 _ => {
+                    if let Some(doc) = pending_doc.take() {
+                        docs.push((tokens.len(), doc));
+                    }
                     tokens.push(token);
-                    docs.push(pending_doc.take());
                 }
             }
         }
@@ -172,7 +175,8 @@ impl<'t> Parser<'t> {
     }
 
     fn take_doc(&mut self) -> Option<ast::Doc> {
-        self.docs.get_mut(self.pos).and_then(Option::take)
+        let index = self.docs.binary_search_by_key(&self.pos, |(token, _)| *token).ok()?;
+        Some(std::mem::take(&mut self.docs[index].1))
     }
 
     // ----- reporting -----
@@ -484,11 +488,11 @@ impl<'t> Parser<'t> {
     }
 
     fn recover_field(&mut self) {
-        while !matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof)
-            && !(self.at(TokenKind::Ident)
-                && matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question))
-            && !self.starts_item()
-        {
+        loop {
+            let at_field = self.at(TokenKind::Ident) && matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question);
+            if at_field || matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof) || self.starts_item() {
+                return;
+            }
             self.bump();
         }
     }
