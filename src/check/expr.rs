@@ -397,9 +397,9 @@ impl Checker<'_> {
                 base_span,
             );
         }
-        match base.ty.clone() {
+        match &base.ty {
             Type::Any => error(span),
-            Type::Object(object_id) => {
+            &Type::Object(object_id) => {
                 let object = &self.program.schema.objects[object_id];
                 match object.field_index(&field.name) {
                     Some(index) => {

@@ -7,7 +7,7 @@ use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::character::complete::{char, satisfy};
 use nom::combinator::{opt, recognize};
-use nom::multi::many0;
+use nom::multi::many0_count;
 use nom::{IResult, Parser};
 
 use super::span::{FileId, Span};
@@ -296,7 +296,7 @@ fn ident(input: &str) -> IResult<&str, &str> {
     recognize((
         satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
         take_while(is_ident_char),
-        many0((char('-'), take_while1(is_ident_char))),
+        many0_count((char('-'), take_while1(is_ident_char))),
     ))
     .parse(input)
 }
