@@ -65,3 +65,69 @@ fn the_norm_library_is_clean() {
     );
     assert!(outcome.program.norms.len() >= 80);
 }
+
+/// The ```rampart blocks of a Markdown file, with the line each starts on.
+fn rampart_blocks(markdown: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (number, line) in markdown.lines().enumerate() {
+        match &mut current {
+            None if line.trim_start().starts_with("```rampart") => {
+                current = Some((number + 1, String::new()))
+            }
+            Some(_) if line.trim_start().starts_with("```") => {
+                blocks.push(current.take().expect("inside a block"))
+            }
+            Some((_, text)) => {
+                text.push_str(line);
+                text.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+#[test]
+fn every_example_in_the_language_reference_checks_cleanly() {
+    let reference = std::fs::read_to_string("docs/language.md").expect("docs/language.md exists");
+    let blocks = rampart_blocks(&reference);
+    let all_text: String = blocks.iter().map(|(_, text)| text.as_str()).collect();
+    let words: std::collections::HashSet<&str> = all_text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .collect();
+    let constructs = rampart::syntax::ITEM_KEYWORDS
+        .iter()
+        .chain(rampart::syntax::NORM_CLAUSES)
+        .chain(rampart::syntax::PROFILE_CLAUSES)
+        .chain(rampart::syntax::TEST_CLAUSES)
+        .chain(&["all", "any", "none", "count", "filter", "latest", "implies", "ref", "else"]);
+    for construct in constructs {
+        // A single-file example cannot import another file.
+        if *construct != "use" {
+            assert!(words.contains(construct), "no example in docs/language.md uses `{construct}`");
+        }
+    }
+    for (line, text) in blocks {
+        let outcome = common::load_text(text.as_bytes());
+        assert_eq!(
+            outcome.errors() + outcome.warnings(),
+            0,
+            "docs/language.md block at line {line}:\n{}",
+            outcome.render()
+        );
+    }
+}
+
+#[test]
+fn the_readme_examples_parse() {
+    let readme = std::fs::read_to_string("README.md").expect("README.md exists");
+    for (line, text) in rampart_blocks(&readme) {
+        let parsed = rampart::syntax::parse(rampart::syntax::FileId(0), &text);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "README.md block at line {line}: {:?}",
+            parsed.diagnostics
+        );
+    }
+}

@@ -225,6 +225,15 @@ impl Checker<'_> {
         let root = self.program.schema.root_object();
         if let Some(index) = root.field_index(&ident.name) {
             let ty = root.fields[index].ty.clone();
+            if let Some(schema_file) = self.schema_file.filter(|&f| !self.is_visible(scope.file, f)) {
+                let relative = super::relative_use_path(&self.workspace.file(scope.file).path, &self.workspace.file(schema_file).path);
+                self.report(
+                    Diagnostic::new(Code::UnknownName, span, format!("root field `{}` is not imported here", ident.name))
+                        .with_label("the schema is declared in a file this one does not import")
+                        .with_help(format!("add `use \"{relative}\"` at the top of this file")),
+                );
+                return error(span);
+            }
             if !scope.allow_document {
                 self.report(
                     Diagnostic::new(Code::NotConstant, span, format!("`{}` is read from the document, but a constant is needed here", ident.name))
@@ -342,6 +351,10 @@ impl Checker<'_> {
                 .with_suggestion(ident.span, spaced),
             );
             return;
+        }
+        if let Some(param) = self.decl(Namespace::Param, &ident.name).map(|d| d.index) {
+            // Used, though not imported here: one error, not an "unused" warning as well.
+            self.used_params[param] = true;
         }
         for namespace in [Namespace::Def, Namespace::Param] {
             if self.decl(namespace, &ident.name).is_some() {
@@ -649,7 +662,7 @@ impl Checker<'_> {
     }
 
     /// When `ty` is an enum, every string constant in `other` must be one of its members.
-    fn check_enum_literal(&mut self, ty: &Type, other: &Expr) {
+    pub(super) fn check_enum_literal(&mut self, ty: &Type, other: &Expr) {
         let Type::Enum(enum_id) = ty else { return };
         let mut literals = Vec::new();
         self.string_constants(other, &mut literals);
@@ -780,20 +793,6 @@ impl Checker<'_> {
                     a.clone()
                 }
             };
-        }
-        if let Some(constants) = checked
-            .iter()
-            .map(|e| match &e.kind {
-                ExprKind::Const(c) => Some(c.clone()),
-                _ => None,
-            })
-            .collect::<Option<Vec<Const>>>()
-        {
-            return typed(
-                ExprKind::Const(Const::List(constants)),
-                Type::List(Box::new(element)),
-                span,
-            );
         }
         typed(ExprKind::List(checked), Type::List(Box::new(element)), span)
     }

@@ -59,7 +59,7 @@ impl Checker<'_> {
         let mut scope = Scope::new(file);
         scope.allow_document = false;
         let checked = self.expr(&mut scope, expr);
-        let ExprKind::Const(value) = checked.kind else {
+        let Some(value) = fold_constant(&checked) else {
             if !matches!(checked.kind, ExprKind::Error) {
                 self.report(
                     Diagnostic::new(Code::NotConstant, expr.span, format!("{what} must be a constant"))
@@ -92,7 +92,24 @@ impl Checker<'_> {
             );
             return None;
         }
+        self.check_enum_constant(&value, ty, expr.span);
         Some(value)
+    }
+
+    /// Reports strings of an enum-typed constant that are not members of the enum.
+    fn check_enum_constant(&mut self, value: &Const, ty: &Type, span: Span) {
+        match (value, ty) {
+            (Const::Str(_), Type::Enum(_)) => {
+                let literal = super::program::Expr { kind: ExprKind::Const(value.clone()), ty: Type::String, span };
+                self.check_enum_literal(ty, &literal);
+            }
+            (Const::List(items), Type::List(element)) => {
+                for item in items {
+                    self.check_enum_constant(item, element, span);
+                }
+            }
+            _ => {}
+        }
     }
 
     pub(super) fn check_defs(&mut self) {
@@ -101,7 +118,11 @@ impl Checker<'_> {
                 self.check_def(def);
             }
         }
-        debug_assert_eq!(self.program.defs.len(), self.def_decls.len(), "every definition is checked exactly once");
+        debug_assert_eq!(
+            self.program.defs.len(),
+            self.def_decls.len(),
+            "every definition is checked exactly once"
+        );
     }
 
     /// Types definition `def` (called lazily from uses, so dependencies come first).
@@ -190,24 +211,12 @@ impl Checker<'_> {
             file,
             span: norm.id.span,
         };
-        let mut seen: Vec<(&str, Span)> = Vec::new();
+        let mut seen = Vec::new();
         let (mut has_title, mut has_pillar, mut has_severity) = (false, false, false);
         for clause in &norm.clauses {
-            let keyword = &self.workspace.file(file).text[clause.keyword.range()];
-            if keyword != "cites" && keyword != "require" {
-                if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
-                    self.report(
-                        Diagnostic::new(
-                            Code::RepeatedClause,
-                            clause.keyword,
-                            format!("`{keyword}` appears twice in norm `{}`", norm.id.name),
-                        )
-                        .with_secondary(*first, "first here")
-                        .with_help("keep one of them"),
-                    );
-                    continue;
-                }
-                seen.push((self.clause_keyword(keyword), clause.keyword));
+            let keyword = self.keyword_at(file, clause.keyword);
+            if keyword != "cites" && keyword != "require" && self.repeated(&mut seen, keyword, clause.keyword, &format!("norm `{}`", norm.id.name)) {
+                continue;
             }
             match &clause.kind {
                 NormClauseKind::Title(title) => {
@@ -315,12 +324,24 @@ impl Checker<'_> {
         checked
     }
 
-    fn clause_keyword(&self, keyword: &str) -> &'static str {
-        crate::syntax::NORM_CLAUSES
-            .iter()
-            .find(|k| **k == keyword)
-            .copied()
-            .unwrap_or("?")
+    /// The text of the clause keyword at `span`.
+    fn keyword_at(&self, file: FileId, span: Span) -> String {
+        self.workspace.file(file).text.get(span.range()).unwrap_or("").to_string()
+    }
+
+    /// Records a once-only clause; reports and returns true when it was seen before.
+    fn repeated(&mut self, seen: &mut Vec<(String, Span)>, keyword: String, span: Span, owner: &str) -> bool {
+        if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
+            let first = *first;
+            self.report(
+                Diagnostic::new(Code::RepeatedClause, span, format!("`{keyword}` appears twice in {owner}"))
+                    .with_secondary(first, "first here")
+                    .with_help("keep one of them"),
+            );
+            return true;
+        }
+        seen.push((keyword, span));
+        false
     }
 
     fn requirement(
@@ -333,27 +354,22 @@ impl Checker<'_> {
         let mark = scope.locals.len();
         let checked = self.condition(scope, condition, "a requirement");
         // A message may name the variable of the requirement's outermost quantifier.
-        if let (
-            ExprKind::Quantified {
-                var,
-                var_name,
-                list,
-                ..
-            },
-            ast::ExprKind::Quantified(..),
-        ) = (&checked.kind, &strip_parens(condition).kind)
+        let mut any_var = None;
+        if let (ExprKind::Quantified { quantifier, var, var_name, list, .. }, ast::ExprKind::Quantified(..)) =
+            (&checked.kind, &strip_parens(condition).kind)
         {
             let element = list.ty.element().cloned().unwrap_or(Type::Any);
             let path = self.path_of(scope, list).map(|p| format!("{p}[]"));
-            scope.locals.push(super::expr::Local {
-                name: var_name.to_string(),
-                ty: element,
-                slot: *var,
-                path,
-            });
+            scope.locals.push(super::expr::Local { name: var_name.to_string(), ty: element, slot: *var, path });
+            if *quantifier == ast::Quantifier::Any {
+                any_var = Some((*var, var_name.clone()));
+            }
         }
         let message = message.map(|template| self.template(scope, template));
         scope.locals.truncate(mark);
+        if let (Some((slot, name)), Some(segments)) = (any_var, &message) {
+            self.lint_any_variable_in_message(slot, &name, segments);
+        }
         let end = message.as_ref().map_or(condition.span, |_| condition.span);
         Requirement {
             condition: checked,
@@ -388,7 +404,11 @@ impl Checker<'_> {
                                 self.program.norms[dep].id.clone(),
                             );
                             self.report(
-                                Diagnostic::new(Code::NormCycle, span, format!("norms `{from}` and `{to}` depend on each other's results"))
+                                Diagnostic::new(Code::NormCycle, span, if from == to {
+                                    format!("norm `{from}` depends on its own result")
+                                } else {
+                                    format!("norms `{from}` and `{to}` depend on each other's results")
+                                })
                                     .with_secondary(self.program.norms[dep].span, "part of the cycle")
                                     .with_help("a norm may use `passes(…)`/`fails(…)` of another only if that one does not, directly or not, use it"),
                             );
@@ -426,7 +446,12 @@ impl Checker<'_> {
             settings: Vec::new(),
             span: profile.id.span,
         };
+        let mut seen = Vec::new();
         for clause in &profile.clauses {
+            let keyword = self.keyword_at(file, clause.keyword);
+            if matches!(keyword.as_str(), "title" | "extends") && self.repeated(&mut seen, keyword, clause.keyword, &format!("profile `{}`", profile.id.name)) {
+                continue;
+            }
             match &clause.kind {
                 ProfileClauseKind::Title(title) => checked.title = Some(title.value.clone()),
                 ProfileClauseKind::Extends(parent) => {
@@ -483,17 +508,22 @@ impl Checker<'_> {
                     break;
                 };
                 if chain.contains(&parent_index) {
-                    self.report(
-                        Diagnostic::new(
-                            Code::NormCycle,
-                            parent.span,
-                            format!(
-                                "profile `{}` extends itself through `{}`",
-                                profile.id.name, parent.name
-                            ),
-                        )
-                        .with_help("remove one `extends`"),
-                    );
+                    // Each profile on the cycle reports it once, at its own `extends`.
+                    if parent_index == index {
+                        let names: Vec<&str> = chain.iter().map(|&p| self.profile_decls[p].1.id.name.as_str()).collect();
+                        let own_extends = profile.clauses.iter().find_map(|c| match &c.kind {
+                            ProfileClauseKind::Extends(parent) => Some(parent.span),
+                            _ => None,
+                        });
+                        self.report(
+                            Diagnostic::new(
+                                Code::ProfileCycle,
+                                own_extends.unwrap_or(profile.id.span),
+                                format!("profile `{}` extends itself: {} → {}", profile.id.name, names.join(" → "), profile.id.name),
+                            )
+                            .with_help("remove one `extends` from the cycle"),
+                        );
+                    }
                     break;
                 }
                 chain.push(parent_index);
@@ -586,7 +616,6 @@ impl Checker<'_> {
 
     fn setting(&mut self, file: FileId, setting: &ast::Setting) -> Option<(usize, Const)> {
         let param = self.lookup(Namespace::Param, &setting.param, file)?;
-        self.used_params[param] = true;
         let ty = self.program.params[param].ty.clone();
         let value = self.constant(
             file,
@@ -598,6 +627,16 @@ impl Checker<'_> {
     }
 
     pub(super) fn check_tests(&mut self) {
+        let mut names: std::collections::HashMap<&str, Span> = std::collections::HashMap::new();
+        for (_, test) in self.test_decls.clone() {
+            if let Some(first) = names.insert(&test.name.value, test.name.span) {
+                self.report(
+                    Diagnostic::new(Code::Duplicate, test.name.span, format!("test \"{}\" is declared twice", test.name.value))
+                        .with_secondary(first, "first declared here")
+                        .with_help("give each test a name that says the behaviour it checks"),
+                );
+            }
+        }
         for (file, test) in self.test_decls.clone() {
             let checked = self.test(file, test);
             self.program.tests.push(checked);
@@ -614,6 +653,7 @@ impl Checker<'_> {
             expects: Vec::new(),
             span: test.name.span,
         };
+        let mut seen = Vec::new();
         for clause in &test.clauses {
             match &clause.kind {
                 TestClauseKind::GivenFile(path) => {
@@ -641,7 +681,10 @@ impl Checker<'_> {
                     }
                 }
                 TestClauseKind::Profile(profile) => {
-                    checked.profile = self.lookup(Namespace::Profile, profile, file)
+                    let owner = format!("test \"{}\"", test.name.value);
+                    if !self.repeated(&mut seen, "profile".into(), clause.keyword, &owner) {
+                        checked.profile = self.lookup(Namespace::Profile, profile, file);
+                    }
                 }
                 TestClauseKind::Set(setting) => {
                     if let Some(value) = self.setting(file, setting) {
@@ -717,5 +760,14 @@ pub(super) fn const_fits(value: &Const, ty: &Type) -> bool {
             items.iter().all(|item| const_fits(item, element))
         }
         _ => false,
+    }
+}
+
+/// The constant value of a literal, a list of constants, or a negated number.
+fn fold_constant(expr: &super::program::Expr) -> Option<Const> {
+    match &expr.kind {
+        ExprKind::Const(value) => Some(value.clone()),
+        ExprKind::List(items) => items.iter().map(fold_constant).collect::<Option<Vec<Const>>>().map(Const::List),
+        _ => None,
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::Checker;
 use super::expr::Scope;
-use super::program::{Const, Expr, ExprKind};
+use super::program::{Const, Expr, ExprKind, Segment};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::ast::{self, BinaryOp};
 
@@ -53,7 +53,11 @@ impl Checker<'_> {
     pub(super) fn lint_unused_arguments(&mut self, decl: &ast::Def, body: &Expr) {
         let Some(params) = &decl.params else { return };
         let mut used = vec![false; params.len()];
-        mark_locals(body, &mut used);
+        let mut has_error = false;
+        mark_locals(body, &mut used, &mut has_error);
+        if has_error {
+            return;
+        }
         for (param, used) in params.iter().zip(used) {
             if !used {
                 self.report(
@@ -67,6 +71,24 @@ impl Checker<'_> {
                     )
                     .with_label("unused")
                     .with_help("remove it, or use it in the definition's body"),
+                );
+            }
+        }
+    }
+
+    /// An `any` requirement fails when no item satisfies it, so its variable names no item in
+    /// the failure message.
+    pub(super) fn lint_any_variable_in_message(&mut self, slot: u32, name: &str, segments: &[Segment]) {
+        for segment in segments {
+            let Segment::Value(expr) = segment else { continue };
+            let mut used = vec![false; slot as usize + 1];
+            let mut has_error = false;
+            mark_locals(expr, &mut used, &mut has_error);
+            if used[slot as usize] {
+                self.report(
+                    Diagnostic::new(Code::UnknownName, expr.span, format!("`{name}` names no item in this message"))
+                        .with_label("no single item fails an `any`")
+                        .with_help(format!("an `any` requirement fails when no item satisfies it; report a count instead, e.g. `{{count({name}s)}}`")),
                 );
             }
         }
@@ -214,10 +236,10 @@ fn fmt(n: f64) -> String {
     super::program::format_number(n)
 }
 
-/// Marks the variable slots below `used.len()` that `expr` reads.
-fn mark_locals(expr: &Expr, used: &mut [bool]) {
+/// Marks the variable slots below `used.len()` that `expr` reads, and notes error nodes.
+fn mark_locals(expr: &Expr, used: &mut [bool], has_error: &mut bool) {
     use ExprKind::*;
-    let mut visit = |child: &Expr| mark_locals(child, used);
+    let mut visit = |child: &Expr| mark_locals(child, used, has_error);
     match &expr.kind {
         Local(slot) => {
             if let Some(flag) = used.get_mut(*slot as usize) {
@@ -230,20 +252,17 @@ fn mark_locals(expr: &Expr, used: &mut [bool]) {
             visit(lhs);
             visit(rhs);
         }
-        Quantified {
-            list, filter, body, ..
-        } => {
+        Quantified { list, filter, body, .. } => {
             visit(list);
             filter.iter().for_each(|f| visit(f));
             visit(body);
         }
-        Collect {
-            list, filter, key, ..
-        } => {
+        Collect { list, filter, key, .. } => {
             visit(list);
             filter.iter().for_each(|f| visit(f));
             key.iter().for_each(|k| visit(k));
         }
-        Const(_) | Today | Root(_) | Param(_) | DefValue(_) | NormStatus(..) | Error => {}
+        Error => *has_error = true,
+        Const(_) | Today | Root(_) | Param(_) | DefValue(_) | NormStatus(..) => {}
     }
 }

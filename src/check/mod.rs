@@ -17,7 +17,7 @@ mod schema;
 mod types;
 
 pub use program::*;
-pub use types::{EnumType, FieldDef, ObjectType, Schema, Type};
+pub use types::{article, EnumId, EnumType, FieldDef, ObjectId, ObjectType, Schema, Type};
 
 use std::collections::HashMap;
 
@@ -49,13 +49,12 @@ pub fn check(workspace: &Workspace) -> Checked {
     let mut checker = Checker::new(workspace);
     checker.run();
     let mut diagnostics = checker.diagnostics;
-    diagnostics.sort_by_key(|d| {
-        (
-            d.primary.span.file,
-            d.primary.span.start,
-            d.primary.span.end,
-        )
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| (d.primary.span.file, d.primary.span.start, d.primary.span.end, d.code);
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
+    // A problem in a shared definition is found once per use; report it once.
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
     Checked {
         program: checker.program,
         diagnostics,
@@ -141,6 +140,8 @@ struct Checker<'w> {
     def_states: Vec<DefState>,
     /// Definitions being checked, innermost last (to name recursion cycles).
     def_stack: Vec<usize>,
+    /// The file holding the `schema` block, whose root fields only importers can see.
+    schema_file: Option<FileId>,
     def_reads: Vec<Vec<String>>,
     def_norms: Vec<Vec<NormId>>,
     def_params_used: Vec<Vec<ParamId>>,
@@ -166,6 +167,7 @@ impl<'w> Checker<'w> {
             def_decls: Vec::new(),
             def_states: Vec::new(),
             def_stack: Vec::new(),
+            schema_file: None,
             def_reads: Vec::new(),
             def_norms: Vec::new(),
             def_params_used: Vec::new(),
@@ -180,6 +182,7 @@ impl<'w> Checker<'w> {
     fn run(&mut self) {
         self.collect_declarations();
         self.resolve_schema();
+        self.check_name_clashes();
         self.check_params();
         self.check_defs();
         self.check_norms();
@@ -218,8 +221,15 @@ impl<'w> Checker<'w> {
             );
             return false;
         }
-        let decl = Decl { file, index, span: name.span };
-        self.names.entry(namespace).or_default().insert(name.name.clone(), decl);
+        let decl = Decl {
+            file,
+            index,
+            span: name.span,
+        };
+        self.names
+            .entry(namespace)
+            .or_default()
+            .insert(name.name.clone(), decl);
         true
     }
 

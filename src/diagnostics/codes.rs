@@ -78,6 +78,8 @@ codes! {
     BadRef = "rampart::check::bad-ref", Error, "A `ref` type does not name a root-level list of objects with an `id`.";
     RecursiveDefinition = "rampart::check::recursive-definition", Error, "A definition uses itself, directly or through others.";
     NormCycle = "rampart::check::norm-cycle", Error, "Norms refer to each other's results in a cycle.";
+    ProfileCycle = "rampart::check::profile-cycle", Error, "Profiles extend each other in a cycle.";
+    Shadowing = "rampart::check::shadowing", Error, "A parameter or definition has the name of a root field, another parameter or definition, or a keyword.";
     MissingClause = "rampart::check::missing-clause", Error, "A norm lacks a clause it must have (title, pillar, severity, require).";
     RepeatedClause = "rampart::check::repeated-clause", Error, "A clause that may appear once appears twice.";
     NotConstant = "rampart::check::not-constant", Error, "A parameter value must be a constant.";

@@ -26,7 +26,8 @@ impl Parser<'_> {
                 && p.nth(1).kind == TokenKind::Ident
                 && p.nth_is_word(2, "in")
             {
-                p.quantified()
+                let keyword = p.bump();
+                p.quantified(keyword)
             } else {
                 p.implication()
             }
@@ -50,8 +51,7 @@ impl Parser<'_> {
         expr
     }
 
-    fn quantified(&mut self) -> Expr {
-        let keyword = self.bump();
+    fn quantified(&mut self, keyword: super::token::Token) -> Expr {
         let quantifier = match self.text_of(keyword) {
             "all" => Quantifier::All,
             "any" => Quantifier::Any,
@@ -450,6 +450,10 @@ impl Parser<'_> {
             name: name.to_string(),
             span,
         };
+        if matches!(name, "all" | "any" | "none") && self.at(TokenKind::Ident) && self.nth_is_word(1, "in") {
+            // A quantifier as an operand (`a and all x in xs: c`): its body extends to the right.
+            return self.nested(|p| p.quantified(token));
+        }
         if RESERVED.contains(&name) {
             self.report(
                 Diagnostic::new(

@@ -175,7 +175,10 @@ impl<'t> Parser<'t> {
     }
 
     fn take_doc(&mut self) -> Option<ast::Doc> {
-        let index = self.docs.binary_search_by_key(&self.pos, |(token, _)| *token).ok()?;
+        let index = self
+            .docs
+            .binary_search_by_key(&self.pos, |(token, _)| *token)
+            .ok()?;
         Some(std::mem::take(&mut self.docs[index].1))
     }
 
@@ -489,8 +492,12 @@ impl<'t> Parser<'t> {
 
     fn recover_field(&mut self) {
         loop {
-            let at_field = self.at(TokenKind::Ident) && matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question);
-            if at_field || matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof) || self.starts_item() {
+            let at_field = self.at(TokenKind::Ident)
+                && matches!(self.nth(1).kind, TokenKind::Colon | TokenKind::Question);
+            if at_field
+                || matches!(self.peek().kind, TokenKind::RBrace | TokenKind::Eof)
+                || self.starts_item()
+            {
                 return;
             }
             self.bump();
