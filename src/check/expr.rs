@@ -225,12 +225,22 @@ impl Checker<'_> {
         let root = self.program.schema.root_object();
         if let Some(index) = root.field_index(&ident.name) {
             let ty = root.fields[index].ty.clone();
-            if let Some(schema_file) = self.schema_file.filter(|&f| !self.is_visible(scope.file, f)) {
-                let relative = super::relative_use_path(&self.workspace.file(scope.file).path, &self.workspace.file(schema_file).path);
+            if let Some(schema_file) = self
+                .schema_file
+                .filter(|&f| !self.is_visible(scope.file, f))
+            {
+                let relative = super::relative_use_path(
+                    &self.workspace.file(scope.file).path,
+                    &self.workspace.file(schema_file).path,
+                );
                 self.report(
-                    Diagnostic::new(Code::UnknownName, span, format!("root field `{}` is not imported here", ident.name))
-                        .with_label("the schema is declared in a file this one does not import")
-                        .with_help(format!("add `use \"{relative}\"` at the top of this file")),
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        span,
+                        format!("root field `{}` is not imported here", ident.name),
+                    )
+                    .with_label("the schema is declared in a file this one does not import")
+                    .with_help(format!("add `use \"{relative}\"` at the top of this file")),
                 );
                 return error(span);
             }
@@ -942,28 +952,56 @@ impl Checker<'_> {
 
     /// The evidence path an expression stands for (`systems[].certification.date`), if any.
     pub(super) fn path_of(&self, scope: &Scope, expr: &Expr) -> Option<String> {
+        let mut path = String::new();
+        self.write_path(scope, expr, &mut path).then_some(path)
+    }
+
+    /// Appends the evidence path of `expr` to `out`; false when it has none.
+    fn write_path(&self, scope: &Scope, expr: &Expr, out: &mut String) -> bool {
         let root = self.program.schema.root_object();
+        let mut push = |text: &str| {
+            out.push_str(text);
+            true
+        };
         match &expr.kind {
-            ExprKind::Root(index) => Some(root.fields.get(*index)?.name.clone()),
+            ExprKind::Root(index) => root.fields.get(*index).is_some_and(|f| push(&f.name)),
             ExprKind::Field(base, name, _) => {
-                Some(format!("{}.{name}", self.path_of(scope, base)?))
+                self.write_path(scope, base, out) && {
+                    out.push('.');
+                    out.push_str(name);
+                    true
+                }
             }
-            ExprKind::Deref(_, root_field) => {
-                Some(format!("{}[]", root.fields.get(*root_field)?.name))
+            ExprKind::Deref(_, root_field) => root
+                .fields
+                .get(*root_field)
+                .is_some_and(|f| push(&f.name) && push("[]")),
+            ExprKind::Local(slot) => {
+                let path = scope
+                    .locals
+                    .iter()
+                    .rev()
+                    .find(|l| l.slot == *slot)
+                    .and_then(|l| l.path.as_deref());
+                path.is_some_and(push)
             }
-            ExprKind::Local(slot) => scope.locals.iter().find(|l| l.slot == *slot)?.path.clone(),
-            ExprKind::Index(base, _) => Some(format!("{}[]", self.path_of(scope, base)?)),
-            ExprKind::Collect {
+            ExprKind::Index(base, _)
+            | ExprKind::Collect {
                 kind: CollectKind::Latest,
-                list,
+                list: base,
                 ..
-            } => Some(format!("{}[]", self.path_of(scope, list)?)),
+            } => {
+                self.write_path(scope, base, out) && {
+                    out.push_str("[]");
+                    true
+                }
+            }
             ExprKind::Collect {
                 kind: CollectKind::Filter,
                 list,
                 ..
-            } => self.path_of(scope, list),
-            _ => None,
+            } => self.write_path(scope, list, out),
+            _ => false,
         }
     }
 
