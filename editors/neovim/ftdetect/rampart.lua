@@ -1,0 +1,2 @@
+-- Rampart policy files: *.rampart -> filetype "rampart".
+vim.filetype.add({ extension = { rampart = 'rampart' } })

@@ -1,0 +1,135 @@
+// The Rampart extension: starts `rampart lsp` over stdio and adds a command that runs
+// `rampart check <file>` on a jurisdiction file in a terminal. Highlighting, snippets and the
+// jurisdiction JSON schema are static contributions (see package.json).
+
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  TransportKind,
+} from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel | undefined;
+let checkTerminal: vscode.Terminal | undefined;
+
+/** The `rampart` binary: the `rampart.path` setting, or `rampart` on PATH. */
+function rampartBinary(): string {
+  const configured = vscode.workspace.getConfiguration('rampart').get<string>('path', '').trim();
+  if (!configured) {
+    return 'rampart';
+  }
+  // A relative path is taken relative to the first workspace folder, like other tools' settings.
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (folder && !path.isAbsolute(configured) && configured.includes(path.sep)) {
+    return path.join(folder.uri.fsPath, configured);
+  }
+  return configured;
+}
+
+async function startServer(): Promise<void> {
+  if (!vscode.workspace.getConfiguration('rampart').get<boolean>('server.enable', true)) {
+    return;
+  }
+  const command = rampartBinary();
+  const serverOptions: ServerOptions = {
+    run: { command, args: ['lsp'], transport: TransportKind.stdio },
+    debug: { command, args: ['lsp'], transport: TransportKind.stdio },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'rampart' },
+      { scheme: 'untitled', language: 'rampart' },
+    ],
+    synchronize: {
+      // Policies `use` one another and tests read JSON fixtures: tell the server when they change.
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/*.rampart'),
+        vscode.workspace.createFileSystemWatcher('**/*.json'),
+      ],
+    },
+    outputChannel: output,
+  };
+  client = new LanguageClient('rampart', 'Rampart Language Server', serverOptions, clientOptions);
+  try {
+    await client.start();
+  } catch (error) {
+    client = undefined;
+    const message = error instanceof Error ? error.message : String(error);
+    const choice = await vscode.window.showErrorMessage(
+      `Rampart: could not start \`${command} lsp\` (${message}). Set "rampart.path" to the rampart binary.`,
+      'Open Settings',
+    );
+    if (choice === 'Open Settings') {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'rampart.path');
+    }
+  }
+}
+
+async function stopServer(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running) {
+    await running.stop();
+  }
+}
+
+async function restartServer(): Promise<void> {
+  await stopServer();
+  await startServer();
+}
+
+/** Runs `rampart check <file> [rampart.check.args]` in a terminal, for a jurisdiction file. */
+async function checkJurisdiction(resource?: vscode.Uri): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  const uri = resource ?? document?.uri;
+  if (!uri || uri.scheme !== 'file') {
+    void vscode.window.showWarningMessage(
+      'Rampart: open a jurisdiction file (a .json file saved on disk) first.',
+    );
+    return;
+  }
+  // Check what is on disk: save the editor's changes first.
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) {
+    await open.save();
+  }
+  const extra = vscode.workspace.getConfiguration('rampart').get<string[]>('check.args', []);
+  const cwd = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? path.dirname(uri.fsPath);
+  checkTerminal?.dispose();
+  // The terminal runs the binary itself (no shell), so no quoting is needed on any platform;
+  // it stays open after `rampart check` exits so that its report can be read.
+  checkTerminal = vscode.window.createTerminal({
+    name: `Rampart: check ${path.basename(uri.fsPath)}`,
+    shellPath: rampartBinary(),
+    shellArgs: ['check', uri.fsPath, ...extra],
+    cwd,
+  });
+  checkTerminal.show();
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel('Rampart');
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('rampart.checkJurisdiction', checkJurisdiction),
+    vscode.commands.registerCommand('rampart.restartServer', restartServer),
+    vscode.window.onDidCloseTerminal((terminal) => {
+      if (terminal === checkTerminal) {
+        checkTerminal = undefined;
+      }
+    }),
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (event.affectsConfiguration('rampart.path') || event.affectsConfiguration('rampart.server.enable')) {
+        await restartServer();
+      }
+    }),
+  );
+  await startServer();
+}
+
+export async function deactivate(): Promise<void> {
+  await stopServer();
+}
