@@ -14,7 +14,10 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod date;
 pub mod diagnostics;
+pub mod eval;
+pub mod report;
 pub mod syntax;
 pub mod workspace;

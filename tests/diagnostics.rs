@@ -101,11 +101,16 @@ fn every_example_in_the_language_reference_checks_cleanly() {
         .chain(rampart::syntax::NORM_CLAUSES)
         .chain(rampart::syntax::PROFILE_CLAUSES)
         .chain(rampart::syntax::TEST_CLAUSES)
-        .chain(&["all", "any", "none", "count", "filter", "latest", "implies", "ref", "else"]);
+        .chain(&[
+            "all", "any", "none", "count", "filter", "latest", "implies", "ref", "else",
+        ]);
     for construct in constructs {
         // A single-file example cannot import another file.
         if *construct != "use" {
-            assert!(words.contains(construct), "no example in docs/language.md uses `{construct}`");
+            assert!(
+                words.contains(construct),
+                "no example in docs/language.md uses `{construct}`"
+            );
         }
     }
     for (line, text) in blocks {

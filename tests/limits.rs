@@ -14,7 +14,11 @@ fn codes(outcome: &common::Outcome) -> Vec<Code> {
 #[test]
 fn hundred_thousand_nested_parentheses_give_one_too_deep_error() {
     let depth = 100_000;
-    let text = format!("{NORM_HEAD}  require {}staff > 1{}\n}}\n", "(".repeat(depth), ")".repeat(depth));
+    let text = format!(
+        "{NORM_HEAD}  require {}staff > 1{}\n}}\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
     let outcome = common::load_text(text.as_bytes());
     assert_eq!(codes(&outcome), [Code::TooDeep], "{}", outcome.render());
 }
@@ -22,23 +26,40 @@ fn hundred_thousand_nested_parentheses_give_one_too_deep_error() {
 #[test]
 fn deeply_nested_lists_not_and_minus_are_bounded_too() {
     for (open, close) in [("[", "]"), ("not ", ""), ("- ", "")] {
-        let text = format!("{NORM_HEAD}  require {}staff{} > 1\n}}\n", open.repeat(50_000), close.repeat(50_000));
+        let text = format!(
+            "{NORM_HEAD}  require {}staff{} > 1\n}}\n",
+            open.repeat(50_000),
+            close.repeat(50_000)
+        );
         let outcome = common::load_text(text.as_bytes());
-        assert!(codes(&outcome).contains(&Code::TooDeep), "{open}: {}", outcome.render());
+        assert!(
+            codes(&outcome).contains(&Code::TooDeep),
+            "{open}: {}",
+            outcome.render()
+        );
     }
 }
 
 #[test]
 fn a_very_long_operator_chain_is_bounded() {
-    let text = format!("{NORM_HEAD}  require staff{} > 1\n}}\n", " + staff".repeat(200_000));
+    let text = format!(
+        "{NORM_HEAD}  require staff{} > 1\n}}\n",
+        " + staff".repeat(200_000)
+    );
     let outcome = common::load_text(text.as_bytes());
-    assert!(codes(&outcome).contains(&Code::TooDeep), "{}", outcome.render());
+    assert!(
+        codes(&outcome).contains(&Code::TooDeep),
+        "{}",
+        outcome.render()
+    );
 }
 
 #[test]
 fn a_fifty_megabyte_policy_parses() {
     let norm = "/// A norm.\nnorm n-ID {\n  title \"A norm with a long enough title to take some room\"\n  pillar p\n  severity low\n  cites s\n  require staff >= 1 and name != \"\"\n}\n";
-    let mut text = String::from("source s { title \"S\" }\npillar p \"P\"\nschema { staff: int  name?: string }\n");
+    let mut text = String::from(
+        "source s { title \"S\" }\npillar p \"P\"\nschema { staff: int  name?: string }\n",
+    );
     let mut i = 0;
     while text.len() < 50 * 1024 * 1024 {
         text.push_str(&norm.replace("ID", &i.to_string()));
@@ -57,7 +78,10 @@ fn invalid_utf8_is_reported_at_its_byte() {
     let outcome = common::load_text(&text);
     assert_eq!(codes(&outcome), [Code::InvalidUtf8]);
     let offset = outcome.diagnostics[0].primary.span.start as usize;
-    assert_eq!(&outcome.workspace.files[0].text[offset..offset + 3], "\u{fffd}");
+    assert_eq!(
+        &outcome.workspace.files[0].text[offset..offset + 3],
+        "\u{fffd}"
+    );
 }
 
 #[test]
@@ -76,7 +100,13 @@ fn non_latin_identifiers_are_refused_with_a_hint() {
     let text = format!("{NORM_HEAD}  require πλήθος > 1\n}}\n");
     let outcome = common::load_text(text.as_bytes());
     assert_eq!(codes(&outcome)[0], Code::UnexpectedCharacter);
-    assert!(outcome.diagnostics[0].help.as_deref().unwrap_or("").contains("ASCII"));
+    assert!(
+        outcome.diagnostics[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("ASCII")
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@
 mod common;
 
 use rampart::diagnostics::render_json;
-use rampart::syntax::{lex, FileId, TokenKind};
+use rampart::syntax::{FileId, TokenKind, lex};
 
 /// Number of mutants checked.
 const CASES: usize = 10_000;
@@ -22,20 +22,55 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 /// Fragments worth inserting: keywords, punctuation and awkward bytes.
 const INSERTS: &[&[u8]] = &[
-    b"{", b"}", b"(", b")", b"[", b"]", b"\"", b",", b":", b".", b"-", b"==", b"norm", b"require",
-    b"all x in", b"where", b"else \"{", b"///", b"//", b"\n", b"\r\n", b"\t", b"2026-02-30", b"90d",
-    b"\xff", b"\xe2\x82", "Ελλάδα".as_bytes(), b"\\u12", b"use \"../x\"", b"passes(", b"given {",
+    b"{",
+    b"}",
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b"\"",
+    b",",
+    b":",
+    b".",
+    b"-",
+    b"==",
+    b"norm",
+    b"require",
+    b"all x in",
+    b"where",
+    b"else \"{",
+    b"///",
+    b"//",
+    b"\n",
+    b"\r\n",
+    b"\t",
+    b"2026-02-30",
+    b"90d",
+    b"\xff",
+    b"\xe2\x82",
+    "Ελλάδα".as_bytes(),
+    b"\\u12",
+    b"use \"../x\"",
+    b"passes(",
+    b"given {",
 ];
 
 fn seeds() -> Vec<Vec<u8>> {
     let mut files = Vec::new();
-    let mut stack = vec![std::path::PathBuf::from("tests/fixtures/valid"), std::path::PathBuf::from("policies")];
+    let mut stack = vec![
+        std::path::PathBuf::from("tests/fixtures/valid"),
+        std::path::PathBuf::from("policies"),
+    ];
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
@@ -93,7 +128,11 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
                     n => tokens[rng.below(n)],
                 };
                 if other_end <= start || end <= other_start {
-                    let (first, second) = if other_start < start { ((other_start, other_end), (start, end)) } else { ((start, end), (other_start, other_end)) };
+                    let (first, second) = if other_start < start {
+                        ((other_start, other_end), (start, end))
+                    } else {
+                        ((start, end), (other_start, other_end))
+                    };
                     let mut swapped = text[..first.0].to_vec();
                     swapped.extend_from_slice(&text[second.0..second.1]);
                     swapped.extend_from_slice(&text[first.1..second.0]);
@@ -118,7 +157,10 @@ fn mutants_never_panic_stay_in_bounds_and_are_deterministic() {
         let text_len = first.workspace.files[0].text.len();
         for diagnostic in &first.diagnostics {
             let span = diagnostic.primary.span;
-            assert!(span.start <= span.end && span.end as usize <= text_len, "case {case}: span {span:?} outside {text_len} bytes");
+            assert!(
+                span.start <= span.end && span.end as usize <= text_len,
+                "case {case}: span {span:?} outside {text_len} bytes"
+            );
             assert!(diagnostic.code.as_str().starts_with("rampart::"));
         }
         let second = common::load_text(&mutant);

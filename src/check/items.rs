@@ -100,7 +100,11 @@ impl Checker<'_> {
     fn check_enum_constant(&mut self, value: &Const, ty: &Type, span: Span) {
         match (value, ty) {
             (Const::Str(_), Type::Enum(_)) => {
-                let literal = super::program::Expr { kind: ExprKind::Const(value.clone()), ty: Type::String, span };
+                let literal = super::program::Expr {
+                    kind: ExprKind::Const(value.clone()),
+                    ty: Type::String,
+                    span,
+                };
                 self.check_enum_literal(ty, &literal);
             }
             (Const::List(items), Type::List(element)) => {
@@ -215,7 +219,15 @@ impl Checker<'_> {
         let (mut has_title, mut has_pillar, mut has_severity) = (false, false, false);
         for clause in &norm.clauses {
             let keyword = self.keyword_at(file, clause.keyword);
-            if keyword != "cites" && keyword != "require" && self.repeated(&mut seen, keyword, clause.keyword, &format!("norm `{}`", norm.id.name)) {
+            if keyword != "cites"
+                && keyword != "require"
+                && self.repeated(
+                    &mut seen,
+                    keyword,
+                    clause.keyword,
+                    &format!("norm `{}`", norm.id.name),
+                )
+            {
                 continue;
             }
             match &clause.kind {
@@ -326,17 +338,32 @@ impl Checker<'_> {
 
     /// The text of the clause keyword at `span`.
     fn keyword_at(&self, file: FileId, span: Span) -> String {
-        self.workspace.file(file).text.get(span.range()).unwrap_or("").to_string()
+        self.workspace
+            .file(file)
+            .text
+            .get(span.range())
+            .unwrap_or("")
+            .to_string()
     }
 
     /// Records a once-only clause; reports and returns true when it was seen before.
-    fn repeated(&mut self, seen: &mut Vec<(String, Span)>, keyword: String, span: Span, owner: &str) -> bool {
+    fn repeated(
+        &mut self,
+        seen: &mut Vec<(String, Span)>,
+        keyword: String,
+        span: Span,
+        owner: &str,
+    ) -> bool {
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
             let first = *first;
             self.report(
-                Diagnostic::new(Code::RepeatedClause, span, format!("`{keyword}` appears twice in {owner}"))
-                    .with_secondary(first, "first here")
-                    .with_help("keep one of them"),
+                Diagnostic::new(
+                    Code::RepeatedClause,
+                    span,
+                    format!("`{keyword}` appears twice in {owner}"),
+                )
+                .with_secondary(first, "first here")
+                .with_help("keep one of them"),
             );
             return true;
         }
@@ -355,12 +382,25 @@ impl Checker<'_> {
         let checked = self.condition(scope, condition, "a requirement");
         // A message may name the variable of the requirement's outermost quantifier.
         let mut any_var = None;
-        if let (ExprKind::Quantified { quantifier, var, var_name, list, .. }, ast::ExprKind::Quantified(..)) =
-            (&checked.kind, &strip_parens(condition).kind)
+        if let (
+            ExprKind::Quantified {
+                quantifier,
+                var,
+                var_name,
+                list,
+                ..
+            },
+            ast::ExprKind::Quantified(..),
+        ) = (&checked.kind, &strip_parens(condition).kind)
         {
             let element = list.ty.element().cloned().unwrap_or(Type::Any);
             let path = self.path_of(scope, list).map(|p| format!("{p}[]"));
-            scope.locals.push(super::expr::Local { name: var_name.to_string(), ty: element, slot: *var, path });
+            scope.locals.push(super::expr::Local {
+                name: var_name.to_string(),
+                ty: element,
+                slot: *var,
+                path,
+            });
             if *quantifier == ast::Quantifier::Any {
                 any_var = Some((*var, var_name.clone()));
             }
@@ -449,7 +489,14 @@ impl Checker<'_> {
         let mut seen = Vec::new();
         for clause in &profile.clauses {
             let keyword = self.keyword_at(file, clause.keyword);
-            if matches!(keyword.as_str(), "title" | "extends") && self.repeated(&mut seen, keyword, clause.keyword, &format!("profile `{}`", profile.id.name)) {
+            if matches!(keyword.as_str(), "title" | "extends")
+                && self.repeated(
+                    &mut seen,
+                    keyword,
+                    clause.keyword,
+                    &format!("profile `{}`", profile.id.name),
+                )
+            {
                 continue;
             }
             match &clause.kind {
@@ -510,7 +557,10 @@ impl Checker<'_> {
                 if chain.contains(&parent_index) {
                     // Each profile on the cycle reports it once, at its own `extends`.
                     if parent_index == index {
-                        let names: Vec<&str> = chain.iter().map(|&p| self.profile_decls[p].1.id.name.as_str()).collect();
+                        let names: Vec<&str> = chain
+                            .iter()
+                            .map(|&p| self.profile_decls[p].1.id.name.as_str())
+                            .collect();
                         let own_extends = profile.clauses.iter().find_map(|c| match &c.kind {
                             ProfileClauseKind::Extends(parent) => Some(parent.span),
                             _ => None,
@@ -519,7 +569,12 @@ impl Checker<'_> {
                             Diagnostic::new(
                                 Code::ProfileCycle,
                                 own_extends.unwrap_or(profile.id.span),
-                                format!("profile `{}` extends itself: {} → {}", profile.id.name, names.join(" → "), profile.id.name),
+                                format!(
+                                    "profile `{}` extends itself: {} → {}",
+                                    profile.id.name,
+                                    names.join(" → "),
+                                    profile.id.name
+                                ),
                             )
                             .with_help("remove one `extends` from the cycle"),
                         );
@@ -631,9 +686,13 @@ impl Checker<'_> {
         for (_, test) in self.test_decls.clone() {
             if let Some(first) = names.insert(&test.name.value, test.name.span) {
                 self.report(
-                    Diagnostic::new(Code::Duplicate, test.name.span, format!("test \"{}\" is declared twice", test.name.value))
-                        .with_secondary(first, "first declared here")
-                        .with_help("give each test a name that says the behaviour it checks"),
+                    Diagnostic::new(
+                        Code::Duplicate,
+                        test.name.span,
+                        format!("test \"{}\" is declared twice", test.name.value),
+                    )
+                    .with_secondary(first, "first declared here")
+                    .with_help("give each test a name that says the behaviour it checks"),
                 );
             }
         }
@@ -767,7 +826,11 @@ pub(super) fn const_fits(value: &Const, ty: &Type) -> bool {
 fn fold_constant(expr: &super::program::Expr) -> Option<Const> {
     match &expr.kind {
         ExprKind::Const(value) => Some(value.clone()),
-        ExprKind::List(items) => items.iter().map(fold_constant).collect::<Option<Vec<Const>>>().map(Const::List),
+        ExprKind::List(items) => items
+            .iter()
+            .map(fold_constant)
+            .collect::<Option<Vec<Const>>>()
+            .map(Const::List),
         _ => None,
     }
 }

@@ -78,9 +78,16 @@ impl Checker<'_> {
 
     /// An `any` requirement fails when no item satisfies it, so its variable names no item in
     /// the failure message.
-    pub(super) fn lint_any_variable_in_message(&mut self, slot: u32, name: &str, segments: &[Segment]) {
+    pub(super) fn lint_any_variable_in_message(
+        &mut self,
+        slot: u32,
+        name: &str,
+        segments: &[Segment],
+    ) {
         for segment in segments {
-            let Segment::Value(expr) = segment else { continue };
+            let Segment::Value(expr) = segment else {
+                continue;
+            };
             let mut used = vec![false; slot as usize + 1];
             let mut has_error = false;
             mark_locals(expr, &mut used, &mut has_error);
@@ -252,12 +259,16 @@ fn mark_locals(expr: &Expr, used: &mut [bool], has_error: &mut bool) {
             visit(lhs);
             visit(rhs);
         }
-        Quantified { list, filter, body, .. } => {
+        Quantified {
+            list, filter, body, ..
+        } => {
             visit(list);
             filter.iter().for_each(|f| visit(f));
             visit(body);
         }
-        Collect { list, filter, key, .. } => {
+        Collect {
+            list, filter, key, ..
+        } => {
             visit(list);
             filter.iter().for_each(|f| visit(f));
             key.iter().for_each(|k| visit(k));

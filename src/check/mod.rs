@@ -17,7 +17,7 @@ mod schema;
 mod types;
 
 pub use program::*;
-pub use types::{article, EnumId, EnumType, FieldDef, ObjectId, ObjectType, Schema, Type};
+pub use types::{EnumId, EnumType, FieldDef, ObjectId, ObjectType, Schema, Type, article};
 
 use std::collections::HashMap;
 
@@ -50,11 +50,20 @@ pub fn check(workspace: &Workspace) -> Checked {
     checker.run();
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.primary.span.file, d.primary.span.start, d.primary.span.end, d.code);
+        let key = |d: &Diagnostic| {
+            (
+                d.primary.span.file,
+                d.primary.span.start,
+                d.primary.span.end,
+                d.code,
+            )
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     // A problem in a shared definition is found once per use; report it once.
-    diagnostics.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
+    diagnostics.dedup_by(|a, b| {
+        a.code == b.code && a.primary.span == b.primary.span && a.message == b.message
+    });
     Checked {
         program: checker.program,
         diagnostics,

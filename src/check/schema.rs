@@ -298,36 +298,62 @@ impl Checker<'_> {
     /// a clash would silently hide one of them, so it is an error. Root fields named like a
     /// keyword could never be read.
     pub(super) fn check_name_clashes(&mut self) {
-        let root_fields: Vec<(String, Span)> =
-            self.program.schema.root_object().fields.iter().map(|f| (f.name.clone(), f.span)).collect();
+        let root_fields: Vec<(String, Span)> = self
+            .program
+            .schema
+            .root_object()
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.span))
+            .collect();
         for (name, span) in &root_fields {
             if crate::syntax::RESERVED.contains(&name.as_str()) {
                 self.report(
-                    Diagnostic::new(Code::Shadowing, *span, format!("root field `{name}` has the name of a keyword"))
-                        .with_label("can never be read in an expression")
-                        .with_help("rename the field; nested fields may use any name"),
+                    Diagnostic::new(
+                        Code::Shadowing,
+                        *span,
+                        format!("root field `{name}` has the name of a keyword"),
+                    )
+                    .with_label("can never be read in an expression")
+                    .with_help("rename the field; nested fields may use any name"),
                 );
             }
         }
-        let params: Vec<(String, Span)> = self.param_decls.iter().map(|(_, p)| (p.name.name.clone(), p.name.span)).collect();
-        let defs: Vec<(String, Span)> = self.def_decls.iter().map(|(_, d)| (d.name.name.clone(), d.name.span)).collect();
+        let params: Vec<(String, Span)> = self
+            .param_decls
+            .iter()
+            .map(|(_, p)| (p.name.name.clone(), p.name.span))
+            .collect();
+        let defs: Vec<(String, Span)> = self
+            .def_decls
+            .iter()
+            .map(|(_, d)| (d.name.name.clone(), d.name.span))
+            .collect();
         for (name, span) in params.iter().chain(&defs) {
             if let Some((_, field_span)) = root_fields.iter().find(|(field, _)| field == name) {
                 self.report(
-                    Diagnostic::new(Code::Shadowing, *span, format!("`{name}` is also a root field of the schema"))
-                        .with_label("would hide the document's field")
-                        .with_secondary(*field_span, "root field declared here")
-                        .with_help("rename the parameter or definition"),
+                    Diagnostic::new(
+                        Code::Shadowing,
+                        *span,
+                        format!("`{name}` is also a root field of the schema"),
+                    )
+                    .with_label("would hide the document's field")
+                    .with_secondary(*field_span, "root field declared here")
+                    .with_help("rename the parameter or definition"),
                 );
             }
         }
         for (name, span) in &defs {
             if let Some((_, param_span)) = params.iter().find(|(param, _)| param == name) {
                 self.report(
-                    Diagnostic::new(Code::Shadowing, *span, format!("`{name}` is both a parameter and a definition"))
-                        .with_label("definition")
-                        .with_secondary(*param_span, "parameter declared here")
-                        .with_help("rename one of them"),
+                    Diagnostic::new(
+                        Code::Shadowing,
+                        *span,
+                        format!("`{name}` is both a parameter and a definition"),
+                    )
+                    .with_label("definition")
+                    .with_secondary(*param_span, "parameter declared here")
+                    .with_help("rename one of them"),
                 );
             }
         }

@@ -1,7 +1,9 @@
 //! The command-line shell: parses arguments with clap, calls the core, renders its results and
 //! chooses the exit code. No rule of the language or of evaluation lives here.
 
+mod check;
 mod policy;
+mod test_cmd;
 mod validate;
 
 use std::process::ExitCode;
@@ -27,6 +29,10 @@ pub struct Cli {
 enum Command {
     /// Parse and check a policy set and report every diagnostic.
     Validate(validate::Args),
+    /// Run the `test` blocks of a policy set.
+    Test(test_cmd::Args),
+    /// Evaluate jurisdiction documents against the policy set.
+    Check(check::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -45,6 +51,8 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Test(args) => test_cmd::run(&args),
+        Command::Check(args) => check::run(&args),
     };
     ExitCode::from(code)
 }

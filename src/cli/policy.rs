@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use crate::workspace::{DiskFiles, EmbeddedFiles, Workspace};
+use crate::workspace::{DiskFiles, EmbeddedFiles, PolicyFiles, Workspace};
 
 /// The norm library compiled into the binary.
 static LIBRARY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policies");
@@ -51,4 +51,35 @@ impl PolicySource {
             PolicySource::Embedded(files) => Workspace::load(files, ENTRY_FILE),
         }
     }
+
+    /// The provider of the policy set's files (fixtures are read through it too).
+    pub fn files(&self) -> &dyn PolicyFiles {
+        match self {
+            PolicySource::Disk(files, _) => files,
+            PolicySource::Embedded(files) => files,
+        }
+    }
+}
+
+/// Loads and checks the policy set; prints its diagnostics to standard error when it has
+/// errors and returns `None` then.
+pub fn load_program(source: &PolicySource) -> Option<(Workspace, crate::check::Program)> {
+    use crate::diagnostics::{Diagnostic, HumanStyle, render_human};
+    let workspace = source.load();
+    let checked = crate::check::check(&workspace);
+    if !checked.has_errors(&workspace) {
+        return Some((workspace, checked.program));
+    }
+    let diagnostics: Vec<Diagnostic> = workspace
+        .syntax_diagnostics()
+        .cloned()
+        .chain(checked.diagnostics)
+        .filter(Diagnostic::is_error)
+        .collect();
+    eprint!(
+        "{}",
+        render_human(&diagnostics, &workspace, HumanStyle::Plain)
+    );
+    eprintln!("the policy set has errors; run `rampart validate` for every diagnostic");
+    None
 }

@@ -109,9 +109,10 @@ mod tests {
             assert!(seen.insert(code.as_str()), "duplicate {}", code.as_str());
             assert!(code.as_str().starts_with("rampart::"));
             assert!(
-                code.as_str()
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b':' || b == b'-')
+                code.as_str().bytes().all(|b| b.is_ascii_lowercase()
+                    || b.is_ascii_digit()
+                    || b == b':'
+                    || b == b'-')
             );
         }
     }

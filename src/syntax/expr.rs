@@ -450,7 +450,10 @@ impl Parser<'_> {
             name: name.to_string(),
             span,
         };
-        if matches!(name, "all" | "any" | "none") && self.at(TokenKind::Ident) && self.nth_is_word(1, "in") {
+        if matches!(name, "all" | "any" | "none")
+            && self.at(TokenKind::Ident)
+            && self.nth_is_word(1, "in")
+        {
             // A quantifier as an operand (`a and all x in xs: c`): its body extends to the right.
             return self.nested(|p| p.quantified(token));
         }

@@ -1,0 +1,321 @@
+//! Finds where a JSON path is written in a JSON text, for reports: done lazily, only for the
+//! problems reported, by scanning the text (the parsed value keeps no positions).
+
+use super::PathSegment;
+
+/// The 1-based line and column (in characters) of the value at `path` in `text`; for a path
+/// that does not exist, the closest existing ancestor. `None` when `text` is not scannable.
+pub fn locate(text: &str, path: &[PathSegment]) -> Option<(usize, usize)> {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_bom();
+    let offset = scanner.find(path, 0)?;
+    Some(line_col(text, offset))
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, column)
+}
+
+struct Scanner<'t> {
+    bytes: &'t [u8],
+    pos: usize,
+}
+
+/// Bounds the nesting the scanner follows (the parser already refused deeper documents).
+const MAX_DEPTH: usize = 256;
+
+impl Scanner<'_> {
+    fn skip_bom(&mut self) {
+        if self.bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            self.pos = 3;
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while self
+            .bytes
+            .get(self.pos)
+            .is_some_and(u8::is_ascii_whitespace)
+        {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    /// Offset of the value at `path`, starting at a value.
+    fn find(&mut self, path: &[PathSegment], depth: usize) -> Option<usize> {
+        self.skip_ws();
+        let start = self.pos;
+        let Some((segment, rest)) = path.split_first() else {
+            return Some(start);
+        };
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let found = match (segment, self.peek()?) {
+            (PathSegment::Key(key), b'{') => self.find_member(key),
+            (PathSegment::Index(index), b'[') => self.find_item(*index),
+            _ => None,
+        };
+        match found {
+            // The last key of a path points at the key itself, where an editor would look.
+            Some(key_at) if rest.is_empty() && matches!(segment, PathSegment::Key(_)) => {
+                Some(key_at)
+            }
+            Some(_) => self.find(rest, depth + 1).or(Some(start)),
+            None => Some(start),
+        }
+    }
+
+    /// In an object: moves to the value of `key`; returns the key's offset.
+    fn find_member(&mut self, key: &str) -> Option<usize> {
+        self.pos += 1;
+        loop {
+            self.skip_ws();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key_at = self.pos;
+            let name = self.string()?;
+            self.skip_ws();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.pos += 1;
+            if name == key {
+                self.skip_ws();
+                return Some(key_at);
+            }
+            self.skip_value(0)?;
+            self.skip_ws();
+            match self.peek()? {
+                b',' => self.pos += 1,
+                _ => return None,
+            }
+        }
+    }
+
+    /// In an array: moves to item `index`.
+    fn find_item(&mut self, index: usize) -> Option<usize> {
+        self.pos += 1;
+        for _ in 0..index {
+            self.skip_ws();
+            self.skip_value(0)?;
+            self.skip_ws();
+            if self.peek()? != b',' {
+                return None;
+            }
+            self.pos += 1;
+        }
+        self.skip_ws();
+        Some(self.pos)
+    }
+
+    /// Reads a string and returns its decoded text.
+    fn string(&mut self) -> Option<String> {
+        let start = self.pos;
+        self.pos += 1;
+        loop {
+            match self.peek()? {
+                b'\\' => self.pos += 2,
+                b'"' => {
+                    self.pos += 1;
+                    let raw = std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?;
+                    return serde_json::from_str(raw).ok();
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
+    fn skip_value(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.skip_ws();
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            open @ (b'{' | b'[') => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match self.peek()? {
+                        c if c == close => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        b',' | b':' => self.pos += 1,
+                        _ => self.skip_value(depth + 1)?,
+                    }
+                }
+            }
+            _ => {
+                while self
+                    .peek()
+                    .is_some_and(|c| !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace())
+                {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+}
+
+/// A YAML document's shape with the position of every value, for placing problems.
+pub struct YamlPositions(Spanned<YamlNode>);
+
+type Spanned<T> = serde_saphyr::Spanned<T>;
+
+/// A YAML node: only its children matter for positions.
+enum YamlNode {
+    Leaf,
+    Seq(Vec<Spanned<YamlNode>>),
+    Map(Vec<(String, Spanned<YamlNode>)>),
+}
+
+impl YamlPositions {
+    /// Parses `text` again, keeping positions; `None` when it does not parse.
+    pub fn parse(text: &str) -> Option<YamlPositions> {
+        let mut options = serde_saphyr::Options::default();
+        options.strict_booleans = true;
+        options.with_snippet = false;
+        serde_saphyr::from_str_with_options(text, options)
+            .ok()
+            .map(YamlPositions)
+    }
+
+    /// The 1-based line and column of the value at `path`, or of its closest existing ancestor.
+    pub fn locate(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
+        let mut node = &self.0;
+        for segment in path {
+            let child = match (segment, &node.value) {
+                (PathSegment::Key(key), YamlNode::Map(entries)) => {
+                    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+                }
+                (PathSegment::Index(index), YamlNode::Seq(items)) => items.get(*index),
+                _ => None,
+            };
+            match child {
+                Some(child) => node = child,
+                None => break,
+            }
+        }
+        let at = node.referenced;
+        Some((at.line() as usize, at.column() as usize))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for YamlNode {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(YamlVisitor)
+    }
+}
+
+struct YamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for YamlVisitor {
+    type Value = YamlNode;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_unit<E>(self) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_none<E>(self) -> Result<YamlNode, E> {
+        Ok(YamlNode::Leaf)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<YamlNode, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<YamlNode, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(YamlNode::Seq(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<YamlNode, A::Error> {
+        let mut entries = Vec::new();
+        while let Some((key, value)) = map.next_entry()? {
+            entries.push((key, value));
+        }
+        Ok(YamlNode::Map(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(k: &str) -> PathSegment {
+        PathSegment::Key(k.into())
+    }
+
+    #[test]
+    fn finds_keys_and_items() {
+        let text = "{\n  \"a\": { \"b\": [1, {\"c\": \"x\"}] },\n  \"d\": true\n}";
+        assert_eq!(locate(text, &[key("d")]), Some((3, 3)));
+        assert_eq!(
+            locate(text, &[key("a"), key("b"), PathSegment::Index(1), key("c")]),
+            Some((2, 20))
+        );
+        assert_eq!(
+            locate(text, &[key("a"), key("b"), PathSegment::Index(0)]),
+            Some((2, 16))
+        );
+    }
+
+    #[test]
+    fn finds_yaml_keys_and_items() {
+        let text = "a:\n  b:\n    - 1\n    - c: x\nd: true\n";
+        let positions = YamlPositions::parse(text).expect("valid YAML");
+        assert_eq!(positions.locate(&[key("d")]), Some((5, 4)));
+        let path = [key("a"), key("b"), PathSegment::Index(1), key("c")];
+        assert_eq!(positions.locate(&path), Some((4, 10)));
+    }
+
+    #[test]
+    fn a_missing_key_points_at_its_parent() {
+        let text = "{\"a\": {\"b\": 1}}";
+        assert_eq!(locate(text, &[key("a"), key("z")]), Some((1, 7)));
+    }
+}

@@ -1,0 +1,334 @@
+//! Jurisdiction documents: finding them (files, and directories recursively in sorted order),
+//! reading JSON and YAML into `serde_json::Value`, validating them against the program's
+//! schema, and placing each problem at its JSON path and, for JSON, its line and column.
+//!
+//! It owns no evaluation: a document with errors is reported here and not evaluated; a valid
+//! one goes to [`crate::eval`] as a value.
+
+mod locate;
+mod parse;
+mod validate;
+
+pub use locate::{YamlPositions, line_col, locate};
+pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};
+pub use validate::validate;
+
+use std::fmt;
+use std::path::{Path as FsPath, PathBuf};
+
+use serde_json::Value as Json;
+
+use crate::check::Program;
+use crate::diagnostics::Severity;
+
+/// Documents larger than this are refused.
+pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// One step of a JSON path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathSegment {
+    /// A key of an object.
+    Key(String),
+    /// An index of an array.
+    Index(usize),
+}
+
+/// A JSON path, from the document root.
+pub type Path = Vec<PathSegment>;
+
+/// Shows a path as in evidence: `systems[2].certification.date`.
+pub fn display_path(path: &[PathSegment]) -> String {
+    let mut out = String::new();
+    for segment in path {
+        match segment {
+            PathSegment::Key(key) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            PathSegment::Index(index) => {
+                out.push('[');
+                out.push_str(&index.to_string());
+                out.push(']');
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push_str("(document)");
+    }
+    out
+}
+
+/// The kinds of document problem, each with a stable code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// The file cannot be read.
+    Read,
+    /// The text is not valid JSON or YAML (or repeats a key).
+    Syntax,
+    /// A value has the wrong type.
+    WrongType,
+    /// A required field is absent or null.
+    MissingField,
+    /// A field the schema does not declare.
+    UnknownField,
+    /// A date that is not a real `YYYY-MM-DD` date.
+    InvalidDate,
+    /// A string that is not a member of its enum.
+    UnknownEnumMember,
+    /// A waiver naming a norm the policy set does not have.
+    UnknownWaivedNorm,
+}
+
+impl ProblemKind {
+    /// The stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            ProblemKind::Read => "rampart::config::unreadable",
+            ProblemKind::Syntax => "rampart::config::syntax",
+            ProblemKind::WrongType => "rampart::config::wrong-type",
+            ProblemKind::MissingField => "rampart::config::missing-field",
+            ProblemKind::UnknownField => "rampart::config::unknown-field",
+            ProblemKind::InvalidDate => "rampart::config::invalid-date",
+            ProblemKind::UnknownEnumMember => "rampart::config::unknown-enum-member",
+            ProblemKind::UnknownWaivedNorm => "rampart::config::unknown-waived-norm",
+        }
+    }
+
+    /// Error or warning.
+    pub fn severity(self) -> Severity {
+        match self {
+            ProblemKind::UnknownField | ProblemKind::UnknownWaivedNorm => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One problem of a document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Problem {
+    /// What kind.
+    pub kind: ProblemKind,
+    /// Where in the document.
+    pub path: Path,
+    /// One sentence.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// 1-based line and column, when known.
+    pub position: Option<(usize, usize)>,
+}
+
+impl Problem {
+    /// A problem of `kind` at `path`.
+    pub fn new(kind: ProblemKind, path: Path, message: impl Into<String>) -> Self {
+        Problem {
+            kind,
+            path,
+            message: message.into(),
+            help: None,
+            position: None,
+        }
+    }
+
+    /// Adds how to fix it.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Error or warning.
+    pub fn severity(&self) -> Severity {
+        self.kind.severity()
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        write!(f, "{severity}[{}]: ", self.kind.code())?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", display_path(&self.path))?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// A loaded jurisdiction document.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The path as given or found.
+    pub path: PathBuf,
+    /// Its notation.
+    pub format: Format,
+    /// Its value, when it could be parsed.
+    pub value: Option<Json>,
+    /// Its problems, in document order.
+    pub problems: Vec<Problem>,
+}
+
+impl Document {
+    /// True when a problem is an error: the document is not evaluated.
+    pub fn has_errors(&self) -> bool {
+        self.problems
+            .iter()
+            .any(|p| p.severity() == Severity::Error)
+    }
+
+    /// `jurisdiction.id`, if present.
+    pub fn jurisdiction_id(&self) -> Option<&str> {
+        self.value
+            .as_ref()?
+            .get("jurisdiction")?
+            .get("id")?
+            .as_str()
+    }
+
+    /// `jurisdiction.name`, if present.
+    pub fn jurisdiction_name(&self) -> Option<&str> {
+        self.value
+            .as_ref()?
+            .get("jurisdiction")?
+            .get("name")?
+            .as_str()
+    }
+}
+
+/// The document files named by `paths`: files as given, directories searched recursively for
+/// `.json`, `.yaml` and `.yml` files in sorted order. A path that does not exist is returned
+/// as an error.
+pub fn find_documents(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut found, &mut errors, 0);
+        } else if path.is_file() {
+            found.push(path.clone());
+        } else {
+            errors.push((path.clone(), "no such file or directory".to_string()));
+        }
+    }
+    (found, errors)
+}
+
+/// Directory depth followed at most (guards against link loops).
+const MAX_WALK_DEPTH: usize = 32;
+
+fn walk(dir: &FsPath, found: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>, depth: usize) {
+    if depth > MAX_WALK_DEPTH {
+        errors.push((dir.to_path_buf(), "directories nested too deeply".into()));
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(error) => {
+            errors.push((dir.to_path_buf(), error.to_string()));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            walk(&path, found, errors, depth + 1);
+        } else if is_document_file(&path) {
+            found.push(path);
+        }
+    }
+}
+
+fn is_document_file(path: &FsPath) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("json" | "yaml" | "yml")
+    )
+}
+
+/// Reads, parses and validates the document at `path`.
+pub fn load(program: &Program, path: &FsPath) -> Document {
+    let format = Format::of_path(path);
+    let text = match read(path) {
+        Ok(text) => text,
+        Err(message) => {
+            return Document {
+                path: path.to_path_buf(),
+                format,
+                value: None,
+                problems: vec![Problem::new(ProblemKind::Read, Vec::new(), message)],
+            };
+        }
+    };
+    from_text(program, path, &text, format)
+}
+
+fn read(path: &FsPath) -> Result<String, String> {
+    let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if metadata.len() > MAX_DOCUMENT_BYTES {
+        return Err(format!(
+            "the file is larger than {MAX_DOCUMENT_BYTES} bytes"
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(
+            &String::from_utf8_lossy(e.as_bytes()),
+            e.utf8_error().valid_up_to(),
+        );
+        format!("the file is not valid UTF-8 (line {line}, column {column})")
+    })
+}
+
+/// Parses and validates a document's text.
+pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -> Document {
+    let mut document = Document {
+        path: path.to_path_buf(),
+        format,
+        value: None,
+        problems: Vec::new(),
+    };
+    match parse(text, format) {
+        Ok(value) => {
+            document.problems = validate(program, &value);
+            place(&mut document.problems, text, format);
+            document.value = Some(value);
+        }
+        Err(error) => {
+            let mut problem = Problem::new(ProblemKind::Syntax, Vec::new(), error.message);
+            problem.position = error.position;
+            document.problems.push(problem);
+        }
+    }
+    document
+}
+
+/// Finds the line and column of each problem (YAML is parsed again, only when there are
+/// problems).
+fn place(problems: &mut [Problem], text: &str, format: Format) {
+    if problems.is_empty() {
+        return;
+    }
+    match format {
+        Format::Json => {
+            for problem in problems {
+                problem.position = locate(text, &problem.path);
+            }
+        }
+        Format::Yaml => {
+            let Some(positions) = YamlPositions::parse(text) else {
+                return;
+            };
+            for problem in problems {
+                problem.position = positions.locate(&problem.path);
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! Validates a jurisdiction document against the program's schema: every required field is
+//! present, every value has its field's type (dates are real `YYYY-MM-DD` dates, enum values
+//! are members), no field is unknown (a warning, with a suggestion), and every waiver names a
+//! norm of the policy set (a warning).
+
+use serde_json::Value as Json;
+
+use super::{Path, PathSegment, Problem, ProblemKind};
+use crate::check::{ObjectType, Program, Type};
+use crate::date::Date;
+use crate::diagnostics::did_you_mean;
+use crate::eval::WAIVERS_FIELD;
+
+/// Every schema problem of `doc`, in document order.
+pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let schema = &program.schema;
+    let Some(root) = schema.objects.get(schema.root) else {
+        return problems;
+    };
+    let mut path = Vec::new();
+    match doc {
+        Json::Object(_) => check_object(program, root, doc, &mut path, &mut problems),
+        _ => problems.push(Problem::new(
+            ProblemKind::WrongType,
+            Vec::new(),
+            format!("the document must be an object, found {}", json_kind(doc)),
+        )),
+    }
+    check_waivers(program, doc, &mut problems);
+    problems
+}
+
+fn check_object(
+    program: &Program,
+    object: &ObjectType,
+    value: &Json,
+    path: &mut Path,
+    problems: &mut Vec<Problem>,
+) {
+    let Json::Object(map) = value else { return };
+    for field in &object.fields {
+        let present = map.get(&field.name).filter(|v| !v.is_null());
+        match present {
+            Some(value) => {
+                path.push(PathSegment::Key(field.name.clone()));
+                check_value(program, &field.ty, value, path, problems);
+                path.pop();
+            }
+            None if field.required => {
+                let mut at = path.clone();
+                at.push(PathSegment::Key(field.name.clone()));
+                problems.push(
+                    Problem::new(
+                        ProblemKind::MissingField,
+                        at,
+                        format!("required field `{}` is missing", field.name),
+                    )
+                    .with_help(format!(
+                        "add `{}` ({})",
+                        field.name,
+                        field.ty.display(&program.schema)
+                    )),
+                );
+            }
+            None => {}
+        }
+    }
+    for key in map.keys() {
+        if object.field_index(key).is_some() {
+            continue;
+        }
+        let mut at = path.clone();
+        at.push(PathSegment::Key(key.clone()));
+        let owner = if path.is_empty() {
+            "the document".to_string()
+        } else {
+            format!("`{}`", object.name)
+        };
+        let names = object.fields.iter().map(|f| f.name.as_str());
+        let help = match did_you_mean(key, names) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "known fields: {}",
+                object
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        problems.push(
+            Problem::new(
+                ProblemKind::UnknownField,
+                at,
+                format!("{owner} has no field `{key}`; no norm reads it"),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+fn check_value(
+    program: &Program,
+    ty: &Type,
+    value: &Json,
+    path: &mut Path,
+    problems: &mut Vec<Problem>,
+) {
+    let schema = &program.schema;
+    let wrong = |expected: String| {
+        Problem::new(
+            ProblemKind::WrongType,
+            path.clone(),
+            format!("expected {expected}, found {}", json_kind(value)),
+        )
+    };
+    match (ty, value) {
+        (Type::Any, _) | (Type::Bool, Json::Bool(_)) => {}
+        (Type::Number, Json::Number(_)) => {}
+        (Type::Int, Json::Number(n)) => {
+            if n.as_f64().is_none_or(|n| n.fract() != 0.0) {
+                problems.push(wrong("a whole number".into()));
+            }
+        }
+        (Type::Ratio, Json::Number(n)) => {
+            if n.as_f64().is_none_or(|n| !(0.0..=1.0).contains(&n)) {
+                problems.push(wrong("a ratio between 0 and 1".into()).with_help("write e.g. 0.05"));
+            }
+        }
+        (Type::String | Type::Ref(_), Json::String(_)) => {}
+        (Type::Date, Json::String(s)) => {
+            if Date::parse(s).is_none() {
+                problems.push(
+                    Problem::new(
+                        ProblemKind::InvalidDate,
+                        path.clone(),
+                        format!("\"{s}\" is not a real date"),
+                    )
+                    .with_help("dates are written YYYY-MM-DD, e.g. \"2027-03-18\""),
+                );
+            }
+        }
+        (Type::Enum(id), Json::String(s)) => {
+            let Some(members) = schema.enums.get(*id) else {
+                return;
+            };
+            if !members.has(s) {
+                let names = members.members.iter().map(|(m, _)| m.as_str());
+                let help = match did_you_mean(s, names) {
+                    Some(close) => format!("did you mean \"{close}\"?"),
+                    None => format!(
+                        "allowed: {}",
+                        members
+                            .members
+                            .iter()
+                            .map(|(m, _)| format!("\"{m}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                problems.push(
+                    Problem::new(
+                        ProblemKind::UnknownEnumMember,
+                        path.clone(),
+                        format!("\"{s}\" is not a member of `{}`", members.name),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        (Type::Object(id), Json::Object(_)) => {
+            if let Some(object) = schema.objects.get(*id) {
+                check_object(program, object, value, path, problems);
+            }
+        }
+        (Type::List(element), Json::Array(items)) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(PathSegment::Index(index));
+                if !item.is_null() {
+                    check_value(program, element, item, path, problems);
+                }
+                path.pop();
+            }
+        }
+        (ty, _) => {
+            let expected = describe_type(program, ty);
+            problems.push(wrong(expected));
+        }
+    }
+}
+
+fn describe_type(program: &Program, ty: &Type) -> String {
+    match ty {
+        Type::Bool => "true or false".into(),
+        Type::Int => "a whole number".into(),
+        Type::Number | Type::Ratio => "a number".into(),
+        Type::String => "a string".into(),
+        Type::Date => "a date string (YYYY-MM-DD)".into(),
+        Type::Ref(_) => format!("an id ({})", ty.display(&program.schema)),
+        Type::Enum(_) => format!("a string ({})", ty.display(&program.schema)),
+        Type::Object(_) => format!("an object ({})", ty.display(&program.schema)),
+        Type::List(_) => format!("a list ({})", ty.display(&program.schema)),
+        Type::Duration | Type::Any => ty.display(&program.schema).to_string(),
+    }
+}
+
+fn json_kind(value: &Json) -> &'static str {
+    match value {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a list",
+        Json::Object(_) => "an object",
+    }
+}
+
+/// A waiver naming no norm of the policy set excuses nothing: warn.
+fn check_waivers(program: &Program, doc: &Json, problems: &mut Vec<Problem>) {
+    let Some(waivers) = doc.get(WAIVERS_FIELD).and_then(Json::as_array) else {
+        return;
+    };
+    for (index, waiver) in waivers.iter().enumerate() {
+        let Some(norm) = waiver.get("norm").and_then(Json::as_str) else {
+            continue;
+        };
+        if program.norm_index(norm).is_some() {
+            continue;
+        }
+        let path = vec![
+            PathSegment::Key(WAIVERS_FIELD.into()),
+            PathSegment::Index(index),
+            PathSegment::Key("norm".into()),
+        ];
+        let ids = program.norms.iter().map(|n| n.id.as_str());
+        let help = did_you_mean(norm, ids).map_or_else(
+            || "name a norm of the policy set".to_string(),
+            |close| format!("did you mean `{close}`?"),
+        );
+        problems.push(
+            Problem::new(
+                ProblemKind::UnknownWaivedNorm,
+                path,
+                format!("the waiver names norm `{norm}`, which the policy set does not have"),
+            )
+            .with_help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::check;
+    use crate::config::display_path;
+    use crate::workspace::{MemoryFiles, Workspace};
+
+    fn program() -> Program {
+        let mut files = MemoryFiles::new();
+        files.insert(
+            "main.rampart",
+            r#"
+            source s { title "S" }
+            pillar p "P"
+            enum Kind { "website", "email" }
+            schema { election: Election  systems?: [System]  waivers?: [Waiver] }
+            type Election { date: date  turnout?: ratio  rounds?: int }
+            type System { id: string  kind?: Kind }
+            type Waiver { norm: string }
+            norm n { title "t" pillar p severity low cites s require election.date <= 2030-01-01 }
+            "#,
+        );
+        let workspace = Workspace::load(&files, "main.rampart");
+        check::check(&workspace).program
+    }
+
+    fn problems(doc: serde_json::Value) -> Vec<(ProblemKind, String)> {
+        validate(&program(), &doc)
+            .into_iter()
+            .map(|p| (p.kind, display_path(&p.path)))
+            .collect()
+    }
+
+    #[test]
+    fn a_valid_document_has_no_problem_and_null_optional_fields_are_fine() {
+        let doc = json!({ "election": { "date": "2027-01-01", "turnout": null }, "systems": [] });
+        assert_eq!(problems(doc), []);
+    }
+
+    #[test]
+    fn each_kind_of_problem_is_reported_at_its_path() {
+        let doc = json!({
+            "election": { "turnout": 1.5, "rounds": 1.5, "dat": "x" },
+            "systems": [{ "id": 3, "kind": "websites" }],
+            "waivers": [{ "norm": "m" }],
+        });
+        assert_eq!(
+            problems(doc),
+            [
+                (ProblemKind::MissingField, "election.date".to_string()),
+                (ProblemKind::WrongType, "election.turnout".to_string()),
+                (ProblemKind::WrongType, "election.rounds".to_string()),
+                (ProblemKind::UnknownField, "election.dat".to_string()),
+                (ProblemKind::WrongType, "systems[0].id".to_string()),
+                (
+                    ProblemKind::UnknownEnumMember,
+                    "systems[0].kind".to_string()
+                ),
+                (
+                    ProblemKind::UnknownWaivedNorm,
+                    "waivers[0].norm".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_field_suggests_the_nearest() {
+        let doc = json!({ "election": { "date": "2027-01-01", "round": 2 } });
+        let found = validate(&program(), &doc);
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `rounds`?"));
+        assert_eq!(found[0].severity(), crate::diagnostics::Severity::Warning);
+    }
+
+    #[test]
+    fn an_impossible_date_is_an_error() {
+        let doc = json!({ "election": { "date": "2027-02-30" } });
+        assert_eq!(
+            problems(doc),
+            [(ProblemKind::InvalidDate, "election.date".to_string())]
+        );
+    }
+}

@@ -1,0 +1,782 @@
+//! Evidence: re-walks a requirement (or `when` condition) that came out false or unknown and
+//! records its smallest failing parts: each failing item of a quantifier with its path and id,
+//! each failing comparison with the values compared, each missing path, each dangling
+//! reference. Runs only for norms that did not pass, so the interpreter stays allocation-light.
+
+use super::interp::{Ctx, Fault};
+use super::value::{self, List, Truth, Value, show};
+use crate::check::{Expr, ExprKind, Segment};
+use crate::syntax::Span;
+use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
+
+/// How many items of a failing `any` are explained one by one.
+const MAX_ANY_ITEMS: usize = 5;
+
+/// Why a norm did not pass: one requirement, or one item of its outermost quantifier.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// Index of the requirement in the norm; `None` for the `when` condition or a fault.
+    pub requirement: Option<usize>,
+    /// The item of the requirement's outermost quantifier this evidence is about.
+    pub item: Option<Item>,
+    /// The smallest parts that failed or lacked evidence.
+    pub findings: Vec<Finding>,
+    /// The requirement's `else` message, interpolated (failures only).
+    pub message: Option<String>,
+}
+
+/// An item of a list that a quantifier ranged over.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Item {
+    /// Its evidence path, such as `systems[3]`.
+    pub path: String,
+    /// Its `id` field, if it has one.
+    pub id: Option<String>,
+}
+
+impl std::fmt::Display for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "{} (id \"{id}\")", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// What kind of finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// A condition on present evidence does not hold.
+    Failed,
+    /// Evidence is absent or null.
+    Missing,
+    /// A reference names no element.
+    Dangling,
+    /// Evaluation stopped with a fault.
+    Fault,
+}
+
+/// One smallest failing part.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Finding {
+    /// What kind.
+    pub kind: FindingKind,
+    /// Items of inner quantifiers leading to it, outermost first.
+    pub within: Vec<Item>,
+    /// The values or path involved, e.g. `systems[3].certification.date is 2026-09-30;
+    /// required >= 2026-08-12`, or the missing path.
+    pub text: String,
+    /// The part of the policy it is about.
+    #[serde(skip)]
+    pub span: Span,
+}
+
+impl<'a> Ctx<'a> {
+    /// Evidence for a requirement or `when` condition whose truth is `observed` (false or
+    /// unknown); the norm's frame is active.
+    pub(super) fn explain_condition(
+        &mut self,
+        requirement: Option<usize>,
+        condition: &'a Expr,
+        message: Option<&'a [Segment]>,
+        observed: Truth,
+        out: &mut Vec<Evidence>,
+    ) -> Result<(), Fault> {
+        self.tracing = true;
+        let result = self.explain_outer(requirement, condition, message, observed, out);
+        self.tracing = false;
+        result
+    }
+
+    fn explain_outer(
+        &mut self,
+        requirement: Option<usize>,
+        condition: &'a Expr,
+        message: Option<&'a [Segment]>,
+        observed: Truth,
+        out: &mut Vec<Evidence>,
+    ) -> Result<(), Fault> {
+        let message = message.filter(|_| observed == Truth::False);
+        if let ExprKind::Quantified {
+            quantifier,
+            var,
+            list,
+            filter,
+            body,
+            ..
+        } = &condition.kind
+        {
+            let per_item = *quantifier != Quantifier::Any || observed == Truth::Unknown;
+            if let (Value::List(items), true) = (self.eval(list)?, per_item) {
+                let list_path = self.path_of(list);
+                for (index, item) in items.iter().enumerate() {
+                    self.bind(*var, item.clone(), None);
+                    let truth = self.item_truth_untraced(*quantifier, filter.as_deref(), body)?;
+                    if truth != Some(observed) {
+                        continue;
+                    }
+                    let item_ref = describe_item(list_path.as_deref(), index, &item);
+                    self.bind(*var, item, Some(item_ref.path.clone()));
+                    let mut findings = Vec::new();
+                    let mut within = Vec::new();
+                    self.explain_item(
+                        *quantifier,
+                        filter.as_deref(),
+                        body,
+                        observed,
+                        &mut within,
+                        &mut findings,
+                    )?;
+                    dedup(&mut findings);
+                    let message = message.map(|segments| self.render_message(segments));
+                    out.push(Evidence {
+                        requirement,
+                        item: Some(item_ref),
+                        findings,
+                        message,
+                    });
+                }
+                return Ok(());
+            }
+        }
+        let mut findings = Vec::new();
+        self.explain(condition, observed, &mut Vec::new(), &mut findings)?;
+        dedup(&mut findings);
+        let message = message.map(|segments| self.render_message(segments));
+        out.push(Evidence {
+            requirement,
+            item: None,
+            findings,
+            message,
+        });
+        Ok(())
+    }
+
+    /// [`Ctx::item_truth`] without recording evidence paths: most items of a quantifier do
+    /// not need explaining, so their paths are only built (and the variable re-bound with its
+    /// path) for those that do.
+    fn item_truth_untraced(
+        &mut self,
+        quantifier: Quantifier,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+    ) -> Result<Option<Truth>, Fault> {
+        let tracing = std::mem::replace(&mut self.tracing, false);
+        let truth = self.item_truth(quantifier, filter, body);
+        self.tracing = tracing;
+        truth
+    }
+
+    /// Explains one item of a quantifier whose variable is bound.
+    fn explain_item(
+        &mut self,
+        quantifier: Quantifier,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+        observed: Truth,
+        within: &mut Vec<Item>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), Fault> {
+        if let Some(filter) = filter {
+            if self.truth(filter)? == Truth::Unknown {
+                self.explain(filter, Truth::Unknown, within, out)?;
+                if self.truth(body)? == Truth::Unknown {
+                    self.explain(body, Truth::Unknown, within, out)?;
+                }
+                return Ok(());
+            }
+        }
+        match (quantifier, observed) {
+            (Quantifier::None, Truth::False) => {
+                self.leaf(body, Truth::True, within, out);
+                Ok(())
+            }
+            _ => self.explain(body, observed, within, out),
+        }
+    }
+
+    /// Records why `expr` has the truth `observed` (false or unknown).
+    fn explain(
+        &mut self,
+        expr: &'a Expr,
+        observed: Truth,
+        within: &mut Vec<Item>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), Fault> {
+        self.descend(expr.span)?;
+        let result = self.explain_inner(expr, observed, within, out);
+        self.depth -= 1;
+        result
+    }
+
+    fn explain_inner(
+        &mut self,
+        expr: &'a Expr,
+        observed: Truth,
+        within: &mut Vec<Item>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), Fault> {
+        match &expr.kind {
+            ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or | BinaryOp::Implies), lhs, rhs) => {
+                let (left, right) = (self.truth(lhs)?, self.truth(rhs)?);
+                // `a implies b` is false only when a holds and b does not: b says why.
+                let left_wanted = if *op == BinaryOp::Implies {
+                    observed == Truth::Unknown && left == Truth::Unknown
+                } else {
+                    left == observed
+                };
+                if left_wanted {
+                    self.explain(lhs, observed, within, out)?;
+                }
+                if right == observed {
+                    self.explain(rhs, observed, within, out)?;
+                }
+                Ok(())
+            }
+            ExprKind::Unary(UnaryOp::Not, operand) if observed == Truth::Unknown => {
+                self.explain(operand, observed, within, out)
+            }
+            ExprKind::Quantified {
+                quantifier,
+                var,
+                list,
+                filter,
+                body,
+                ..
+            } => self.explain_quantified(
+                *quantifier,
+                *var,
+                list,
+                filter.as_deref(),
+                body,
+                observed,
+                within,
+                out,
+            ),
+            ExprKind::Call(def, args) => self.explain_call(*def, args, observed, within, out),
+            ExprKind::DefValue(def) => self.explain_call(*def, &[], observed, within, out),
+            _ => {
+                self.leaf(expr, observed, within, out);
+                Ok(())
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn explain_quantified(
+        &mut self,
+        quantifier: Quantifier,
+        var: u32,
+        list: &'a Expr,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+        observed: Truth,
+        within: &mut Vec<Item>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), Fault> {
+        let Value::List(items) = self.eval(list)? else {
+            self.collect_missing(list, within, out);
+            return Ok(());
+        };
+        let list_path = self.path_of(list);
+        if quantifier == Quantifier::Any && observed == Truth::False {
+            let what = list_path.as_deref().unwrap_or("the list");
+            let text = format!(
+                "no item of {what} ({} item(s)) satisfies the condition",
+                items.len()
+            );
+            out.push(self.finding(FindingKind::Failed, within, text, body.span));
+            // Then why the first few candidates fail, item by item.
+            let mut shown = 0;
+            for (index, item) in items.iter().enumerate() {
+                if shown == MAX_ANY_ITEMS {
+                    break;
+                }
+                self.bind(var, item.clone(), None);
+                if self.item_truth_untraced(quantifier, filter, body)? != Some(Truth::False) {
+                    continue;
+                }
+                let item_ref = describe_item(list_path.as_deref(), index, &item);
+                self.bind(var, item, Some(item_ref.path.clone()));
+                shown += 1;
+                within.push(item_ref);
+                self.explain(body, Truth::False, within, out)?;
+                within.pop();
+            }
+            return Ok(());
+        }
+        for (index, item) in items.iter().enumerate() {
+            self.bind(var, item.clone(), None);
+            if self.item_truth_untraced(quantifier, filter, body)? != Some(observed) {
+                continue;
+            }
+            let item_ref = describe_item(list_path.as_deref(), index, &item);
+            self.bind(var, item, Some(item_ref.path.clone()));
+            within.push(item_ref);
+            self.explain_item(quantifier, filter, body, observed, within, out)?;
+            within.pop();
+        }
+        Ok(())
+    }
+
+    fn explain_call(
+        &mut self,
+        def: usize,
+        args: &'a [Expr],
+        observed: Truth,
+        within: &mut Vec<Item>,
+        out: &mut Vec<Finding>,
+    ) -> Result<(), Fault> {
+        let program = self.program;
+        let Some(definition) = program.defs.get(def) else {
+            return Ok(());
+        };
+        let previous = self.push_arguments(args, definition.locals)?;
+        let result = self.explain(&definition.body, observed, within, out);
+        self.leave(previous);
+        result
+    }
+
+    /// A condition that cannot be split further.
+    fn leaf(&mut self, expr: &'a Expr, observed: Truth, within: &[Item], out: &mut Vec<Finding>) {
+        let before = out.len();
+        self.find_dangling(expr, within, out);
+        if out.len() > before {
+            return;
+        }
+        if observed == Truth::Unknown {
+            if let ExprKind::NormStatus(_, norm) = &expr.kind {
+                let id = self.program.norms.get(*norm).map_or("?", |n| n.id.as_str());
+                let text = format!("norm {id} is unknown");
+                out.push(self.finding(FindingKind::Missing, within, text, expr.span));
+                return;
+            }
+            self.collect_missing(expr, within, out);
+            if out.len() == before {
+                out.push(self.finding(
+                    FindingKind::Missing,
+                    within,
+                    "evidence is missing".into(),
+                    expr.span,
+                ));
+            }
+            return;
+        }
+        let text = self.describe_failure(expr, observed);
+        out.push(self.finding(FindingKind::Failed, within, text, expr.span));
+    }
+
+    fn finding(&self, kind: FindingKind, within: &[Item], text: String, span: Span) -> Finding {
+        Finding {
+            kind,
+            within: within.to_vec(),
+            text,
+            span,
+        }
+    }
+
+    /// The values behind a condition that does not hold (or, for `none`, that holds).
+    fn describe_failure(&mut self, expr: &'a Expr, observed: Truth) -> String {
+        match &expr.kind {
+            ExprKind::Binary(op, lhs, rhs) if is_comparison(*op) => {
+                let (Ok(a), Ok(b)) = (self.eval(lhs), self.eval(rhs)) else {
+                    return "the condition does not hold".into();
+                };
+                let left = match self.path_of(lhs) {
+                    Some(path) => format!("{path} is {}", show(&a)),
+                    None => format!("found {}", show(&a)),
+                };
+                let right = match self.name_of(rhs) {
+                    Some(name) => format!("{name} ({})", show(&b)),
+                    None => show(&b),
+                };
+                // Under `none`, the item fails because the condition holds.
+                let verb = if observed == Truth::True {
+                    ", which is"
+                } else {
+                    "; required"
+                };
+                format!("{left}{verb} {} {right}", op.as_str())
+            }
+            ExprKind::NormStatus(_, norm) => {
+                let status = self.statuses.get(*norm).copied().flatten();
+                let id = self.program.norms.get(*norm).map_or("?", |n| n.id.as_str());
+                format!(
+                    "norm {id} is {}",
+                    status.map_or("not evaluated", |s| s.as_str())
+                )
+            }
+            ExprKind::Unary(UnaryOp::Not, operand) => {
+                self.describe_failure(operand, observed.not())
+            }
+            ExprKind::Builtin(crate::check::Builtin::Exists, args) => {
+                let Some(arg) = args.first() else {
+                    return "the condition does not hold".into();
+                };
+                let name = self.name_of(arg).unwrap_or_else(|| "the value".into());
+                match self.eval(arg) {
+                    Ok(value) if observed == Truth::True => format!("{name} is {}", show(&value)),
+                    _ => format!("{name} is missing"),
+                }
+            }
+            ExprKind::Builtin(builtin, args) => {
+                let mut shown = Vec::with_capacity(args.len());
+                for arg in args {
+                    let value = self
+                        .eval(arg)
+                        .map_or_else(|_| "?".to_string(), |v| show(&v));
+                    shown.push(match self.name_of(arg) {
+                        Some(name) => format!("{name} = {value}"),
+                        None => value,
+                    });
+                }
+                let verdict = if observed == Truth::True {
+                    "true"
+                } else {
+                    "false"
+                };
+                format!("{}({}) is {verdict}", builtin.name(), shown.join(", "))
+            }
+            _ => match (self.path_of(expr), self.eval(expr)) {
+                (Some(path), Ok(value)) => format!("{path} is {}", show(&value)),
+                _ if observed == Truth::True => "the condition holds".into(),
+                _ => "the condition does not hold".into(),
+            },
+        }
+    }
+
+    /// How evidence names an operand: its path, or the parameter or definition it reads.
+    fn name_of(&mut self, expr: &'a Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Param(param) => Some(self.program.params.get(*param)?.name.clone()),
+            ExprKind::DefValue(def) if self.path_of(expr).is_none() => {
+                Some(self.program.defs.get(*def)?.name.clone())
+            }
+            ExprKind::Const(_) => None,
+            _ => self.path_of(expr),
+        }
+    }
+
+    /// Records every missing path `expr` reads.
+    pub(super) fn collect_missing(
+        &mut self,
+        expr: &'a Expr,
+        within: &[Item],
+        out: &mut Vec<Finding>,
+    ) {
+        let Ok(value) = self.eval(expr) else { return };
+        if !value.is_missing() {
+            return;
+        }
+        if let Some(path) = self.missing_path(expr) {
+            out.push(self.finding(FindingKind::Missing, within, path, expr.span));
+            return;
+        }
+        match &expr.kind {
+            ExprKind::Call(def, args) => {
+                let program = self.program;
+                for arg in args {
+                    self.collect_missing(arg, within, out);
+                }
+                if let Some(definition) = program.defs.get(*def) {
+                    self.in_def_frame(definition.locals, args, |ctx| {
+                        ctx.collect_missing(&definition.body, within, out)
+                    });
+                }
+            }
+            ExprKind::DefValue(def) => {
+                let program = self.program;
+                if let Some(definition) = program.defs.get(*def) {
+                    self.in_def_frame(definition.locals, &[], |ctx| {
+                        ctx.collect_missing(&definition.body, within, out)
+                    });
+                }
+            }
+            ExprKind::Quantified {
+                var,
+                list,
+                filter,
+                body,
+                ..
+            } => self.missing_in_items(*var, list, filter.as_deref(), Some(body), within, out),
+            ExprKind::Collect {
+                kind,
+                var,
+                list,
+                filter,
+                key,
+            } => {
+                let key = key.as_deref();
+                self.missing_in_items(*var, list, filter.as_deref(), key, within, out);
+                if *kind == CollectKind::Latest {
+                    if let Ok(Value::List(items)) = self.eval(list) {
+                        if items.is_empty() {
+                            let what = self.path_of(list).unwrap_or_else(|| "the list".into());
+                            let text = format!("{what} has no item");
+                            out.push(self.finding(FindingKind::Missing, within, text, expr.span));
+                        }
+                    }
+                }
+            }
+            _ => {
+                for child in children(expr) {
+                    self.collect_missing(child, within, out);
+                }
+            }
+        }
+    }
+
+    fn missing_in_items(
+        &mut self,
+        var: u32,
+        list: &'a Expr,
+        filter: Option<&'a Expr>,
+        body: Option<&'a Expr>,
+        within: &[Item],
+        out: &mut Vec<Finding>,
+    ) {
+        let Ok(Value::List(items)) = self.eval(list) else {
+            self.collect_missing(list, within, out);
+            return;
+        };
+        let list_path = self.path_of(list);
+        for (index, item) in items.iter().enumerate() {
+            let item_ref = describe_item(list_path.as_deref(), index, &item);
+            self.bind(var, item, Some(item_ref.path.clone()));
+            if let Some(filter) = filter {
+                match self.truth(filter) {
+                    Ok(Truth::False) | Err(_) => continue,
+                    Ok(Truth::Unknown) => {
+                        self.collect_missing(filter, within, out);
+                        continue;
+                    }
+                    Ok(Truth::True) => {}
+                }
+            }
+            if let Some(body) = body {
+                self.collect_missing(body, within, out);
+            }
+        }
+    }
+
+    /// Runs `run` in a frame for a definition called with `args`; does nothing past the
+    /// nesting limit (evidence is then shorter, never a stack overflow).
+    fn in_def_frame(&mut self, locals: u32, args: &'a [Expr], run: impl FnOnce(&mut Self)) {
+        if self.depth >= super::interp::MAX_EVAL_DEPTH {
+            return;
+        }
+        self.depth += 1;
+        if let Ok(previous) = self.push_arguments(args, locals) {
+            run(self);
+            self.leave(previous);
+        }
+        self.depth -= 1;
+    }
+
+    /// The path of a missing value read by a path expression, down to the field asked for.
+    fn missing_path(&mut self, expr: &'a Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Root(_) | ExprKind::Local(_) => self.path_of(expr),
+            ExprKind::Field(base, name, _) => {
+                let base_value = self.eval(base).ok()?;
+                if base_value.is_missing() {
+                    Some(format!("{}.{name}", self.missing_path(base)?))
+                } else {
+                    Some(format!("{}.{name}", self.path_of(base)?))
+                }
+            }
+            ExprKind::Index(base, _) => self.path_of(expr).or_else(|| self.missing_path(base)),
+            _ => None,
+        }
+    }
+
+    /// Records every reference in `expr` that names no element.
+    fn find_dangling(&mut self, expr: &'a Expr, within: &[Item], out: &mut Vec<Finding>) {
+        let Ok(value) = self.eval(expr) else { return };
+        let is_resolves = matches!(
+            &expr.kind,
+            ExprKind::Builtin(crate::check::Builtin::Resolves, _)
+        );
+        let dangles = matches!(value, Value::Dangling)
+            || (is_resolves && matches!(value, Value::Bool(false)));
+        if !dangles && !children(expr).any(|child| self.is_dangling(child)) {
+            return;
+        }
+        let target = match &expr.kind {
+            ExprKind::Deref(base, root_field) => Some((base.as_ref(), *root_field)),
+            ExprKind::Builtin(crate::check::Builtin::Resolves, args) => {
+                args.first().and_then(|arg| match arg.ty {
+                    crate::check::Type::Ref(root_field) => Some((arg, root_field)),
+                    _ => None,
+                })
+            }
+            _ => None,
+        };
+        if let Some((base, root_field)) = target {
+            if let Ok(Value::Str(id)) = self.eval(base) {
+                let list = self
+                    .program
+                    .schema
+                    .root_object()
+                    .fields
+                    .get(root_field)
+                    .map_or("?", |f| f.name.as_str());
+                let path = self.path_of(base).unwrap_or_else(|| "a reference".into());
+                let text =
+                    format!("dangling reference: {path} = \"{id}\" names no entry of {list}");
+                out.push(self.finding(FindingKind::Dangling, within, text, expr.span));
+                return;
+            }
+        }
+        for child in children(expr) {
+            self.find_dangling(child, within, out);
+        }
+    }
+
+    fn is_dangling(&mut self, expr: &'a Expr) -> bool {
+        match self.eval(expr) {
+            Ok(Value::Dangling) => true,
+            Ok(Value::Bool(false)) => matches!(
+                &expr.kind,
+                ExprKind::Builtin(crate::check::Builtin::Resolves, _)
+            ),
+            _ => children(expr).any(|child| self.is_dangling(child)),
+        }
+    }
+
+    /// The evidence path of a path expression, such as `systems[2].owner`.
+    pub(super) fn path_of(&mut self, expr: &'a Expr) -> Option<String> {
+        match &expr.kind {
+            ExprKind::Root(index) => Some(
+                self.program
+                    .schema
+                    .root_object()
+                    .fields
+                    .get(*index)?
+                    .name
+                    .clone(),
+            ),
+            ExprKind::Field(base, name, _) => Some(format!("{}.{name}", self.path_of(base)?)),
+            ExprKind::Deref(base, root_field) => {
+                let id = self.eval(base).ok()?;
+                let index = self.deref(&id, *root_field).1?;
+                let list = &self
+                    .program
+                    .schema
+                    .root_object()
+                    .fields
+                    .get(*root_field)?
+                    .name;
+                Some(format!("{list}[{index}]"))
+            }
+            ExprKind::Local(slot) => self.paths.get(self.base + *slot as usize)?.clone(),
+            ExprKind::Index(base, index) => {
+                let Value::Number(n) = self.eval(index).ok()? else {
+                    return None;
+                };
+                Some(format!("{}[{n}]", self.path_of(base)?))
+            }
+            ExprKind::DefValue(def) => {
+                let program = self.program;
+                let definition = program.defs.get(*def)?;
+                let mut path = None;
+                self.in_def_frame(definition.locals, &[], |ctx| {
+                    path = ctx.path_of(&definition.body)
+                });
+                path
+            }
+            ExprKind::Collect {
+                kind: CollectKind::Latest,
+                list,
+                ..
+            } => {
+                let Value::Object(chosen) = self.eval(expr).ok()? else {
+                    return None;
+                };
+                let Value::List(List::Json(items, _)) = self.eval(list).ok()? else {
+                    return None;
+                };
+                let index = items
+                    .iter()
+                    .position(|item| item.as_object().is_some_and(|o| std::ptr::eq(o, chosen)))?;
+                Some(format!("{}[{index}]", self.path_of(list)?))
+            }
+            _ => None,
+        }
+    }
+
+    /// The `else` message with its values filled in.
+    pub(super) fn render_message(&mut self, segments: &'a [Segment]) -> String {
+        let mut text = String::new();
+        for segment in segments {
+            match segment {
+                Segment::Text(literal) => text.push_str(literal),
+                Segment::Value(expr) => match self.eval(expr) {
+                    Ok(value) => value::display(&value, &mut text),
+                    Err(_) => text.push('?'),
+                },
+            }
+        }
+        text
+    }
+}
+
+/// Drops repeated findings, keeping the first of each.
+fn dedup(findings: &mut Vec<Finding>) {
+    let mut seen: std::collections::HashSet<(FindingKind, String, Vec<String>)> =
+        std::collections::HashSet::new();
+    findings.retain(|f| {
+        let key = (
+            f.kind,
+            f.text.clone(),
+            f.within.iter().map(|i| i.path.clone()).collect(),
+        );
+        seen.insert(key)
+    });
+}
+
+fn is_comparison(op: BinaryOp) -> bool {
+    use BinaryOp::*;
+    matches!(op, Eq | Ne | Lt | Le | Gt | Ge | In | NotIn)
+}
+
+/// The item at `index` of a list with path `list_path`.
+fn describe_item(list_path: Option<&str>, index: usize, item: &Value<'_>) -> Item {
+    let base = list_path.map_or_else(|| "item".to_string(), |p| p.to_string());
+    let id = match item {
+        Value::Object(map) => map
+            .get("id")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string),
+        // A list of references: the item is the id.
+        Value::Str(id) => Some(id.to_string()),
+        _ => None,
+    };
+    Item {
+        path: format!("{base}[{index}]"),
+        id,
+    }
+}
+
+/// The direct subexpressions of `expr`.
+fn children(expr: &Expr) -> impl Iterator<Item = &Expr> {
+    let mut list: Vec<&Expr> = Vec::new();
+    match &expr.kind {
+        ExprKind::Field(base, _, _) | ExprKind::Deref(base, _) | ExprKind::Unary(_, base) => {
+            list.push(base)
+        }
+        ExprKind::Binary(_, lhs, rhs) | ExprKind::Index(lhs, rhs) => {
+            list.push(lhs);
+            list.push(rhs);
+        }
+        ExprKind::Builtin(_, args) | ExprKind::List(args) | ExprKind::Call(_, args) => {
+            list.extend(args.iter())
+        }
+        ExprKind::Quantified { list: items, .. } | ExprKind::Collect { list: items, .. } => {
+            list.push(items)
+        }
+        _ => {}
+    }
+    list.into_iter()
+}

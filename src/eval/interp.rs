@@ -1,0 +1,696 @@
+//! The interpreter: computes the value of a checked expression for one document, with the
+//! three-valued logic of the language. It records nothing but the value; [`super::explain`]
+//! re-walks failing and unknown conditions to say why.
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde_json::Value as Json;
+
+use super::value::{self, List, Truth, Value, from_const, from_json};
+use crate::check::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, Program, Status, Type};
+use crate::date::Date;
+use crate::syntax::Span;
+use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
+
+/// A run-time fault: the norm being evaluated gets the status `error`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// A division by zero.
+    DivisionByZero(Span),
+    /// Date arithmetic left the supported range of years.
+    DateOutOfRange(Span),
+    /// `passes`/`fails` of a norm whose status is `error`.
+    DependsOnError(NormId, Span),
+    /// Definitions call each other more deeply than evaluation allows.
+    TooDeep(Span),
+    /// The program broke an invariant of the checker (a bug, reported rather than panicking).
+    Internal(Span),
+}
+
+impl Fault {
+    /// Where in the policy it happened.
+    pub fn span(&self) -> Span {
+        match self {
+            Fault::DivisionByZero(span)
+            | Fault::DateOutOfRange(span)
+            | Fault::DependsOnError(_, span)
+            | Fault::TooDeep(span)
+            | Fault::Internal(span) => *span,
+        }
+    }
+}
+
+/// Deepest nesting of expressions evaluated at once, definition bodies included.
+pub const MAX_EVAL_DEPTH: u32 = 256;
+
+/// Root lists longer than this are indexed by id for following references.
+const INDEX_FROM: usize = 16;
+
+/// The `id` of a list element, if it is an object with a string id.
+fn id_of(item: &Json) -> Option<&str> {
+    item.as_object()?.get("id")?.as_str()
+}
+
+/// Result of evaluating an expression.
+pub type Eval<'a> = Result<Value<'a>, Fault>;
+
+/// The state of evaluating one document: the inputs, the statuses of the norms evaluated so
+/// far and the variable slots.
+pub struct Ctx<'a> {
+    /// The checked program.
+    pub program: &'a Program,
+    /// The jurisdiction document.
+    pub doc: &'a Json,
+    /// The value of every parameter.
+    pub params: &'a [Const],
+    /// The evaluation date.
+    pub today: Date,
+    /// Status of each norm evaluated so far.
+    pub statuses: Vec<Option<Status>>,
+    /// The document's value of each root field of the schema, looked up once.
+    roots: Vec<Option<&'a Json>>,
+    /// For each root list that references point into, its elements by id (built on first use,
+    /// for lists longer than [`INDEX_FROM`]).
+    ref_index: Vec<OnceCell<HashMap<&'a str, usize>>>,
+    /// Variable slots of every active frame.
+    pub(super) locals: Vec<Value<'a>>,
+    /// Evidence paths of the variables (filled only while explaining).
+    pub(super) paths: Vec<Option<String>>,
+    /// Start of the current frame in `locals`.
+    pub(super) base: usize,
+    /// True while explaining: variables carry their evidence paths.
+    pub(super) tracing: bool,
+    /// Nesting of expressions being evaluated, across definition calls.
+    pub(super) depth: u32,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context for `doc`.
+    pub fn new(program: &'a Program, doc: &'a Json, params: &'a [Const], today: Date) -> Self {
+        Ctx {
+            program,
+            doc,
+            params,
+            today,
+            statuses: vec![None; program.norms.len()],
+            roots: program
+                .schema
+                .root_object()
+                .fields
+                .iter()
+                .map(|field| doc.get(&field.name))
+                .collect(),
+            ref_index: program
+                .schema
+                .root_object()
+                .fields
+                .iter()
+                .map(|_| OnceCell::new())
+                .collect(),
+            locals: Vec::new(),
+            paths: Vec::new(),
+            base: 0,
+            tracing: false,
+            depth: 0,
+        }
+    }
+
+    /// Starts a frame of `slots` variables for a norm; returns the previous base.
+    pub(super) fn enter(&mut self, slots: u32) -> usize {
+        let previous = self.base;
+        self.base = self.locals.len();
+        let size = self.base + slots as usize;
+        self.locals.resize(size, Value::Missing);
+        self.paths.resize(size, None);
+        previous
+    }
+
+    /// Ends the current frame.
+    pub(super) fn leave(&mut self, previous: usize) {
+        self.locals.truncate(self.base);
+        self.paths.truncate(self.base);
+        self.base = previous;
+    }
+
+    /// Sets variable `slot` of the current frame.
+    pub(super) fn bind(&mut self, slot: u32, value: Value<'a>, path: Option<String>) {
+        let index = self.base + slot as usize;
+        if let Some(cell) = self.locals.get_mut(index) {
+            *cell = value;
+        }
+        if self.tracing {
+            if let Some(cell) = self.paths.get_mut(index) {
+                *cell = path;
+            }
+        }
+    }
+
+    /// The truth of a condition.
+    pub fn truth(&mut self, expr: &'a Expr) -> Result<Truth, Fault> {
+        Ok(self.eval(expr)?.truth())
+    }
+
+    /// The value of `expr`.
+    pub fn eval(&mut self, expr: &'a Expr) -> Eval<'a> {
+        self.descend(expr.span)?;
+        let value = self.eval_inner(expr);
+        self.depth -= 1;
+        value
+    }
+
+    /// Counts one more level of nesting; refuses past [`MAX_EVAL_DEPTH`] so that no policy
+    /// overflows the stack (each definition body may be nested as deeply as the parser allows,
+    /// and definitions may call each other in long chains).
+    pub(super) fn descend(&mut self, span: Span) -> Result<(), Fault> {
+        if self.depth >= MAX_EVAL_DEPTH {
+            return Err(Fault::TooDeep(span));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn eval_inner(&mut self, expr: &'a Expr) -> Eval<'a> {
+        match &expr.kind {
+            ExprKind::Const(constant) => Ok(from_const(constant)),
+            ExprKind::Today => Ok(Value::Date(self.today)),
+            ExprKind::Root(index) => Ok(self.root(*index, &expr.ty)),
+            ExprKind::Field(base, name, _) => Ok(field(self.eval(base)?, name, &expr.ty)),
+            ExprKind::Deref(base, root_field) => {
+                let id = self.eval(base)?;
+                Ok(self.deref(&id, *root_field).0)
+            }
+            ExprKind::Local(slot) => self
+                .locals
+                .get(self.base + *slot as usize)
+                .cloned()
+                .ok_or(Fault::Internal(expr.span)),
+            ExprKind::Param(param) => self
+                .params
+                .get(*param)
+                .map(from_const)
+                .ok_or(Fault::Internal(expr.span)),
+            ExprKind::DefValue(def) => self.call(*def, &[], expr.span),
+            ExprKind::Call(def, args) => self.call(*def, args, expr.span),
+            ExprKind::Builtin(builtin, args) => self.builtin(*builtin, args, expr.span),
+            ExprKind::Unary(op, operand) => self.unary(*op, operand, expr.span),
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, lhs, rhs, expr.span),
+            ExprKind::Quantified {
+                quantifier,
+                var,
+                list,
+                filter,
+                body,
+                ..
+            } => {
+                let truth = self.quantified(*quantifier, *var, list, filter.as_deref(), body)?;
+                Ok(truth.value())
+            }
+            ExprKind::Collect {
+                kind,
+                var,
+                list,
+                filter,
+                key,
+            } => self.collect(*kind, *var, list, filter.as_deref(), key.as_deref()),
+            ExprKind::List(items) => {
+                let values = items
+                    .iter()
+                    .map(|item| self.eval(item))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Value::List(List::Values(Rc::from(values))))
+            }
+            ExprKind::Index(base, index) => {
+                let (base, index) = (self.eval(base)?, self.eval(index)?);
+                Ok(index_value(base, index))
+            }
+            ExprKind::NormStatus(query, norm) => self.norm_status(*query, *norm, expr.span),
+            ExprKind::Error => Err(Fault::Internal(expr.span)),
+        }
+    }
+
+    /// The root field with index `index`.
+    pub(super) fn root(&self, index: usize, ty: &'a Type) -> Value<'a> {
+        match self.roots.get(index).copied().flatten() {
+            Some(json) => from_json(json, ty),
+            None => Value::Missing,
+        }
+    }
+
+    /// Follows a reference: the element of root list `root_field` whose `id` is `id`, and its
+    /// index; dangling when none has it.
+    pub(super) fn deref(&self, id: &Value<'a>, root_field: usize) -> (Value<'a>, Option<usize>) {
+        let id = match id {
+            Value::Str(id) => id,
+            Value::Dangling => return (Value::Dangling, None),
+            _ => return (Value::Missing, None),
+        };
+        let Some(items) = self
+            .roots
+            .get(root_field)
+            .copied()
+            .flatten()
+            .and_then(Json::as_array)
+        else {
+            return (Value::Dangling, None);
+        };
+        let found = if items.len() <= INDEX_FROM {
+            items
+                .iter()
+                .position(|item| id_of(item) == Some(id.as_ref()))
+        } else {
+            let index = self.ref_index.get(root_field).map(|cell| {
+                cell.get_or_init(|| {
+                    let mut map = HashMap::with_capacity(items.len());
+                    for (index, item) in items.iter().enumerate() {
+                        if let Some(id) = id_of(item) {
+                            map.entry(id).or_insert(index);
+                        }
+                    }
+                    map
+                })
+            });
+            index.and_then(|map| map.get(id.as_ref()).copied())
+        };
+        let found = found.and_then(|index| Some((items.get(index)?.as_object()?, index)));
+        match found {
+            Some((object, index)) => (Value::Object(object), Some(index)),
+            None => (Value::Dangling, None),
+        }
+    }
+
+    fn call(&mut self, def: usize, args: &'a [Expr], span: Span) -> Eval<'a> {
+        let program = self.program;
+        let definition = program.defs.get(def).ok_or(Fault::Internal(span))?;
+        let previous = self.push_arguments(args, definition.locals)?;
+        let result = self.eval(&definition.body);
+        self.leave(previous);
+        result
+    }
+
+    /// Evaluates `args` in the current frame and starts a frame whose first slots hold them
+    /// (the callee's frame is sized when the checker's slot count is larger); returns the
+    /// previous base for [`Ctx::leave`]. The values go straight onto the slot stack, so a call
+    /// allocates nothing once the stack has grown.
+    pub(super) fn push_arguments(&mut self, args: &'a [Expr], slots: u32) -> Result<usize, Fault> {
+        let start = self.locals.len();
+        for arg in args {
+            let path = if self.tracing {
+                self.path_of(arg)
+            } else {
+                None
+            };
+            match self.eval(arg) {
+                Ok(value) => {
+                    self.locals.push(value);
+                    self.paths.push(path);
+                }
+                Err(fault) => {
+                    self.locals.truncate(start);
+                    self.paths.truncate(start);
+                    return Err(fault);
+                }
+            }
+        }
+        let previous = self.base;
+        self.base = start;
+        let size = start + (slots as usize).max(args.len());
+        self.locals.resize(size, Value::Missing);
+        self.paths.resize(size, None);
+        Ok(previous)
+    }
+
+    fn unary(&mut self, op: UnaryOp, operand: &'a Expr, span: Span) -> Eval<'a> {
+        let value = self.eval(operand)?;
+        Ok(match (op, value) {
+            (UnaryOp::Not, value) => value.truth().not().value(),
+            (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
+            (UnaryOp::Neg, Value::Duration(days)) => Value::Duration(-days),
+            (UnaryOp::Neg, Value::Missing) => Value::Missing,
+            (UnaryOp::Neg, Value::Dangling) => Value::Dangling,
+            (UnaryOp::Neg, _) => return Err(Fault::Internal(span)),
+        })
+    }
+
+    fn binary(&mut self, op: BinaryOp, lhs: &'a Expr, rhs: &'a Expr, span: Span) -> Eval<'a> {
+        use BinaryOp::*;
+        match op {
+            And | Or | Implies => Ok(self.logic(op, lhs, rhs)?.value()),
+            Eq | Ne | Lt | Le | Gt | Ge | In | NotIn => {
+                let (a, b) = (self.eval(lhs)?, self.eval(rhs)?);
+                Ok(compare(op, &a, &b).value())
+            }
+            Add | Sub | Mul | Div => {
+                let (a, b) = (self.eval(lhs)?, self.eval(rhs)?);
+                arithmetic(op, a, b, span)
+            }
+        }
+    }
+
+    /// `and`, `or`, `implies`, short-circuiting on a deciding left side.
+    pub(super) fn logic(
+        &mut self,
+        op: BinaryOp,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+    ) -> Result<Truth, Fault> {
+        let left = self.truth(lhs)?;
+        let left = if op == BinaryOp::Implies {
+            left.not()
+        } else {
+            left
+        };
+        let decisive = if op == BinaryOp::And {
+            Truth::False
+        } else {
+            Truth::True
+        };
+        if left == decisive {
+            return Ok(decisive);
+        }
+        let right = self.truth(rhs)?;
+        Ok(if right == decisive {
+            decisive
+        } else if left == Truth::Unknown || right == Truth::Unknown {
+            Truth::Unknown
+        } else {
+            right
+        })
+    }
+
+    /// The truth of item `index` of a quantifier: its filter, then its body.
+    /// The truth of the current item of a quantifier (its variable is bound): `None` when its
+    /// filter excludes it. `all x where f: c` reads `all x: f implies c`, and `any`/`none x
+    /// where f: c` read `any`/`none x: f and c`, so an item whose filter is unknown is unknown
+    /// unless its condition alone decides it.
+    pub(super) fn item_truth(
+        &mut self,
+        quantifier: Quantifier,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+    ) -> Result<Option<Truth>, Fault> {
+        let filter = match filter {
+            Some(filter) => self.truth(filter)?,
+            None => Truth::True,
+        };
+        if filter == Truth::False {
+            return Ok(None);
+        }
+        let mut truth = self.truth(body)?;
+        if quantifier == Quantifier::None {
+            truth = truth.not();
+        }
+        if filter == Truth::Unknown {
+            // Only the value that does not decide the quantifier survives an unknown filter.
+            let survives = if quantifier == Quantifier::Any {
+                Truth::False
+            } else {
+                Truth::True
+            };
+            if truth != survives {
+                truth = Truth::Unknown;
+            }
+        }
+        Ok(Some(truth))
+    }
+
+    fn quantified(
+        &mut self,
+        quantifier: Quantifier,
+        var: u32,
+        list: &'a Expr,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+    ) -> Result<Truth, Fault> {
+        let Value::List(items) = self.eval(list)? else {
+            return Ok(Truth::Unknown);
+        };
+        // `all` and `none` look for a failing item, `any` for a passing one.
+        let decisive = if quantifier == Quantifier::Any {
+            Truth::True
+        } else {
+            Truth::False
+        };
+        let mut acc = decisive.not();
+        for item in items.iter() {
+            self.bind(var, item, None);
+            match self.item_truth(quantifier, filter, body)? {
+                Some(truth) if truth == decisive => return Ok(decisive),
+                Some(Truth::Unknown) => acc = Truth::Unknown,
+                _ => {}
+            }
+        }
+        Ok(acc)
+    }
+
+    fn collect(
+        &mut self,
+        kind: CollectKind,
+        var: u32,
+        list: &'a Expr,
+        filter: Option<&'a Expr>,
+        key: Option<&'a Expr>,
+    ) -> Eval<'a> {
+        let Value::List(items) = self.eval(list)? else {
+            return Ok(Value::Missing);
+        };
+        if kind == CollectKind::Count && filter.is_none() {
+            return Ok(Value::Number(items.len() as f64));
+        }
+        let mut kept: Vec<Value<'a>> = Vec::new();
+        let mut count = 0usize;
+        let mut latest: Option<(Value<'a>, Value<'a>)> = None;
+        for item in items.iter() {
+            self.bind(var, item.clone(), None);
+            if let Some(filter) = filter {
+                match self.truth(filter)? {
+                    Truth::False => continue,
+                    Truth::Unknown => return Ok(Value::Missing),
+                    Truth::True => {}
+                }
+            }
+            match kind {
+                CollectKind::Count => count += 1,
+                CollectKind::Filter => kept.push(item),
+                CollectKind::Latest => {
+                    let Some(key) = key else { continue };
+                    let value = self.eval(key)?;
+                    if matches!(value, Value::Missing | Value::Dangling) {
+                        return Ok(Value::Missing);
+                    }
+                    let newer = match &latest {
+                        None => true,
+                        Some((best, _)) => value::order(&value, best) == Some(Ordering::Greater),
+                    };
+                    if newer {
+                        latest = Some((value, item));
+                    }
+                }
+            }
+        }
+        Ok(match kind {
+            CollectKind::Count => Value::Number(count as f64),
+            CollectKind::Filter => Value::List(List::Values(Rc::from(kept))),
+            CollectKind::Latest => latest.map_or(Value::Missing, |(_, item)| item),
+        })
+    }
+
+    fn norm_status(&self, query: NormQuery, norm: NormId, span: Span) -> Eval<'a> {
+        let status = self
+            .statuses
+            .get(norm)
+            .copied()
+            .flatten()
+            .ok_or(Fault::Internal(span))?;
+        let truth = match (query, status) {
+            (_, Status::Error) => return Err(Fault::DependsOnError(norm, span)),
+            (_, Status::Unknown) => Truth::Unknown,
+            (NormQuery::Passes, status) => Truth::from_bool(status == Status::Pass),
+            (NormQuery::Fails, status) => Truth::from_bool(status == Status::Fail),
+        };
+        Ok(truth.value())
+    }
+
+    fn builtin(&mut self, builtin: Builtin, args: &'a [Expr], span: Span) -> Eval<'a> {
+        let mut values: [Value<'a>; 2] = [Value::Missing, Value::Missing];
+        for (slot, arg) in values.iter_mut().zip(args) {
+            *slot = self.eval(arg)?;
+        }
+        let [a, b] = values;
+        if builtin == Builtin::Exists {
+            return Ok(Value::Bool(!matches!(a, Value::Missing | Value::Dangling)));
+        }
+        if builtin == Builtin::Resolves {
+            return Ok(self.resolves(args.first(), &a));
+        }
+        if matches!(a, Value::Dangling) || matches!(b, Value::Dangling) {
+            return Ok(Value::Dangling);
+        }
+        if a.is_missing() || (args.len() > 1 && b.is_missing()) {
+            return Ok(Value::Missing);
+        }
+        apply_builtin(builtin, a, b).ok_or(Fault::Internal(span))
+    }
+
+    fn resolves(&self, arg: Option<&'a Expr>, value: &Value<'a>) -> Value<'a> {
+        let Some(Type::Ref(root_field)) = arg.map(|arg| &arg.ty) else {
+            return Value::Missing;
+        };
+        match self.deref(value, *root_field).0 {
+            Value::Object(_) => Value::Bool(true),
+            Value::Dangling => Value::Bool(false),
+            _ => Value::Missing,
+        }
+    }
+}
+
+/// Field `name` of an object value.
+pub(super) fn field<'a>(base: Value<'a>, name: &str, ty: &'a Type) -> Value<'a> {
+    match base {
+        Value::Object(map) => map.get(name).map_or(Value::Missing, |v| from_json(v, ty)),
+        Value::Dangling => Value::Dangling,
+        _ => Value::Missing,
+    }
+}
+
+/// Item `index` of a list value.
+fn index_value<'a>(base: Value<'a>, index: Value<'a>) -> Value<'a> {
+    match (base, index) {
+        (Value::Dangling, _) | (_, Value::Dangling) => Value::Dangling,
+        (Value::List(list), Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 => {
+            list.get(n as usize).unwrap_or(Value::Missing)
+        }
+        _ => Value::Missing,
+    }
+}
+
+/// A comparison or membership test: false on a dangling reference, unknown on a missing value.
+pub(super) fn compare(op: BinaryOp, a: &Value<'_>, b: &Value<'_>) -> Truth {
+    use BinaryOp::*;
+    if matches!(a, Value::Dangling) || matches!(b, Value::Dangling) {
+        return Truth::False;
+    }
+    if a.is_missing() || b.is_missing() {
+        return Truth::Unknown;
+    }
+    let decided = match op {
+        Eq => value::equal(a, b),
+        Ne => value::equal(a, b).map(|equal| !equal),
+        In | NotIn => {
+            let Value::List(list) = b else {
+                return Truth::Unknown;
+            };
+            let truth = value::member(a, list);
+            return if op == In { truth } else { truth.not() };
+        }
+        Lt | Le | Gt | Ge => value::order(a, b).map(|ordering| match op {
+            Lt => ordering == Ordering::Less,
+            Le => ordering != Ordering::Greater,
+            Gt => ordering == Ordering::Greater,
+            _ => ordering != Ordering::Less,
+        }),
+        _ => None,
+    };
+    decided.map_or(Truth::Unknown, Truth::from_bool)
+}
+
+fn arithmetic<'a>(op: BinaryOp, a: Value<'a>, b: Value<'a>, span: Span) -> Eval<'a> {
+    use BinaryOp::*;
+    use Value::{Date as D, Duration as Dur, Number as N};
+    let date = |days: Option<i64>| {
+        days.and_then(Date::from_days)
+            .map(Value::Date)
+            .ok_or(Fault::DateOutOfRange(span))
+    };
+    match (op, a, b) {
+        (_, Value::Dangling, _) | (_, _, Value::Dangling) => Ok(Value::Dangling),
+        (_, Value::Missing, _) | (_, _, Value::Missing) => Ok(Value::Missing),
+        (Div, _, N(0.0)) => Err(Fault::DivisionByZero(span)),
+        (Div, _, Dur(0)) => Err(Fault::DivisionByZero(span)),
+        (Add, N(x), N(y)) => Ok(N(x + y)),
+        (Sub, N(x), N(y)) => Ok(N(x - y)),
+        (Mul, N(x), N(y)) => Ok(N(x * y)),
+        (Div, N(x), N(y)) => Ok(N(x / y)),
+        (Add, D(d), Dur(n)) | (Add, Dur(n), D(d)) => date(d.days().checked_add(n)),
+        (Sub, D(d), Dur(n)) => date(d.days().checked_sub(n)),
+        (Sub, D(x), D(y)) => Ok(Dur(x.days() - y.days())),
+        (Add, Dur(x), Dur(y)) => Ok(Dur(x.saturating_add(y))),
+        (Sub, Dur(x), Dur(y)) => Ok(Dur(x.saturating_sub(y))),
+        (Mul, Dur(x), N(n)) | (Mul, N(n), Dur(x)) => Ok(Dur((x as f64 * n).round() as i64)),
+        (Div, Dur(x), N(n)) => Ok(Dur((x as f64 / n).round() as i64)),
+        (Div, Dur(x), Dur(y)) => Ok(N(x as f64 / y as f64)),
+        (Add, Value::Str(x), Value::Str(y)) => Ok(Value::Str(Cow::Owned(format!("{x}{y}")))),
+        _ => Err(Fault::Internal(span)),
+    }
+}
+
+/// A built-in applied to present arguments; `None` when the checker let through a type it
+/// should not have.
+fn apply_builtin<'a>(builtin: Builtin, a: Value<'a>, b: Value<'a>) -> Option<Value<'a>> {
+    use Builtin::*;
+    Some(match (builtin, a, b) {
+        (Count, Value::List(list), _) => Value::Number(list.len() as f64),
+        (IsEmpty, Value::List(list), _) => Value::Bool(list.is_empty()),
+        (IsEmpty, Value::Str(s), _) => Value::Bool(s.is_empty()),
+        (Days, Value::Duration(days), _) => Value::Number(days as f64),
+        (DaysBetween, Value::Date(from), Value::Date(to)) => {
+            Value::Number((to.days() - from.days()) as f64)
+        }
+        (Min | Max, a, b) => {
+            let ordering = value::order(&a, &b)?;
+            let first = (builtin == Min) == (ordering != Ordering::Greater);
+            if first { a } else { b }
+        }
+        (Lower, Value::Str(s), _) => Value::Str(Cow::Owned(s.to_lowercase())),
+        (Upper, Value::Str(s), _) => Value::Str(Cow::Owned(s.to_uppercase())),
+        (Trim, Value::Str(Cow::Borrowed(s)), _) => Value::Str(Cow::Borrowed(s.trim())),
+        (Trim, Value::Str(s), _) => Value::Str(Cow::Owned(s.trim().to_string())),
+        (Len, Value::Str(s), _) => Value::Number(s.chars().count() as f64),
+        (StartsWith, Value::Str(s), Value::Str(p)) => Value::Bool(s.starts_with(p.as_ref())),
+        (EndsWith, Value::Str(s), Value::Str(p)) => Value::Bool(s.ends_with(p.as_ref())),
+        (Contains, Value::Str(s), Value::Str(p)) => Value::Bool(s.contains(p.as_ref())),
+        (Contains, Value::List(list), item) => value::member(&item, &list).value(),
+        (Subset, Value::List(a), Value::List(b)) => subset(&a, &b).value(),
+        (Union, Value::List(a), Value::List(b)) => {
+            let mut items: Vec<Value<'a>> = a.iter().collect();
+            for item in b.iter() {
+                if !items.iter().any(|x| value::equal(x, &item) == Some(true)) {
+                    items.push(item);
+                }
+            }
+            Value::List(List::Values(Rc::from(items)))
+        }
+        (Intersection | Difference, Value::List(a), Value::List(b)) => {
+            let keep = builtin == Intersection;
+            let mut items = Vec::new();
+            for item in a.iter() {
+                match value::member(&item, &b) {
+                    Truth::Unknown => return Some(Value::Missing),
+                    truth => {
+                        if (truth == Truth::True) == keep {
+                            items.push(item);
+                        }
+                    }
+                }
+            }
+            Value::List(List::Values(Rc::from(items)))
+        }
+        _ => return None,
+    })
+}
+
+/// Every item of `a` is in `b`, three-valued.
+fn subset(a: &List<'_>, b: &List<'_>) -> Truth {
+    let mut acc = Truth::True;
+    for item in a.iter() {
+        match value::member(&item, b) {
+            Truth::False => return Truth::False,
+            Truth::Unknown => acc = Truth::Unknown,
+            Truth::True => {}
+        }
+    }
+    acc
+}

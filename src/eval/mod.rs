@@ -1,0 +1,322 @@
+//! The evaluator: runs a checked [`Program`] against jurisdiction documents and gives each
+//! (document, norm) pair a [`Status`] with the [`Evidence`] behind it.
+//!
+//! It takes a program without errors (from [`crate::check::check`]) and documents as
+//! `serde_json::Value`; it reads no files and validates no documents (that is
+//! [`crate::config`]'s job: a value of the wrong shape is simply missing here). Logic is
+//! three-valued: a missing or null field is *unknown*, a reference naming no element is
+//! *dangling* (comparisons on it are false). Norms are evaluated in
+//! [`Program::evaluation_order`], so `passes(x)` sees x's final status (after waivers).
+//! Evidence is gathered only for norms that do not pass, by re-walking their conditions.
+//!
+//! ```
+//! use rampart::{check, eval, workspace::{MemoryFiles, Workspace}};
+//!
+//! let mut files = MemoryFiles::new();
+//! files.insert("main.rampart", r#"
+//!     source s { title "A source" }
+//!     pillar governance "Governance"
+//!     schema { staff: Staff }
+//!     type Staff { trained: int }
+//!     norm staff-trained {
+//!       title "Staff are trained"  pillar governance  severity high  cites s
+//!       require staff.trained >= 3
+//!     }"#);
+//! let workspace = Workspace::load(&files, "main.rampart");
+//! let checked = check::check(&workspace);
+//! let evaluator = eval::Evaluator::new(&checked.program, eval::Options::default());
+//! let doc = serde_json::json!({ "staff": { "trained": 2 } });
+//! let outcome = evaluator.evaluate(&doc);
+//! assert_eq!(outcome.results[0].status, check::Status::Fail);
+//! ```
+
+mod explain;
+mod interp;
+mod params;
+pub mod testing;
+mod value;
+mod waiver;
+
+#[cfg(test)]
+mod tests;
+
+pub use explain::{Evidence, Finding, FindingKind, Item};
+pub use interp::Fault;
+pub use params::{SettingError, parse_setting, resolve as resolve_params};
+pub use waiver::{WAIVERS_FIELD, WaiverState, WaiverUse};
+
+use serde_json::Value as Json;
+
+use crate::check::{Const, NormId, ParamId, Program, Status};
+use crate::date::Date;
+use crate::syntax::ast::Severity;
+use interp::Ctx;
+use value::Truth;
+
+/// How to evaluate: which profile, which parameter values, which date.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The profile (index into [`Program::profiles`]): its norms, severities and settings.
+    pub profile: Option<usize>,
+    /// Parameter values set by the caller; they win over the profile's.
+    pub settings: Vec<(ParamId, Const)>,
+    /// The evaluation date, for every document; when `None`, each document's
+    /// `jurisdiction.evaluated_on`, else the run date.
+    pub today: Option<Date>,
+    /// The run date, used for documents without `evaluated_on`; the system clock when `None`.
+    pub run_date: Option<Date>,
+    /// The norms to report; when `None`, the profile's (or every norm without a profile).
+    pub norms: Option<Vec<NormId>>,
+}
+
+/// The result of one norm for one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NormResult {
+    /// The norm.
+    pub norm: NormId,
+    /// Its status.
+    pub status: Status,
+    /// Its severity, after the profile's overrides.
+    pub severity: Severity,
+    /// Why it failed or is unknown (kept for a waived failure).
+    pub evidence: Vec<Evidence>,
+    /// The waiver that names the norm, when it failed.
+    pub waiver: Option<WaiverUse>,
+}
+
+/// The results of one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// The date used as `today`.
+    pub today: Date,
+    /// One result per reported norm, in program order.
+    pub results: Vec<NormResult>,
+}
+
+/// A program prepared for evaluation under some options; shareable across threads.
+#[derive(Debug)]
+pub struct Evaluator<'p> {
+    program: &'p Program,
+    params: Vec<Const>,
+    severities: Vec<Severity>,
+    reported: Vec<NormId>,
+    needed: Vec<bool>,
+    today: Option<Date>,
+    run_date: Option<Date>,
+}
+
+impl<'p> Evaluator<'p> {
+    /// Prepares `program` (which must have checked without errors) under `options`.
+    pub fn new(program: &'p Program, options: Options) -> Self {
+        let params = params::resolve(program, options.profile, &options.settings);
+        let profile = options.profile.and_then(|p| program.profiles.get(p));
+        let mut severities: Vec<Severity> = program.norms.iter().map(|n| n.severity).collect();
+        for (norm, severity) in profile.map_or(&[][..], |p| p.severities.as_slice()) {
+            if let Some(slot) = severities.get_mut(*norm) {
+                *slot = *severity;
+            }
+        }
+        let mut reported = match (options.norms, profile) {
+            (Some(norms), _) => norms,
+            (None, Some(profile)) => profile.norms.clone(),
+            (None, None) => (0..program.norms.len()).collect(),
+        };
+        reported.retain(|&norm| norm < program.norms.len());
+        reported.sort_unstable();
+        reported.dedup();
+        let needed = needed_norms(program, &reported);
+        Evaluator {
+            program,
+            params,
+            severities,
+            reported,
+            needed,
+            today: options.today,
+            run_date: options.run_date,
+        }
+    }
+
+    /// The norms reported, in program order.
+    pub fn reported(&self) -> &[NormId] {
+        &self.reported
+    }
+
+    /// The date used as `today` for `doc`.
+    pub fn today_for(&self, doc: &Json) -> Date {
+        self.today
+            .or_else(|| {
+                doc.get("jurisdiction")?
+                    .get("evaluated_on")?
+                    .as_str()
+                    .and_then(Date::parse)
+            })
+            .or(self.run_date)
+            .unwrap_or_else(Date::today)
+    }
+
+    /// Evaluates every reported norm (and the norms they depend on) for `doc`.
+    pub fn evaluate(&self, doc: &Json) -> Outcome {
+        let today = self.today_for(doc);
+        let mut ctx = Ctx::new(self.program, doc, &self.params, today);
+        let mut results: Vec<Option<NormResult>> = vec![None; self.program.norms.len()];
+        for &norm in &self.program.evaluation_order {
+            if !self.needed.get(norm).copied().unwrap_or(false) {
+                continue;
+            }
+            let result = self.evaluate_norm(&mut ctx, norm);
+            if let Some(slot) = ctx.statuses.get_mut(norm) {
+                *slot = Some(result.status);
+            }
+            if let Some(slot) = results.get_mut(norm) {
+                *slot = Some(result);
+            }
+        }
+        let results = self
+            .reported
+            .iter()
+            .filter_map(|&norm| results.get_mut(norm).and_then(Option::take))
+            .collect();
+        Outcome { today, results }
+    }
+
+    /// Evaluates every document in parallel; the outcomes are in the order of `docs`, and
+    /// identical whatever the number of threads.
+    pub fn evaluate_all(&self, docs: &[&Json]) -> Vec<Outcome> {
+        use rayon::prelude::*;
+        docs.par_iter().map(|doc| self.evaluate(doc)).collect()
+    }
+
+    fn evaluate_norm<'a>(&self, ctx: &mut Ctx<'a>, norm_id: NormId) -> NormResult
+    where
+        'p: 'a,
+    {
+        let norm = &self.program.norms[norm_id];
+        let previous = ctx.enter(norm.locals);
+        let mut evidence = Vec::new();
+        let status = match run_norm(ctx, norm, &mut evidence) {
+            Ok(status) => status,
+            Err(fault) => {
+                evidence.clear();
+                evidence.push(fault_evidence(self.program, &fault));
+                Status::Error
+            }
+        };
+        ctx.leave(previous);
+        let mut result = NormResult {
+            norm: norm_id,
+            status,
+            severity: self
+                .severities
+                .get(norm_id)
+                .copied()
+                .unwrap_or(norm.severity),
+            evidence,
+            waiver: None,
+        };
+        if status == Status::Fail {
+            result.waiver = ctx.waiver_for(&norm.id, &result.evidence);
+            if result.waiver.as_ref().map(|w| w.state) == Some(WaiverState::Active) {
+                result.status = Status::Waived;
+            }
+        }
+        result
+    }
+}
+
+/// The status of a norm, with evidence when it does not pass; the norm's frame is active.
+fn run_norm<'a>(
+    ctx: &mut Ctx<'a>,
+    norm: &'a crate::check::Norm,
+    evidence: &mut Vec<Evidence>,
+) -> Result<Status, Fault> {
+    if let Some(when) = &norm.when {
+        match ctx.truth(when)? {
+            Truth::False => return Ok(Status::NotApplicable),
+            Truth::Unknown => {
+                ctx.explain_condition(None, when, None, Truth::Unknown, evidence)?;
+                return Ok(Status::Unknown);
+            }
+            Truth::True => {}
+        }
+    }
+    let mut truths = Vec::with_capacity(norm.requires.len());
+    for requirement in &norm.requires {
+        let truth = ctx.truth(&requirement.condition)?;
+        truths.push(truth);
+        if truth == Truth::False {
+            break;
+        }
+    }
+    let overall = if truths.contains(&Truth::False) {
+        Truth::False
+    } else if truths.contains(&Truth::Unknown) {
+        Truth::Unknown
+    } else {
+        return Ok(Status::Pass);
+    };
+    // Explain every requirement with the overall truth (a fail lists every failing one).
+    for (index, requirement) in norm.requires.iter().enumerate() {
+        let truth = match truths.get(index) {
+            Some(truth) => *truth,
+            None => ctx.truth(&requirement.condition)?,
+        };
+        if truth == overall {
+            let message = requirement.message.as_deref();
+            ctx.explain_condition(
+                Some(index),
+                &requirement.condition,
+                message,
+                truth,
+                evidence,
+            )?;
+        }
+    }
+    Ok(if overall == Truth::False {
+        Status::Fail
+    } else {
+        Status::Unknown
+    })
+}
+
+fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
+    let text = match fault {
+        Fault::DivisionByZero(_) => "division by zero".to_string(),
+        Fault::DateOutOfRange(_) => "date arithmetic left the years -9999..9999".to_string(),
+        Fault::DependsOnError(norm, _) => format!(
+            "norm {} it depends on could not be evaluated",
+            program.norms.get(*norm).map_or("?", |n| n.id.as_str())
+        ),
+        Fault::TooDeep(_) => format!(
+            "expressions and definition calls nest more than {} levels deep",
+            interp::MAX_EVAL_DEPTH
+        ),
+        Fault::Internal(_) => "internal error: the checked program broke an invariant".to_string(),
+    };
+    Evidence {
+        requirement: None,
+        item: None,
+        findings: vec![Finding {
+            kind: FindingKind::Fault,
+            within: Vec::new(),
+            text,
+            span: fault.span(),
+        }],
+        message: None,
+    }
+}
+
+/// Marks the reported norms and every norm they depend on, transitively.
+fn needed_norms(program: &Program, reported: &[NormId]) -> Vec<bool> {
+    let mut needed = vec![false; program.norms.len()];
+    let mut stack: Vec<NormId> = reported.to_vec();
+    while let Some(norm) = stack.pop() {
+        match needed.get_mut(norm) {
+            Some(mark) if !*mark => *mark = true,
+            _ => continue,
+        }
+        if let Some(n) = program.norms.get(norm) {
+            stack.extend(n.depends_on.iter().copied());
+        }
+    }
+    needed
+}

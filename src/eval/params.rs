@@ -1,0 +1,159 @@
+//! Parameter values for a run: the defaults of the program, overridden by a profile's `set`
+//! clauses and then by the caller's settings (`--set NAME=VALUE`, parsed against the
+//! parameter's type).
+
+use std::sync::Arc;
+
+use crate::check::{Const, ParamId, Program, Type};
+use crate::date::Date;
+use crate::diagnostics::did_you_mean;
+
+/// Why a `NAME=VALUE` setting cannot be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error, miette::Diagnostic)]
+pub enum SettingError {
+    /// No `=` in the setting.
+    #[error("`{0}` is not of the form NAME=VALUE")]
+    #[diagnostic(
+        code(rampart::eval::setting_form),
+        help("write e.g. `--set min_meetings_per_year=6`")
+    )]
+    Form(String),
+    /// No parameter has this name.
+    #[error("unknown parameter `{name}`")]
+    #[diagnostic(code(rampart::eval::unknown_param))]
+    UnknownParam {
+        /// The name given.
+        name: String,
+        /// The closest parameter name, if any.
+        #[help]
+        suggestion: Option<String>,
+    },
+    /// The value does not fit the parameter's type.
+    #[error("`{value}` is not a valid {expected} for parameter `{name}`")]
+    #[diagnostic(code(rampart::eval::setting_value))]
+    Value {
+        /// The parameter.
+        name: String,
+        /// The value given.
+        value: String,
+        /// The type expected, as written in policies.
+        expected: String,
+        /// An example of a valid value.
+        #[help]
+        help: Option<String>,
+    },
+}
+
+/// The value of every parameter: defaults, then `profile`'s settings, then `settings`.
+pub fn resolve(
+    program: &Program,
+    profile: Option<usize>,
+    settings: &[(ParamId, Const)],
+) -> Vec<Const> {
+    let mut values: Vec<Const> = program.params.iter().map(|p| p.default.clone()).collect();
+    let profile_settings = profile
+        .and_then(|index| program.profiles.get(index))
+        .map_or(&[][..], |profile| profile.settings.as_slice());
+    for (param, value) in profile_settings.iter().chain(settings) {
+        if let Some(slot) = values.get_mut(*param) {
+            *slot = value.clone();
+        }
+    }
+    values
+}
+
+/// Parses a caller's `NAME=VALUE` against the parameter's type.
+pub fn parse_setting(program: &Program, text: &str) -> Result<(ParamId, Const), SettingError> {
+    let (name, raw) = text
+        .split_once('=')
+        .ok_or_else(|| SettingError::Form(text.to_string()))?;
+    let (name, raw) = (name.trim(), raw.trim());
+    let Some(param) = program.param_index(name) else {
+        let suggestion = did_you_mean(name, program.params.iter().map(|p| p.name.as_str()))
+            .map(|close| format!("did you mean `{close}`?"));
+        return Err(SettingError::UnknownParam {
+            name: name.to_string(),
+            suggestion,
+        });
+    };
+    let ty = &program.params[param].ty;
+    parse_const(program, raw, ty)
+        .map(|value| (param, value))
+        .ok_or_else(|| SettingError::Value {
+            name: name.to_string(),
+            value: raw.to_string(),
+            expected: ty.display(&program.schema).to_string(),
+            help: example(ty).map(|e| format!("for example `{name}={e}`")),
+        })
+}
+
+fn example(ty: &Type) -> Option<&'static str> {
+    Some(match ty {
+        Type::Bool => "true",
+        Type::Int => "4",
+        Type::Number => "2.5",
+        Type::Ratio => "0.9",
+        Type::Date => "2027-01-31",
+        Type::Duration => "90d",
+        Type::List(_) => "a,b,c",
+        _ => return None,
+    })
+}
+
+/// A constant of type `ty` written as on the command line.
+fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
+    match ty {
+        Type::Bool => match raw {
+            "true" => Some(Const::Bool(true)),
+            "false" => Some(Const::Bool(false)),
+            _ => None,
+        },
+        Type::Int => {
+            let n: f64 = raw.parse().ok()?;
+            (n.is_finite() && n.fract() == 0.0).then_some(Const::Number(n))
+        }
+        Type::Number | Type::Any => raw
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(Const::Number),
+        Type::Ratio => raw
+            .parse::<f64>()
+            .ok()
+            .filter(|n| (0.0..=1.0).contains(n))
+            .map(Const::Number),
+        Type::String | Type::Ref(_) => Some(Const::Str(Arc::from(raw))),
+        Type::Enum(id) => program
+            .schema
+            .enums
+            .get(*id)
+            .filter(|e| e.has(raw))
+            .map(|_| Const::Str(Arc::from(raw))),
+        Type::Date => Date::parse(raw).map(Const::Date),
+        Type::Duration => parse_duration(raw).map(Const::Duration),
+        Type::List(element) => {
+            let inner = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'));
+            let inner = inner.unwrap_or(raw).trim();
+            if inner.is_empty() {
+                return Some(Const::List(Vec::new()));
+            }
+            inner
+                .split(',')
+                .map(|item| parse_const(program, item.trim().trim_matches('"'), element))
+                .collect::<Option<Vec<_>>>()
+                .map(Const::List)
+        }
+        Type::Object(_) => None,
+    }
+}
+
+/// `90d`, `2w` or a plain number of days.
+fn parse_duration(raw: &str) -> Option<i64> {
+    if let Some(days) = raw.strip_suffix('d') {
+        return days.parse().ok();
+    }
+    if let Some(weeks) = raw.strip_suffix('w') {
+        return weeks.parse::<i64>().ok()?.checked_mul(7);
+    }
+    raw.parse().ok()
+}

@@ -1,0 +1,197 @@
+//! Runs the `test` blocks of a program: builds each test's document by merging its givens in
+//! order (JSON merge patch, RFC 7396; fixture files read through a [`PolicyFiles`] provider),
+//! evaluates it under the test's profile and settings, and compares each expectation.
+
+use serde_json::Value as Json;
+
+use super::{Evaluator, NormResult, Options};
+use crate::check::{Given, NormId, Program, Status};
+use crate::date::Date;
+use crate::syntax::Span;
+use crate::workspace::{PolicyFiles, ReadError};
+
+/// The result of one test.
+#[derive(Clone, Debug)]
+pub struct TestRun {
+    /// Index into [`Program::tests`].
+    pub test: usize,
+    /// What happened.
+    pub outcome: TestOutcome,
+}
+
+/// What happened to a test.
+#[derive(Clone, Debug)]
+pub enum TestOutcome {
+    /// The test ran; it passed when `mismatches` is empty.
+    Ran {
+        /// Expectations that did not hold.
+        mismatches: Vec<Mismatch>,
+        /// Number of expectations checked.
+        expectations: usize,
+        /// The document the test built from its givens.
+        document: Json,
+    },
+    /// A fixture could not be read or parsed.
+    Fixture(FixtureError),
+}
+
+impl TestRun {
+    /// True when every expectation held.
+    pub fn passed(&self) -> bool {
+        matches!(&self.outcome, TestOutcome::Ran { mismatches, .. } if mismatches.is_empty())
+    }
+}
+
+/// An expectation that did not hold.
+#[derive(Clone, Debug)]
+pub struct Mismatch {
+    /// The status expected.
+    pub expected: Status,
+    /// The norm's actual result.
+    pub actual: NormResult,
+    /// Where the expectation is written.
+    pub span: Span,
+}
+
+/// Why a fixture file cannot be used.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FixtureError {
+    /// The file cannot be read.
+    #[error("cannot read fixture \"{path}\": {error}")]
+    Read {
+        /// Root-relative path.
+        path: String,
+        /// Why.
+        error: ReadError,
+        /// Where the test names it.
+        span: Span,
+    },
+    /// The file is not a JSON object.
+    #[error("fixture \"{path}\" is not a valid JSON object: {message}")]
+    Invalid {
+        /// Root-relative path.
+        path: String,
+        /// The parser's message, with line and column.
+        message: String,
+        /// Where the test names it.
+        span: Span,
+    },
+}
+
+impl FixtureError {
+    /// Where the test names the fixture.
+    pub fn span(&self) -> Span {
+        match self {
+            FixtureError::Read { span, .. } | FixtureError::Invalid { span, .. } => *span,
+        }
+    }
+}
+
+/// Runs every test of `program`, reading fixtures from `files`; `run_date` is used as `today`
+/// when a document has no `jurisdiction.evaluated_on` (the system clock when `None`).
+pub fn run_tests(
+    program: &Program,
+    files: &dyn PolicyFiles,
+    run_date: Option<Date>,
+) -> Vec<TestRun> {
+    (0..program.tests.len())
+        .map(|test| TestRun {
+            test,
+            outcome: run_test(program, files, test, run_date),
+        })
+        .collect()
+}
+
+fn run_test(
+    program: &Program,
+    files: &dyn PolicyFiles,
+    test: usize,
+    run_date: Option<Date>,
+) -> TestOutcome {
+    let test = &program.tests[test];
+    let doc = match build_document(&test.givens, files) {
+        Ok(doc) => doc,
+        Err(error) => return TestOutcome::Fixture(error),
+    };
+    let norms: Vec<NormId> = test.expects.iter().map(|(_, norm, _)| *norm).collect();
+    let options = Options {
+        profile: test.profile,
+        settings: test.settings.clone(),
+        today: None,
+        run_date,
+        norms: Some(norms),
+    };
+    let evaluator = Evaluator::new(program, options);
+    let outcome = evaluator.evaluate(&doc);
+    let mismatches = test
+        .expects
+        .iter()
+        .filter_map(|(expected, norm, span)| {
+            let actual = outcome.results.iter().find(|r| r.norm == *norm)?;
+            (actual.status != *expected).then(|| Mismatch {
+                expected: *expected,
+                actual: actual.clone(),
+                span: *span,
+            })
+        })
+        .collect();
+    TestOutcome::Ran {
+        mismatches,
+        expectations: test.expects.len(),
+        document: doc,
+    }
+}
+
+/// The document of a test: its givens merged in order.
+pub fn build_document(givens: &[Given], files: &dyn PolicyFiles) -> Result<Json, FixtureError> {
+    let mut doc = Json::Object(serde_json::Map::new());
+    for given in givens {
+        match given {
+            Given::Inline(patch) => merge_patch(&mut doc, patch),
+            Given::File(path, span) => {
+                let bytes = files.read(path).map_err(|error| FixtureError::Read {
+                    path: path.clone(),
+                    error,
+                    span: *span,
+                })?;
+                let patch: Json =
+                    serde_json::from_slice(&bytes).map_err(|e| FixtureError::Invalid {
+                        path: path.clone(),
+                        message: e.to_string(),
+                        span: *span,
+                    })?;
+                if !patch.is_object() {
+                    return Err(FixtureError::Invalid {
+                        path: path.clone(),
+                        message: "the top level is not an object".into(),
+                        span: *span,
+                    });
+                }
+                merge_patch(&mut doc, &patch);
+            }
+        }
+    }
+    Ok(doc)
+}
+
+/// Applies `patch` to `target` (RFC 7396): objects merge key by key, `null` removes a key,
+/// anything else replaces.
+pub fn merge_patch(target: &mut Json, patch: &Json) {
+    let Json::Object(patch) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Json::Object(serde_json::Map::new());
+    }
+    let Json::Object(object) = target else {
+        return;
+    };
+    for (key, value) in patch {
+        if value.is_null() {
+            object.remove(key);
+        } else {
+            merge_patch(object.entry(key.clone()).or_insert(Json::Null), value);
+        }
+    }
+}

@@ -1,0 +1,705 @@
+//! Unit tests of the evaluator's semantics: three-valued logic, quantifiers, references,
+//! applicability, norm references, faults, waivers, evidence and parameters.
+
+use serde_json::{Value as Json, json};
+
+use super::*;
+use crate::check::{self, Program, Status};
+use crate::workspace::{MemoryFiles, Workspace};
+
+const HEADER: &str = r#"
+source s { title "S" }
+pillar p "P"
+enum Kind { "a", "b" }
+schema {
+  jurisdiction?: Jurisdiction
+  flags?: Flags
+  systems?: [System]
+  contacts?: [Contact]
+  waivers?: [Waiver]
+}
+type Jurisdiction { id?: string  evaluated_on?: date }
+type Flags { a?: bool  b?: bool  n?: int  d?: date  words?: [string] }
+type System { id: string  kind?: Kind  ok?: bool  owner?: ref contacts  score?: int }
+type Contact { id: string  phone?: string }
+type Waiver { norm: string  scope?: string  reason?: string  approved_by?: ref contacts  expires?: date }
+"#;
+
+/// Checks `HEADER` plus `body`; panics on a diagnostic error (test input is trusted).
+fn program(body: &str) -> Program {
+    let mut files = MemoryFiles::new();
+    files.insert("main.rampart", format!("{HEADER}\n{body}"));
+    let workspace = Workspace::load(&files, "main.rampart");
+    let checked = check::check(&workspace);
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .chain(workspace.syntax_diagnostics())
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    checked.program
+}
+
+/// A norm `id` with the given clauses.
+fn norm(id: &str, clauses: &str) -> String {
+    format!("norm {id} {{ title \"t\" pillar p severity high cites s\n {clauses} }}\n")
+}
+
+fn run(program: &Program, doc: &Json) -> Outcome {
+    let options = Options {
+        today: Date::parse("2027-01-01"),
+        ..Options::default()
+    };
+    Evaluator::new(program, options).evaluate(doc)
+}
+
+fn status_of(program: &Program, doc: &Json, id: &str) -> Status {
+    result_of(program, doc, id).status
+}
+
+fn result_of(program: &Program, doc: &Json, id: &str) -> NormResult {
+    let norm = program.norm_index(id).expect("the norm exists");
+    run(program, doc)
+        .results
+        .into_iter()
+        .find(|r| r.norm == norm)
+        .expect("the norm is reported")
+}
+
+/// A flag value: `Some(b)` present, `None` absent.
+fn flags(a: Option<bool>, b: Option<bool>) -> Json {
+    let mut object = serde_json::Map::new();
+    if let Some(a) = a {
+        object.insert("a".into(), json!(a));
+    }
+    if let Some(b) = b {
+        object.insert("b".into(), json!(b));
+    }
+    json!({ "flags": object })
+}
+
+fn kleene(t: Option<bool>) -> Status {
+    match t {
+        Some(true) => Status::Pass,
+        Some(false) => Status::Fail,
+        None => Status::Unknown,
+    }
+}
+
+const TRUTHS: [Option<bool>; 3] = [Some(true), Some(false), None];
+
+#[test]
+fn connectives_follow_kleene_logic() {
+    let program = program(
+        &[
+            norm("and-n", "require flags.a and flags.b"),
+            norm("or-n", "require flags.a or flags.b"),
+            norm("implies-n", "require flags.a implies flags.b"),
+            norm("not-n", "require not flags.a"),
+        ]
+        .concat(),
+    );
+    for a in TRUTHS {
+        for b in TRUTHS {
+            let doc = flags(a, b);
+            let and = match (a, b) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            };
+            let or = match (a, b) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            };
+            let implies = match (a, b) {
+                (Some(false), _) | (_, Some(true)) => Some(true),
+                (Some(true), Some(false)) => Some(false),
+                _ => None,
+            };
+            assert_eq!(
+                status_of(&program, &doc, "and-n"),
+                kleene(and),
+                "{a:?} and {b:?}"
+            );
+            assert_eq!(
+                status_of(&program, &doc, "or-n"),
+                kleene(or),
+                "{a:?} or {b:?}"
+            );
+            let got = status_of(&program, &doc, "implies-n");
+            assert_eq!(got, kleene(implies), "{a:?} implies {b:?}");
+            let got = status_of(&program, &doc, "not-n");
+            assert_eq!(got, kleene(a.map(|a| !a)), "not {a:?}");
+        }
+    }
+}
+
+#[test]
+fn a_comparison_with_a_missing_value_is_unknown_not_false() {
+    let program = program(&norm("n", "require flags.n >= 3"));
+    assert_eq!(status_of(&program, &json!({}), "n"), Status::Unknown);
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "n": null } }), "n"),
+        Status::Unknown
+    );
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "n": 2 } }), "n"),
+        Status::Fail
+    );
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "n": 3 } }), "n"),
+        Status::Pass
+    );
+}
+
+#[test]
+fn a_failing_requirement_wins_over_an_unknown_one() {
+    let program = program(&norm("n", "require flags.a == true\n require flags.n >= 3"));
+    let doc = json!({ "flags": { "n": 1 } });
+    assert_eq!(status_of(&program, &doc, "n"), Status::Fail);
+    let doc = json!({ "flags": { "n": 5 } });
+    assert_eq!(status_of(&program, &doc, "n"), Status::Unknown);
+}
+
+#[test]
+fn a_dangling_reference_makes_comparisons_false() {
+    let program = program(
+        &[
+            norm("phone", "require all s in systems: s.owner.phone != \"\""),
+            norm("resolves", "require all s in systems: resolves(s.owner)"),
+        ]
+        .concat(),
+    );
+    let dangling = json!({ "systems": [{ "id": "x", "owner": "nobody" }], "contacts": [] });
+    assert_eq!(status_of(&program, &dangling, "phone"), Status::Fail);
+    assert_eq!(status_of(&program, &dangling, "resolves"), Status::Fail);
+    let evidence = &result_of(&program, &dangling, "phone").evidence;
+    let finding = &evidence[0].findings[0];
+    assert_eq!(finding.kind, FindingKind::Dangling);
+    assert_eq!(
+        finding.text,
+        "dangling reference: systems[0].owner = \"nobody\" names no entry of contacts"
+    );
+    let missing = json!({ "systems": [{ "id": "x" }], "contacts": [] });
+    assert_eq!(status_of(&program, &missing, "phone"), Status::Unknown);
+    assert_eq!(status_of(&program, &missing, "resolves"), Status::Unknown);
+    let resolved = json!({ "systems": [{ "id": "x", "owner": "c" }],
+                           "contacts": [{ "id": "c", "phone": "1" }] });
+    assert_eq!(status_of(&program, &resolved, "phone"), Status::Pass);
+}
+
+#[test]
+fn quantifiers_over_empty_and_missing_lists() {
+    let program = program(
+        &[
+            norm("all-n", "require all s in systems: s.ok"),
+            norm("any-n", "require any s in systems: s.ok"),
+            norm("none-n", "require none s in systems: s.ok"),
+            norm("count-n", "require count(s in systems where s.ok) >= 0"),
+        ]
+        .concat(),
+    );
+    let empty = json!({ "systems": [] });
+    assert_eq!(status_of(&program, &empty, "all-n"), Status::Pass);
+    assert_eq!(status_of(&program, &empty, "any-n"), Status::Fail);
+    assert_eq!(status_of(&program, &empty, "none-n"), Status::Pass);
+    for id in ["all-n", "any-n", "none-n", "count-n"] {
+        assert_eq!(status_of(&program, &json!({}), id), Status::Unknown, "{id}");
+    }
+}
+
+#[test]
+fn quantifiers_weigh_failing_passing_and_unknown_items() {
+    let program = program(
+        &[
+            norm("all-n", "require all s in systems: s.ok"),
+            norm("any-n", "require any s in systems: s.ok"),
+            norm("none-n", "require none s in systems: s.ok"),
+        ]
+        .concat(),
+    );
+    let systems = |oks: &[Option<bool>]| {
+        let items: Vec<Json> = oks
+            .iter()
+            .enumerate()
+            .map(|(i, ok)| match ok {
+                Some(ok) => json!({ "id": format!("s{i}"), "ok": ok }),
+                None => json!({ "id": format!("s{i}") }),
+            })
+            .collect();
+        json!({ "systems": items })
+    };
+    let cases: [(&[Option<bool>], [Status; 3]); 4] = [
+        (
+            &[Some(true), None],
+            [Status::Unknown, Status::Pass, Status::Fail],
+        ),
+        (
+            &[Some(false), None],
+            [Status::Fail, Status::Unknown, Status::Unknown],
+        ),
+        (
+            &[Some(true), Some(true)],
+            [Status::Pass, Status::Pass, Status::Fail],
+        ),
+        (
+            &[Some(false), Some(false)],
+            [Status::Fail, Status::Fail, Status::Pass],
+        ),
+    ];
+    for (oks, [all, any, none]) in cases {
+        let doc = systems(oks);
+        assert_eq!(status_of(&program, &doc, "all-n"), all, "all {oks:?}");
+        assert_eq!(status_of(&program, &doc, "any-n"), any, "any {oks:?}");
+        assert_eq!(status_of(&program, &doc, "none-n"), none, "none {oks:?}");
+    }
+}
+
+#[test]
+fn an_unknown_filter_leaves_the_item_unknown_unless_its_condition_decides() {
+    let program = program(
+        &[
+            norm(
+                "all-n",
+                "require all s in systems where s.kind == \"a\": s.ok",
+            ),
+            norm(
+                "any-n",
+                "require any s in systems where s.kind == \"a\": s.ok",
+            ),
+            norm(
+                "none-n",
+                "require none s in systems where s.kind == \"a\": s.ok",
+            ),
+            norm(
+                "count-n",
+                "require count(s in systems where s.kind == \"a\") == 1",
+            ),
+        ]
+        .concat(),
+    );
+    // The kind is not reported: the filter is unknown.
+    let holds = json!({ "systems": [{ "id": "x", "ok": true }] });
+    let fails = json!({ "systems": [{ "id": "x", "ok": false }] });
+    // all: f implies c.
+    assert_eq!(status_of(&program, &holds, "all-n"), Status::Pass);
+    assert_eq!(status_of(&program, &fails, "all-n"), Status::Unknown);
+    // any: f and c.
+    assert_eq!(status_of(&program, &holds, "any-n"), Status::Unknown);
+    assert_eq!(status_of(&program, &fails, "any-n"), Status::Fail);
+    // none: not (f and c).
+    assert_eq!(status_of(&program, &holds, "none-n"), Status::Unknown);
+    assert_eq!(status_of(&program, &fails, "none-n"), Status::Pass);
+    // count cannot tell.
+    assert_eq!(status_of(&program, &holds, "count-n"), Status::Unknown);
+    let excluded = json!({ "systems": [{ "id": "x", "kind": "b", "ok": false }] });
+    assert_eq!(status_of(&program, &excluded, "all-n"), Status::Pass);
+    assert_eq!(status_of(&program, &excluded, "any-n"), Status::Fail);
+}
+
+#[test]
+fn applicability_is_decided_first() {
+    let program = program(&norm("n", "when flags.a\n require flags.b"));
+    let doc = flags(Some(false), Some(false));
+    assert_eq!(status_of(&program, &doc, "n"), Status::NotApplicable);
+    let doc = flags(None, Some(false));
+    assert_eq!(status_of(&program, &doc, "n"), Status::Unknown);
+    let result = result_of(&program, &doc, "n");
+    assert_eq!(result.evidence[0].requirement, None);
+    assert_eq!(result.evidence[0].findings[0].text, "flags.a");
+    let doc = flags(Some(true), Some(false));
+    assert_eq!(status_of(&program, &doc, "n"), Status::Fail);
+}
+
+#[test]
+fn exists_is_never_unknown() {
+    let program = program(&norm("n", "require exists(flags.a)"));
+    assert_eq!(status_of(&program, &json!({}), "n"), Status::Fail);
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "a": null } }), "n"),
+        Status::Fail
+    );
+    assert_eq!(
+        status_of(&program, &flags(Some(false), None), "n"),
+        Status::Pass
+    );
+}
+
+#[test]
+fn norm_references_read_final_statuses() {
+    let program = program(
+        &[
+            norm("base", "when flags.a\n require flags.b"),
+            norm("passes-n", "require passes(base)"),
+            norm("fails-n", "require fails(base)"),
+        ]
+        .concat(),
+    );
+    let cases = [
+        (flags(Some(true), Some(true)), Status::Pass, Status::Fail),
+        (flags(Some(true), Some(false)), Status::Fail, Status::Pass),
+        (flags(Some(false), None), Status::Fail, Status::Fail),
+        (flags(None, None), Status::Unknown, Status::Unknown),
+    ];
+    for (doc, passes, fails) in cases {
+        assert_eq!(status_of(&program, &doc, "passes-n"), passes, "{doc}");
+        assert_eq!(status_of(&program, &doc, "fails-n"), fails, "{doc}");
+    }
+}
+
+#[test]
+fn a_division_by_zero_is_an_error_and_spreads_to_referencing_norms() {
+    let program = program(
+        &[
+            norm("div", "require 10 / flags.n > 1"),
+            norm("ref", "require passes(div)"),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "flags": { "n": 0 } });
+    assert_eq!(status_of(&program, &doc, "div"), Status::Error);
+    assert_eq!(status_of(&program, &doc, "ref"), Status::Error);
+    let finding = &result_of(&program, &doc, "div").evidence[0].findings[0];
+    assert_eq!(
+        (finding.kind, finding.text.as_str()),
+        (FindingKind::Fault, "division by zero")
+    );
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "n": 5 } }), "div"),
+        Status::Pass
+    );
+}
+
+fn waiver_program() -> Program {
+    program(
+        &[
+            norm("sys-ok", "require all s in systems: s.ok"),
+            norm("ref", "require passes(sys-ok)"),
+        ]
+        .concat(),
+    )
+}
+
+fn waiver_doc(waiver: Json) -> Json {
+    json!({
+        "systems": [{ "id": "a", "ok": false }, { "id": "b", "ok": true }],
+        "contacts": [{ "id": "chair" }],
+        "waivers": [waiver],
+    })
+}
+
+#[test]
+fn an_active_waiver_turns_a_failure_into_waived_and_keeps_the_evidence() {
+    let program = waiver_program();
+    let doc = waiver_doc(json!({ "norm": "sys-ok", "approved_by": "chair",
+                                  "expires": "2027-01-01", "reason": "replacement due" }));
+    let result = result_of(&program, &doc, "sys-ok");
+    assert_eq!(result.status, Status::Waived);
+    assert_eq!(result.evidence.len(), 1);
+    let waiver = result.waiver.expect("the waiver is reported");
+    assert_eq!(waiver.state, WaiverState::Active);
+    assert_eq!(waiver.reason.as_deref(), Some("replacement due"));
+    assert_eq!(status_of(&program, &doc, "ref"), Status::Fail);
+}
+
+#[test]
+fn a_waiver_that_does_not_apply_says_why() {
+    let program = waiver_program();
+    let cases = [
+        (
+            json!({ "norm": "sys-ok", "approved_by": "chair", "expires": "2026-12-31" }),
+            WaiverState::Expired,
+        ),
+        (
+            json!({ "norm": "sys-ok", "approved_by": "ghost", "expires": "2027-12-31" }),
+            WaiverState::NotApproved,
+        ),
+        (
+            json!({ "norm": "sys-ok", "expires": "2027-12-31" }),
+            WaiverState::NotApproved,
+        ),
+        (
+            json!({ "norm": "sys-ok", "approved_by": "chair" }),
+            WaiverState::NoExpiry,
+        ),
+        (
+            json!({ "norm": "sys-ok", "approved_by": "chair", "expires": "2027-12-31", "scope": "b" }),
+            WaiverState::OutOfScope,
+        ),
+    ];
+    for (waiver, state) in cases {
+        let result = result_of(&program, &waiver_doc(waiver.clone()), "sys-ok");
+        assert_eq!(result.status, Status::Fail, "{waiver}");
+        assert_eq!(result.waiver.map(|w| w.state), Some(state), "{waiver}");
+    }
+    let scoped =
+        json!({ "norm": "sys-ok", "approved_by": "chair", "expires": "2027-12-31", "scope": "a" });
+    assert_eq!(
+        status_of(&program, &waiver_doc(scoped), "sys-ok"),
+        Status::Waived
+    );
+}
+
+#[test]
+fn a_waiver_for_another_norm_does_not_apply() {
+    let program = waiver_program();
+    let doc = waiver_doc(
+        json!({ "norm": "no-such-norm", "approved_by": "chair", "expires": "2099-01-01" }),
+    );
+    let result = result_of(&program, &doc, "sys-ok");
+    assert_eq!((result.status, result.waiver), (Status::Fail, None));
+}
+
+#[test]
+fn evidence_names_the_failing_item_value_and_message() {
+    let policy = norm(
+        "score",
+        "require all s in systems: s.score >= min_score\n else \"system {s.id} scores {s.score}\"",
+    ) + "param min_score: int = 3\n";
+    let program = program(&policy);
+    let doc = json!({ "systems": [{ "id": "ok", "score": 5 }, { "id": "portal", "score": 1 }] });
+    let result = result_of(&program, &doc, "score");
+    assert_eq!(result.status, Status::Fail);
+    let [evidence] = result.evidence.as_slice() else {
+        panic!("one failing item expected: {:#?}", result.evidence)
+    };
+    assert_eq!(
+        evidence.item.as_ref().map(ToString::to_string).as_deref(),
+        Some("systems[1] (id \"portal\")")
+    );
+    assert_eq!(evidence.message.as_deref(), Some("system portal scores 1"));
+    assert_eq!(
+        evidence.findings[0].text,
+        "systems[1].score is 1; required >= min_score (3)"
+    );
+}
+
+#[test]
+fn evidence_of_an_unknown_norm_lists_the_missing_paths() {
+    let program = program(&norm(
+        "n",
+        "require all s in systems: s.owner.phone != \"\" and s.ok",
+    ));
+    let doc = json!({ "systems": [{ "id": "a", "owner": "c", "ok": true }, { "id": "b", "ok": true }],
+                      "contacts": [{ "id": "c" }] });
+    let result = result_of(&program, &doc, "n");
+    assert_eq!(result.status, Status::Unknown);
+    let texts: Vec<&str> = result
+        .evidence
+        .iter()
+        .flat_map(|e| e.findings.iter().map(|f| f.text.as_str()))
+        .collect();
+    assert_eq!(texts, ["contacts[0].phone", "systems[1].owner"]);
+}
+
+#[test]
+fn today_is_evaluated_on_unless_the_caller_sets_it() {
+    let program = program(&norm("n", "require flags.d >= today"));
+    let doc =
+        json!({ "jurisdiction": { "evaluated_on": "2027-06-01" }, "flags": { "d": "2027-03-01" } });
+    let evaluator = Evaluator::new(&program, Options::default());
+    assert_eq!(
+        evaluator.today_for(&doc),
+        Date::parse("2027-06-01").expect("a date")
+    );
+    assert_eq!(evaluator.evaluate(&doc).results[0].status, Status::Fail);
+    let options = Options {
+        today: Date::parse("2027-01-01"),
+        ..Options::default()
+    };
+    assert_eq!(
+        Evaluator::new(&program, options).evaluate(&doc).results[0].status,
+        Status::Pass
+    );
+}
+
+#[test]
+fn a_malformed_date_in_the_document_is_missing() {
+    let program = program(&norm("n", "require flags.d >= 2027-01-01"));
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "d": "2027-02-30" } }), "n"),
+        Status::Unknown
+    );
+}
+
+#[test]
+fn caller_settings_win_over_the_profile_and_the_default() {
+    let program = program(
+        &(norm("n", "require flags.n >= min_n")
+            + "param min_n: int = 3\nprofile strict { title \"S\" include all set min_n = 5 }\n"),
+    );
+    let doc = json!({ "flags": { "n": 4 } });
+    let profile = program.profile_index("strict");
+    let with = |profile: Option<usize>, settings: Vec<(ParamId, Const)>| {
+        let options = Options {
+            profile,
+            settings,
+            ..Options::default()
+        };
+        Evaluator::new(&program, options).evaluate(&doc).results[0].status
+    };
+    assert_eq!(with(None, vec![]), Status::Pass);
+    assert_eq!(with(profile, vec![]), Status::Fail);
+    let setting = parse_setting(&program, "min_n=4").expect("a valid setting");
+    assert_eq!(with(profile, vec![setting]), Status::Pass);
+}
+
+#[test]
+fn settings_are_parsed_against_the_parameter_type() {
+    let program = program(&(norm("n", "require flags.n >= min_n") + "param min_n: int = 3\n"));
+    assert!(matches!(
+        parse_setting(&program, "min_n=2.5"),
+        Err(SettingError::Value { .. })
+    ));
+    assert!(matches!(
+        parse_setting(&program, "min_m=2"),
+        Err(SettingError::UnknownParam {
+            suggestion: Some(_),
+            ..
+        })
+    ));
+    assert!(matches!(
+        parse_setting(&program, "min_n"),
+        Err(SettingError::Form(_))
+    ));
+}
+
+#[test]
+fn merge_patch_follows_rfc_7396() {
+    let mut doc = json!({ "a": { "b": 1, "c": 2 }, "d": [1, 2] });
+    testing::merge_patch(&mut doc, &json!({ "a": { "b": null, "e": 3 }, "d": [3] }));
+    assert_eq!(doc, json!({ "a": { "c": 2, "e": 3 }, "d": [3] }));
+}
+
+#[test]
+fn references_into_long_lists_resolve_like_short_ones() {
+    let program = program(&norm(
+        "phone",
+        "require all s in systems: s.owner.phone != \"\"",
+    ));
+    let contacts: Vec<Json> = (0..40)
+        .map(|i| json!({ "id": format!("c{i}"), "phone": format!("{i}") }))
+        .collect();
+    let doc =
+        |owner: &str| json!({ "systems": [{ "id": "x", "owner": owner }], "contacts": contacts });
+    assert_eq!(status_of(&program, &doc("c37"), "phone"), Status::Pass);
+    assert_eq!(status_of(&program, &doc("c99"), "phone"), Status::Fail);
+    let result = result_of(&program, &doc("c99"), "phone");
+    assert_eq!(result.evidence[0].findings[0].kind, FindingKind::Dangling);
+}
+
+#[test]
+fn latest_is_the_item_with_the_greatest_key_and_unknown_without_items() {
+    let program = program(&norm(
+        "n",
+        "require latest(s in systems by s.score).id == \"top\"",
+    ));
+    let doc = json!({ "systems": [{ "id": "a", "score": 1 }, { "id": "top", "score": 9 }, { "id": "b", "score": 3 }] });
+    assert_eq!(status_of(&program, &doc, "n"), Status::Pass);
+    assert_eq!(
+        status_of(&program, &json!({ "systems": [] }), "n"),
+        Status::Unknown
+    );
+    let doc = json!({ "systems": [{ "id": "top", "score": 9 }, { "id": "b" }] });
+    assert_eq!(status_of(&program, &doc, "n"), Status::Unknown);
+}
+
+#[test]
+fn built_ins_of_missing_values_are_unknown_and_exists_of_a_dangling_one_is_false() {
+    let program = program(
+        &[
+            norm("len-n", "require len(flags.words[0]) > 0"),
+            norm("contains-n", "require contains(flags.words, \"x\")"),
+            norm(
+                "exists-n",
+                "require all s in systems: exists(s.owner.phone)",
+            ),
+        ]
+        .concat(),
+    );
+    assert_eq!(
+        status_of(&program, &json!({ "flags": { "words": [] } }), "len-n"),
+        Status::Unknown
+    );
+    assert_eq!(
+        status_of(&program, &json!({}), "contains-n"),
+        Status::Unknown
+    );
+    let doc = json!({ "flags": { "words": ["y", null] } });
+    assert_eq!(status_of(&program, &doc, "contains-n"), Status::Unknown);
+    let doc = json!({ "flags": { "words": ["y", "x"] } });
+    assert_eq!(status_of(&program, &doc, "contains-n"), Status::Pass);
+    let doc = json!({ "systems": [{ "id": "s", "owner": "ghost" }], "contacts": [] });
+    assert_eq!(status_of(&program, &doc, "exists-n"), Status::Fail);
+}
+
+#[test]
+fn a_long_chain_of_definitions_is_an_error_not_a_stack_overflow() {
+    let run = || {
+        let mut policy = norm("deep", "require d599(flags.n) > 0");
+        policy.push_str("def d0(x: int) = x + 1\n");
+        for i in 1..600 {
+            policy.push_str(&format!("def d{i}(x: int) = d{}(x) + 1\n", i - 1));
+        }
+        let program = program(&policy);
+        let result = result_of(&program, &json!({ "flags": { "n": 1 } }), "deep");
+        assert_eq!(result.status, Status::Error);
+        assert_eq!(result.evidence[0].findings[0].kind, FindingKind::Fault);
+        let result = result_of(&program, &json!({}), "deep");
+        assert_eq!(result.status, Status::Error);
+    };
+    // Rayon's worker threads have small stacks; evaluate on one of that size.
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(run)
+        .expect("a thread")
+        .join()
+        .expect("no stack overflow");
+}
+
+#[test]
+fn the_deepest_expression_the_parser_accepts_is_evaluated_and_explained() {
+    let run = || {
+        let chain = vec!["flags.n > 0"; 120].join(" and ");
+        let sum = vec!["flags.n"; 120].join(" + ");
+        let program = program(
+            &[
+                norm("chain", &format!("require {chain}")),
+                norm("sum", &format!("require {sum} > 1000")),
+            ]
+            .concat(),
+        );
+        let doc = json!({ "flags": { "n": 0 } });
+        assert_eq!(status_of(&program, &doc, "chain"), Status::Fail);
+        assert_eq!(status_of(&program, &doc, "sum"), Status::Fail);
+        assert_eq!(status_of(&program, &json!({}), "chain"), Status::Unknown);
+        assert_eq!(status_of(&program, &json!({}), "sum"), Status::Unknown);
+    };
+    std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(run)
+        .expect("a thread")
+        .join()
+        .expect("no stack overflow");
+}
+
+#[test]
+fn evidence_of_none_names_the_items_that_satisfy_the_condition() {
+    let program = program(&norm("n", "require none s in systems: s.kind == \"a\""));
+    let doc = json!({ "systems": [{ "id": "x", "kind": "b" }, { "id": "y", "kind": "a" }] });
+    let result = result_of(&program, &doc, "n");
+    assert_eq!(result.status, Status::Fail);
+    let [evidence] = result.evidence.as_slice() else {
+        panic!("one item expected: {:#?}", result.evidence)
+    };
+    assert_eq!(
+        evidence.item.as_ref().map(|i| i.path.as_str()),
+        Some("systems[1]")
+    );
+    assert_eq!(
+        evidence.findings[0].text,
+        "systems[1].kind is \"a\", which is == \"a\""
+    );
+}

@@ -1,0 +1,189 @@
+//! The `test` and `check` commands end to end: output and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rampart(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rampart-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("a scratch file");
+}
+
+const POLICY: &str = r#"
+source s { title "S" }
+pillar p "P"
+schema { staff: Staff }
+type Staff { trained: int }
+norm staff-trained {
+  title "Staff are trained"  pillar p  severity high  cites s
+  require staff.trained >= 3 else "only {staff.trained} trained"
+}
+test "three trained staff pass" {
+  given { "staff": { "trained": 3 } }
+  expect pass staff-trained
+}
+test "a wrong expectation" {
+  given { "staff": { "trained": 1 } }
+  expect pass staff-trained
+}
+"#;
+
+#[test]
+fn test_command_passes_on_the_norm_library() {
+    let output = rampart(&["test", "--policy", "policies"]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    let last = text.lines().last().unwrap_or("");
+    assert!(
+        last.starts_with("test result: ok. ") && last.ends_with(" passed; 0 failed"),
+        "{last}"
+    );
+}
+
+#[test]
+fn test_command_reports_a_failing_expectation_with_its_evidence() {
+    let dir = scratch("failing-test");
+    write(&dir.join("main.rampart"), POLICY);
+    let output = rampart(&["test", "--policy", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output).replace(dir.to_str().unwrap_or(""), "DIR");
+    insta::assert_snapshot!(text, @r#"
+    running 2 test(s)
+    test main.rampart: "three trained staff pass" ... ok
+    test main.rampart: "a wrong expectation" ... FAILED
+
+    failures:
+
+    ---- main.rampart: "a wrong expectation" ----
+      expected pass staff-trained, found fail (DIR/main.rampart:16)
+        requirement 1 (DIR/main.rampart:8):
+          only 1 trained
+          - failed: staff.trained is 1; required >= 3  [`staff.trained >= 3`]
+
+    test result: FAILED. 1 passed; 1 failed
+    "#);
+}
+
+#[test]
+fn test_command_exits_2_on_an_invalid_policy() {
+    let dir = scratch("invalid-policy");
+    write(&dir.join("main.rampart"), "norm {");
+    let output = rampart(&["test", "--policy", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn check_exits_1_when_a_norm_fails() {
+    let output = rampart(&["check", "--policy", "policies", "examples/norrvale.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("  FAIL     com-platform-channels [low]"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_reports_a_broken_document_and_still_evaluates_the_others() {
+    let dir = scratch("broken-document");
+    write(
+        &dir.join("a.json"),
+        "{ \"jurisdiction\": { \"id\": \"a\", \"id\": \"b\" } }",
+    );
+    write(
+        &dir.join("b.json"),
+        r#"{ "jurisdiction": { "id": "b", "name": "B", "evaluated_on": "2027-01-01" },
+             "election": { "date": "2027-03-01", "typ": "general" } }"#,
+    );
+    let output = rampart(&[
+        "check",
+        "--policy",
+        "policies",
+        dir.to_str().expect("a UTF-8 path"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output).replace(dir.to_str().unwrap_or(""), "DIR");
+    assert!(
+        text.contains("  error[rampart::config::syntax]: duplicate key \"id\" (DIR/a.json:1:35)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  warning[rampart::config::unknown-field]: election.typ: `Election` has no field `typ`; no norm reads it (DIR/b.json:2:50)\n    help: did you mean `type`?"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("DIR/a.json  invalid document, not evaluated"),
+        "{text}"
+    );
+    assert!(text.contains("\nb "), "{text}");
+}
+
+#[test]
+fn check_refuses_an_unknown_profile_or_setting() {
+    let output = rampart(&["check", "--profile", "fulll", "examples/norrvale.json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let errors = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        errors.contains("unknown profile `fulll`; did you mean `full`?"),
+        "{errors}"
+    );
+    let output = rampart(&[
+        "check",
+        "--set",
+        "min_meetings_per_year=many",
+        "examples/norrvale.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn check_json_report_is_stable() {
+    let output = rampart(&[
+        "check",
+        "--policy",
+        "policies",
+        "--format",
+        "json",
+        "examples/norrvale.json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("check_norrvale_json", stdout(&output));
+}
+
+#[test]
+fn test_command_notes_a_field_the_schema_does_not_have() {
+    let dir = scratch("typo-in-given");
+    let policy = POLICY.replace(
+        "given { \"staff\": { \"trained\": 3 } }",
+        "given { \"staff\": { \"trained\": 3, \"trianed\": 4 } }",
+    );
+    write(&dir.join("main.rampart"), &policy);
+    let output = rampart(&["test", "--policy", dir.to_str().expect("a UTF-8 path")]);
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "test main.rampart: \"three trained staff pass\" ... ok\n  note: the test's document: warning[rampart::config::unknown-field]: staff.trianed: `Staff` has no field `trianed`; no norm reads it\n"
+        ),
+        "{text}"
+    );
+}
