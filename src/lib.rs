@@ -18,6 +18,7 @@ pub mod config;
 pub mod date;
 pub mod diagnostics;
 pub mod eval;
+pub mod fmt;
 pub mod report;
 pub mod syntax;
 pub mod workspace;

@@ -2,6 +2,7 @@
 //! chooses the exit code. No rule of the language or of evaluation lives here.
 
 mod check;
+mod fmt;
 mod policy;
 mod test_cmd;
 mod validate;
@@ -33,6 +34,8 @@ enum Command {
     Test(test_cmd::Args),
     /// Evaluate jurisdiction documents against the policy set.
     Check(check::Args),
+    /// Format policy files in place (`--check`: list the files that are not formatted).
+    Fmt(fmt::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -53,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Test(args) => test_cmd::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,172 @@
+//! `rampart fmt`: format policy files in place, or with `--check` list the files that are not
+//! formatted. The layout itself is [`crate::fmt::format_source`]; this shell finds the files,
+//! reads and writes them (atomically: a temporary file in the same directory, then a rename)
+//! and chooses the exit code.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
+use crate::diagnostics::{HumanStyle, SourceLookup, render_human};
+use crate::fmt::{FormatError, format_source};
+use crate::syntax::FileId;
+
+/// Arguments of `rampart fmt`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// List the files that are not formatted and exit with 1, without changing them.
+    #[arg(long)]
+    check: bool,
+    /// Policy files or directories (searched recursively for `*.rampart`); the current
+    /// directory when omitted.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+/// What happened to one file.
+enum FileOutcome {
+    /// Already formatted.
+    Unchanged,
+    /// Rewritten, or (with `--check`) would be.
+    Changed,
+    /// Unreadable, unwritable or with syntax errors; reported already.
+    Invalid,
+}
+
+/// Runs `fmt`; returns the exit code: 0 when every file is formatted (or was rewritten), 1 when
+/// `--check` found files to format, 2 when a file could not be read or has syntax errors.
+pub fn run(args: &Args) -> u8 {
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut files = Vec::new();
+    let mut invalid = false;
+    for root in &roots {
+        if let Err(error) = collect(root, &mut files) {
+            eprintln!("error: cannot read {}: {error}", root.display());
+            invalid = true;
+        }
+    }
+    files.sort();
+    files.dedup();
+    let mut changed = false;
+    for path in &files {
+        match format_file(path, args.check) {
+            FileOutcome::Unchanged => {}
+            FileOutcome::Changed => changed = true,
+            FileOutcome::Invalid => invalid = true,
+        }
+    }
+    if invalid {
+        EXIT_INVALID
+    } else if changed && args.check {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    }
+}
+
+/// Adds `path` (a file) or the `*.rampart` files under it (a directory) to `files`. Inside
+/// directories, hidden entries (`.git`) and symbolic links are skipped.
+fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !fs::metadata(path)?.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in fs::read_dir(path)? {
+        let entry = entry?;
+        let file_type = entry.file_type()?;
+        let entry_path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let is_policy = entry_path.extension().is_some_and(|ext| ext == "rampart");
+        if hidden || file_type.is_symlink() {
+            continue;
+        }
+        if file_type.is_dir() {
+            collect(&entry_path, files)?;
+        } else if is_policy {
+            files.push(entry_path);
+        }
+    }
+    Ok(())
+}
+
+fn format_file(path: &Path, check: bool) -> FileOutcome {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", path.display());
+            return FileOutcome::Invalid;
+        }
+    };
+    let formatted = match format_source(&text) {
+        Ok(formatted) => formatted,
+        Err(FormatError::SyntaxErrors { count, diagnostics }) => {
+            let file = OneFile { path, text: &text };
+            eprint!("{}", render_human(&diagnostics, &file, HumanStyle::Plain));
+            eprintln!(
+                "error: {}: {count} syntax error(s); not formatted",
+                path.display()
+            );
+            return FileOutcome::Invalid;
+        }
+    };
+    if formatted == text {
+        return FileOutcome::Unchanged;
+    }
+    if check {
+        println!("{}", path.display());
+        return FileOutcome::Changed;
+    }
+    match write_atomically(path, &formatted) {
+        Ok(()) => FileOutcome::Changed,
+        Err(error) => {
+            eprintln!("error: cannot write {}: {error}", path.display());
+            FileOutcome::Invalid
+        }
+    }
+}
+
+/// Writes `text` to a temporary file next to `path` (next to its target when it is a link),
+/// then renames it over that file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    let path = &fs::canonicalize(path)?;
+    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temp = dir.join(format!(".{name}.fmt-{}.tmp", std::process::id()));
+    let written = write_synced(&temp, text, path).and_then(|()| fs::rename(&temp, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
+fn write_synced(temp: &Path, text: &str, original: &Path) -> std::io::Result<()> {
+    let mut file = fs::File::create(temp)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    if let Ok(metadata) = fs::metadata(original) {
+        fs::set_permissions(temp, metadata.permissions())?;
+    }
+    Ok(())
+}
+
+/// The one file whose diagnostics are rendered.
+struct OneFile<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl SourceLookup for OneFile<'_> {
+    fn file_name(&self, _file: FileId) -> &str {
+        self.path.to_str().unwrap_or("<policy file>")
+    }
+
+    fn file_text(&self, _file: FileId) -> &str {
+        self.text
+    }
+}
