@@ -2,8 +2,12 @@
 //! chooses the exit code. No rule of the language or of evaluation lives here.
 
 mod check;
+mod explain;
 mod fmt;
+mod init;
+mod norms;
 mod policy;
+mod schema;
 mod test_cmd;
 mod validate;
 
@@ -36,6 +40,14 @@ enum Command {
     Check(check::Args),
     /// Format policy files in place (`--check`: list the files that are not formatted).
     Fmt(fmt::Args),
+    /// List the norms of the policy set, with filters (table, JSON or Markdown).
+    Norms(norms::Args),
+    /// Explain one norm: doc, citations, evidence read, requirements, fix.
+    Explain(explain::Args),
+    /// Export the jurisdiction document's schema (`--json-schema`).
+    Schema(schema::Args),
+    /// Write a starting jurisdiction document with every field of the schema.
+    Init(init::Args),
 }
 
 /// Runs the command line and returns the process exit code.
@@ -57,6 +69,10 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Norms(args) => norms::run(&args),
+        Command::Explain(args) => explain::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Init(args) => init::run(&args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,61 @@
+//! `rampart init`: writes a starting jurisdiction document with every field of the schema, as
+//! JSON or as commented YAML, to standard output or a new file.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::norms::print_stdout;
+use super::policy::{PolicySource, load_program};
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::reference;
+
+/// Arguments of `rampart init`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Notation of the document.
+    #[arg(long, value_enum, default_value_t = InitFormat::Yaml)]
+    format: InitFormat,
+    /// File to create (refused if it exists); standard output when omitted.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Policy directory (entry `main.rampart`) or file; the built-in library when omitted.
+    #[arg(long, value_name = "PATH")]
+    policy: Option<PathBuf>,
+}
+
+/// Notation of the starting document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum InitFormat {
+    /// JSON with null for every unknown value.
+    Json,
+    /// YAML with each field's doc comment and type above it.
+    Yaml,
+}
+
+/// Runs `init`; returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    let source = PolicySource::from_arg(args.policy.as_deref());
+    let Some((_, program)) = load_program(&source) else {
+        return EXIT_INVALID;
+    };
+    let text = match args.format {
+        InitFormat::Yaml => reference::starter_yaml(&program.schema),
+        InitFormat::Json => reference::starter_json_text(&program.schema),
+    };
+    let Some(path) = &args.output else {
+        print_stdout(&text);
+        return EXIT_OK;
+    };
+    let written =
+        std::fs::File::create_new(path).and_then(|mut file| file.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            eprintln!("wrote {}", path.display());
+            EXIT_OK
+        }
+        Err(error) => {
+            eprintln!("error: cannot write {}: {error}", path.display());
+            EXIT_INVALID
+        }
+    }
+}
