@@ -19,6 +19,7 @@ pub mod date;
 pub mod diagnostics;
 pub mod eval;
 pub mod fmt;
+pub mod lsp;
 pub mod reference;
 pub mod report;
 pub mod syntax;

@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod fmt;
 mod init;
+mod lsp;
 mod norms;
 mod policy;
 mod schema;
@@ -36,6 +37,8 @@ enum Command {
     Validate(validate::Args),
     /// Run the `test` blocks of a policy set.
     Test(test_cmd::Args),
+    /// Run the language server over standard input and output.
+    Lsp(lsp::Args),
     /// Evaluate jurisdiction documents against the policy set.
     Check(check::Args),
     /// Format policy files in place (`--check`: list the files that are not formatted).
@@ -67,6 +70,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Test(args) => test_cmd::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Norms(args) => norms::run(&args),

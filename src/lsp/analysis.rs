@@ -1,0 +1,129 @@
+//! One analysed policy set: its workspace, the checker's output, the name index and a line
+//! index per file, with the conversions between byte spans and LSP locations.
+
+use std::path::PathBuf;
+
+use lsp_types::{Location, Position, Range, Url};
+
+use super::convert;
+use super::index::Index;
+use crate::check::{self, Checked};
+use crate::syntax::{FileId, LineIndex, Span};
+use crate::workspace::{PolicyFiles, SourceFile, Workspace};
+
+/// A policy set as last checked.
+#[derive(Debug)]
+pub(crate) struct Analysis {
+    /// The policy root.
+    pub root: PathBuf,
+    /// Parsed files.
+    pub workspace: Workspace,
+    /// The checker's output.
+    pub checked: Checked,
+    /// Declarations and uses of every name.
+    pub index: Index,
+    line_indexes: Vec<LineIndex>,
+}
+
+impl Analysis {
+    /// Loads, parses and checks the set whose entry is `entry`.
+    pub(crate) fn load(files: &dyn PolicyFiles, root: PathBuf, entry: &str) -> Analysis {
+        let workspace = Workspace::load(files, entry);
+        let checked = check::check(&workspace);
+        let index = Index::build(&workspace, &checked.program);
+        let line_indexes = workspace
+            .files
+            .iter()
+            .map(|f| LineIndex::new(&f.text))
+            .collect();
+        Analysis {
+            root,
+            workspace,
+            checked,
+            index,
+            line_indexes,
+        }
+    }
+
+    /// True when the set holds the root-relative `path`.
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        self.file_id(path).is_some()
+    }
+
+    /// The id of the root-relative `path` in this set.
+    pub(crate) fn file_id(&self, path: &str) -> Option<FileId> {
+        self.workspace
+            .files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.id)
+    }
+
+    /// The file with id `file`, if the set has it.
+    pub(crate) fn file(&self, file: FileId) -> Option<&SourceFile> {
+        self.workspace.files.get(file.0 as usize)
+    }
+
+    /// The text of `file` as checked.
+    pub(crate) fn text(&self, file: FileId) -> &str {
+        self.file(file).map_or("", |f| f.text.as_str())
+    }
+
+    /// The absolute path of `file`.
+    pub(crate) fn path(&self, file: FileId) -> Option<PathBuf> {
+        Some(self.root.join(&self.file(file)?.path))
+    }
+
+    /// The URI of `file`.
+    pub(crate) fn uri(&self, file: FileId) -> Option<Url> {
+        Url::from_file_path(self.path(file)?).ok()
+    }
+
+    /// The byte offset of `position` in `file`, or `None` when it is past the last line.
+    pub(crate) fn offset(&self, file: FileId, position: Position) -> Option<usize> {
+        let line_index = self.line_indexes.get(file.0 as usize)?;
+        convert::offset(line_index, self.text(file), position)
+    }
+
+    /// The LSP range of `span`.
+    pub(crate) fn range(&self, span: Span) -> Range {
+        match self.line_indexes.get(span.file.0 as usize) {
+            Some(line_index) => convert::range(line_index, self.text(span.file), span),
+            None => Range::default(),
+        }
+    }
+
+    /// The LSP location of `span`.
+    pub(crate) fn location(&self, span: Span) -> Option<Location> {
+        Some(Location {
+            uri: self.uri(span.file)?,
+            range: self.range(span),
+        })
+    }
+
+    /// The text covered by `span`.
+    pub(crate) fn slice(&self, span: Span) -> &str {
+        self.text(span.file).get(span.range()).unwrap_or("")
+    }
+
+    /// Every diagnostic of the set, grouped by file, with an entry for each file.
+    pub(crate) fn diagnostics_by_file(&self) -> Vec<(PathBuf, Vec<lsp_types::Diagnostic>)> {
+        let mut by_file: Vec<Vec<lsp_types::Diagnostic>> =
+            vec![Vec::new(); self.workspace.files.len()];
+        let all = self
+            .workspace
+            .syntax_diagnostics()
+            .chain(&self.checked.diagnostics);
+        for diagnostic in all {
+            if let Some(list) = by_file.get_mut(diagnostic.primary.span.file.0 as usize) {
+                list.push(convert::diagnostic(self, diagnostic));
+            }
+        }
+        self.workspace
+            .files
+            .iter()
+            .zip(by_file)
+            .filter_map(|(file, list)| Some((self.path(file.id)?, list)))
+            .collect()
+    }
+}

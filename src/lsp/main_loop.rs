@@ -1,0 +1,260 @@
+//! The main loop: receive a message, drain every message already waiting (so a burst of edits
+//! is checked once), apply notifications to the [`World`], re-check the policy sets that
+//! changed and publish their diagnostics, then answer the requests in order.
+//!
+//! The dispatch is a closed `match` on method names; a request with unreadable parameters gets
+//! an `InvalidParams` error and an unknown method `MethodNotFound`, never a crash.
+
+use std::io;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::Notification as _;
+use lsp_types::request::Request as _;
+use lsp_types::{
+    CodeActionProviderCapability, CompletionOptions, HoverProviderCapability, InitializeParams,
+    OneOf, RenameOptions, SemanticTokensFullOptions, SemanticTokensOptions,
+    SemanticTokensServerCapabilities, ServerCapabilities, SignatureHelpOptions,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Url, notification as notif, request as req,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::world::World;
+use super::{
+    LspError, actions, completion, folding, format, hover, links, navigation, semantic, signature,
+};
+
+/// What the server can do, announced in the `initialize` response.
+pub(crate) fn capabilities() -> ServerCapabilities {
+    ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into(), "\"".into(), " ".into()]),
+            ..CompletionOptions::default()
+        }),
+        signature_help_provider: Some(SignatureHelpOptions {
+            trigger_characters: Some(vec!["(".into(), ",".into()]),
+            ..SignatureHelpOptions::default()
+        }),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
+        semantic_tokens_provider: Some(SemanticTokensServerCapabilities::SemanticTokensOptions(
+            SemanticTokensOptions {
+                legend: semantic::legend(),
+                full: Some(SemanticTokensFullOptions::Bool(true)),
+                range: None,
+                ..SemanticTokensOptions::default()
+            },
+        )),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        folding_range_provider: Some(lsp_types::FoldingRangeProviderCapability::Simple(true)),
+        document_link_provider: Some(lsp_types::DocumentLinkOptions {
+            resolve_provider: Some(false),
+            work_done_progress_options: Default::default(),
+        }),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// The workspace folders named in the `initialize` parameters (unreadable parameters: none).
+pub(crate) fn workspace_folders(params: serde_json::Value) -> Vec<Url> {
+    let Ok(params) = serde_json::from_value::<InitializeParams>(params) else {
+        return Vec::new();
+    };
+    let mut folders: Vec<Url> = params
+        .workspace_folders
+        .unwrap_or_default()
+        .into_iter()
+        .map(|folder| folder.uri)
+        .collect();
+    #[allow(deprecated)]
+    if let Some(root) = params.root_uri {
+        folders.push(root);
+    }
+    folders
+}
+
+/// Runs the loop until `exit` or until the client disconnects.
+pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<(), LspError> {
+    let mut world = World::new(folders);
+    let mut shutting_down = false;
+    while let Ok(first) = connection.receiver.recv() {
+        let batch = Batch::drain(first, connection, &mut world);
+        for params in world.refresh() {
+            let method = notif::PublishDiagnostics::METHOD.to_string();
+            send(connection, Notification::new(method, params))?;
+        }
+        for request in batch.requests {
+            send(connection, answer(&world, request, &mut shutting_down))?;
+        }
+        if batch.exit {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// The messages that arrived together, with their notifications already applied.
+struct Batch {
+    requests: Vec<Request>,
+    exit: bool,
+}
+
+impl Batch {
+    /// Takes `first` and every message already waiting; applies notifications to `world`.
+    fn drain(first: Message, connection: &Connection, world: &mut World) -> Batch {
+        let mut batch = Batch {
+            requests: Vec::new(),
+            exit: false,
+        };
+        for message in std::iter::once(first).chain(connection.receiver.try_iter()) {
+            match message {
+                Message::Request(request) => batch.requests.push(request),
+                Message::Notification(n) if n.method == notif::Exit::METHOD => batch.exit = true,
+                Message::Notification(notification) => on_notification(world, notification),
+                Message::Response(_) => {}
+            }
+        }
+        batch
+    }
+}
+
+/// The response to `request`; after `shutdown`, every request is refused.
+fn answer(world: &World, request: Request, shutting_down: &mut bool) -> Response {
+    if *shutting_down {
+        return error(
+            request.id,
+            ErrorCode::InvalidRequest,
+            "the server is shutting down",
+        );
+    }
+    if request.method == req::Shutdown::METHOD {
+        *shutting_down = true;
+        return Response::new_ok(request.id, ());
+    }
+    on_request(world, request)
+}
+
+fn send(connection: &Connection, message: impl Into<Message>) -> Result<(), LspError> {
+    connection
+        .sender
+        .send(message.into())
+        .map_err(|_| io::Error::new(io::ErrorKind::BrokenPipe, "the client went away").into())
+}
+
+fn on_notification(world: &mut World, notification: Notification) {
+    let method = notification.method.clone();
+    let result = match method.as_str() {
+        notif::DidOpenTextDocument::METHOD => params(notification).map(|p| world.open(p)),
+        notif::DidChangeTextDocument::METHOD => params(notification).map(|p| world.change(p)),
+        notif::DidCloseTextDocument::METHOD => params(notification).map(|p| world.close(p)),
+        notif::DidSaveTextDocument::METHOD => params(notification).map(|p| world.saved(p)),
+        notif::DidChangeWatchedFiles::METHOD => {
+            params::<lsp_types::DidChangeWatchedFilesParams>(notification)
+                .map(|_| world.touch_all())
+        }
+        _ => Ok(()),
+    };
+    if let Err(error) = result {
+        eprintln!("rampart lsp: ignoring `{method}`: {error}");
+    }
+}
+
+fn params<P: DeserializeOwned>(notification: Notification) -> Result<P, serde_json::Error> {
+    serde_json::from_value(notification.params)
+}
+
+fn on_request(world: &World, request: Request) -> Response {
+    match request.method.as_str() {
+        req::HoverRequest::METHOD => handle::<req::HoverRequest>(world, request, hover::hover),
+        req::GotoDefinition::METHOD => {
+            handle::<req::GotoDefinition>(world, request, navigation::definition)
+        }
+        req::References::METHOD => {
+            handle::<req::References>(world, request, navigation::references)
+        }
+        req::PrepareRenameRequest::METHOD => {
+            handle::<req::PrepareRenameRequest>(world, request, navigation::prepare_rename)
+        }
+        req::Rename::METHOD => handle_fallible::<req::Rename>(world, request, navigation::rename),
+        req::DocumentSymbolRequest::METHOD => {
+            handle::<req::DocumentSymbolRequest>(world, request, navigation::document_symbols)
+        }
+        req::WorkspaceSymbolRequest::METHOD => {
+            handle::<req::WorkspaceSymbolRequest>(world, request, navigation::workspace_symbols)
+        }
+        req::Completion::METHOD => handle::<req::Completion>(world, request, completion::complete),
+        req::SignatureHelpRequest::METHOD => {
+            handle::<req::SignatureHelpRequest>(world, request, signature::signature_help)
+        }
+        req::SemanticTokensFullRequest::METHOD => {
+            handle::<req::SemanticTokensFullRequest>(world, request, semantic::full)
+        }
+        req::FoldingRangeRequest::METHOD => {
+            handle::<req::FoldingRangeRequest>(world, request, folding::folding_ranges)
+        }
+        req::DocumentLinkRequest::METHOD => {
+            handle::<req::DocumentLinkRequest>(world, request, links::document_links)
+        }
+        req::Formatting::METHOD => handle::<req::Formatting>(world, request, format::format),
+        req::CodeActionRequest::METHOD => {
+            handle::<req::CodeActionRequest>(world, request, actions::code_actions)
+        }
+        _ => error(request.id, ErrorCode::MethodNotFound, "unknown method"),
+    }
+}
+
+/// Decodes the parameters of `request`, runs `handler` and encodes its result.
+fn handle<R>(
+    world: &World,
+    request: Request,
+    handler: fn(&World, R::Params) -> R::Result,
+) -> Response
+where
+    R: req::Request,
+    R::Params: DeserializeOwned,
+    R::Result: Serialize,
+{
+    handle_fallible::<R>(world, request, |world, params| Ok(handler(world, params)))
+}
+
+/// Like [`handle`] for handlers that can refuse a request with a message.
+fn handle_fallible<R>(
+    world: &World,
+    request: Request,
+    handler: impl Fn(&World, R::Params) -> Result<R::Result, String>,
+) -> Response
+where
+    R: req::Request,
+    R::Params: DeserializeOwned,
+    R::Result: Serialize,
+{
+    let params = match serde_json::from_value::<R::Params>(request.params) {
+        Ok(params) => params,
+        Err(err) => return error(request.id, ErrorCode::InvalidParams, &err.to_string()),
+    };
+    match handler(world, params) {
+        Ok(result) => Response::new_ok(request.id, result),
+        Err(message) => error(request.id, ErrorCode::InvalidRequest, &message),
+    }
+}
+
+fn error(id: RequestId, code: ErrorCode, message: &str) -> Response {
+    Response::new_err(id, code as i32, message.to_string())
+}

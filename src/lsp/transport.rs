@@ -1,0 +1,173 @@
+//! The stdio transport: frames (`Content-Length` headers, then a JSON-RPC body) read from stdin
+//! on one thread and written to stdout on another, bridged to the loop through an in-memory
+//! [`Connection`].
+//!
+//! Unlike `lsp_server::Connection::stdio`, a garbled frame does not end the session: a body that
+//! is not JSON-RPC, a missing or absurd `Content-Length`, or invalid UTF-8 in a header is logged
+//! to stderr and skipped, and reading goes on with the next frame.
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::thread;
+
+use lsp_server::{Connection, Message};
+
+/// The largest message body read, in bytes (a policy file may be 64 MiB; JSON escapes grow it).
+const MAX_BODY_BYTES: usize = 512 << 20;
+
+/// The output thread behind [`stdio`].
+pub(crate) struct Transport {
+    writer: thread::JoinHandle<()>,
+}
+
+impl Transport {
+    /// Waits until every message the server sent has been written.
+    pub(crate) fn join(self) {
+        if self.writer.join().is_err() {
+            eprintln!("rampart lsp: the output thread panicked");
+        }
+    }
+}
+
+/// A connection over stdin and stdout.
+pub(crate) fn stdio() -> (Connection, Transport) {
+    let (server, client) = Connection::memory();
+    let Connection { sender, receiver } = client;
+    thread::spawn(move || {
+        let mut stdin = BufReader::new(io::stdin().lock());
+        loop {
+            match read_frame(&mut stdin) {
+                Ok(Frame::Message(message)) => {
+                    let is_exit =
+                        matches!(&message, Message::Notification(n) if n.method == "exit");
+                    if sender.send(message).is_err() || is_exit {
+                        break;
+                    }
+                }
+                Ok(Frame::Garbled(why)) => eprintln!("rampart lsp: skipping a frame: {why}"),
+                Ok(Frame::End) => break,
+                Err(error) => {
+                    eprintln!("rampart lsp: cannot read from the client: {error}");
+                    break;
+                }
+            }
+        }
+    });
+    let writer = thread::spawn(move || {
+        let mut stdout = io::stdout().lock();
+        for message in receiver {
+            if let Err(error) = message.write(&mut stdout).and_then(|()| stdout.flush()) {
+                eprintln!("rampart lsp: cannot write to the client: {error}");
+                break;
+            }
+        }
+    });
+    (server, Transport { writer })
+}
+
+/// What one frame held.
+enum Frame {
+    /// A JSON-RPC message.
+    Message(Message),
+    /// Something unusable, described.
+    Garbled(String),
+    /// The input ended.
+    End,
+}
+
+/// Reads one frame: headers up to an empty line, then `Content-Length` bytes of body.
+fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
+    let Some(length) = read_headers(input)? else {
+        return Ok(Frame::End);
+    };
+    let Some(length) = length else {
+        return Ok(Frame::Garbled("no valid Content-Length header".to_string()));
+    };
+    if length > MAX_BODY_BYTES {
+        io::copy(&mut input.take(length as u64), &mut io::sink())?;
+        return Ok(Frame::Garbled(format!(
+            "a {length}-byte message is too large"
+        )));
+    }
+    let mut body = vec![0; length];
+    input.read_exact(&mut body)?;
+    Ok(match serde_json::from_slice::<Message>(&body) {
+        Ok(message) => Frame::Message(message),
+        Err(error) => Frame::Garbled(format!("malformed message: {error}")),
+    })
+}
+
+/// Reads header lines up to the empty line that ends them; returns the `Content-Length` if one
+/// was valid, or `None` at the end of the input.
+fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
+    let mut length = None;
+    let mut seen_header = false;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        let text = String::from_utf8_lossy(&line);
+        let header = text.trim_end_matches(['\r', '\n']);
+        if header.is_empty() {
+            if seen_header {
+                return Ok(Some(length));
+            }
+            continue;
+        }
+        seen_header = true;
+        if let Some((name, value)) = header.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frames(input: &[u8]) -> Vec<String> {
+        let mut reader = io::Cursor::new(input.to_vec());
+        let mut out = Vec::new();
+        loop {
+            match read_frame(&mut reader) {
+                Ok(Frame::Message(Message::Request(r))) => {
+                    out.push(format!("request {}", r.method))
+                }
+                Ok(Frame::Message(_)) => out.push("other".to_string()),
+                Ok(Frame::Garbled(why)) => {
+                    out.push(format!("garbled: {}", why.split(':').next().unwrap_or("")))
+                }
+                Ok(Frame::End) => return out,
+                Err(error) => {
+                    out.push(format!("error: {error}"));
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn garbled_frames_are_skipped_and_reading_goes_on() {
+        let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        let mut input = Vec::new();
+        input.extend_from_slice(b"Content-Length: 6\r\n\r\n{ oops");
+        input.extend_from_slice(b"X-Nonsense\r\n\r\n");
+        input.extend_from_slice(b"Content-Length: \xff\r\n\r\n");
+        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", ok.len()).as_bytes());
+        input.extend_from_slice(ok);
+        input.extend_from_slice(b"Content-Length: 99999999999999\r\n\r\n");
+        assert_eq!(
+            frames(&input),
+            [
+                "garbled: malformed message",
+                "garbled: no valid Content-Length header",
+                "garbled: no valid Content-Length header",
+                "request shutdown",
+                "garbled: a 99999999999999-byte message is too large",
+            ]
+        );
+    }
+}

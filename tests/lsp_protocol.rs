@@ -1,0 +1,1088 @@
+//! The language server driven in process over `lsp_server::Connection::memory()`: the
+//! handshake, diagnostics that appear and clear, hover, completion, definition, rename across
+//! files, and robustness against garbage, unknown methods, closed documents, out-of-range
+//! positions, bursts of edits and non-ASCII text.
+
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::Duration;
+
+use lsp_server::{Connection, Message, Notification, Request, RequestId, ResponseError};
+use proptest::strategy::Strategy as _;
+use serde_json::{Value, json};
+
+/// A client connected to a server running on its own thread.
+struct Client {
+    connection: Connection,
+    server: Option<thread::JoinHandle<()>>,
+    next_id: i32,
+    /// Notifications received while waiting for responses.
+    notifications: Vec<Notification>,
+    root: PathBuf,
+}
+
+impl Client {
+    /// Starts a server on `root` and completes the handshake.
+    fn start(root: &Path) -> Client {
+        let (server, client) = Connection::memory();
+        let handle = thread::spawn(move || {
+            rampart::lsp::run(&server).expect("the server exits cleanly");
+        });
+        let mut client = Client {
+            connection: client,
+            server: Some(handle),
+            next_id: 0,
+            notifications: Vec::new(),
+            root: root.to_path_buf(),
+        };
+        let root_uri = uri(root);
+        let result = client.request(
+            "initialize",
+            json!({ "capabilities": {}, "rootUri": root_uri, "workspaceFolders": [{ "uri": root_uri, "name": "test" }] }),
+        );
+        assert!(
+            result["capabilities"]["hoverProvider"]
+                .as_bool()
+                .unwrap_or(false)
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        let notification = Notification::new(method.to_string(), params);
+        self.connection
+            .sender
+            .send(notification.into())
+            .expect("server is running");
+    }
+
+    /// Sends a request and waits for its response.
+    fn request_raw(&mut self, method: &str, params: Value) -> Result<Value, ResponseError> {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        let request = Request::new(id.clone(), method.to_string(), params);
+        self.connection
+            .sender
+            .send(request.into())
+            .expect("server is running");
+        loop {
+            match self.receive() {
+                Message::Response(response) if response.id == id => {
+                    return response.response_result;
+                }
+                Message::Notification(notification) => self.notifications.push(notification),
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends a request and returns its result, failing on an error response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        match self.request_raw(method, params) {
+            Ok(result) => result,
+            Err(error) => panic!("{method} failed: {error:?}"),
+        }
+    }
+
+    fn receive(&self) -> Message {
+        self.connection
+            .receiver
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server answers within 30 s")
+    }
+
+    fn open(&self, name: &str, text: &str) {
+        let params = json!({ "textDocument": {
+            "uri": self.uri(name), "languageId": "rampart", "version": 1, "text": text } });
+        self.notify("textDocument/didOpen", params);
+    }
+
+    fn change_all(&self, name: &str, version: i32, text: &str) {
+        let params = json!({ "textDocument": { "uri": self.uri(name), "version": version },
+            "contentChanges": [{ "text": text }] });
+        self.notify("textDocument/didChange", params);
+    }
+
+    fn uri(&self, name: &str) -> String {
+        uri(&self.root.join(name))
+    }
+
+    /// The latest diagnostics published for `name`, waiting for them when needed.
+    fn diagnostics(&mut self, name: &str) -> Vec<Value> {
+        let published = self.published(name);
+        published["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// The parameters of the latest `publishDiagnostics` for `name`.
+    fn published(&mut self, name: &str) -> Value {
+        // A round trip guarantees every notification of earlier messages has arrived.
+        self.request("workspace/symbol", json!({ "query": "" }));
+        let uri = self.uri(name);
+        let latest = self.notifications.iter().rev().find(|n| {
+            n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri.as_str()
+        });
+        let latest = latest.unwrap_or_else(|| panic!("no diagnostics published for {name}"));
+        latest.params.clone()
+    }
+
+    fn position(&mut self, method: &str, name: &str, line: u32, character: u32) -> Value {
+        let params = json!({ "textDocument": { "uri": self.uri(name) },
+            "position": { "line": line, "character": character } });
+        self.request(method, params)
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            return;
+        }
+        let _ = self.request_raw("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        if let Some(server) = self.server.take() {
+            server.join().expect("the server thread does not panic");
+        }
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Line and UTF-16 column of `needle` (plus `delta` characters) on the first line of `text` that
+/// contains `line_needle`.
+fn at(text: &str, line_needle: &str, needle: &str, delta: u32) -> (u32, u32) {
+    let (line, line_text) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(line_needle))
+        .unwrap_or_else(|| panic!("no line contains {line_needle:?}"));
+    let byte = line_text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not on its line"));
+    let column = line_text[..byte].encode_utf16().count() as u32 + delta;
+    (line as u32, column)
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// A fresh directory with the given files.
+fn policy_dir(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rampart-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (path, text) in files {
+        std::fs::write(dir.join(path), text).expect("write policy file");
+    }
+    dir
+}
+
+const SCHEMA: &str = r#"source handbook {
+  title "Example Handbook"
+}
+
+pillar governance "Governance"
+stage voting "Voting"
+
+enum Level { "basic", "advanced" }
+
+/// The election.
+type Election {
+  /// Polling day.
+  date: date
+  level: Level
+}
+
+schema {
+  election: Election
+  systems: [System]
+}
+
+type System {
+  id: string
+  certified: bool
+}
+
+/// Minimum number of systems.
+param min_systems: int = 1
+"#;
+
+const MAIN: &str = r#"use "schema.rampart"
+
+def certified_all = all s in systems: s.certified
+
+/// Polling day must be recent.
+norm gov-date {
+  title    "The polling day is recent"
+  pillar   governance
+  stages   [voting]
+  severity medium
+  cites    handbook "§1"
+  require  election.date >= 2020-01-01 and certified_all and count(systems) >= min_systems
+}
+"#;
+
+fn two_file_client(name: &str) -> Client {
+    let dir = policy_dir(name, &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)]);
+    let client = Client::start(&dir);
+    client.open("main.rampart", MAIN);
+    client
+}
+
+#[test]
+fn diagnostics_appear_and_clear() {
+    let mut client = two_file_client("diagnostics");
+    assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
+    let broken = MAIN.replace("election.date", "election.dat");
+    client.change_all("main.rampart", 2, &broken);
+    let diagnostics = client.diagnostics("main.rampart");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    assert_eq!(diagnostics[0]["code"], "rampart::check::unknown-field");
+    assert_eq!(diagnostics[0]["severity"], 1);
+    client.change_all("main.rampart", 3, MAIN);
+    assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
+    assert_eq!(client.published("main.rampart")["version"], 3);
+}
+
+#[test]
+fn diagnostics_cover_every_file_of_the_set() {
+    let mut client = two_file_client("every-file");
+    assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());
+}
+
+#[test]
+fn unused_definitions_are_tagged_unnecessary() {
+    let mut client = two_file_client("unused");
+    let text = format!("{MAIN}\ndef spare = 1\n");
+    client.change_all("main.rampart", 2, &text);
+    let diagnostics = client.diagnostics("main.rampart");
+    let unused = diagnostics
+        .iter()
+        .find(|d| d["code"] == "rampart::lint::unused-definition")
+        .expect("an unused-definition lint");
+    assert_eq!(unused["tags"], json!([1]));
+}
+
+#[test]
+fn hover_on_a_norm_shows_title_severity_and_citation() {
+    let mut client = two_file_client("hover-norm");
+    let hover = client.position("textDocument/hover", "main.rampart", 5, 7);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("The polling day is recent"), "{value}");
+    assert!(value.contains("severity: **medium**"), "{value}");
+    assert!(value.contains("Example Handbook, §1"), "{value}");
+    assert!(value.contains("Polling day must be recent."), "{value}");
+}
+
+#[test]
+fn hover_on_a_field_shows_type_and_doc() {
+    let mut client = two_file_client("hover-field");
+    // `election.date` on the require line: hover over `date`.
+    let (line, column) = at(MAIN, "require", ".date", 2);
+    let hover = client.position("textDocument/hover", "main.rampart", line, column);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("date: date"), "{value}");
+    assert!(value.contains("Polling day."), "{value}");
+}
+
+#[test]
+fn hover_on_a_builtin_shows_its_signature() {
+    let mut client = two_file_client("hover-builtin");
+    let (line, column) = at(MAIN, "require", "count", 1);
+    let hover = client.position("textDocument/hover", "main.rampart", line, column);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("count(list) -> int"), "{value}");
+}
+
+#[test]
+fn definition_jumps_across_files() {
+    let mut client = two_file_client("definition");
+    // `governance` in `pillar governance` of the norm.
+    let result = client.position("textDocument/definition", "main.rampart", 7, 12);
+    assert_eq!(result[0]["uri"], client.uri("schema.rampart"));
+    assert_eq!(
+        result[0]["range"]["start"],
+        json!({ "line": 4, "character": 7 })
+    );
+}
+
+#[test]
+fn definition_of_a_use_path_is_the_file() {
+    let mut client = two_file_client("definition-use");
+    let result = client.position("textDocument/definition", "main.rampart", 0, 8);
+    assert_eq!(result["uri"], client.uri("schema.rampart"));
+}
+
+#[test]
+fn references_include_uses_in_every_file() {
+    let mut client = two_file_client("references");
+    // `systems` in the definition: declared in schema.rampart, used twice in main.rampart.
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "position": { "line": 2, "character": 30 }, "context": { "includeDeclaration": true } });
+    let result = client.request("textDocument/references", params);
+    let uris: Vec<&str> = result
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|l| l["uri"].as_str())
+        .collect();
+    assert_eq!(uris.len(), 3, "{result:#}");
+    assert!(uris.contains(&client.uri("schema.rampart").as_str()));
+}
+
+#[test]
+fn rename_a_param_edits_both_files() {
+    let mut client = two_file_client("rename");
+    let (line, column) = at(MAIN, "require", "min_systems", 0);
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "position": { "line": line, "character": column }, "newName": "least_systems" });
+    let result = client.request("textDocument/rename", params);
+    let changes = result["changes"].as_object().cloned().unwrap_or_default();
+    assert_eq!(changes.len(), 2, "{result:#}");
+    for edits in changes.values() {
+        assert_eq!(edits[0]["newText"], "least_systems");
+    }
+}
+
+#[test]
+fn rename_refuses_an_invalid_name() {
+    let mut client = two_file_client("rename-invalid");
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "position": { "line": 2, "character": 5 }, "newName": "not valid" });
+    let response = client.request_raw("textDocument/rename", params);
+    assert!(response.is_err());
+}
+
+fn labels(result: &Value) -> Vec<String> {
+    let items = result.as_array().or_else(|| result["items"].as_array());
+    items
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["label"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn completion_offers_fields_after_a_dot() {
+    let mut client = two_file_client("complete-field");
+    let text = MAIN.replace("election.date >= 2020-01-01", "election.");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "require", "election.", 9);
+    let result = client.position("textDocument/completion", "main.rampart", line, column);
+    assert_eq!(labels(&result), ["date", "level"]);
+}
+
+#[test]
+fn completion_offers_fields_of_a_quantified_variable() {
+    let mut client = two_file_client("complete-variable");
+    let text = MAIN.replace("s.certified", "s.");
+    client.change_all("main.rampart", 2, &text);
+    let column = text.lines().nth(2).unwrap_or("").find("s.").unwrap_or(0) as u32 + 2;
+    let result = client.position("textDocument/completion", "main.rampart", 2, column);
+    assert_eq!(labels(&result), ["id", "certified"]);
+}
+
+#[test]
+fn completion_offers_enum_members_in_a_string() {
+    let mut client = two_file_client("complete-enum");
+    let text = MAIN.replace("election.date >= 2020-01-01", "election.level == \"\"");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "require", "\"\"", 1);
+    let result = client.position("textDocument/completion", "main.rampart", line, column);
+    assert_eq!(labels(&result), ["basic", "advanced"]);
+}
+
+#[test]
+fn completion_offers_pillars_after_the_pillar_clause() {
+    let mut client = two_file_client("complete-pillar");
+    let text = MAIN.replace("pillar   governance", "pillar   ");
+    client.change_all("main.rampart", 2, &text);
+    let result = client.position("textDocument/completion", "main.rampart", 7, 11);
+    assert_eq!(labels(&result), ["governance"]);
+}
+
+#[test]
+fn completion_offers_item_keywords_at_the_top_level() {
+    let mut client = two_file_client("complete-items");
+    let result = client.position("textDocument/completion", "main.rampart", 1, 0);
+    let labels = labels(&result);
+    assert!(labels.contains(&"norm".to_string()), "{labels:?}");
+    assert!(labels.contains(&"norm …".to_string()), "{labels:?}");
+    assert!(labels.contains(&"test …".to_string()), "{labels:?}");
+}
+
+#[test]
+fn positions_count_utf16_after_non_ascii_text() {
+    let text = MAIN
+        .replace("The polling day is recent", "Ημέρα 🗳 recent")
+        .replace(
+            "require  election.date",
+            "require  \"🗳é\" == \"x\" or election.date",
+        );
+    let dir = policy_dir(
+        "utf16",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &text)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", &text);
+    let line = text
+        .lines()
+        .position(|l| l.contains("require"))
+        .unwrap_or(0) as u32;
+    let line_text = text.lines().nth(line as usize).unwrap_or("");
+    let byte = line_text.find(".date").unwrap_or(0) + 2;
+    let utf16 = line_text[..byte].encode_utf16().count() as u32;
+    let hover = client.position("textDocument/hover", "main.rampart", line, utf16);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(value.contains("date: date"), "{value}");
+    let start = line_text[..line_text.find("date").unwrap_or(0)]
+        .encode_utf16()
+        .count() as u32;
+    assert_eq!(
+        hover["range"]["start"],
+        json!({ "line": line, "character": start })
+    );
+    // Completion right after `election.`, past the emoji and the accent.
+    let completion = client.position("textDocument/completion", "main.rampart", line, start);
+    assert_eq!(labels(&completion), ["date", "level"]);
+}
+
+#[test]
+fn unknown_methods_get_method_not_found() {
+    let mut client = two_file_client("unknown-method");
+    let response = client.request_raw("rampart/doesNotExist", json!({}));
+    assert_eq!(response.err().map(|e| e.code), Some(-32601));
+}
+
+#[test]
+fn garbage_parameters_get_invalid_params() {
+    let mut client = two_file_client("garbage");
+    let response = client.request_raw("textDocument/hover", json!({ "nonsense": [1, 2, 3] }));
+    assert_eq!(response.err().map(|e| e.code), Some(-32602));
+    client.notify("textDocument/didChange", json!("garbage"));
+    client.notify("textDocument/didOpen", json!({ "textDocument": 5 }));
+    // Still answering.
+    assert!(
+        client
+            .position("textDocument/hover", "main.rampart", 5, 7)
+            .is_object()
+    );
+}
+
+#[test]
+fn requests_on_closed_documents_and_out_of_range_positions_get_null() {
+    let mut client = two_file_client("closed");
+    assert_eq!(
+        client.position("textDocument/hover", "nowhere.rampart", 0, 0),
+        Value::Null
+    );
+    assert_eq!(
+        client.position("textDocument/hover", "main.rampart", 9999, 0),
+        Value::Null
+    );
+    assert_eq!(
+        client.position("textDocument/definition", "main.rampart", 5, 9999),
+        Value::Null
+    );
+    let completion = client.position("textDocument/completion", "main.rampart", 9999, 9999);
+    assert_eq!(completion, Value::Null);
+}
+
+#[test]
+fn a_thousand_rapid_edits_are_answered() {
+    let mut client = two_file_client("rapid");
+    for version in 0..1000 {
+        let params = json!({ "textDocument": { "uri": client.uri("main.rampart"), "version": version + 2 },
+            "contentChanges": [{ "range": { "start": { "line": 1, "character": 0 },
+                "end": { "line": 1, "character": 0 } }, "text": "x" }] });
+        client.notify("textDocument/didChange", params);
+    }
+    let diagnostics = client.diagnostics("main.rampart");
+    assert!(!diagnostics.is_empty());
+    // The thousand `x`s are one unknown item on line 1.
+    let hover = client.position("textDocument/hover", "main.rampart", 5, 7);
+    assert!(hover.is_object());
+}
+
+#[test]
+fn incremental_edits_use_utf16_ranges() {
+    let mut client = two_file_client("incremental");
+    let text = MAIN.replace("election.date", "election.dat");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "election.dat", ".dat", 4);
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart"), "version": 3 },
+        "contentChanges": [{ "range": { "start": { "line": line, "character": column },
+            "end": { "line": line, "character": column } }, "text": "e" }] });
+    client.notify("textDocument/didChange", params);
+    assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
+}
+
+#[test]
+fn signature_help_names_the_active_argument_of_a_builtin() {
+    let mut client = two_file_client("signature");
+    let text = MAIN.replace("count(systems)", "days_between(election.date, ");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "days_between", ", ", 2);
+    let result = client.position("textDocument/signatureHelp", "main.rampart", line, column);
+    assert_eq!(
+        result["signatures"][0]["label"],
+        "days_between(from: date, to: date) -> int"
+    );
+    assert_eq!(result["activeParameter"], 1);
+}
+
+#[test]
+fn code_actions_offer_the_diagnostic_suggestion() {
+    let mut client = two_file_client("quick-fix");
+    let text = MAIN.replace("election.date", "election.dat");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "election.dat", ".dat", 2);
+    let position = json!({ "line": line, "character": column });
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "range": { "start": position, "end": position }, "context": { "diagnostics": [] } });
+    let actions = client.request("textDocument/codeAction", params);
+    let titles: Vec<&str> = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert_eq!(titles, ["Replace with `date`", "Add a test for `gov-date`"]);
+    let edit = &actions[0]["edit"]["changes"][client.uri("main.rampart")][0];
+    assert_eq!(edit["newText"], "date");
+}
+
+#[test]
+fn code_actions_add_a_cites_skeleton_to_a_norm_without_citation() {
+    let mut client = two_file_client("add-cites");
+    let text = MAIN.replace("  cites    handbook \"§1\"\n", "");
+    client.change_all("main.rampart", 2, &text);
+    let position = json!({ "line": 5, "character": 6 });
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "range": { "start": position, "end": position }, "context": { "diagnostics": [] } });
+    let actions = client.request("textDocument/codeAction", params);
+    let cites = actions
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|a| a["title"] == "Add a `cites` clause to `gov-date`")
+        .expect("a cites action");
+    let edit = &cites["edit"]["changes"][client.uri("main.rampart")][0];
+    assert_eq!(edit["newText"], "  cites    handbook \"§\"\n");
+    let closing = text.lines().position(|l| l == "}").unwrap_or(0);
+    assert_eq!(
+        edit["range"]["start"],
+        json!({ "line": closing, "character": 0 })
+    );
+}
+
+#[test]
+fn document_symbols_list_items_and_fields() {
+    let mut client = two_file_client("symbols");
+    client.open("schema.rampart", SCHEMA);
+    let params = json!({ "textDocument": { "uri": client.uri("schema.rampart") } });
+    let result = client.request("textDocument/documentSymbol", params);
+    let names: Vec<&str> = result
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "handbook",
+            "governance",
+            "voting",
+            "Level",
+            "Election",
+            "schema",
+            "System",
+            "min_systems"
+        ]
+    );
+    assert_eq!(result[4]["children"][0]["name"], "date");
+    assert_eq!(result[3]["children"][1]["name"], "advanced");
+    assert_eq!(result[1]["detail"], "Governance");
+}
+
+#[test]
+fn workspace_symbols_match_by_substring() {
+    let mut client = two_file_client("workspace-symbols");
+    let result = client.request("workspace/symbol", json!({ "query": "certif" }));
+    let names: Vec<&str> = result
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"certified") && names.contains(&"certified_all"));
+}
+
+#[test]
+fn document_links_point_at_imported_files() {
+    let mut client = two_file_client("links");
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") } });
+    let result = client.request("textDocument/documentLink", params);
+    assert_eq!(result[0]["target"], client.uri("schema.rampart"));
+    assert_eq!(
+        result[0]["range"],
+        json!({ "start": { "line": 0, "character": 5 }, "end": { "line": 0, "character": 19 } })
+    );
+}
+
+#[test]
+fn folding_ranges_cover_multi_line_items() {
+    let mut client = two_file_client("folding");
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") } });
+    let result = client.request("textDocument/foldingRange", params);
+    let ranges: Vec<(u64, u64)> = result
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| Some((r["startLine"].as_u64()?, r["endLine"].as_u64()?)))
+        .collect();
+    assert_eq!(ranges, [(5, 12)]);
+}
+
+#[test]
+fn semantic_tokens_classify_keywords_and_names() {
+    let mut client = two_file_client("semantic");
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") } });
+    let result = client.request("textDocument/semanticTokens/full", params);
+    let data: Vec<u64> = result["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_u64)
+        .collect();
+    // `use` (keyword, 3 long), then the path string on the same line.
+    assert_eq!(data[..10], [0, 0, 3, 0, 0, 0, 4, 16, 1, 0]);
+}
+
+#[test]
+fn completion_offers_sources_after_cites_and_norms_after_expect() {
+    let mut client = two_file_client("complete-lists");
+    let text = MAIN.replace("cites    handbook \"§1\"", "cites    ");
+    let text = format!("{text}\ntest \"t\" {{\n  given {{ }}\n  expect pass \n}}\n");
+    client.change_all("main.rampart", 2, &text);
+    let cites = text
+        .lines()
+        .position(|l| l.starts_with("  cites"))
+        .unwrap_or(0) as u32;
+    let result = client.position("textDocument/completion", "main.rampart", cites, 11);
+    assert_eq!(labels(&result), ["handbook"]);
+    let expect = text
+        .lines()
+        .position(|l| l.contains("expect pass"))
+        .unwrap_or(0) as u32;
+    let result = client.position("textDocument/completion", "main.rampart", expect, 14);
+    assert_eq!(labels(&result), ["gov-date"]);
+}
+
+#[test]
+fn formatting_returns_one_edit_with_the_canonical_layout() {
+    let mut client = two_file_client("formatting");
+    let messy = MAIN.replace("severity medium", "severity    medium");
+    client.change_all("main.rampart", 2, &messy);
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "options": { "tabSize": 2, "insertSpaces": true } });
+    let result = client.request("textDocument/formatting", params);
+    let formatted = rampart::fmt::format_source(&messy).expect("the policy formats");
+    assert_eq!(result[0]["newText"], formatted.as_str());
+    assert!(formatted.contains("  severity medium\n"));
+}
+
+#[test]
+fn duplicates_carry_the_first_declaration_as_related_information() {
+    let mut client = two_file_client("related");
+    let text = format!("{MAIN}\npillar governance \"Again\"\n");
+    client.change_all("main.rampart", 2, &text);
+    // The checker reports the declaration it meets second: the one in schema.rampart.
+    let diagnostics = client.diagnostics("schema.rampart");
+    let duplicate = diagnostics
+        .iter()
+        .find(|d| d["code"] == "rampart::check::duplicate")
+        .expect("a duplicate diagnostic");
+    let related = &duplicate["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], client.uri("main.rampart"));
+    assert_eq!(related["message"], "first declared here");
+}
+
+#[test]
+fn hover_on_a_definition_shows_its_body() {
+    let mut client = two_file_client("hover-def");
+    let (line, column) = at(MAIN, "require", "certified_all", 0);
+    let hover = client.position("textDocument/hover", "main.rampart", line, column);
+    assert_eq!(
+        hover["contents"]["value"],
+        "```rampart\ndef certified_all = all s in systems: s.certified\n```\ndef"
+    );
+}
+
+#[test]
+fn completion_offers_norms_inside_passes() {
+    let mut client = two_file_client("complete-passes");
+    let text = MAIN.replace("certified_all and", "passes() and");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "passes(", "passes(", 7);
+    let result = client.position("textDocument/completion", "main.rampart", line, column);
+    assert_eq!(labels(&result), ["gov-date"]);
+}
+
+#[test]
+fn every_position_of_a_broken_file_is_answered() {
+    let broken = "use \"schema.rampart\"\n/// ü\nnorm x-🗳 {\n  title \"é\n  pillar \n  stages [voting,\n  require all s in systems: s. and count(\n  cites\n}\ndef f(a: [System]) = a[0].\ntest \"t\" { given { \"a\": [1, } expect pass }\nprofile p { include norm , set min_systems = \n";
+    let dir = policy_dir(
+        "every-position",
+        &[("schema.rampart", SCHEMA), ("main.rampart", broken)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", broken);
+    let methods = [
+        "textDocument/hover",
+        "textDocument/completion",
+        "textDocument/definition",
+        "textDocument/signatureHelp",
+        "textDocument/prepareRename",
+    ];
+    for (line, text) in broken.lines().enumerate() {
+        let width = text.encode_utf16().count() as u32;
+        for character in 0..=width + 1 {
+            for method in methods {
+                client.position(method, "main.rampart", line as u32, character);
+            }
+        }
+    }
+    for method in [
+        "textDocument/semanticTokens/full",
+        "textDocument/foldingRange",
+        "textDocument/documentSymbol",
+        "textDocument/documentLink",
+    ] {
+        client.request(
+            method,
+            json!({ "textDocument": { "uri": client.uri("main.rampart") } }),
+        );
+    }
+}
+
+#[test]
+fn rename_a_field_edits_the_schema_and_its_uses() {
+    let mut client = two_file_client("rename-field");
+    let column = MAIN
+        .lines()
+        .nth(2)
+        .unwrap_or("")
+        .find("s.certified")
+        .unwrap_or(0) as u32
+        + 3;
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "position": { "line": 2, "character": column }, "newName": "approved" });
+    let result = client.request("textDocument/rename", params);
+    let schema_edits = &result["changes"][client.uri("schema.rampart")];
+    let main_edits = &result["changes"][client.uri("main.rampart")];
+    assert_eq!(schema_edits.as_array().map(Vec::len), Some(1));
+    assert_eq!(main_edits.as_array().map(Vec::len), Some(1));
+    let declared = SCHEMA.lines().position(|l| l.contains("certified:"));
+    assert_eq!(
+        schema_edits[0]["range"]["start"]["line"].as_u64(),
+        declared.map(|l| l as u64)
+    );
+}
+
+#[test]
+fn signature_help_shows_a_definition_with_parameters() {
+    let text = format!(
+        "{MAIN}\ndef newer(d: date, limit: date) = d >= limit\ndef use_it = newer(election.date, \n"
+    );
+    let dir = policy_dir(
+        "signature-def",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &text)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", &text);
+    let line = text.lines().count() as u32 - 1;
+    let column = text.lines().last().unwrap_or("").len() as u32;
+    let result = client.position("textDocument/signatureHelp", "main.rampart", line, column);
+    assert_eq!(
+        result["signatures"][0]["label"],
+        "newer(d: date, limit: date) -> bool"
+    );
+    assert_eq!(result["activeParameter"], 1);
+}
+
+#[test]
+fn hover_on_a_variable_shows_its_type() {
+    let mut client = two_file_client("hover-variable");
+    let column = MAIN
+        .lines()
+        .nth(2)
+        .unwrap_or("")
+        .find("s.certified")
+        .unwrap_or(0) as u32;
+    let hover = client.position("textDocument/hover", "main.rampart", 2, column);
+    assert_eq!(
+        hover["contents"]["value"],
+        "```rampart\ns: System\n```\nvariable"
+    );
+}
+
+#[test]
+fn completion_after_a_closed_string_is_not_inside_it() {
+    let mut client = two_file_client("closed-string");
+    let text = MAIN.replace("election.date >= 2020-01-01", "election.level == \"basic\"");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "require", "\"basic\"", 0);
+    let inside = client.position("textDocument/completion", "main.rampart", line, column + 1);
+    assert_eq!(labels(&inside), ["basic", "advanced"]);
+    let after = client.position("textDocument/completion", "main.rampart", line, column + 7);
+    assert!(!labels(&after).contains(&"advanced".to_string()));
+}
+
+#[test]
+fn completion_offers_policy_files_inside_a_use_path() {
+    let mut client = two_file_client("complete-use");
+    let text = MAIN.replace("use \"schema.rampart\"", "use \"sch\"");
+    client.change_all("main.rampart", 2, &text);
+    let result = client.position("textDocument/completion", "main.rampart", 0, 8);
+    assert_eq!(labels(&result), ["schema.rampart"]);
+    assert_eq!(
+        result[0]["textEdit"]["range"],
+        json!({ "start": { "line": 0, "character": 5 }, "end": { "line": 0, "character": 8 } })
+    );
+}
+
+#[test]
+fn enum_member_strings_hover_and_jump_to_the_enum() {
+    let mut client = two_file_client("enum-member");
+    let text = MAIN.replace("election.date >= 2020-01-01", "election.level == \"basic\"");
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "require", "\"basic\"", 2);
+    let hover = client.position("textDocument/hover", "main.rampart", line, column);
+    assert_eq!(
+        hover["contents"]["value"],
+        "`\"basic\"`: member of enum `Level`"
+    );
+    let definition = client.position("textDocument/definition", "main.rampart", line, column);
+    assert_eq!(definition[0]["uri"], client.uri("schema.rampart"));
+    let enum_line = SCHEMA
+        .lines()
+        .position(|l| l.starts_with("enum Level"))
+        .map(|l| l as u64);
+    assert_eq!(definition[0]["range"]["start"]["line"].as_u64(), enum_line);
+}
+
+#[test]
+fn a_file_outside_the_main_set_is_checked_on_its_own() {
+    let mut client = two_file_client("standalone");
+    let extra = "use \"schema.rampart\"\n\ndef late = election.dat\n";
+    client.open("extra.rampart", extra);
+    let diagnostics = client.diagnostics("extra.rampart");
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "rampart::lint::unused-definition",
+            "rampart::check::unknown-field"
+        ]
+    );
+    // Only the main set, where `min_systems` is used, publishes for schema.rampart: it never
+    // flickers to the extra set's "unused parameter".
+    let schema = client.uri("schema.rampart");
+    let schema_publishes: Vec<&Value> = client
+        .notifications
+        .iter()
+        .filter(|n| n.params["uri"] == schema.as_str())
+        .map(|n| &n.params["diagnostics"])
+        .collect();
+    assert!(!schema_publishes.is_empty());
+    assert!(
+        schema_publishes.iter().all(|d| *d == &json!([])),
+        "{schema_publishes:?}"
+    );
+    let hover = client.position("textDocument/hover", "extra.rampart", 2, 13);
+    assert_eq!(
+        hover["contents"]["value"]
+            .as_str()
+            .map(|v| v.starts_with("```rampart\nelection: Election")),
+        Some(true)
+    );
+}
+
+/// Pieces of policy text, broken and whole, that random documents are made of.
+const PIECES: &[&str] = &[
+    "norm ",
+    "a-b ",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\"",
+    "\"x\"",
+    "title ",
+    "pillar ",
+    "stages ",
+    "require ",
+    "when ",
+    "cites ",
+    "all ",
+    "s ",
+    "in ",
+    "systems",
+    ".",
+    "certified",
+    "election",
+    "date",
+    "level",
+    " == ",
+    " and ",
+    ",",
+    ":",
+    "count(",
+    "passes(",
+    "def ",
+    "= ",
+    "param ",
+    "test ",
+    "given ",
+    "expect ",
+    "pass ",
+    "profile ",
+    "include ",
+    "use ",
+    "\n",
+    "  ",
+    "// c\n",
+    "/// d\n",
+    "é",
+    "🗳",
+    "\r\n",
+    "2026-01-01",
+    "30d",
+    "0.5",
+    "-",
+    "?",
+];
+
+fn random_document() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(PIECES), 0..60).prop_map(|p| p.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
+
+    #[test]
+    fn random_documents_are_answered_everywhere(text in random_document(), at in 0usize..400) {
+        let dir = policy_dir("random", &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)]);
+        let mut client = Client::start(&dir);
+        client.open("main.rampart", &text);
+        let line_count = text.lines().count().max(1);
+        let line = (at % line_count) as u32;
+        let width = text.lines().nth(line as usize).map_or(0, |l| l.encode_utf16().count());
+        let character = (at % (width + 2)) as u32;
+        for method in ["textDocument/hover", "textDocument/completion", "textDocument/definition",
+            "textDocument/signatureHelp", "textDocument/prepareRename"] {
+            client.position(method, "main.rampart", line, character);
+        }
+        for method in ["textDocument/semanticTokens/full", "textDocument/foldingRange",
+            "textDocument/documentSymbol", "textDocument/documentLink", "textDocument/formatting"] {
+            let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+                "options": { "tabSize": 2, "insertSpaces": true } });
+            client.request(method, params);
+        }
+        client.diagnostics("main.rampart");
+    }
+}
+
+#[test]
+fn rename_a_norm_edits_its_tests_and_profiles() {
+    let text = format!(
+        "{MAIN}\nprofile basic {{\n  include norm gov-date\n}}\n\ntest \"t\" {{\n  given {{ }}\n  expect unknown gov-date\n}}\n"
+    );
+    let dir = policy_dir(
+        "rename-norm",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &text)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", &text);
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+        "position": { "line": 5, "character": 6 }, "newName": "gov-polling-date" });
+    let result = client.request("textDocument/rename", params);
+    let edits = &result["changes"][client.uri("main.rampart")];
+    let lines: Vec<u64> = edits
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["range"]["start"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [5, 15, 20]);
+}
+
+#[test]
+fn completion_in_a_norm_offers_clauses_names_and_builtins() {
+    let mut client = two_file_client("complete-expression");
+    let text = MAIN.replace(
+        "require  election.date >= 2020-01-01 and certified_all and count(systems) >= min_systems",
+        "require  ",
+    );
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "require", "require", 9);
+    let result = client.position("textDocument/completion", "main.rampart", line, column);
+    let labels = labels(&result);
+    for expected in [
+        "title",
+        "cites",
+        "election",
+        "systems",
+        "min_systems",
+        "certified_all",
+        "count",
+        "passes",
+        "all",
+    ] {
+        assert!(
+            labels.contains(&expected.to_string()),
+            "{expected} missing from {labels:?}"
+        );
+    }
+    let count = result
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["label"] == "count")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(count["insertText"], "count($1)");
+    assert_eq!(
+        count["detail"],
+        "count(list) -> int, or count(x in list where condition) -> int"
+    );
+}
+
+#[test]
+fn the_workspace_folder_is_checked_before_any_file_is_opened() {
+    let dir = policy_dir(
+        "eager",
+        &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)],
+    );
+    let mut client = Client::start(&dir);
+    let result = client.request("workspace/symbol", json!({ "query": "gov-" }));
+    let names: Vec<&str> = result
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(names, ["gov-date"]);
+    assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());
+}
