@@ -14,6 +14,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod compare;
 pub mod config;
 pub mod date;
 pub mod diagnostics;

@@ -2,6 +2,7 @@
 //! chooses the exit code. No rule of the language or of evaluation lives here.
 
 mod check;
+mod compare;
 mod explain;
 mod fmt;
 mod init;
@@ -41,6 +42,8 @@ enum Command {
     Lsp(lsp::Args),
     /// Evaluate jurisdiction documents against the policy set.
     Check(check::Args),
+    /// Compare jurisdictions (documents or saved reports): scores, ranks, groups, trends.
+    Compare(compare::Args),
     /// Format policy files in place (`--check`: list the files that are not formatted).
     Fmt(fmt::Args),
     /// List the norms of the policy set, with filters (table, JSON or Markdown).
@@ -72,6 +75,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test_cmd::run(&args),
         Command::Lsp(args) => lsp::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Norms(args) => norms::run(&args),
         Command::Explain(args) => explain::run(&args),

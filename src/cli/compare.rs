@@ -1,0 +1,288 @@
+//! `rampart compare`: compares jurisdictions against the same guidance. Each PATH is a
+//! jurisdiction document or directory (evaluated as by `check`, with `--policy`, `--profile`,
+//! `--set`, `--today`) or a saved report (`check --format json`), so a secretariat can compare
+//! without re-running. Prints or writes (atomically) a table, CSV, Markdown, JSON or one HTML
+//! page. Exit 0 when the comparison was written, 2 for invalid input or usage.
+
+use std::path::{Path, PathBuf};
+
+use super::policy::{PolicySource, load_program};
+use super::{EXIT_INVALID, EXIT_OK};
+use crate::check::{Const, ParamId, Program};
+use crate::compare::{self, Colour, Format};
+use crate::config::{self, Document};
+use crate::date::Date;
+use crate::diagnostics::did_you_mean;
+use crate::eval::{self, Evaluator, Options, Outcome};
+use crate::report::{self, Report};
+
+/// Output format of `compare`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A table for the terminal (at most 100 columns).
+    Table,
+    /// One row per jurisdiction, one column per pillar and stage score.
+    Csv,
+    /// Markdown tables and lists.
+    Markdown,
+    /// The comparison as versioned JSON (docs/report-schema.md).
+    Json,
+    /// One self-contained HTML page: heatmap, filters, evidence, charts, trends.
+    Html,
+}
+
+impl OutputFormat {
+    fn core(self) -> Format {
+        match self {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Markdown => Format::Markdown,
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Html => Format::Html,
+        }
+    }
+}
+
+/// Arguments of `rampart compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy directory (entry `main.rampart`) or file; the built-in library when omitted.
+    #[arg(long, value_name = "PATH")]
+    policy: Option<PathBuf>,
+    /// Evaluate the norms of this profile, with its severities and parameter values.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Set a parameter, e.g. `--set min_meetings_per_year=6` (repeatable; wins over the profile).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    settings: Vec<String>,
+    /// Evaluate as of this date instead of each document's `jurisdiction.evaluated_on`.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    today: Option<String>,
+    /// How to print the comparison.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    format: OutputFormat,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Group by a field of the jurisdiction metadata, e.g. `region` or `memberships`.
+    #[arg(long, value_name = "FIELD")]
+    group_by: Option<String>,
+    /// An earlier report (`check --format json`) to show changes against.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Jurisdiction documents, directories of them, or saved reports (`.json`).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+}
+
+/// Runs `compare`; returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    let (reports, documents, mut ok) = split_paths(&args.paths);
+    let mut report = match documents.is_empty() {
+        true => empty_report(),
+        false => match evaluate(args, &documents) {
+            Some((report, evaluated_ok)) => {
+                ok &= evaluated_ok;
+                report
+            }
+            None => return EXIT_INVALID,
+        },
+    };
+    for saved in reports {
+        report.merge(saved);
+    }
+    let options = compare::Options {
+        group_by: args.group_by.clone(),
+        ..compare::Options::default()
+    };
+    let comparison = match &args.baseline {
+        None => compare::compare(&report, &options),
+        Some(path) => match read_report(path) {
+            Ok(baseline) => compare::compare_with_baseline(&report, &baseline, &options),
+            Err(()) => return EXIT_INVALID,
+        },
+    };
+    let colour = if args.output.is_none() && super::stdout_is_colour_terminal() {
+        Colour::Ansi
+    } else {
+        Colour::Never
+    };
+    let text = compare::render(&comparison, &report, args.format.core(), colour);
+    let written = match &args.output {
+        None => {
+            super::norms::print_stdout(&text);
+            true
+        }
+        Some(path) => write_atomically(path, &text)
+            .map_err(|error| eprintln!("error: cannot write {}: {error}", path.display()))
+            .is_ok(),
+    };
+    if ok && written { EXIT_OK } else { EXIT_INVALID }
+}
+
+fn empty_report() -> Report {
+    Report {
+        version: report::REPORT_VERSION,
+        profile: None,
+        documents: Vec::new(),
+        pillars: Vec::new(),
+        stages: Vec::new(),
+    }
+}
+
+/// Saved reports (read now) and document paths; false when a saved report is unreadable.
+fn split_paths(paths: &[PathBuf]) -> (Vec<Report>, Vec<PathBuf>, bool) {
+    let mut reports = Vec::new();
+    let mut documents = Vec::new();
+    let mut ok = true;
+    for path in paths {
+        let Some(value) = saved_report_value(path) else {
+            documents.push(path.clone());
+            continue;
+        };
+        match Report::from_value(value) {
+            Ok(report) => reports.push(report),
+            Err(error) => {
+                eprintln!("error: {}: {error}", path.display());
+                ok = false;
+            }
+        }
+    }
+    (reports, documents, ok)
+}
+
+/// The JSON of `path` when it is a `.json` file whose top level has `version` and `documents`.
+fn saved_report_value(path: &Path) -> Option<serde_json::Value> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json || !path.is_file() {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    report::is_report(&value).then_some(value)
+}
+
+fn read_report(path: &Path) -> Result<Report, ()> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| eprintln!("error: cannot read {}: {error}", path.display()))?;
+    Report::from_json(&text).map_err(|error| {
+        eprintln!("error: {}: {error}", path.display());
+        if let Some(help) = miette::Diagnostic::help(&error) {
+            eprintln!("  help: {help}");
+        }
+    })
+}
+
+/// Evaluates the documents at `paths`; the report, and false when a path is missing or a
+/// document invalid. `None` when the policy set or the options are invalid.
+fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
+    let source = PolicySource::from_arg(args.policy.as_deref());
+    let (workspace, program) = load_program(&source)?;
+    let options = options(&program, args)?;
+    let (found, missing) = config::find_documents(paths);
+    for (path, error) in &missing {
+        eprintln!("error: cannot read {}: {error}", path.display());
+    }
+    let documents: Vec<Document> = {
+        use rayon::prelude::*;
+        found
+            .par_iter()
+            .map(|path| config::load(&program, path))
+            .collect()
+    };
+    let evaluator = Evaluator::new(&program, options);
+    let valid: Vec<&serde_json::Value> = documents
+        .iter()
+        .filter(|d| !d.has_errors())
+        .filter_map(|d| d.value.as_ref())
+        .collect();
+    let outcomes: Vec<Outcome> = evaluator.evaluate_all(&valid);
+    let mut next = outcomes.iter();
+    let checked: Vec<(&Document, Option<&Outcome>)> = documents
+        .iter()
+        .map(|d| {
+            let evaluated = !d.has_errors() && d.value.is_some();
+            (d, evaluated.then(|| next.next()).flatten())
+        })
+        .collect();
+    let mut ok = missing.is_empty();
+    for document in documents.iter().filter(|d| d.has_errors()) {
+        eprintln!(
+            "error: {}: invalid document, not evaluated (see `rampart check`)",
+            document.path.display()
+        );
+        ok = false;
+    }
+    let report = report::build(&program, &workspace, args.profile.as_deref(), &checked);
+    Some((report, ok))
+}
+
+/// The evaluation options; prints the problem and returns `None` when a profile, setting or
+/// date is invalid. (The same rules as `check`'s options.)
+fn options(program: &Program, args: &Args) -> Option<Options> {
+    let mut ok = true;
+    let profile = match &args.profile {
+        None => None,
+        Some(name) => {
+            let index = program.profile_index(name);
+            if index.is_none() {
+                let ids = program.profiles.iter().map(|p| p.id.as_str());
+                let help = did_you_mean(name, ids)
+                    .map_or_else(String::new, |close| format!("; did you mean `{close}`?"));
+                eprintln!("error: unknown profile `{name}`{help}");
+                ok = false;
+            }
+            index
+        }
+    };
+    let mut settings: Vec<(ParamId, Const)> = Vec::new();
+    for text in &args.settings {
+        match eval::parse_setting(program, text) {
+            Ok(setting) => settings.push(setting),
+            Err(error) => {
+                eprintln!("error: --set {text}: {error}");
+                ok = false;
+            }
+        }
+    }
+    let today = args.today.as_deref().and_then(|text| {
+        let date = Date::parse(text);
+        if date.is_none() {
+            eprintln!("error: --today {text}: not a date (write YYYY-MM-DD)");
+            ok = false;
+        }
+        date
+    });
+    ok.then_some(Options {
+        profile,
+        settings,
+        today,
+        ..Options::default()
+    })
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over `path`, so readers
+/// never see a partial file.
+fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}

@@ -1,0 +1,206 @@
+//! Groups: jurisdictions grouped by a field of their metadata (`region`, `memberships`; a list
+//! puts a jurisdiction in one group per element). Per group: statistics of the scores, the
+//! norms failed most often, and for each member the peers in the group that pass what it fails.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Jurisdiction, NormInfo, Ratio};
+use crate::check::Status;
+
+/// How many of the most failed norms a group lists.
+pub const MOST_FAILED: usize = 5;
+
+/// How many peers are named for each failed norm.
+pub const MAX_PEERS: usize = 5;
+
+/// Name of the group of jurisdictions that have no value at the grouping path.
+pub const UNSET_GROUP: &str = "(none)";
+
+/// Every group over one metadata path.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Grouping {
+    /// The dotted path grouped by.
+    pub path: String,
+    /// Groups in order of their value.
+    pub groups: Vec<Group>,
+}
+
+/// One group of jurisdictions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Group {
+    /// The value of the path shared by its members.
+    pub value: String,
+    /// Its members' keys, in rank order.
+    pub members: Vec<String>,
+    /// Statistics of the members' overall compliance.
+    pub compliance: Option<Stats>,
+    /// Statistics of the members' compliance per pillar, aligned with the pillars.
+    pub pillars: Vec<Option<Stats>>,
+    /// The norms failed by most members: (norm id, members failing it), most first.
+    pub most_failed: Vec<(String, usize)>,
+    /// For each member and norm it fails, the members that pass it.
+    pub peers: Vec<PeerPass>,
+}
+
+/// Mean and distribution of scores, as fractions between 0 and 1.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Stats {
+    /// Number of scores.
+    pub count: usize,
+    /// Arithmetic mean.
+    pub mean: f64,
+    /// Lowest.
+    pub min: f64,
+    /// Median (the mean of the middle two for an even count).
+    pub median: f64,
+    /// Highest.
+    pub max: f64,
+}
+
+impl Stats {
+    /// The statistics of `scores`, or `None` when there are none.
+    pub fn of(scores: impl Iterator<Item = Ratio>) -> Option<Stats> {
+        let mut sorted: Vec<Ratio> = scores.collect();
+        sorted.sort();
+        let count = sorted.len();
+        let first = sorted.first()?;
+        let last = sorted.last()?;
+        let median = if count % 2 == 1 {
+            sorted[count / 2].value()
+        } else {
+            (sorted[count / 2 - 1].value() + sorted[count / 2].value()) / 2.0
+        };
+        let mean = sorted.iter().map(|r| r.value()).sum::<f64>() / count as f64;
+        Some(Stats {
+            count,
+            mean: round4(mean),
+            min: round4(first.value()),
+            median: round4(median),
+            max: round4(last.value()),
+        })
+    }
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// A norm one member fails and other members of its group pass.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeerPass {
+    /// The member that fails.
+    pub jurisdiction: String,
+    /// The norm.
+    pub norm: String,
+    /// The best-ranked members that pass it, at most [`MAX_PEERS`].
+    pub passed_by: Vec<String>,
+    /// How many more members pass it.
+    pub more: usize,
+}
+
+/// Groups `jurisdictions` (in rank order) by the metadata at `path`.
+pub fn group(path: &str, jurisdictions: &[Jurisdiction], norms: &[NormInfo]) -> Grouping {
+    let mut members: BTreeMap<String, Vec<&Jurisdiction>> = BTreeMap::new();
+    for jurisdiction in jurisdictions {
+        let mut values = jurisdiction
+            .metadata
+            .as_ref()
+            .map(|m| m.values_at(path))
+            .unwrap_or_default();
+        values.sort();
+        values.dedup();
+        if values.is_empty() {
+            values.push(UNSET_GROUP.to_string());
+        }
+        for value in values {
+            members.entry(value).or_default().push(jurisdiction);
+        }
+    }
+    let groups = members
+        .into_iter()
+        .map(|(value, members)| one_group(value, &members, norms))
+        .collect();
+    Grouping {
+        path: path.to_string(),
+        groups,
+    }
+}
+
+fn one_group(value: String, members: &[&Jurisdiction], norms: &[NormInfo]) -> Group {
+    let n_pillars = members.first().map_or(0, |j| j.pillars.len());
+    Group {
+        value,
+        members: members.iter().map(|j| j.key.clone()).collect(),
+        compliance: Stats::of(
+            members
+                .iter()
+                .filter(|j| j.evaluated)
+                .filter_map(|j| j.overall.compliance),
+        ),
+        pillars: (0..n_pillars)
+            .map(|p| {
+                Stats::of(
+                    members
+                        .iter()
+                        .filter(|j| j.evaluated)
+                        .filter_map(|j| j.pillars.get(p).and_then(|s| s.compliance)),
+                )
+            })
+            .collect(),
+        most_failed: most_failed(members, norms),
+        peers: peers(members, norms),
+    }
+}
+
+fn has(jurisdiction: &Jurisdiction, norm_idx: usize, status: Status) -> bool {
+    jurisdiction.statuses.get(norm_idx).copied().flatten() == Some(status)
+}
+
+fn most_failed(members: &[&Jurisdiction], norms: &[NormInfo]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(usize, usize)> = (0..norms.len())
+        .map(|n| {
+            (
+                n,
+                members.iter().filter(|j| has(j, n, Status::Fail)).count(),
+            )
+        })
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    // Most failed first; equal counts keep the norms' order (the sort is stable).
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
+        .into_iter()
+        .take(MOST_FAILED)
+        .map(|(n, count)| (norms[n].id.clone(), count))
+        .collect()
+}
+
+fn peers(members: &[&Jurisdiction], norms: &[NormInfo]) -> Vec<PeerPass> {
+    let mut out = Vec::new();
+    for member in members {
+        for (norm_idx, norm) in norms.iter().enumerate() {
+            if !has(member, norm_idx, Status::Fail) {
+                continue;
+            }
+            let mut passing = members
+                .iter()
+                .filter(|peer| peer.key != member.key && has(peer, norm_idx, Status::Pass));
+            let passed_by: Vec<String> = passing
+                .by_ref()
+                .take(MAX_PEERS)
+                .map(|peer| peer.key.clone())
+                .collect();
+            if !passed_by.is_empty() {
+                out.push(PeerPass {
+                    jurisdiction: member.key.clone(),
+                    norm: norm.id.clone(),
+                    passed_by,
+                    more: passing.count(),
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,290 @@
+//! HTML: one self-contained page (inline CSS, script and SVG; nothing fetched) with a heatmap
+//! of jurisdictions × norms grouped by pillar, filters, evidence and citations on click,
+//! pillar-score bar charts and, with a baseline, the trend view.
+//!
+//! The data is embedded once as JSON in a `<script type="application/json">` element, with
+//! `<`, `>`, `&` and the JavaScript line separators written as `\u` escapes so that no string
+//! can close the element; the page's script builds the DOM with `textContent` only, so names
+//! from documents are never parsed as HTML.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::check::Status;
+use crate::compare::{Comparison, Jurisdiction, NormInfo, Trend};
+use crate::report::{Category, EvidenceRecord, Report, WaiverRecord};
+
+const STYLE: &str = include_str!("page.css");
+const SCRIPT: &str = include_str!("page.js");
+
+/// Renders the page.
+pub fn render(comparison: &Comparison, report: &Report) -> String {
+    let data = PageData::new(comparison, report);
+    let json = serde_json::to_string(&data).expect("page data has string keys and finite numbers");
+    let mut page = String::with_capacity(json.len() + STYLE.len() + SCRIPT.len() + 4096);
+    page.push_str(HEAD);
+    page.push_str("<style>\n");
+    page.push_str(STYLE);
+    page.push_str("</style>\n</head>\n<body>\n");
+    page.push_str(BODY);
+    page.push_str("<script type=\"application/json\" id=\"data\">");
+    page.push_str(&script_safe(&json));
+    page.push_str("</script>\n<script>\n");
+    page.push_str(SCRIPT);
+    page.push_str("</script>\n</body>\n</html>\n");
+    page
+}
+
+/// JSON text that cannot end a `<script>` element or break a JavaScript string.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
+<title>Rampart comparison</title>\n";
+
+const BODY: &str = r#"<header>
+<h1>Rampart comparison</h1>
+<p id="summary"></p>
+<ul class="legend" id="legend" aria-label="Status legend"></ul>
+</header>
+<section class="controls" aria-label="Filters">
+<label>Pillar <select id="f-pillar"><option value="">all</option></select></label>
+<label>Stage <select id="f-stage"><option value="">all</option></select></label>
+<label>Severity <select id="f-severity"><option value="">all</option></select></label>
+<label id="group-label" hidden>Group <select id="f-group"><option value="">all</option></select></label>
+<label>Jurisdiction <input id="f-search" type="search" placeholder="name or id"></label>
+<label>Sort by <select id="f-sort">
+<option value="rank">rank</option><option value="name">name</option>
+<option value="coverage">coverage</option><option value="critical">critical fails</option>
+</select></label>
+</section>
+<p id="shown" class="shown" role="status"></p>
+<main>
+<div class="heatmap-wrap" id="heatmap-wrap"><table id="heatmap" class="heatmap"><thead></thead><tbody></tbody></table></div>
+<aside id="details" aria-live="polite"><p class="hint">Select a cell to see the result's evidence and the norm's citations.</p></aside>
+</main>
+<section id="charts-section"><h2>Compliance by pillar</h2><p class="hint" id="charts-note"></p><div id="charts" class="charts"></div></section>
+<section id="groups-section" hidden><h2 id="groups-title">Groups</h2><div id="groups"></div></section>
+<section id="trend-section" hidden><h2>Changes since the baseline</h2><div id="trend"></div></section>
+"#;
+
+/// Everything the page's script needs, in compact form.
+#[derive(Serialize)]
+struct PageData<'c> {
+    profile: Option<&'c str>,
+    weights: crate::compare::Weights,
+    pillars: &'c [Category],
+    stages: &'c [Category],
+    norms: &'c [NormInfo],
+    #[serde(rename = "groupPath")]
+    group_path: Option<&'c str>,
+    jurisdictions: Vec<PageJurisdiction<'c>>,
+    groups: Vec<PageGroup<'c>>,
+    trend: Option<PageTrend<'c>>,
+}
+
+#[derive(Serialize)]
+struct PageTrend<'c> {
+    changes: Vec<PageChange<'c>>,
+    appeared: &'c [String],
+    disappeared: &'c [String],
+}
+
+#[derive(Serialize)]
+struct PageChange<'c> {
+    jurisdiction: &'c str,
+    before: Option<f64>,
+    after: Option<f64>,
+    /// The change in points as shown in every format (`+1.5`, `–`).
+    change: String,
+    newly_failing: &'c [String],
+    newly_passing: &'c [String],
+}
+
+fn page_trend(trend: &Trend) -> PageTrend<'_> {
+    PageTrend {
+        changes: trend
+            .changes
+            .iter()
+            .map(|c| PageChange {
+                jurisdiction: &c.jurisdiction,
+                before: rounded(c.overall.before),
+                after: rounded(c.overall.after),
+                change: c.overall.text(),
+                newly_failing: &c.newly_failing,
+                newly_passing: &c.newly_passing,
+            })
+            .collect(),
+        appeared: &trend.appeared,
+        disappeared: &trend.disappeared,
+    }
+}
+
+/// A ratio as a fraction rounded to four decimals.
+fn rounded(ratio: Option<crate::compare::Ratio>) -> Option<f64> {
+    ratio.map(|r| (r.value() * 10_000.0).round() / 10_000.0)
+}
+
+#[derive(Serialize)]
+struct PageJurisdiction<'c> {
+    key: &'c str,
+    name: &'c str,
+    path: &'c str,
+    rank: Option<String>,
+    position: Option<usize>,
+    evaluated: bool,
+    below: bool,
+    flags: Vec<String>,
+    critical: &'c [String],
+    compliance: Option<f64>,
+    coverage: Option<f64>,
+    waived: Option<f64>,
+    pillars: Vec<Option<f64>>,
+    groups: Vec<&'c str>,
+    /// One letter per norm: P pass, F fail, W waived, U unknown, N not applicable, E error,
+    /// `.` not reported.
+    s: String,
+    /// Evidence and waiver of the results that have any, by norm index.
+    e: BTreeMap<usize, CellDetail<'c>>,
+}
+
+#[derive(Serialize)]
+struct CellDetail<'c> {
+    evidence: &'c [EvidenceRecord],
+    waiver: Option<&'c WaiverRecord>,
+}
+
+#[derive(Serialize)]
+struct PageGroup<'c> {
+    value: &'c str,
+    members: &'c [String],
+    compliance: Option<crate::compare::Stats>,
+    #[serde(rename = "mostFailed")]
+    most_failed: &'c [(String, usize)],
+}
+
+impl<'c> PageData<'c> {
+    fn new(comparison: &'c Comparison, report: &'c Report) -> Self {
+        let positions: HashMap<&str, usize> = comparison
+            .norms
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let groups = comparison
+            .grouping
+            .as_ref()
+            .map(|g| {
+                g.groups
+                    .iter()
+                    .map(|group| PageGroup {
+                        value: &group.value,
+                        members: &group.members,
+                        compliance: group.compliance,
+                        most_failed: &group.most_failed,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        PageData {
+            profile: comparison.profile.as_deref(),
+            weights: comparison.weights,
+            pillars: &comparison.pillars,
+            stages: &comparison.stages,
+            norms: &comparison.norms,
+            group_path: comparison.grouping.as_ref().map(|g| g.path.as_str()),
+            jurisdictions: comparison
+                .jurisdictions
+                .iter()
+                .map(|j| page_jurisdiction(comparison, report, &positions, j))
+                .collect(),
+            groups,
+            trend: comparison.trend.as_ref().map(page_trend),
+        }
+    }
+}
+
+fn letter(status: Option<Status>) -> char {
+    match status {
+        Some(Status::Pass) => 'P',
+        Some(Status::Fail) => 'F',
+        Some(Status::Waived) => 'W',
+        Some(Status::Unknown) => 'U',
+        Some(Status::NotApplicable) => 'N',
+        Some(Status::Error) => 'E',
+        None => '.',
+    }
+}
+
+fn page_jurisdiction<'c>(
+    comparison: &'c Comparison,
+    report: &'c Report,
+    positions: &HashMap<&str, usize>,
+    jurisdiction: &'c Jurisdiction,
+) -> PageJurisdiction<'c> {
+    let results = report
+        .documents
+        .get(jurisdiction.document)
+        .and_then(|d| d.results.as_deref())
+        .unwrap_or(&[]);
+    let e = results
+        .iter()
+        .filter(|r| !r.evidence.is_empty() || r.waiver.is_some())
+        .filter_map(|r| {
+            let detail = CellDetail {
+                evidence: &r.evidence,
+                waiver: r.waiver.as_ref(),
+            };
+            Some((*positions.get(r.norm.as_str())?, detail))
+        })
+        .collect();
+    let groups = comparison
+        .grouping
+        .as_ref()
+        .map(|g| {
+            g.groups
+                .iter()
+                .filter(|group| group.members.contains(&jurisdiction.key))
+                .map(|group| group.value.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    PageJurisdiction {
+        key: &jurisdiction.key,
+        name: &jurisdiction.name,
+        path: &jurisdiction.path,
+        rank: jurisdiction.rank.map(|r| r.to_string()),
+        position: jurisdiction.rank.map(|r| r.position),
+        evaluated: jurisdiction.evaluated,
+        below: jurisdiction.below_baseline(),
+        flags: super::flags(jurisdiction),
+        critical: &jurisdiction.critical_fails,
+        compliance: rounded(jurisdiction.overall.compliance),
+        coverage: rounded(jurisdiction.overall.coverage),
+        waived: rounded(jurisdiction.overall.waived),
+        pillars: jurisdiction
+            .pillars
+            .iter()
+            .map(|s| rounded(s.compliance))
+            .collect(),
+        groups,
+        s: jurisdiction.statuses.iter().map(|s| letter(*s)).collect(),
+        e,
+    }
+}

@@ -1,0 +1,442 @@
+// Rampart comparison page: builds every element from the embedded JSON with textContent, so
+// no string from a document is ever parsed as HTML. No network access.
+"use strict";
+(function () {
+  const data = JSON.parse(document.getElementById("data").textContent);
+  const STATUS = {
+    P: { word: "pass", symbol: "\u2713" },
+    F: { word: "fail", symbol: "\u2717" },
+    W: { word: "waived", symbol: "W" },
+    U: { word: "unknown", symbol: "?" },
+    N: { word: "not applicable", symbol: "\u2013" },
+    E: { word: "error", symbol: "!" },
+    ".": { word: "not reported", symbol: "\u00b7" },
+  };
+  const SEVERITIES = ["critical", "high", "medium", "low"];
+  const CHART_LIMIT = 60;
+  const $ = (id) => document.getElementById(id);
+
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    if (props) {
+      for (const [key, value] of Object.entries(props)) {
+        if (key === "text") node.textContent = value;
+        else if (key === "className") node.className = value;
+        else node.setAttribute(key, value);
+      }
+    }
+    for (const child of children || []) node.appendChild(child);
+    return node;
+  }
+  const text = (value) => document.createTextNode(value);
+  const pct = (v) => (v === null || v === undefined ? "\u2013" : (v * 100).toFixed(1) + "%");
+  const statusClass = (letter) => (letter === "." ? "s-dot" : "s-" + letter);
+
+  function option(select, value, label) {
+    select.appendChild(el("option", { value: String(value), text: label }));
+  }
+
+  function setupControls() {
+    data.pillars.forEach((p, i) => option($("f-pillar"), i, p.id + " \u2013 " + p.title));
+    data.stages.forEach((s, i) => option($("f-stage"), i, s.id + " \u2013 " + s.title));
+    SEVERITIES.forEach((s) => option($("f-severity"), s, s));
+    data.pillars.forEach((p, i) => option($("f-sort"), "pillar:" + i, "pillar " + p.id));
+    if (data.groupPath) {
+      $("group-label").hidden = false;
+      data.groups.forEach((g) => option($("f-group"), g.value, g.value));
+    }
+    for (const id of ["f-pillar", "f-stage", "f-severity", "f-group", "f-sort"]) {
+      $(id).addEventListener("change", draw);
+    }
+    $("f-search").addEventListener("input", draw);
+  }
+
+  function setupHeader() {
+    const n = data.jurisdictions.length;
+    const below = data.jurisdictions.filter((j) => j.below).length;
+    const w = data.weights;
+    $("summary").textContent =
+      n + " jurisdictions, " + data.norms.length + " norms" +
+      (data.profile ? ", profile " + data.profile : "") +
+      ". Weights: critical " + w.critical + ", high " + w.high + ", medium " + w.medium +
+      ", low " + w.low + ". " + below + " below baseline (a critical norm fails).";
+    for (const letter of ["P", "F", "W", "U", "N", "E"]) {
+      $("legend").appendChild(el("li", null, [
+        el("span", { className: "swatch " + statusClass(letter), text: STATUS[letter].symbol, "aria-hidden": "true" }),
+        text(STATUS[letter].word),
+      ]));
+    }
+  }
+
+  function visibleNorms() {
+    const pillar = $("f-pillar").value;
+    const stage = $("f-stage").value;
+    const severity = $("f-severity").value;
+    const out = [];
+    data.norms.forEach((norm, index) => {
+      if (pillar !== "" && String(norm.pillar) !== pillar) return;
+      if (stage !== "" && !norm.stages.includes(Number(stage))) return;
+      if (severity !== "" && norm.severity !== severity) return;
+      out.push(index);
+    });
+    // Grouped by pillar, in declaration order; norms keep their order within a pillar.
+    out.sort((a, b) => pillarOrder(a) - pillarOrder(b) || a - b);
+    return out;
+  }
+  const pillarOrder = (n) => (data.norms[n].pillar === null ? 1e9 : data.norms[n].pillar);
+
+  function visibleJurisdictions() {
+    const group = $("f-group").value;
+    const search = $("f-search").value.trim().toLowerCase();
+    const sort = $("f-sort").value;
+    const rows = [];
+    data.jurisdictions.forEach((j, index) => {
+      if (group !== "" && !j.groups.includes(group)) return;
+      if (search && !(j.name.toLowerCase().includes(search) || j.key.toLowerCase().includes(search))) return;
+      rows.push(index);
+    });
+    const num = (v) => (v === null || v === undefined ? -1 : v);
+    const byKey = {
+      rank: () => 0,
+      name: (a, b) => data.jurisdictions[a].name.localeCompare(data.jurisdictions[b].name),
+      coverage: (a, b) => num(data.jurisdictions[b].coverage) - num(data.jurisdictions[a].coverage),
+      critical: (a, b) => data.jurisdictions[b].critical.length - data.jurisdictions[a].critical.length,
+    };
+    let compare = byKey[sort];
+    if (!compare && sort.startsWith("pillar:")) {
+      const p = Number(sort.slice(7));
+      compare = (a, b) => num(data.jurisdictions[b].pillars[p]) - num(data.jurisdictions[a].pillars[p]);
+    }
+    rows.sort((a, b) => (compare ? compare(a, b) : 0) || a - b);
+    return rows;
+  }
+
+  function drawHead(norms) {
+    const thead = $("heatmap").tHead;
+    thead.textContent = "";
+    const top = el("tr", null, [
+      el("th", { className: "num", rowspan: "2", scope: "col", text: "Rank" }),
+      el("th", { className: "jur", rowspan: "2", scope: "col", text: "Jurisdiction" }),
+      el("th", { className: "num", rowspan: "2", scope: "col", text: "Compliance" }),
+    ]);
+    const bottom = el("tr");
+    let i = 0;
+    while (i < norms.length) {
+      const pillar = data.norms[norms[i]].pillar;
+      let span = 0;
+      while (i + span < norms.length && data.norms[norms[i + span]].pillar === pillar) span++;
+      const name = pillar === null ? "(no pillar)" : data.pillars[pillar].id;
+      top.appendChild(el("th", { className: "pillar", colspan: String(span), scope: "colgroup", text: name,
+        title: pillar === null ? "" : data.pillars[pillar].title }));
+      for (let k = 0; k < span; k++) {
+        const norm = data.norms[norms[i + k]];
+        bottom.appendChild(el("th", { className: "norm", scope: "col", text: norm.id,
+          title: norm.id + ": " + norm.title + " (" + norm.severity + ")" }));
+      }
+      i += span;
+    }
+    thead.appendChild(top);
+    thead.appendChild(bottom);
+  }
+
+  function nameCell(j, index) {
+    const button = el("button", { className: "linkish", type: "button", "data-j": String(index), text: j.name });
+    // Flags come first so that a long name, cut with an ellipsis, never hides them.
+    const cell = el("td", { className: "jur", title: j.name + " (" + j.key + ")" });
+    if (j.below) cell.appendChild(el("span", { className: "badge below", text: "\u26a0 below baseline" }));
+    if (!j.evaluated) cell.appendChild(el("span", { className: "badge", text: "not evaluated" }));
+    cell.appendChild(button);
+    return cell;
+  }
+
+  // Cells are written as markup built only from constants and integers (status classes,
+  // symbols, norm indices): nothing from a document goes into it, and one string per row is
+  // much faster than 85,000 createElement calls. Names are added as text nodes.
+  function cellMarkup(letter, n) {
+    const status = STATUS[letter] || STATUS["."];
+    return '<td class="cell ' + statusClass(letter) + '" data-n="' + n + '" tabindex="0">' + status.symbol + "</td>";
+  }
+
+  // Rows are virtual: only those near the visible part of the heatmap are in the DOM, between
+  // two spacer rows, so 1,000 jurisdictions × 80 norms stay fast to lay out. Printing draws all.
+  const OVERSCAN = 15;
+  const view = { rows: [], norms: [], first: -1, last: -1, all: false, rowHeight: 22 };
+
+  function rowElement(index) {
+    const j = data.jurisdictions[index];
+    const tr = el("tr", { "data-j": String(index) });
+    tr.appendChild(el("td", { className: "num", text: j.rank || "\u2013" }));
+    tr.appendChild(nameCell(j, index));
+    tr.appendChild(el("td", { className: "num", text: pct(j.compliance) }));
+    const norms = view.norms;
+    const cells = new Array(norms.length);
+    for (let k = 0; k < norms.length; k++) cells[k] = cellMarkup(j.s.charAt(norms[k]) || ".", norms[k]);
+    tr.insertAdjacentHTML("beforeend", cells.join(""));
+    return tr;
+  }
+
+  function spacer(rows) {
+    const tr = el("tr", { className: "spacer", "aria-hidden": "true" });
+    const td = el("td", { colspan: String(view.norms.length + 3) });
+    td.style.height = rows * view.rowHeight + "px";
+    tr.appendChild(td);
+    return tr;
+  }
+
+  function drawWindow() {
+    const wrap = $("heatmap-wrap");
+    let first = 0;
+    let last = view.rows.length;
+    if (!view.all) {
+      const top = Math.max(0, wrap.scrollTop - $("heatmap").tHead.offsetHeight);
+      const height = Math.max(wrap.clientHeight, window.innerHeight);
+      first = Math.max(0, Math.floor(top / view.rowHeight) - OVERSCAN);
+      last = Math.min(view.rows.length, first + Math.ceil(height / view.rowHeight) + 2 * OVERSCAN);
+    }
+    if (first === view.first && last === view.last) return;
+    view.first = first;
+    view.last = last;
+    const fragment = document.createDocumentFragment();
+    if (first > 0) fragment.appendChild(spacer(first));
+    for (let i = first; i < last; i++) fragment.appendChild(rowElement(view.rows[i]));
+    if (last < view.rows.length) fragment.appendChild(spacer(view.rows.length - last));
+    const tbody = $("heatmap").tBodies[0];
+    tbody.textContent = "";
+    tbody.appendChild(fragment);
+    measureRows(tbody);
+  }
+
+  // Spacers assume every row is as high as the first drawn one.
+  function measureRows(tbody) {
+    const row = tbody.querySelector("tr[data-j]");
+    const height = row ? row.getBoundingClientRect().height : 0;
+    if (height > 0 && Math.abs(height - view.rowHeight) > 0.5) {
+      view.rowHeight = height;
+      view.first = -1;
+      drawWindow();
+    }
+  }
+
+  // A cell's label (norm and status in words) is set when the pointer or focus reaches it.
+  function labelCell(event) {
+    const td = event.target.closest && event.target.closest("td.cell");
+    if (!td || td.title) return;
+    const j = data.jurisdictions[Number(td.parentElement.dataset.j)];
+    const n = Number(td.dataset.n);
+    const label = data.norms[n].id + ": " + STATUS[j.s.charAt(n) || "."].word;
+    td.title = label;
+    td.setAttribute("aria-label", label);
+  }
+
+  function draw() {
+    view.norms = visibleNorms();
+    view.rows = visibleJurisdictions();
+    view.first = view.last = -1;
+    drawHead(view.norms);
+    $("heatmap").setAttribute("aria-rowcount", String(view.rows.length + 2));
+    $("shown").textContent = view.rows.length + " of " + data.jurisdictions.length + " jurisdictions shown";
+    drawWindow();
+    drawCharts(view.rows);
+  }
+
+  // Details of one result: status, norm, evidence, waiver, citations.
+  function showCell(jIndex, nIndex, td) {
+    const j = data.jurisdictions[jIndex];
+    const norm = data.norms[nIndex];
+    const letter = j.s.charAt(nIndex) || ".";
+    const detail = j.e[String(nIndex)] || { evidence: [], waiver: null };
+    const panel = $("details");
+    panel.textContent = "";
+    panel.appendChild(el("h3", { text: j.name + " \u2014 " + norm.id }));
+    panel.appendChild(el("p", null, [
+      el("span", { className: "swatch " + statusClass(letter), text: STATUS[letter].symbol, "aria-hidden": "true" }),
+      text(" " + STATUS[letter].word + " \u00b7 " + norm.severity + " \u00b7 " + norm.title),
+    ]));
+    const dl = el("dl");
+    const stages = norm.stages.map((s) => data.stages[s].id).join(", ");
+    addTerm(dl, "Pillar", norm.pillar === null ? "\u2013" : data.pillars[norm.pillar].title);
+    addTerm(dl, "Stages", stages || "\u2013");
+    panel.appendChild(dl);
+    panel.appendChild(el("h4", { text: "Evidence" }));
+    panel.appendChild(evidenceList(detail.evidence, letter));
+    if (detail.waiver) panel.appendChild(waiverBlock(detail.waiver));
+    panel.appendChild(el("h4", { text: "Citations" }));
+    const cites = el("ul");
+    for (const c of norm.citations) {
+      cites.appendChild(el("li", { text: (c.title || c.source) + (c.locator ? ", " + c.locator : "") + " [" + c.source + "]" }));
+    }
+    if (!norm.citations.length) cites.appendChild(el("li", { text: "none" }));
+    panel.appendChild(cites);
+    for (const old of document.querySelectorAll("td.selected")) old.classList.remove("selected");
+    if (td) td.classList.add("selected");
+  }
+
+  function addTerm(dl, term, value) {
+    dl.appendChild(el("dt", { text: term }));
+    dl.appendChild(el("dd", { text: value }));
+  }
+
+  function evidenceList(evidence, letter) {
+    const list = el("ul", { className: "evidence" });
+    if (!evidence.length) {
+      const why = letter === "P" ? "The norm passes; no evidence is recorded for passes."
+        : letter === "N" ? "The norm does not apply." : "No evidence recorded.";
+      list.appendChild(el("li", { text: why }));
+    }
+    for (const item of evidence) {
+      const li = el("li");
+      let head = item.requirement === null ? "applicability or evaluation" : "requirement " + (item.requirement + 1);
+      if (item.item) head += ", " + item.item.path + (item.item.id ? " (" + item.item.id + ")" : "");
+      li.appendChild(el("strong", { text: head }));
+      if (item.message) li.appendChild(el("div", { className: "message", text: item.message }));
+      const findings = el("ul");
+      for (const f of item.findings) {
+        const within = f.within.map((w) => (w.id || w.path) + ": ").join("");
+        findings.appendChild(el("li", { className: "finding", text: f.kind + ": " + within + f.text + (f.at ? "  [" + f.at + "]" : "") }));
+      }
+      li.appendChild(findings);
+      list.appendChild(li);
+    }
+    return list;
+  }
+
+  function waiverBlock(w) {
+    const dl = el("dl");
+    addTerm(dl, "Waiver", "waivers[" + w.index + "]: " + w.state);
+    addTerm(dl, "Approved by", w.approved_by || "nobody");
+    addTerm(dl, "Expires", w.expires || "never");
+    if (w.scope) addTerm(dl, "Scope", w.scope);
+    if (w.reason) addTerm(dl, "Reason", w.reason);
+    return dl;
+  }
+
+  function showJurisdiction(jIndex) {
+    const j = data.jurisdictions[jIndex];
+    const panel = $("details");
+    panel.textContent = "";
+    panel.appendChild(el("h3", { text: j.name + " (" + j.key + ")" }));
+    const dl = el("dl");
+    addTerm(dl, "Rank", j.rank || "unranked");
+    addTerm(dl, "Compliance", pct(j.compliance));
+    addTerm(dl, "Coverage", pct(j.coverage));
+    addTerm(dl, "Waived", pct(j.waived));
+    addTerm(dl, "Flags", j.flags.join(", ") || "none");
+    addTerm(dl, "Critical fails", j.critical.join(", ") || "none");
+    addTerm(dl, "File", j.path);
+    panel.appendChild(dl);
+    panel.appendChild(chart(j));
+  }
+
+  const SVG = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    return node;
+  }
+
+  // Horizontal bars, one per pillar, 0-100 %.
+  function chart(j) {
+    const rowH = 16, labelW = 110, barW = 190, valueW = 44;
+    const height = data.pillars.length * rowH + 4;
+    const root = svg("svg", { viewBox: "0 0 " + (labelW + barW + valueW) + " " + height, role: "img" });
+    const title = svg("title");
+    title.textContent = "Compliance by pillar: " + j.name;
+    root.appendChild(title);
+    data.pillars.forEach((p, i) => {
+      const y = i * rowH + 2;
+      const v = j.pillars[i];
+      const label = svg("text", { x: 0, y: y + 11 });
+      label.textContent = p.id;
+      root.appendChild(label);
+      root.appendChild(svg("rect", { class: "track", x: labelW, y: y + 2, width: barW, height: rowH - 5 }));
+      if (v !== null && v !== undefined) {
+        root.appendChild(svg("rect", { class: v < 0.5 ? "bar low" : "bar", x: labelW, y: y + 2, width: (barW * v).toFixed(1), height: rowH - 5 }));
+      }
+      const value = svg("text", { x: labelW + barW + 4, y: y + 11 });
+      value.textContent = pct(v);
+      root.appendChild(value);
+    });
+    return root;
+  }
+
+  function drawCharts(rows) {
+    const box = $("charts");
+    box.textContent = "";
+    const shown = rows.slice(0, CHART_LIMIT);
+    $("charts-note").textContent = rows.length > CHART_LIMIT
+      ? "Showing the first " + CHART_LIMIT + " of " + rows.length + " jurisdictions; filter to see others."
+      : "";
+    const fragment = document.createDocumentFragment();
+    for (const index of shown) {
+      const j = data.jurisdictions[index];
+      const head = el("h3", { text: (j.rank ? j.rank + ". " : "") + j.name });
+      if (j.below) head.appendChild(el("span", { className: "badge below", text: "\u26a0 below baseline" }));
+      fragment.appendChild(el("div", { className: "chart" }, [head, chart(j)]));
+    }
+    box.appendChild(fragment);
+  }
+
+  function drawGroups() {
+    if (!data.groupPath) return;
+    $("groups-section").hidden = false;
+    $("groups-title").textContent = "Groups by " + data.groupPath;
+    const table = el("table", { className: "plain" });
+    table.appendChild(el("tr", null, ["Group", "Members", "Mean", "Min", "Median", "Max", "Most failed"].map((h) => el("th", { text: h }))));
+    for (const g of data.groups) {
+      const s = g.compliance;
+      const cells = [g.value, g.members.join(", "), s ? pct(s.mean) : "\u2013", s ? pct(s.min) : "\u2013",
+        s ? pct(s.median) : "\u2013", s ? pct(s.max) : "\u2013",
+        g.mostFailed.map((m) => m[0] + " (" + m[1] + ")").join(", ")];
+      table.appendChild(el("tr", null, cells.map((c) => el("td", { text: c }))));
+    }
+    $("groups").appendChild(table);
+  }
+
+  function drawTrend() {
+    const trend = data.trend;
+    if (!trend) return;
+    $("trend-section").hidden = false;
+    const table = el("table", { className: "plain", id: "trend-table" });
+    table.appendChild(el("tr", null, ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"].map((h) => el("th", { text: h }))));
+    for (const c of trend.changes) {
+      const cells = [c.jurisdiction, pct(c.before), pct(c.after), c.change,
+        c.newly_failing.join(", ") || "\u2013", c.newly_passing.join(", ") || "\u2013"];
+      table.appendChild(el("tr", null, cells.map((v) => el("td", { text: v }))));
+    }
+    $("trend").appendChild(table);
+    if (trend.appeared.length) $("trend").appendChild(el("p", { text: "Appeared: " + trend.appeared.join(", ") }));
+    if (trend.disappeared.length) $("trend").appendChild(el("p", { text: "Disappeared: " + trend.disappeared.join(", ") }));
+  }
+
+  function onActivate(event) {
+    const target = event.target;
+    const button = target.closest && target.closest("button[data-j]");
+    if (button) { showJurisdiction(Number(button.dataset.j)); return; }
+    const td = target.closest && target.closest("td.cell");
+    if (!td) return;
+    const tr = td.parentElement;
+    showCell(Number(tr.dataset.j), Number(td.dataset.n), td);
+  }
+
+  setupHeader();
+  setupControls();
+  $("heatmap").addEventListener("click", onActivate);
+  $("heatmap").addEventListener("mouseover", labelCell);
+  $("heatmap").addEventListener("focusin", labelCell);
+  let pending = false;
+  const onScroll = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; drawWindow(); });
+  };
+  $("heatmap-wrap").addEventListener("scroll", onScroll, { passive: true });
+  window.addEventListener("resize", onScroll);
+  window.addEventListener("beforeprint", () => { view.all = true; view.first = -1; drawWindow(); });
+  window.addEventListener("afterprint", () => { view.all = false; view.first = -1; drawWindow(); });
+  $("heatmap").addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onActivate(event); }
+  });
+  draw();
+  drawGroups();
+  drawTrend();
+})();

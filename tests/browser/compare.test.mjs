@@ -1,0 +1,202 @@
+// The HTML page of `rampart compare` in a real browser: Debian's Chromium driven by
+// playwright-core. Run through run.sh (which builds the binary); paths are from the repository.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const BINARY = process.env.RAMPART_BIN || join(ROOT, "target", "debug", "rampart");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+const HOSTILE_NAME = "<img src=x onerror=alert(1)>";
+
+let context;
+let profileDir;
+
+function rampart(args) {
+  execFileSync(BINARY, args, { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+}
+
+before(async () => {
+  profileDir = mkdtempSync(join(tmpdir(), "rampart-chromium-"));
+  context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+  });
+});
+
+after(async () => {
+  await context?.close();
+  rmSync(profileDir, { recursive: true, force: true });
+});
+
+/** Opens `file` and records console errors, page errors, dialogs and non-file requests. */
+async function open(file) {
+  const page = await context.newPage();
+  const seen = { errors: [], requests: [], dialogs: [] };
+  page.on("console", (msg) => { if (msg.type() === "error") seen.errors.push(msg.text()); });
+  page.on("pageerror", (error) => seen.errors.push(String(error)));
+  page.on("dialog", async (dialog) => { seen.dialogs.push(dialog.message()); await dialog.dismiss(); });
+  page.on("request", (request) => {
+    if (!request.url().startsWith("file:")) seen.requests.push(request.url());
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector("#heatmap tbody tr");
+  return { page, seen };
+}
+
+test("the region page shows every jurisdiction, filters, evidence, and stays offline", async () => {
+  rampart(["compare", "examples/", "--format", "html", "--output", "target/region.html"]);
+  const { page, seen } = await open(join(ROOT, "target", "region.html"));
+
+  assert.equal(await page.locator("#heatmap tbody tr[data-j]").count(), 6, "one row per jurisdiction");
+  assert.equal(await page.locator("#heatmap tbody tr.spacer").count(), 0);
+  assert.equal(await page.locator("#shown").textContent(), "6 of 6 jurisdictions shown");
+
+  const allColumns = await page.locator("#heatmap thead th.norm").count();
+  assert.equal(allColumns, 85);
+  await page.selectOption("#f-pillar", { label: "governance \u2013 Governance and critical-infrastructure status" });
+  const governance = await page.locator("#heatmap thead th.norm").allTextContents();
+  assert.ok(governance.length > 0 && governance.length < allColumns, `${governance.length} columns`);
+  assert.ok(governance.every((id) => id.startsWith("gov-")), governance.join(" "));
+  await page.selectOption("#f-pillar", "");
+  assert.equal(await page.locator("#heatmap thead th.norm").count(), allColumns);
+
+  const castellan = page.locator("#heatmap tbody tr", { has: page.getByRole("button", { name: "Castellan", exact: true }) });
+  const column = (await page.locator("#heatmap thead th.norm").allTextContents()).indexOf("sec-patching");
+  assert.ok(column >= 0);
+  const cell = castellan.locator("td.cell").nth(column);
+  await cell.hover();
+  assert.equal(await cell.getAttribute("title"), "sec-patching: fail");
+  assert.equal(await cell.textContent(), "\u2717");
+  await cell.click();
+  const details = page.locator("#details");
+  await assert.doesNotReject(details.getByText("critical system ca-rts allows 30 days to apply a critical update", { exact: false }).first().waitFor());
+  const detailText = await details.textContent();
+  assert.match(detailText, /Castellan — sec-patching/);
+  assert.match(detailText, /fail/);
+  assert.match(detailText, /Citations/);
+  const citation = await details.locator("h4:has-text('Citations') + ul li").first().textContent();
+  assert.notEqual(citation, "none");
+  assert.match(citation, /\[[a-z0-9-]+\]$/, "the source id ends the citation");
+
+  assert.ok(await page.locator("#charts svg").count() >= 6, "a pillar chart per jurisdiction");
+  assert.match(await page.locator("tr", { hasText: "Republic of Ossmark" }).first().textContent(), /below baseline/);
+
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".controls").isVisible(), false, "print hides the controls");
+  assert.equal(await page.locator("#heatmap tbody tr[data-j]").count(), 6);
+  await page.emulateMedia({ media: "screen" });
+
+  mkdirSync(join(ROOT, "target", "browser"), { recursive: true });
+  await page.screenshot({ path: join(ROOT, "target", "browser", "region.png"), fullPage: true });
+  assert.deepEqual(seen.errors, [], "no console errors");
+  assert.deepEqual(seen.requests, [], "no network requests");
+  await page.close();
+});
+
+test("a hostile jurisdiction name is shown as text and runs no script", async () => {
+  const dir = join(ROOT, "target", "browser", "hostile");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const doc = JSON.parse(readFileSync(join(ROOT, "examples", "castellan.json"), "utf8"));
+  doc.jurisdiction.name = HOSTILE_NAME;
+  doc.jurisdiction.region = "</script><script>alert(2)</script>";
+  writeFileSync(join(dir, "hostile.json"), JSON.stringify(doc, null, 2));
+  const page_file = join(ROOT, "target", "browser", "hostile.html");
+  rampart(["compare", dir, "--group-by", "region", "--format", "html", "--output", page_file]);
+
+  const html = readFileSync(page_file, "utf8");
+  assert.ok(!html.includes(HOSTILE_NAME), "the name is not in the markup as HTML");
+  assert.ok(!html.includes("</script><script>alert(2)"), "no string closes the data element");
+
+  const { page, seen } = await open(page_file);
+  assert.equal(await page.locator("#heatmap tbody td.jur button").first().textContent(), HOSTILE_NAME);
+  assert.equal(await page.locator("img").count(), 0, "no image element was created");
+  assert.equal(await page.locator("script").count(), 2, "only the page's own scripts");
+  await page.locator("#heatmap tbody td.cell").first().click();
+  assert.match(await page.locator("#details").textContent(), /<img src=x onerror=alert\(1\)>/);
+  assert.deepEqual(seen.dialogs, [], "no script ran");
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.requests, []);
+  await page.close();
+});
+
+test("a page of 1,000 jurisdictions and 85 norms renders, filters and opens evidence quickly", async () => {
+  // A saved `check` report of the examples, repeated with changed statuses.
+  const check = spawnSync(BINARY, ["check", "--format", "json", "examples/"], { cwd: ROOT, maxBuffer: 1 << 28 });
+  const base = JSON.parse(check.stdout.toString("utf8"));
+  const statuses = ["pass", "pass", "pass", "fail", "unknown", "not-applicable", "pass", "waived"];
+  const documents = [];
+  for (let i = 0; i < 1000; i++) {
+    const doc = structuredClone(base.documents[i % base.documents.length]);
+    doc.jurisdiction = "member-" + String(i).padStart(4, "0");
+    doc.name = "Member state " + i;
+    doc.path = doc.jurisdiction + ".json";
+    doc.results.forEach((r, n) => { if ((i + n) % 7 === 0) r.status = statuses[(i * 3 + n) % statuses.length]; });
+    documents.push(doc);
+  }
+  const dir = join(ROOT, "target", "browser");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "large-report.json"), JSON.stringify({ ...base, documents }));
+  const page_file = join(dir, "large.html");
+  rampart(["compare", join(dir, "large-report.json"), "--format", "html", "--output", page_file]);
+
+  const started = Date.now();
+  const { page, seen } = await open(page_file);
+  assert.equal(await page.locator("#shown").textContent(), "1000 of 1000 jurisdictions shown");
+  const drawn = await page.locator("#heatmap tbody tr[data-j]").count();
+  assert.ok(drawn > 10 && drawn < 1000, `${drawn} rows in the DOM`);
+  const loaded = Date.now() - started;
+  assert.ok(loaded < 5000, `loaded in ${loaded} ms`);
+
+  const filterStarted = Date.now();
+  await page.selectOption("#f-severity", "critical");
+  const critical = await page.locator("#heatmap thead th.norm").count();
+  assert.ok(critical > 0 && critical < 85);
+  const lastName = await page.evaluate(() => JSON.parse(document.getElementById("data").textContent).jurisdictions.at(-1).name);
+  await page.locator("#heatmap-wrap").evaluate((wrap) => { wrap.scrollTop = wrap.scrollHeight; });
+  const lastRow = page.locator("#heatmap tbody tr", { has: page.getByRole("button", { name: lastName, exact: true }) });
+  await lastRow.locator("td.cell").first().click();
+  await page.locator("#details h3").filter({ hasText: lastName }).waitFor();
+  const filtered = Date.now() - filterStarted;
+  assert.ok(filtered < 5000, `filtered, scrolled and opened in ${filtered} ms`);
+  console.log(`# 1,000 x 85: loaded in ${loaded} ms, filtered, scrolled to the end and opened a cell in ${filtered} ms`);
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.requests, []);
+  await page.close();
+});
+
+test("groups filter the rows and the baseline shows the trend", async () => {
+  const page_file = join(ROOT, "target", "browser", "trend.html");
+  rampart(["compare", "tests/fixtures/compare/worked.json", "--baseline", "tests/fixtures/compare/baseline.json",
+    "--group-by", "memberships", "--format", "html", "--output", page_file]);
+  const { page, seen } = await open(page_file);
+  assert.equal(await page.locator("#heatmap tbody tr[data-j]").count(), 4);
+  await page.selectOption("#f-group", "x");
+  const names = await page.locator("#heatmap tbody td.jur button").allTextContents();
+  assert.deepEqual(names, ["Beta", "Alpha"]);
+  await page.selectOption("#f-stage", { label: "s2 \u2013 Stage 2" });
+  assert.deepEqual(await page.locator("#heatmap thead th.norm").allTextContents(), ["n2", "n3", "n4"]);
+
+  const rows = await page.locator("#trend-table tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows, [
+    ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"],
+    ["beta", "81.8%", "63.6%", "-18.2", "n1", "n5"],
+    ["gamma", "60.0%", "60.0%", "0.0", "\u2013", "\u2013"],
+    ["alpha", "77.8%", "57.1%", "-20.7", "n2", "\u2013"],
+  ]);
+  assert.match(await page.locator("#trend").textContent(), /Appeared: delta.*Disappeared: omega/s);
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(seen.requests, []);
+  await page.close();
+});

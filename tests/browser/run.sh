@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Browser test of the `rampart compare` HTML page: installs Debian's Chromium when missing (as
+# root), installs playwright-core from the lock file, builds the binary and runs the test.
+# Called by CI; run it from anywhere.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "error: /usr/bin/chromium is missing; install it with: apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+cargo build --locked --quiet --bin rampart
+cd tests/browser
+node --test compare.test.mjs

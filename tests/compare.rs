@@ -1,0 +1,573 @@
+//! `rampart compare`: golden outputs on the six example member states, a scoring case small
+//! enough to work on paper (docs/scoring.md, "Worked example"), trends between two reports
+//! that differ in known ways, and the escaping of hostile names.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use rampart::check;
+use rampart::compare::{self, Comparison, Options, Ratio, Score};
+use rampart::config;
+use rampart::eval::{Evaluator, Outcome};
+use rampart::report::{self, Report};
+use rampart::workspace::{DiskFiles, Workspace};
+
+fn rampart(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn fixture(name: &str) -> Report {
+    let path = Path::new("tests/fixtures/compare").join(name);
+    let text = std::fs::read_to_string(&path).expect("the fixture exists");
+    Report::from_json(&text).expect("the fixture is a report")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rampart-compare-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+fn ratio(num: u64, den: u64) -> Option<Ratio> {
+    Ratio::new(num, den)
+}
+
+/// (num, den) of a ratio, for exact assertions.
+fn parts(ratio: Option<Ratio>) -> Option<(u64, u64)> {
+    ratio.map(|r| (r.num, r.den))
+}
+
+fn worked() -> Comparison {
+    let options = Options {
+        group_by: Some("memberships".into()),
+        ..Options::default()
+    };
+    compare::compare(&fixture("worked.json"), &options)
+}
+
+fn jurisdiction<'c>(comparison: &'c Comparison, key: &str) -> &'c compare::Jurisdiction {
+    comparison
+        .jurisdictions
+        .iter()
+        .find(|j| j.key == key)
+        .expect("the jurisdiction is compared")
+}
+
+// Golden outputs on the examples.
+
+#[test]
+fn examples_table() {
+    let text = stdout(&rampart(&[
+        "compare",
+        "examples/",
+        "--group-by",
+        "memberships",
+    ]));
+    assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn examples_csv() {
+    insta::assert_snapshot!(stdout(&rampart(&[
+        "compare",
+        "examples/",
+        "--format",
+        "csv"
+    ])));
+}
+
+#[test]
+fn examples_markdown() {
+    let args = [
+        "compare",
+        "examples/",
+        "--format",
+        "markdown",
+        "--group-by",
+        "region",
+    ];
+    insta::assert_snapshot!(stdout(&rampart(&args)));
+}
+
+#[test]
+fn examples_json() {
+    let args = [
+        "compare",
+        "examples/",
+        "--format",
+        "json",
+        "--group-by",
+        "memberships",
+    ];
+    insta::assert_snapshot!(stdout(&rampart(&args)));
+}
+
+#[test]
+fn examples_rank_in_catalogue_order() {
+    let text = stdout(&rampart(&["compare", "examples/", "--format", "csv"]));
+    let order: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "norrvale",
+            "castellan",
+            "kestria",
+            "lumeira",
+            "tavaro",
+            "ossmark"
+        ]
+    );
+}
+
+// The worked example of docs/scoring.md.
+
+#[test]
+fn worked_overall_scores() {
+    let comparison = worked();
+    let alpha = jurisdiction(&comparison, "alpha");
+    assert_eq!(parts(alpha.overall.compliance), Some((4, 7)));
+    assert_eq!(parts(alpha.overall.coverage), Some((9, 10)));
+    assert_eq!(parts(alpha.overall.waived), Some((2, 9)));
+    let beta = jurisdiction(&comparison, "beta");
+    assert_eq!(parts(beta.overall.compliance), Some((7, 11)));
+    assert_eq!(parts(beta.overall.coverage), Some((11, 12)));
+    assert_eq!(beta.overall.weights.errors, 1);
+    assert_eq!(beta.errors, ["n4"]);
+    assert_eq!(
+        parts(jurisdiction(&comparison, "gamma").overall.compliance),
+        Some((6, 10))
+    );
+    assert_eq!(
+        parts(jurisdiction(&comparison, "delta").overall.compliance),
+        Some((3, 5))
+    );
+}
+
+#[test]
+fn worked_pillar_and_stage_scores() {
+    let comparison = worked();
+    let alpha = jurisdiction(&comparison, "alpha");
+    let scores = |s: &[Score]| -> Vec<Option<(u64, u64)>> {
+        s.iter().map(|s| parts(s.compliance)).collect()
+    };
+    assert_eq!(scores(&alpha.pillars), [Some((4, 7)), None]);
+    assert_eq!(parts(alpha.pillars[1].coverage), Some((2, 3)));
+    assert_eq!(scores(&alpha.stages), [Some((4, 7)), Some((0, 3))]);
+    assert_eq!(parts(alpha.stages[1].coverage), Some((5, 6)));
+    let beta = jurisdiction(&comparison, "beta");
+    assert_eq!(scores(&beta.pillars), [Some((3, 7)), Some((4, 4))]);
+    assert_eq!(scores(&beta.stages), [Some((5, 9)), Some((5, 5))]);
+}
+
+#[test]
+fn worked_ranks_share_ties_and_skip() {
+    let comparison = worked();
+    let ranks: Vec<(String, String)> = comparison
+        .jurisdictions
+        .iter()
+        .map(|j| {
+            (
+                j.key.clone(),
+                j.rank.map(|r| r.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("beta", "1"),
+        ("delta", "2="),
+        ("gamma", "2="),
+        ("alpha", "4"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(k, r)| (k.to_string(), r.to_string()))
+        .collect();
+    assert_eq!(ranks, expected);
+}
+
+#[test]
+fn worked_critical_failure_is_below_baseline_even_when_first() {
+    let comparison = worked();
+    let beta = jurisdiction(&comparison, "beta");
+    assert_eq!(beta.rank.map(|r| r.position), Some(1));
+    assert!(beta.below_baseline());
+    assert_eq!(beta.critical_fails, ["n1"]);
+    let below: Vec<&str> = comparison
+        .jurisdictions
+        .iter()
+        .filter(|j| j.below_baseline())
+        .map(|j| j.key.as_str())
+        .collect();
+    assert_eq!(below, ["beta"]);
+}
+
+#[test]
+fn worked_groups() {
+    let comparison = worked();
+    let grouping = comparison.grouping.as_ref().expect("grouped");
+    let values: Vec<&str> = grouping.groups.iter().map(|g| g.value.as_str()).collect();
+    assert_eq!(values, ["(none)", "x", "y"]);
+    let x = &grouping.groups[1];
+    assert_eq!(x.members, ["beta", "alpha"]);
+    let stats = x.compliance.expect("scores");
+    assert_eq!((stats.count, stats.min, stats.max), (2, 0.5714, 0.6364));
+    assert_eq!((stats.mean, stats.median), (0.6039, 0.6039));
+    assert_eq!(
+        x.most_failed,
+        [("n1".to_string(), 1), ("n2".to_string(), 1)]
+    );
+    let peers: Vec<(&str, &str, Vec<String>)> = x
+        .peers
+        .iter()
+        .map(|p| {
+            (
+                p.jurisdiction.as_str(),
+                p.norm.as_str(),
+                p.passed_by.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        peers,
+        [
+            ("beta", "n1", vec!["alpha".to_string()]),
+            ("alpha", "n2", vec!["beta".to_string()])
+        ]
+    );
+    let y = &grouping.groups[2];
+    let peers: Vec<(&str, &str)> = y
+        .peers
+        .iter()
+        .map(|p| (p.jurisdiction.as_str(), p.norm.as_str()))
+        .collect();
+    // gamma fails n4 too, but beta's n4 is an error, not a pass.
+    assert_eq!(peers, [("beta", "n1"), ("gamma", "n2")]);
+}
+
+#[test]
+fn ratios_compare_exactly() {
+    assert_eq!(ratio(6, 10), ratio(3, 5));
+    assert!(ratio(7, 11) > ratio(6, 10));
+    assert_eq!(ratio(1, 0), None);
+    assert_eq!(
+        ratio(4, 7).map(|r| r.percent_text()),
+        Some("57.1".to_string())
+    );
+    assert_eq!(
+        ratio(1, 8).map(|r| r.percent_text()),
+        Some("12.5".to_string())
+    );
+    assert_eq!(
+        ratio(1, 16).map(|r| r.percent_text()),
+        Some("6.3".to_string())
+    );
+}
+
+// Trends.
+
+#[test]
+fn trend_reports_exactly_the_known_changes() {
+    let comparison = compare::compare_with_baseline(
+        &fixture("worked.json"),
+        &fixture("baseline.json"),
+        &Options::default(),
+    );
+    let trend = comparison.trend.expect("a baseline was given");
+    assert_eq!(trend.appeared, ["delta"]);
+    assert_eq!(trend.disappeared, ["omega"]);
+    let rows: Vec<_> = trend
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.jurisdiction.as_str(),
+                c.overall.text(),
+                c.pillars.iter().map(|d| d.text()).collect::<Vec<_>>(),
+                c.newly_failing.clone(),
+                c.newly_passing.clone(),
+            )
+        })
+        .collect();
+    let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    assert_eq!(
+        rows,
+        [
+            (
+                "beta",
+                "-18.2".to_string(),
+                strings(&["-57.1", "+50.0"]),
+                strings(&["n1"]),
+                strings(&["n5"])
+            ),
+            (
+                "gamma",
+                "0.0".to_string(),
+                strings(&["0.0", "0.0"]),
+                vec![],
+                vec![]
+            ),
+            (
+                "alpha",
+                "-20.7".to_string(),
+                strings(&["-42.9", "–"]),
+                strings(&["n2"]),
+                vec![]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn trend_table_from_saved_reports() {
+    let args = [
+        "compare",
+        "tests/fixtures/compare/worked.json",
+        "--baseline",
+        "tests/fixtures/compare/baseline.json",
+        "--group-by",
+        "memberships",
+    ];
+    insta::assert_snapshot!(stdout(&rampart(&args)));
+}
+
+#[test]
+fn trend_markdown_from_saved_reports() {
+    let args = [
+        "compare",
+        "tests/fixtures/compare/worked.json",
+        "--baseline",
+        "tests/fixtures/compare/baseline.json",
+        "--format",
+        "markdown",
+    ];
+    insta::assert_snapshot!(stdout(&rampart(&args)));
+}
+
+// Input and output handling.
+
+#[test]
+fn saved_report_and_documents_compare_together() {
+    let args = [
+        "compare",
+        "tests/fixtures/compare/worked.json",
+        "examples/norrvale.json",
+        "--format",
+        "csv",
+    ];
+    let text = stdout(&rampart(&args));
+    let keys: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').nth(1))
+        .collect();
+    assert_eq!(keys, ["norrvale", "beta", "delta", "gamma", "alpha"]);
+}
+
+#[test]
+fn output_is_written_whole_and_leaves_no_temporary_file() {
+    let dir = scratch("output");
+    let target = dir.join("region.csv");
+    let target_text = target.to_string_lossy().into_owned();
+    let output = rampart(&[
+        "compare",
+        "examples/",
+        "--format",
+        "csv",
+        "--output",
+        &target_text,
+    ]);
+    assert_eq!(stdout(&output), "");
+    let written = std::fs::read_to_string(&target).expect("the output file");
+    assert_eq!(
+        written,
+        stdout(&rampart(&["compare", "examples/", "--format", "csv"]))
+    );
+    let entries: Vec<_> = std::fs::read_dir(&dir).expect("the directory").collect();
+    assert_eq!(entries.len(), 1);
+}
+
+#[test]
+fn unsupported_report_version_is_refused() {
+    let dir = scratch("version");
+    let path = dir.join("old.json");
+    std::fs::write(&path, r#"{"version": 7, "profile": null, "documents": []}"#).expect("written");
+    let output = rampart(&["compare", &path.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("report version 7 is not supported"),
+        "{stderr}"
+    );
+}
+
+/// A report whose one jurisdiction has hostile strings everywhere a document can put them.
+fn hostile_report(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string("tests/fixtures/compare/worked.json").expect("fixture");
+    let text = text
+        .replace(
+            "\"Alpha\"",
+            r#""=HYPERLINK(\"http://x\") <img src=x onerror=alert(1)> | *a* </script>""#,
+        )
+        .replace("\"alpha\"", r#""@alpha\u001b[31m\u202e""#);
+    let path = dir.join("hostile.json");
+    std::fs::write(&path, text).expect("written");
+    path
+}
+
+#[test]
+fn hostile_names_are_escaped_in_every_format() {
+    let dir = scratch("hostile");
+    let path = hostile_report(&dir);
+    let path = path.to_string_lossy();
+    let run = |format: &str| stdout(&rampart(&["compare", &path, "--format", format]));
+    let csv = run("csv");
+    assert!(csv.contains(r#","'=HYPERLINK(""http://x"") <img"#), "{csv}");
+    assert!(csv.contains(",'@alpha\u{1b}[31m\u{202e},"), "{csv}");
+    let table = run("table");
+    assert!(!table.contains(['\u{1b}', '\u{202e}']), "{table}");
+    let markdown = run("markdown");
+    assert!(
+        markdown.contains(r"&lt;img src=x onerror=alert\(1\)&gt; \| \*a\* &lt;/script&gt;"),
+        "{markdown}"
+    );
+    let html = run("html");
+    assert!(!html.contains("<img src=x"), "raw markup in the page");
+    assert!(
+        html.contains(r"\u003cimg src=x onerror=alert(1)\u003e"),
+        "escaped in the data"
+    );
+    assert_eq!(
+        html.matches("</script>").count(),
+        2,
+        "only the page's own script ends"
+    );
+}
+
+// The report model.
+
+/// The report of the examples, built through the library as `check` does.
+fn examples_report() -> Report {
+    let files = DiskFiles::new(Path::new("policies"));
+    let workspace = Workspace::load(&files, "main.rampart");
+    let checked = check::check(&workspace);
+    assert!(!checked.has_errors(&workspace));
+    let program = checked.program;
+    let (paths, missing) = config::find_documents(&[PathBuf::from("examples")]);
+    assert!(missing.is_empty());
+    let documents: Vec<config::Document> =
+        paths.iter().map(|p| config::load(&program, p)).collect();
+    let evaluator = Evaluator::new(&program, rampart::eval::Options::default());
+    let outcomes: Vec<Outcome> = documents
+        .iter()
+        .map(|d| evaluator.evaluate(d.value.as_ref().expect("valid")))
+        .collect();
+    let checked: Vec<(&config::Document, Option<&Outcome>)> =
+        documents.iter().zip(outcomes.iter().map(Some)).collect();
+    report::build(&program, &workspace, None, &checked)
+}
+
+#[test]
+fn report_round_trips_through_json() {
+    let report = examples_report();
+    let text = serde_json::to_string(&report).expect("serialisable");
+    assert_eq!(Report::from_json(&text).expect("readable"), report);
+}
+
+#[test]
+fn report_keeps_metadata_stages_and_citations() {
+    let report = examples_report();
+    let castellan = report
+        .documents
+        .iter()
+        .find(|d| d.jurisdiction.as_deref() == Some("castellan"))
+        .expect("castellan");
+    let metadata = castellan.metadata.as_ref().expect("metadata");
+    assert_eq!(metadata.values_at("memberships"), ["commonwealth", "asean"]);
+    assert_eq!(metadata.values_at("region"), ["Southeast Asia"]);
+    assert_eq!(metadata.values_at("evaluated_on"), ["2027-05-06"]);
+    assert!(metadata.values_at("nothing.here").is_empty());
+    let results = castellan.results.as_deref().expect("evaluated");
+    let patching = results
+        .iter()
+        .find(|r| r.norm == "sec-patching")
+        .expect("a result");
+    assert!(!patching.stages.is_empty());
+    assert!(!patching.citations.is_empty());
+    assert_eq!(
+        castellan.summary.map(|s| (s.pass, s.fail, s.waived)),
+        Some((74, 3, 1))
+    );
+}
+
+/// The ranking section of the table (up to the first blank line after it).
+fn ranking(table: &str) -> String {
+    table.split("\n\n").nth(1).unwrap_or_default().to_string()
+}
+
+#[test]
+fn saved_check_report_ranks_like_the_documents() {
+    let output = rampart(&["check", "--format", "json", "examples/"]);
+    let dir = scratch("saved");
+    let saved = dir.join("report.json");
+    std::fs::write(&saved, &output.stdout).expect("written");
+    let from_saved = stdout(&rampart(&["compare", &saved.to_string_lossy()]));
+    let from_documents = stdout(&rampart(&["compare", "examples/"]));
+    assert!(
+        ranking(&from_saved).contains("2     Castellan"),
+        "{from_saved}"
+    );
+    assert_eq!(ranking(&from_saved), ranking(&from_documents));
+}
+
+#[test]
+fn invalid_document_is_listed_as_not_evaluated() {
+    let dir = scratch("invalid");
+    std::fs::copy("examples/norrvale.json", dir.join("norrvale.json")).expect("copied");
+    let broken = r#"{"jurisdiction": {"id": "broken", "name": "Broken"}}"#;
+    std::fs::write(dir.join("broken.json"), broken).expect("written");
+    let output = rampart(&["compare", &dir.to_string_lossy(), "--format", "csv"]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(6).collect())
+        .collect();
+    let path = |name: &str| dir.join(name).to_string_lossy().into_owned();
+    let norrvale = path("norrvale.json");
+    let broken = path("broken.json");
+    assert_eq!(
+        rows,
+        [
+            [
+                "1",
+                "norrvale",
+                "Kingdom of Norrvale",
+                &norrvale,
+                "true",
+                "false"
+            ],
+            ["", "broken", "Broken", &broken, "false", "false"],
+        ]
+    );
+}
