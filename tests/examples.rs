@@ -120,3 +120,40 @@ fn results_do_not_depend_on_the_number_of_threads() {
     };
     assert_eq!(run(1), run(4));
 }
+
+#[test]
+fn check_from_another_directory_uses_the_embedded_library() {
+    let examples = std::fs::canonicalize("examples").expect("examples/ exists");
+    let elsewhere = std::env::temp_dir();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", "--format", "json"])
+        .arg(&examples)
+        .current_dir(&elsewhere)
+        .output()
+        .expect("rampart runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "some example norms fail by design"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    let documents = report["documents"].as_array().expect("documents");
+    assert_eq!(documents.len(), 6, "every example is reported");
+    let norrvale = documents
+        .iter()
+        .find(|d| d["jurisdiction"] == "norrvale")
+        .expect("Norrvale is reported");
+    let critical_not_passing: Vec<&str> = norrvale["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| {
+            r["severity"] == "critical" && r["status"] != "pass" && r["status"] != "not-applicable"
+        })
+        .map(|r| r["norm"].as_str().unwrap_or("?"))
+        .collect();
+    assert!(
+        critical_not_passing.is_empty(),
+        "Norrvale misses critical norms: {critical_not_passing:?}"
+    );
+}
