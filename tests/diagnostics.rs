@@ -136,3 +136,15 @@ fn the_readme_examples_parse() {
         );
     }
 }
+
+#[test]
+fn the_language_reference_lists_every_diagnostic_code() {
+    let reference = std::fs::read_to_string("docs/language.md").expect("docs/language.md exists");
+    for code in rampart::diagnostics::Code::ALL {
+        let short = code.as_str().trim_start_matches("rampart::");
+        assert!(
+            reference.contains(&format!("`{short}`")),
+            "docs/language.md does not list `{short}`"
+        );
+    }
+}

@@ -26,10 +26,12 @@ pub fn run(args: &Args) -> u8 {
     let source = PolicySource::from_arg(args.policy.as_deref());
     let workspace = source.load();
     let checked = check::check(&workspace);
+    let fixtures = crate::eval::testing::fixture_problems(&checked.program, source.files());
     let diagnostics: Vec<Diagnostic> = workspace
         .syntax_diagnostics()
         .cloned()
         .chain(checked.diagnostics)
+        .chain(fixtures)
         .collect();
     let errors = diagnostics
         .iter()

@@ -19,7 +19,7 @@ use std::path::{Path as FsPath, PathBuf};
 use serde_json::Value as Json;
 
 use crate::check::Program;
-use crate::diagnostics::Severity;
+use crate::diagnostics::{Code, Severity};
 
 /// Documents larger than this are refused.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
@@ -84,24 +84,26 @@ pub enum ProblemKind {
 impl ProblemKind {
     /// The stable code.
     pub fn code(self) -> &'static str {
+        self.registry_code().as_str()
+    }
+
+    /// The code in the diagnostics registry.
+    pub fn registry_code(self) -> Code {
         match self {
-            ProblemKind::Read => "rampart::config::unreadable",
-            ProblemKind::Syntax => "rampart::config::syntax",
-            ProblemKind::WrongType => "rampart::config::wrong-type",
-            ProblemKind::MissingField => "rampart::config::missing-field",
-            ProblemKind::UnknownField => "rampart::config::unknown-field",
-            ProblemKind::InvalidDate => "rampart::config::invalid-date",
-            ProblemKind::UnknownEnumMember => "rampart::config::unknown-enum-member",
-            ProblemKind::UnknownWaivedNorm => "rampart::config::unknown-waived-norm",
+            ProblemKind::Read => Code::ConfigUnreadable,
+            ProblemKind::Syntax => Code::ConfigSyntax,
+            ProblemKind::WrongType => Code::ConfigWrongType,
+            ProblemKind::MissingField => Code::ConfigMissingField,
+            ProblemKind::UnknownField => Code::ConfigUnknownField,
+            ProblemKind::InvalidDate => Code::ConfigInvalidDate,
+            ProblemKind::UnknownEnumMember => Code::ConfigUnknownEnumMember,
+            ProblemKind::UnknownWaivedNorm => Code::ConfigUnknownWaivedNorm,
         }
     }
 
     /// Error or warning.
     pub fn severity(self) -> Severity {
-        match self {
-            ProblemKind::UnknownField | ProblemKind::UnknownWaivedNorm => Severity::Warning,
-            _ => Severity::Error,
-        }
+        self.registry_code().default_severity()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The registry of diagnostic codes. A code never changes meaning once released; retired codes
-//! stay listed here as retired instead of being reused. `docs/diagnostics.md` is generated from
-//! this table (`rampart explain-code --all`) and a test keeps it current.
+//! stay listed here as retired instead of being reused. The language reference
+//! (`docs/language.md`, "Diagnostics") lists every code, and a test keeps it complete.
 
 use super::Severity;
 
@@ -54,6 +54,15 @@ codes! {
     ImportOutsideRoot = "rampart::workspace::import-outside-root", Error, "A `use` or fixture path leaves the policy root.";
     ImportNotFound = "rampart::workspace::import-not-found", Error, "A `use` names a file that does not exist or cannot be read.";
     ImportCycle = "rampart::workspace::import-cycle", Error, "Files import each other in a cycle.";
+    // Jurisdiction documents.
+    ConfigUnreadable = "rampart::config::unreadable", Error, "A jurisdiction file cannot be read.";
+    ConfigSyntax = "rampart::config::syntax", Error, "A jurisdiction file is not well-formed JSON or YAML (including duplicate keys).";
+    ConfigWrongType = "rampart::config::wrong-type", Error, "A document value has a type the schema does not allow.";
+    ConfigMissingField = "rampart::config::missing-field", Error, "A document lacks a field the schema requires.";
+    ConfigUnknownField = "rampart::config::unknown-field", Warning, "A document has a field the schema does not declare.";
+    ConfigInvalidDate = "rampart::config::invalid-date", Error, "A document date is not a real YYYY-MM-DD calendar date.";
+    ConfigUnknownEnumMember = "rampart::config::unknown-enum-member", Error, "A document value is not a member of its enum.";
+    ConfigUnknownWaivedNorm = "rampart::config::unknown-waived-norm", Warning, "A waiver names a norm the policy set does not have.";
     // Names.
     UnknownName = "rampart::check::unknown-name", Error, "A name that no definition, parameter or variable declares.";
     UnknownField = "rampart::check::unknown-field", Error, "A path names a field the schema does not have.";

@@ -4,6 +4,8 @@
 
 use serde_json::Value as Json;
 
+use crate::diagnostics::{Code, Diagnostic};
+
 use super::{Evaluator, NormResult, Options};
 use crate::check::{Given, NormId, Program, Status};
 use crate::date::Date;
@@ -85,6 +87,35 @@ impl FixtureError {
             FixtureError::Read { span, .. } | FixtureError::Invalid { span, .. } => *span,
         }
     }
+}
+
+impl FixtureError {
+    /// The problem as a located diagnostic (`rampart::check::fixture-path`).
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        Diagnostic::new(Code::FixturePath, self.span(), self.to_string())
+            .with_label("fixture named here")
+            .with_help(
+                "fixture paths are relative to the test's file; a fixture is one JSON object",
+            )
+    }
+}
+
+/// Every fixture file the tests name that cannot be read or is not a JSON object, as
+/// diagnostics; `rampart validate` reports them without running the tests.
+pub fn fixture_problems(program: &Program, files: &dyn PolicyFiles) -> Vec<Diagnostic> {
+    let mut seen = std::collections::HashSet::new();
+    program
+        .tests
+        .iter()
+        .flat_map(|test| &test.givens)
+        .filter(|given| matches!(given, Given::File(..)))
+        .filter(|given| match given {
+            Given::File(path, span) => seen.insert((path.clone(), *span)),
+            Given::Inline(_) => false,
+        })
+        .filter_map(|given| build_document(std::slice::from_ref(given), files).err())
+        .map(|error| error.to_diagnostic())
+        .collect()
 }
 
 /// Runs every test of `program`, reading fixtures from `files`; `run_date` is used as `today`

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rampart::check;
 use rampart::diagnostics::{Diagnostic, HumanStyle, Severity, render_human};
-use rampart::workspace::{DiskFiles, MemoryFiles, Workspace};
+use rampart::workspace::{DiskFiles, MemoryFiles, PolicyFiles, Workspace};
 
 /// The result of loading and checking one policy set.
 pub struct Outcome {
@@ -34,12 +34,14 @@ impl Outcome {
     }
 }
 
-fn finish(workspace: Workspace) -> Outcome {
+fn finish(workspace: Workspace, files: &dyn PolicyFiles) -> Outcome {
     let checked = check::check(&workspace);
+    let fixtures = rampart::eval::testing::fixture_problems(&checked.program, files);
     let diagnostics = workspace
         .syntax_diagnostics()
         .cloned()
         .chain(checked.diagnostics)
+        .chain(fixtures)
         .collect();
     Outcome {
         workspace,
@@ -59,14 +61,15 @@ pub fn load_fixture(path: &Path) -> Outcome {
             path.file_name().unwrap().to_string_lossy().into_owned(),
         )
     };
-    finish(Workspace::load(&DiskFiles::new(&root), &entry))
+    let files = DiskFiles::new(&root);
+    finish(Workspace::load(&files, &entry), &files)
 }
 
 /// Loads one in-memory file as a policy set.
 pub fn load_text(text: &[u8]) -> Outcome {
     let mut files = MemoryFiles::new();
     files.insert("main.rampart", text.to_vec());
-    finish(Workspace::load(&files, "main.rampart"))
+    finish(Workspace::load(&files, "main.rampart"), &files)
 }
 
 /// Fixture entries (files ending in `.rampart` and directories) of `dir`, sorted.
