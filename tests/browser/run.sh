@@ -16,6 +16,6 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-cargo build --locked --quiet --bin rampart
+cargo build --quiet --bin rampart
 cd tests/browser
 node --test compare.test.mjs
