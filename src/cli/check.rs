@@ -1,25 +1,32 @@
-//! `rampart check`: evaluates jurisdiction documents against the policy set and prints, per
-//! jurisdiction, the norms that fail, are unknown or are waived, with their evidence, and a
-//! summary table (or a stable JSON report). Exit 0 when no norm fails, 1 when one fails or
-//! could not be evaluated (`error`), 2 for invalid input (a document that cannot be read, is
-//! not valid JSON/YAML or breaks the schema is reported and not evaluated; the others still
-//! are). The human renderer of evidence lives here until a `report` module takes it.
+//! `rampart check`: evaluates jurisdiction documents against the policy set and reports, per
+//! jurisdiction, the norms that fail, are unknown or are waived, with their evidence: for
+//! people (`human`), as the JSON report, SARIF 2.1.0 or JUnit XML, on standard output or
+//! atomically into `--output FILE`. Inputs are files, directories, JSON-lines streams
+//! (`*.jsonl`) and `-` (standard input), read and evaluated in bounded batches on a rayon pool of
+//! `--jobs` threads; the JSON report is written batch by batch. `--stage`, `--pillar` and
+//! `--severity` select the norms. Exit 0 when no norm fails at `--fail-on` or above, 1 when one
+//! fails or could not be evaluated (`error`), 2 for invalid input (a document that cannot be
+//! read, is not valid JSON/YAML or breaks the schema is reported and not evaluated; the others
+//! still are) or when the report cannot be written. Renderers live in `report`; this module reads
+//! arguments and inputs and writes output.
 
-use std::fmt::Write;
 use std::path::PathBuf;
 
-use serde_json::Value as Json;
-
+use super::output;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
-use crate::check::{Const, ParamId, Program, Status};
-use crate::config::{self, Document};
+use crate::check::{Const, NormId, ParamId, Program, Status};
+use crate::config::{self, Document, PathSegment};
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
-use crate::eval::{self, Evaluator, FindingKind, NormResult, Options, Outcome};
+use crate::eval::{self, Evaluator, Options, Outcome};
+use crate::reference::{Filter, FilterError};
 use crate::report;
 use crate::syntax::Span;
+use crate::syntax::ast::Severity;
 use crate::workspace::Workspace;
+
+mod inputs;
 
 /// Output format of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -28,6 +35,53 @@ pub enum ReportFormat {
     Human,
     /// A stable JSON report of every result.
     Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// JUnit XML, for CI test views.
+    Junit,
+}
+
+/// How `--group-by` groups the human report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    /// Under each electoral-cycle stage.
+    Stage,
+    /// Under each pillar.
+    Pillar,
+}
+
+impl GroupBy {
+    fn core(self) -> report::human::GroupBy {
+        match self {
+            GroupBy::Stage => report::human::GroupBy::Stage,
+            GroupBy::Pillar => report::human::GroupBy::Pillar,
+        }
+    }
+}
+
+/// The lowest severity of failure that makes `check` exit 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Any failure.
+    Low,
+    /// Medium, high and critical failures.
+    Medium,
+    /// High and critical failures.
+    High,
+    /// Critical failures only.
+    Critical,
+}
+
+impl FailOn {
+    /// The severity it names.
+    fn severity(self) -> Severity {
+        match self {
+            FailOn::Low => Severity::Low,
+            FailOn::Medium => Severity::Medium,
+            FailOn::High => Severity::High,
+            FailOn::Critical => Severity::Critical,
+        }
+    }
 }
 
 /// Arguments of `rampart check`.
@@ -48,6 +102,27 @@ pub struct Args {
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Exit 1 only when a norm fails (or cannot be evaluated) at this severity or above.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Low)]
+    fail_on: FailOn,
+    /// Number of worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Only norms that apply at this electoral-cycle stage (repeatable).
+    #[arg(long = "stage", value_name = "STAGE")]
+    stages: Vec<String>,
+    /// Only norms of this pillar (repeatable).
+    #[arg(long = "pillar", value_name = "PILLAR")]
+    pillars: Vec<String>,
+    /// Only norms of this severity, after the profile's overrides (repeatable).
+    #[arg(long = "severity", value_name = "SEVERITY")]
+    severities: Vec<String>,
+    /// Group the human report's results under stage or pillar headings.
+    #[arg(long, value_enum, value_name = "BY")]
+    group_by: Option<GroupBy>,
     /// Jurisdiction documents (JSON or YAML) or directories of them.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
@@ -62,58 +137,291 @@ pub fn run(args: &Args) -> u8 {
     let Some(options) = options(&program, args) else {
         return EXIT_INVALID;
     };
-    let (paths, missing) = config::find_documents(&args.paths);
-    let documents: Vec<Document> = {
-        use rayon::prelude::*;
-        paths
-            .par_iter()
-            .map(|path| config::load(&program, path))
-            .collect()
+    let Some(pool) = thread_pool(args.jobs.map(usize::from)) else {
+        return EXIT_INVALID;
     };
     let evaluator = Evaluator::new(&program, options);
-    let valid: Vec<&Json> = documents
-        .iter()
-        .filter(|d| !d.has_errors())
-        .filter_map(|d| d.value.as_ref())
-        .collect();
-    let mut outcomes = evaluator.evaluate_all(&valid).into_iter();
-    let checked: Vec<(&Document, Option<Outcome>)> = documents
-        .iter()
-        .map(|d| {
-            let outcome = (!d.has_errors() && d.value.is_some())
-                .then(|| outcomes.next())
-                .flatten();
-            (d, outcome)
-        })
-        .collect();
-    for (path, error) in &missing {
-        eprintln!("error: cannot read {}: {error}", path.display());
-    }
-    match args.format {
-        ReportFormat::Human => print!("{}", render_human(&program, &workspace, &checked)),
-        ReportFormat::Json => {
-            let pairs: Vec<(&Document, Option<&Outcome>)> =
-                checked.iter().map(|(d, o)| (*d, o.as_ref())).collect();
-            let report = report::build(&program, &workspace, args.profile.as_deref(), &pairs);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
+    let run = Run {
+        program: &program,
+        workspace: &workspace,
+        evaluator: &evaluator,
+        args,
+    };
+    match pool.install(|| run.check()) {
+        Ok(code) => code,
+        Err(error) => {
+            let target = args.output.as_ref().map_or_else(
+                || "standard output".to_string(),
+                |p| p.display().to_string(),
             );
+            eprintln!("error: cannot write the report to {target}: {error}");
+            EXIT_INVALID
         }
     }
-    exit_code(&checked, !missing.is_empty())
 }
 
-fn exit_code(checked: &[(&Document, Option<Outcome>)], missing: bool) -> u8 {
-    if missing || checked.iter().any(|(d, _)| d.has_errors()) {
-        return EXIT_INVALID;
+/// One `check` run: what it evaluates with and how it reports.
+struct Run<'a> {
+    program: &'a Program,
+    workspace: &'a Workspace,
+    evaluator: &'a Evaluator<'a>,
+    args: &'a Args,
+}
+
+/// Whether a run met invalid input or failing norms so far.
+#[derive(Default)]
+struct Verdict {
+    invalid: bool,
+    failed: bool,
+}
+
+impl Verdict {
+    fn add(&mut self, evaluated: &[Evaluated], fail_on: Severity) {
+        for (document, outcome) in evaluated {
+            self.invalid |= document.has_errors();
+            self.failed |= outcome.as_ref().is_some_and(|o| fails(o, fail_on));
+        }
     }
-    let failed = checked.iter().filter_map(|(_, o)| o.as_ref()).any(|o| {
-        o.results
-            .iter()
-            .any(|r| matches!(r.status, Status::Fail | Status::Error))
-    });
-    if failed { EXIT_FAILED } else { EXIT_OK }
+
+    fn exit_code(&self) -> u8 {
+        if self.invalid {
+            EXIT_INVALID
+        } else if self.failed {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        }
+    }
+}
+
+/// A document with its outcome (`None` when it was not evaluated).
+type Evaluated = (Document, Option<Outcome>);
+
+impl Run<'_> {
+    /// Evaluates every document in batches and writes the report; the exit code, or the error
+    /// that stopped the output.
+    fn check(&self) -> std::io::Result<u8> {
+        let mut out = output::Output::open(self.args.output.as_deref())?;
+        let mut batches = inputs::Batches::new(&self.args.paths);
+        let mut verdict = Verdict::default();
+        if self.args.format == ReportFormat::Json {
+            self.stream_json(&mut out, &mut batches, &mut verdict)?;
+        } else {
+            let mut all: Vec<Evaluated> = Vec::new();
+            let mut origins: Vec<Origin> = Vec::new();
+            for batch in &mut batches {
+                let evaluated = self.evaluate_batch(&batch);
+                verdict.add(&evaluated, self.args.fail_on.severity());
+                origins.extend(batch.into_iter().map(Origin::from));
+                all.extend(evaluated);
+            }
+            out.write(&self.render(&all, &origins))?;
+        }
+        for (path, error) in &batches.unreadable {
+            eprintln!("error: cannot read {}: {error}", path.display());
+            verdict.invalid = true;
+        }
+        out.finish()?;
+        Ok(verdict.exit_code())
+    }
+
+    /// Writes the JSON report document by document, batch by batch.
+    fn stream_json(
+        &self,
+        out: &mut output::Output,
+        batches: &mut inputs::Batches,
+        verdict: &mut Verdict,
+    ) -> std::io::Result<()> {
+        let frame = report::build(
+            self.program,
+            self.workspace,
+            self.args.profile.as_deref(),
+            &[],
+        );
+        out.write(&report::json::head(&frame))?;
+        let mut first = true;
+        for batch in batches {
+            let evaluated = self.evaluate_batch(&batch);
+            verdict.add(&evaluated, self.args.fail_on.severity());
+            let pairs: Vec<(&Document, Option<&Outcome>)> =
+                evaluated.iter().map(|(d, o)| (d, o.as_ref())).collect();
+            let part = report::build(self.program, self.workspace, None, &pairs);
+            for document in &part.documents {
+                out.write(&report::json::document(document, first))?;
+                first = false;
+            }
+        }
+        out.write(&report::json::tail(&frame, !first))
+    }
+
+    /// Loads and evaluates a batch in parallel, in order; a document with errors is not
+    /// evaluated. Shows a progress bar on a terminal for large batches.
+    fn evaluate_batch(&self, batch: &[inputs::Source]) -> Vec<Evaluated> {
+        use rayon::prelude::*;
+        let progress = progress_bar(batch.len());
+        let evaluated = batch
+            .par_iter()
+            .map(|source| {
+                let document = source.load(self.program);
+                let outcome = match (&document.value, document.has_errors()) {
+                    (Some(value), false) => Some(self.evaluator.evaluate(value)),
+                    _ => None,
+                };
+                progress.inc(1);
+                (document, outcome)
+            })
+            .collect();
+        progress.finish_and_clear();
+        evaluated
+    }
+
+    /// The whole report in a format other than JSON.
+    fn render(&self, checked: &[Evaluated], origins: &[Origin]) -> String {
+        if self.args.format == ReportFormat::Human {
+            let locator = Locator::new(checked, origins);
+            let source_line = |index: usize, path: &[PathSegment]| locator.source_line(index, path);
+            return report::human::render(
+                self.program,
+                self.workspace,
+                checked,
+                self.args.group_by.map(GroupBy::core),
+                &source_line,
+            );
+        }
+        let pairs: Vec<(&Document, Option<&Outcome>)> =
+            checked.iter().map(|(d, o)| (d, o.as_ref())).collect();
+        let report = report::build(
+            self.program,
+            self.workspace,
+            self.args.profile.as_deref(),
+            &pairs,
+        );
+        match self.args.format {
+            ReportFormat::Sarif => {
+                let locator = Locator::new(checked, origins);
+                let locate = |index: usize, path: &[PathSegment]| locator.locate(index, path);
+                report::sarif::render(self.program, &report, &locate) + "\n"
+            }
+            ReportFormat::Junit => report::junit::render(&report),
+            ReportFormat::Human | ReportFormat::Json => {
+                serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
+            }
+        }
+    }
+}
+
+/// Where a document came from, kept to locate evidence in it later: its line in a stream, and
+/// its text when it was not in a file of its own.
+struct Origin {
+    line: Option<usize>,
+    text: Option<String>,
+}
+
+impl From<inputs::Source> for Origin {
+    fn from(source: inputs::Source) -> Origin {
+        Origin {
+            line: source.line,
+            text: source.text,
+        }
+    }
+}
+
+/// A rayon pool of `jobs` threads (the number of cores when `None`).
+fn thread_pool(jobs: Option<usize>) -> Option<rayon::ThreadPool> {
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(jobs) = jobs {
+        builder = builder.num_threads(jobs);
+    }
+    builder
+        .build()
+        .map_err(|error| eprintln!("error: cannot start {jobs:?} worker threads: {error}"))
+        .ok()
+}
+
+/// Documents above which a progress bar is worth showing.
+const PROGRESS_THRESHOLD: usize = 50;
+
+/// A progress bar on standard error when it is a terminal and there are many documents; a
+/// hidden one otherwise.
+fn progress_bar(n_documents: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if n_documents <= PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(n_documents as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} checking {pos}/{len} documents [{bar:40}] {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Finds evidence values in the documents' text, re-reading one file at a time (results are
+/// located in document order, so each file is read once).
+struct Locator<'d> {
+    documents: Vec<(&'d Document, &'d Origin)>,
+    current: std::cell::RefCell<Option<(PathBuf, Option<String>)>>,
+}
+
+impl<'d> Locator<'d> {
+    fn new(checked: &'d [Evaluated], origins: &'d [Origin]) -> Self {
+        Locator {
+            documents: checked.iter().map(|(d, _)| d).zip(origins).collect(),
+            current: std::cell::RefCell::new(None),
+        }
+    }
+
+    /// The 1-based line and column of `path` in document `index`, and the text of that line.
+    fn source_line(&self, index: usize, path: &[PathSegment]) -> Option<(usize, usize, String)> {
+        let (line, column) = self.locate(index, path)?;
+        let (_, origin) = self.documents.get(index)?;
+        let text = match &origin.text {
+            Some(text) => text
+                .lines()
+                .nth(line.checked_sub(origin.line.unwrap_or(1))?)?
+                .to_string(),
+            None => {
+                let current = self.current.borrow();
+                current
+                    .as_ref()?
+                    .1
+                    .as_deref()?
+                    .lines()
+                    .nth(line.checked_sub(1)?)?
+                    .to_string()
+            }
+        };
+        Some((line, column, text))
+    }
+
+    /// The 1-based line and column of `path` in document `index`.
+    fn locate(&self, index: usize, path: &[PathSegment]) -> Option<(usize, usize)> {
+        let (document, origin) = self.documents.get(index)?;
+        if let Some(text) = &origin.text {
+            let (line, column) = config::locate(text, path)?;
+            return Some((line + origin.line.unwrap_or(1) - 1, column));
+        }
+        let mut current = self.current.borrow_mut();
+        if current.as_ref().is_none_or(|(at, _)| *at != document.path) {
+            let text = std::fs::read_to_string(&document.path).ok();
+            *current = Some((document.path.clone(), text));
+        }
+        let text = current.as_ref()?.1.as_deref()?;
+        match document.format {
+            config::Format::Json => config::locate(text, path),
+            config::Format::Yaml => config::YamlPositions::parse(text)?.locate(path),
+        }
+    }
+}
+
+/// True when a norm fails (or cannot be evaluated) at `fail_on` or above, after the profile's
+/// overrides.
+fn fails(outcome: &Outcome, fail_on: Severity) -> bool {
+    outcome
+        .results
+        .iter()
+        .any(|r| matches!(r.status, Status::Fail | Status::Error) && r.severity >= fail_on)
 }
 
 /// The evaluation options from the arguments; prints the problem and returns `None` when a
@@ -162,267 +470,95 @@ fn options(program: &Program, args: &Args) -> Option<Options> {
             }
         },
     };
+    let norms = match selection(program, args, profile) {
+        Ok(norms) => norms,
+        Err(()) => {
+            ok = false;
+            None
+        }
+    };
     ok.then_some(Options {
         profile,
         settings,
         today,
+        norms,
         ..Options::default()
     })
 }
 
-/// Statuses in the order of summary columns.
-const COLUMNS: [Status; 6] = [
-    Status::Pass,
-    Status::Fail,
-    Status::Waived,
-    Status::Unknown,
-    Status::NotApplicable,
-    Status::Error,
-];
-
-fn counts(outcome: &Outcome) -> [usize; 6] {
-    let mut counts = [0; 6];
-    for result in &outcome.results {
-        if let Some(column) = COLUMNS.iter().position(|s| *s == result.status) {
-            counts[column] += 1;
-        }
-    }
-    counts
+/// The stages, pillars and severities chosen on the command line.
+#[derive(Default)]
+struct Selection {
+    stages: Vec<usize>,
+    pillars: Vec<usize>,
+    severities: Vec<Severity>,
 }
 
-fn critical_fails(outcome: &Outcome) -> usize {
-    outcome
-        .results
-        .iter()
-        .filter(|r| {
-            r.status == Status::Fail && r.severity == crate::syntax::ast::Severity::Critical
-        })
-        .count()
-}
-
-fn document_name(document: &Document) -> String {
-    match (document.jurisdiction_id(), document.jurisdiction_name()) {
-        (Some(id), Some(name)) => format!("{id} ({name})"),
-        (Some(id), None) => id.to_string(),
-        _ => document.path.display().to_string(),
-    }
-}
-
-fn render_human(
+/// The norms to evaluate under `--stage`, `--pillar` and `--severity` (each repeatable; a norm
+/// is kept when it matches one value of every option given): `None` without filters. Prints
+/// every unknown value with a suggestion and returns `Err`.
+fn selection(
     program: &Program,
-    workspace: &Workspace,
-    checked: &[(&Document, Option<Outcome>)],
-) -> String {
-    let mut out = String::new();
-    for (document, outcome) in checked {
-        let _ = write!(
-            out,
-            "== {} — {}",
-            document_name(document),
-            document.path.display()
-        );
-        match outcome {
-            Some(outcome) => {
-                let _ = writeln!(out, ", evaluated on {}", outcome.today);
-            }
-            None => {
-                let _ = writeln!(out, ": not evaluated");
-            }
-        }
-        for problem in &document.problems {
-            write_problem(&mut out, document, problem);
-        }
-        if let Some(outcome) = outcome {
-            write_results(&mut out, program, workspace, outcome);
-        }
-        out.push('\n');
+    args: &Args,
+    profile: Option<usize>,
+) -> Result<Option<Vec<NormId>>, ()> {
+    if args.stages.is_empty() && args.pillars.is_empty() && args.severities.is_empty() {
+        return Ok(None);
     }
-    write_summary(&mut out, checked);
-    out
+    let mut chosen = Selection::default();
+    let mut ok = true;
+    let mut check = |result: Result<Filter, Vec<FilterError>>| match result {
+        Ok(filter) => Some(filter),
+        Err(errors) => {
+            errors.iter().for_each(super::norms::print_error);
+            ok = false;
+            None
+        }
+    };
+    for stage in &args.stages {
+        let filter = check(Filter::new(program, None, Some(stage), None));
+        chosen.stages.extend(filter.and_then(|f| f.stage));
+    }
+    for pillar in &args.pillars {
+        let filter = check(Filter::new(program, Some(pillar), None, None));
+        chosen.pillars.extend(filter.and_then(|f| f.pillar));
+    }
+    for severity in &args.severities {
+        let filter = check(Filter::new(program, None, None, Some(severity)));
+        chosen.severities.extend(filter.and_then(|f| f.severity));
+    }
+    if !ok {
+        return Err(());
+    }
+    let profile = profile.and_then(|p| program.profiles.get(p));
+    let base: Vec<NormId> = match profile {
+        Some(profile) => profile.norms.clone(),
+        None => (0..program.norms.len()).collect(),
+    };
+    let severity_of = |norm: NormId| {
+        profile
+            .and_then(|p| p.severities.iter().find(|(n, _)| *n == norm))
+            .map(|(_, severity)| *severity)
+            .or_else(|| program.norms.get(norm).map(|n| n.severity))
+    };
+    Ok(Some(
+        base.into_iter()
+            .filter(|&id| {
+                let Some(norm) = program.norms.get(id) else {
+                    return false;
+                };
+                (chosen.stages.is_empty() || norm.stages.iter().any(|s| chosen.stages.contains(s)))
+                    && (chosen.pillars.is_empty() || chosen.pillars.contains(&norm.pillar))
+                    && (chosen.severities.is_empty()
+                        || severity_of(id).is_some_and(|s| chosen.severities.contains(&s)))
+            })
+            .collect(),
+    ))
 }
 
-fn write_problem(out: &mut String, document: &Document, problem: &config::Problem) {
-    let at = problem.position.map_or_else(String::new, |(line, column)| {
-        format!(" ({}:{line}:{column})", document.path.display())
-    });
-    let _ = writeln!(out, "  {problem}{at}");
-    if let Some(help) = &problem.help {
-        let _ = writeln!(out, "    help: {help}");
-    }
-}
-
-fn write_results(out: &mut String, program: &Program, workspace: &Workspace, outcome: &Outcome) {
-    for result in &outcome.results {
-        let label = match result.status {
-            Status::Fail => "FAIL",
-            Status::Error => "ERROR",
-            Status::Unknown => "UNKNOWN",
-            Status::Waived => "WAIVED",
-            Status::Pass | Status::NotApplicable => continue,
-        };
-        let norm = &program.norms[result.norm];
-        let _ = writeln!(
-            out,
-            "  {label:<8} {} [{}] {}",
-            norm.id,
-            result.severity.as_str(),
-            norm.title
-        );
-        write_evidence(out, program, workspace, result, "    ");
-    }
-    let [pass, fail, waived, unknown, na, error] = counts(outcome);
-    let _ = writeln!(
-        out,
-        "  {pass} pass, {fail} fail, {waived} waived, {unknown} unknown, {na} n/a, {error} error"
-    );
-}
-
-/// A row of the summary table: jurisdiction id, file, and the counts and critical fails of an
-/// evaluated document.
-type SummaryRow = (String, String, Option<([usize; 6], usize)>);
-
-fn write_summary(out: &mut String, checked: &[(&Document, Option<Outcome>)]) {
-    let rows: Vec<SummaryRow> = checked
-        .iter()
-        .map(|(document, outcome)| {
-            let id = document.jurisdiction_id().unwrap_or("?").to_string();
-            let file = document.path.display().to_string();
-            (
-                id,
-                file,
-                outcome.as_ref().map(|o| (counts(o), critical_fails(o))),
-            )
-        })
-        .collect();
-    let id_width = rows
-        .iter()
-        .map(|r| r.0.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let file_width = rows
-        .iter()
-        .map(|r| r.1.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let _ = writeln!(
-        out,
-        "{:<id_width$}  {:<file_width$}  {:>5} {:>5} {:>6} {:>7} {:>5} {:>5} {:>14}",
-        "jurisdiction",
-        "file",
-        "pass",
-        "fail",
-        "waived",
-        "unknown",
-        "n/a",
-        "error",
-        "critical fails"
-    );
-    for (id, file, numbers) in rows {
-        match numbers {
-            Some(([pass, fail, waived, unknown, na, error], critical)) => {
-                let _ = writeln!(
-                    out,
-                    "{id:<id_width$}  {file:<file_width$}  {pass:>5} {fail:>5} {waived:>6} {unknown:>7} {na:>5} {error:>5} {critical:>14}"
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "{id:<id_width$}  {file:<file_width$}  invalid document, not evaluated"
-                );
-            }
-        }
-    }
-}
+pub(super) use crate::report::human::write_evidence;
 
 /// `file:line` of a policy span.
 pub(super) fn location(workspace: &Workspace, span: Span) -> String {
     report::location(workspace, span)
-}
-
-/// The policy text of a span on one line, shortened.
-fn snippet(workspace: &Workspace, span: Span) -> String {
-    let text = workspace
-        .files
-        .get(span.file.0 as usize)
-        .and_then(|file| file.text.get(span.range()))
-        .unwrap_or("");
-    let collapsed: Vec<&str> = text.split_whitespace().collect();
-    let mut line = collapsed.join(" ");
-    if line.chars().count() > 90 {
-        line = line.chars().take(87).collect::<String>() + "...";
-    }
-    line
-}
-
-/// Writes the evidence and waiver of a result, each line starting with `indent`.
-pub(super) fn write_evidence(
-    out: &mut String,
-    program: &Program,
-    workspace: &Workspace,
-    result: &NormResult,
-    indent: &str,
-) {
-    let norm = &program.norms[result.norm];
-    for evidence in &result.evidence {
-        let mut head = match evidence.requirement {
-            Some(index) => {
-                let span = norm.requires.get(index).map(|r| r.span);
-                let at =
-                    span.map_or_else(String::new, |s| format!(" ({})", location(workspace, s)));
-                format!("requirement {}{at}", index + 1)
-            }
-            None if evidence
-                .findings
-                .iter()
-                .any(|f| f.kind == FindingKind::Fault) =>
-            {
-                "evaluation".to_string()
-            }
-            None => "applicability (`when`)".to_string(),
-        };
-        if let Some(item) = &evidence.item {
-            let _ = write!(head, ", {item}");
-        }
-        let _ = writeln!(out, "{indent}{head}:");
-        if let Some(message) = &evidence.message {
-            let _ = writeln!(out, "{indent}  {message}");
-        }
-        for finding in &evidence.findings {
-            write_finding(out, workspace, finding, indent);
-        }
-    }
-    if let Some(waiver) = &result.waiver {
-        let _ = writeln!(
-            out,
-            "{indent}waiver waivers[{}] (approved by {}, expires {}): {}",
-            waiver.index,
-            waiver.approved_by.as_deref().unwrap_or("nobody"),
-            waiver.expires.as_deref().unwrap_or("never"),
-            waiver.state.describe()
-        );
-    }
-}
-
-fn write_finding(out: &mut String, workspace: &Workspace, finding: &eval::Finding, indent: &str) {
-    let kind = match finding.kind {
-        FindingKind::Failed => "failed",
-        FindingKind::Missing => "missing",
-        FindingKind::Dangling => "dangling",
-        FindingKind::Fault => "error",
-    };
-    let mut line = format!("{indent}  - {kind}: ");
-    // A missing path already names the items it lies in.
-    if finding.kind != FindingKind::Missing {
-        for item in &finding.within {
-            let _ = write!(line, "{item}: ");
-        }
-    }
-    line.push_str(&finding.text);
-    if finding.kind != FindingKind::Missing {
-        let _ = write!(line, "  [`{}`]", snippet(workspace, finding.span));
-    }
-    let _ = writeln!(out, "{line}");
 }

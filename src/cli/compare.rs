@@ -109,11 +109,10 @@ pub fn run(args: &Args) -> u8 {
     };
     let text = compare::render(&comparison, &report, args.format.core(), colour);
     let written = match &args.output {
-        None => {
-            super::norms::print_stdout(&text);
-            true
-        }
-        Some(path) => write_atomically(path, &text)
+        None => super::output::write_stdout(&text)
+            .map_err(|error| eprintln!("error: cannot write the output: {error}"))
+            .is_ok(),
+        Some(path) => super::output::write_atomically(path, &text)
             .map_err(|error| eprintln!("error: cannot write {}: {error}", path.display()))
             .is_ok(),
     };
@@ -261,28 +260,4 @@ fn options(program: &Program, args: &Args) -> Option<Options> {
         today,
         ..Options::default()
     })
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`, so readers
-/// never see a partial file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result
 }

@@ -209,7 +209,8 @@ pub fn find_documents(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)
     let mut errors = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut found, &mut errors, 0);
+            let mut visited = std::collections::HashSet::new();
+            walk(path, &mut found, &mut errors, &mut visited, 0);
         } else if path.is_file() {
             found.push(path.clone());
         } else {
@@ -222,10 +223,30 @@ pub fn find_documents(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)
 /// Directory depth followed at most (guards against link loops).
 const MAX_WALK_DEPTH: usize = 32;
 
-fn walk(dir: &FsPath, found: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, String)>, depth: usize) {
+/// Walks `dir`; `visited` holds the canonical directories already walked, so a directory reached
+/// again through a symbolic link (a loop, or two links to one place) is skipped: without it,
+/// links such as `here -> .` make the walk exponential.
+fn walk(
+    dir: &FsPath,
+    found: &mut Vec<PathBuf>,
+    errors: &mut Vec<(PathBuf, String)>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+    depth: usize,
+) {
     if depth > MAX_WALK_DEPTH {
         errors.push((dir.to_path_buf(), "directories nested too deeply".into()));
         return;
+    }
+    match std::fs::canonicalize(dir) {
+        Ok(canonical) => {
+            if !visited.insert(canonical) {
+                return;
+            }
+        }
+        Err(error) => {
+            errors.push((dir.to_path_buf(), error.to_string()));
+            return;
+        }
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
@@ -238,7 +259,7 @@ fn walk(dir: &FsPath, found: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, Strin
     paths.sort();
     for path in paths {
         if path.is_dir() {
-            walk(&path, found, errors, depth + 1);
+            walk(&path, found, errors, visited, depth + 1);
         } else if is_document_file(&path) {
             found.push(path);
         }

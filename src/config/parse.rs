@@ -10,6 +10,9 @@ use serde_json::Value as Json;
 /// Nesting deeper than this is refused (keeps recursion bounded).
 pub const MAX_DEPTH: usize = 128;
 
+/// Parser events that YAML aliases may replay in one document, in total.
+pub const MAX_ALIAS_REPLAYED_EVENTS: usize = 20_000;
+
 /// The notation of a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -67,6 +70,9 @@ fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
     let mut options = serde_saphyr::Options::default();
     options.strict_booleans = true;
     options.with_snippet = false;
+    // Alias bombs ("billion laughs"): a jurisdiction document has no use for more than a few
+    // thousand replayed nodes, so refuse expansion well before it costs time or memory.
+    options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAYED_EVENTS;
     let value: Result<StrictJson, _> = serde_saphyr::from_str_with_options(text, options);
     value.map(|v| v.0).map_err(|error| {
         let position = error

@@ -1,0 +1,460 @@
+//! The human report of `rampart check`: per jurisdiction document its problems and the norms
+//! that fail, are unknown, waived or erroneous, with their evidence, optionally grouped under
+//! electoral-cycle stage or pillar headings, then a summary table.
+//!
+//! Takes the program, its workspace (to quote policy text) and the documents with their
+//! outcomes; gives plain text (no colour, so it can go to a file). Reads no files.
+
+use std::fmt::Write;
+
+use crate::check::{Program, Status};
+use crate::config::{self, Document, PathSegment};
+use crate::eval::{self, FindingKind, NormResult, Outcome};
+use crate::syntax::Span;
+use crate::workspace::Workspace;
+
+/// Finds the line of a JSON path in document `index` of the run: its 1-based line and column
+/// and the text of that line.
+pub type SourceLine<'a> = dyn Fn(usize, &[PathSegment]) -> Option<(usize, usize, String)> + 'a;
+
+/// How results are grouped under headings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupBy {
+    /// Under each electoral-cycle stage the norm applies at (a norm may appear more than once).
+    Stage,
+    /// Under the norm's pillar.
+    Pillar,
+}
+
+/// Statuses in the order of summary columns.
+const COLUMNS: [Status; 6] = [
+    Status::Pass,
+    Status::Fail,
+    Status::Waived,
+    Status::Unknown,
+    Status::NotApplicable,
+    Status::Error,
+];
+
+fn counts(outcome: &Outcome) -> [usize; 6] {
+    let mut counts = [0; 6];
+    for result in &outcome.results {
+        if let Some(column) = COLUMNS.iter().position(|s| *s == result.status) {
+            counts[column] += 1;
+        }
+    }
+    counts
+}
+
+fn critical_fails(outcome: &Outcome) -> usize {
+    outcome
+        .results
+        .iter()
+        .filter(|r| {
+            r.status == Status::Fail && r.severity == crate::syntax::ast::Severity::Critical
+        })
+        .count()
+}
+
+fn document_name(document: &Document) -> String {
+    match (document.jurisdiction_id(), document.jurisdiction_name()) {
+        (Some(id), Some(name)) => format!("{id} ({name})"),
+        (Some(id), None) => id.to_string(),
+        _ => document.path.display().to_string(),
+    }
+}
+
+/// The human report: per document its problems and the norms that do not pass, with evidence,
+/// then a summary table; results grouped under stage or pillar headings with `group_by`.
+pub fn render(
+    program: &Program,
+    workspace: &Workspace,
+    checked: &[(Document, Option<Outcome>)],
+    group_by: Option<GroupBy>,
+    source_line: &SourceLine<'_>,
+) -> String {
+    let mut out = String::new();
+    for (index, (document, outcome)) in checked.iter().enumerate() {
+        let _ = write!(
+            out,
+            "== {} — {}",
+            document_name(document),
+            document.path.display()
+        );
+        match outcome {
+            Some(outcome) => {
+                let _ = writeln!(out, ", evaluated on {}", outcome.today);
+            }
+            None => {
+                let _ = writeln!(out, ": not evaluated");
+            }
+        }
+        for problem in &document.problems {
+            write_problem(&mut out, document, problem);
+        }
+        if let Some(outcome) = outcome {
+            let ctx = Ctx {
+                program,
+                workspace,
+                document,
+                index,
+                source_line,
+            };
+            write_results(&mut out, &ctx, outcome, group_by);
+        }
+        out.push('\n');
+    }
+    write_summary(&mut out, checked);
+    printable(out)
+}
+
+/// `text` with every control character but the line break shown as an escape (`\u{1b}`), so a
+/// document cannot drive the terminal; a tab becomes a space to keep carets aligned.
+fn printable(text: String) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            '\t' => out.push(' '),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_problem(out: &mut String, document: &Document, problem: &config::Problem) {
+    let at = problem.position.map_or_else(String::new, |(line, column)| {
+        format!(" ({}:{line}:{column})", document.path.display())
+    });
+    let _ = writeln!(out, "  {problem}{at}");
+    if let Some(help) = &problem.help {
+        let _ = writeln!(out, "    help: {help}");
+    }
+}
+
+/// What rendering one document's results needs.
+struct Ctx<'a> {
+    program: &'a Program,
+    workspace: &'a Workspace,
+    document: &'a Document,
+    index: usize,
+    source_line: &'a SourceLine<'a>,
+}
+
+fn write_results(out: &mut String, ctx: &Ctx<'_>, outcome: &Outcome, group_by: Option<GroupBy>) {
+    let program = ctx.program;
+    let reported = |r: &&NormResult| !matches!(r.status, Status::Pass | Status::NotApplicable);
+    match group_by {
+        None => {
+            for result in outcome.results.iter().filter(reported) {
+                write_result(out, ctx, result);
+            }
+        }
+        Some(group_by) => {
+            for (heading, members) in groups(program, outcome, group_by) {
+                let members: Vec<&NormResult> = members.into_iter().filter(reported).collect();
+                if members.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "  -- {heading} --");
+                for result in members {
+                    write_result(out, ctx, result);
+                }
+            }
+        }
+    }
+    let [pass, fail, waived, unknown, na, error] = counts(outcome);
+    let _ = writeln!(
+        out,
+        "  {pass} pass, {fail} fail, {waived} waived, {unknown} unknown, {na} n/a, {error} error"
+    );
+}
+
+/// The results under each stage (in cycle order) or pillar (in declaration order), headed
+/// `Title (id)`; results of norms without a stage come last under `(no stage)`.
+fn groups<'o>(
+    program: &Program,
+    outcome: &'o Outcome,
+    group_by: GroupBy,
+) -> Vec<(String, Vec<&'o NormResult>)> {
+    let categories = match group_by {
+        GroupBy::Stage => &program.stages,
+        GroupBy::Pillar => &program.pillars,
+    };
+    let member_of = |result: &NormResult, index: usize| {
+        program
+            .norms
+            .get(result.norm)
+            .is_some_and(|norm| match group_by {
+                GroupBy::Stage => norm.stages.contains(&index),
+                GroupBy::Pillar => norm.pillar == index,
+            })
+    };
+    let mut groups: Vec<(String, Vec<&NormResult>)> = categories
+        .iter()
+        .enumerate()
+        .map(|(index, category)| {
+            let members = outcome
+                .results
+                .iter()
+                .filter(|r| member_of(r, index))
+                .collect();
+            (format!("{} ({})", category.title, category.id), members)
+        })
+        .collect();
+    if group_by == GroupBy::Stage {
+        let unstaged = outcome
+            .results
+            .iter()
+            .filter(|r| {
+                program
+                    .norms
+                    .get(r.norm)
+                    .is_some_and(|n| n.stages.is_empty())
+            })
+            .collect();
+        groups.push(("(no stage)".to_string(), unstaged));
+    }
+    groups
+}
+
+fn write_result(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
+    let (program, workspace) = (ctx.program, ctx.workspace);
+    let label = match result.status {
+        Status::Fail => "FAIL",
+        Status::Error => "ERROR",
+        Status::Unknown => "UNKNOWN",
+        Status::Waived => "WAIVED",
+        Status::Pass | Status::NotApplicable => return,
+    };
+    let norm = &program.norms[result.norm];
+    let _ = writeln!(
+        out,
+        "  {label:<8} {} [{}] {}",
+        norm.id,
+        result.severity.as_str(),
+        norm.title
+    );
+    write_evidence(out, program, workspace, result, "    ");
+    if result.status == Status::Fail {
+        write_config_snippet(out, ctx, result);
+        write_norm_snippet(out, ctx, result);
+    }
+}
+
+/// The line of the jurisdiction document holding the evidence value, with a caret under it.
+fn write_config_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
+    let Some(path) = super::text::evaluated_evidence_path(&result.evidence) else {
+        return;
+    };
+    let Some((line, column, text)) = (ctx.source_line)(ctx.index, &path) else {
+        return;
+    };
+    let at = format!("{}:{line}:{column}", ctx.document.path.display());
+    write_snippet(out, &at, line, column, &text, &config::display_path(&path));
+}
+
+/// The `require` line of the norm's first failing requirement, with a caret under it.
+fn write_norm_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
+    let norm = &ctx.program.norms[result.norm];
+    let Some(span) = result
+        .evidence
+        .iter()
+        .find_map(|e| e.requirement)
+        .and_then(|index| norm.requires.get(index))
+        .map(|r| r.span)
+    else {
+        return;
+    };
+    let Some(file) = ctx.workspace.files.get(span.file.0 as usize) else {
+        return;
+    };
+    let start = span.start as usize;
+    let Some(before) = file.text.get(..start) else {
+        return;
+    };
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    let text = file.text.lines().nth(line - 1).unwrap_or("");
+    let at = format!("{}:{line}:{column}", file.display);
+    write_snippet(out, &at, line, column, text, "required here");
+}
+
+/// A miette-style snippet: `--> at`, the numbered line and a caret at `column` with `label`.
+fn write_snippet(out: &mut String, at: &str, line: usize, column: usize, text: &str, label: &str) {
+    let number = line.to_string();
+    let gutter = " ".repeat(number.len());
+    let shown: String = text.chars().take(120).collect();
+    let pad: String = text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(|_| ' ')
+        .collect();
+    let _ = writeln!(out, "    {gutter}--> {at}");
+    let _ = writeln!(out, "    {number} | {}", shown.trim_end());
+    let _ = writeln!(out, "    {gutter} | {pad}^ {label}");
+}
+
+/// A row of the summary table: jurisdiction id, file, and the counts and critical fails of an
+/// evaluated document.
+type SummaryRow = (String, String, Option<([usize; 6], usize)>);
+
+fn write_summary(out: &mut String, checked: &[(Document, Option<Outcome>)]) {
+    let rows: Vec<SummaryRow> = checked
+        .iter()
+        .map(|(document, outcome)| {
+            let id = document.jurisdiction_id().unwrap_or("?").to_string();
+            let file = document.path.display().to_string();
+            (
+                id,
+                file,
+                outcome.as_ref().map(|o| (counts(o), critical_fails(o))),
+            )
+        })
+        .collect();
+    let id_width = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    let file_width = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    let _ = writeln!(
+        out,
+        "{:<id_width$}  {:<file_width$}  {:>5} {:>5} {:>6} {:>7} {:>5} {:>5} {:>14}",
+        "jurisdiction",
+        "file",
+        "pass",
+        "fail",
+        "waived",
+        "unknown",
+        "n/a",
+        "error",
+        "critical fails"
+    );
+    for (id, file, numbers) in rows {
+        match numbers {
+            Some(([pass, fail, waived, unknown, na, error], critical)) => {
+                let _ = writeln!(
+                    out,
+                    "{id:<id_width$}  {file:<file_width$}  {pass:>5} {fail:>5} {waived:>6} {unknown:>7} {na:>5} {error:>5} {critical:>14}"
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "{id:<id_width$}  {file:<file_width$}  invalid document, not evaluated"
+                );
+            }
+        }
+    }
+}
+
+/// The policy text of a span on one line, shortened.
+fn snippet(workspace: &Workspace, span: Span) -> String {
+    let text = workspace
+        .files
+        .get(span.file.0 as usize)
+        .and_then(|file| file.text.get(span.range()))
+        .unwrap_or("");
+    let collapsed: Vec<&str> = text.split_whitespace().collect();
+    let mut line = collapsed.join(" ");
+    if line.chars().count() > 90 {
+        line = line.chars().take(87).collect::<String>() + "...";
+    }
+    line
+}
+
+/// Writes the evidence and waiver of a result, each line starting with `indent`.
+pub fn write_evidence(
+    out: &mut String,
+    program: &Program,
+    workspace: &Workspace,
+    result: &NormResult,
+    indent: &str,
+) {
+    let norm = &program.norms[result.norm];
+    for evidence in &result.evidence {
+        let mut head = match evidence.requirement {
+            Some(index) => {
+                let span = norm.requires.get(index).map(|r| r.span);
+                let at = span.map_or_else(String::new, |s| {
+                    format!(" ({})", super::location(workspace, s))
+                });
+                format!("requirement {}{at}", index + 1)
+            }
+            None if evidence
+                .findings
+                .iter()
+                .any(|f| f.kind == FindingKind::Fault) =>
+            {
+                "evaluation".to_string()
+            }
+            None => "applicability (`when`)".to_string(),
+        };
+        if let Some(item) = &evidence.item {
+            let _ = write!(head, ", {item}");
+        }
+        let _ = writeln!(out, "{indent}{head}:");
+        if let Some(message) = &evidence.message {
+            let _ = writeln!(out, "{indent}  {message}");
+        }
+        for finding in &evidence.findings {
+            write_finding(out, workspace, finding, indent);
+        }
+    }
+    if let Some(waiver) = &result.waiver {
+        let _ = writeln!(
+            out,
+            "{indent}waiver waivers[{}] (approved by {}, expires {}): {}",
+            waiver.index,
+            waiver.approved_by.as_deref().unwrap_or("nobody"),
+            waiver.expires.as_deref().unwrap_or("never"),
+            waiver.state.describe()
+        );
+    }
+}
+
+fn write_finding(out: &mut String, workspace: &Workspace, finding: &eval::Finding, indent: &str) {
+    let kind = match finding.kind {
+        FindingKind::Failed => "failed",
+        FindingKind::Missing => "missing",
+        FindingKind::Dangling => "dangling",
+        FindingKind::Fault => "error",
+    };
+    let mut line = format!("{indent}  - {kind}: ");
+    // A missing path already names the items it lies in.
+    if finding.kind != FindingKind::Missing {
+        for item in &finding.within {
+            let _ = write!(line, "{item}: ");
+        }
+    }
+    line.push_str(&finding.text);
+    if finding.kind != FindingKind::Missing {
+        let _ = write!(line, "  [`{}`]", snippet(workspace, finding.span));
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn printable_escapes_control_characters_but_keeps_line_breaks() {
+        let text = "a\u{1b}[2J\tb\r\n".to_string();
+        assert_eq!(printable(text), "a\\u{1b}[2J b\\u{d}\n");
+    }
+}

@@ -1,0 +1,133 @@
+//! Plain-text pieces of a report shared by the machine formats (SARIF messages, JUnit bodies):
+//! one line per piece of evidence, and where in a jurisdiction document a result points.
+//!
+//! Takes [`ResultRecord`]s; gives strings and JSON paths. Reads no files.
+
+use super::model::{EvidenceRecord, FindingKind, ResultRecord};
+use crate::config::{Path, PathSegment};
+
+/// The evidence of a result as lines: each requirement's message (or its findings), then the
+/// waiver's justification when one names the norm.
+pub fn evidence_lines(result: &ResultRecord) -> Vec<String> {
+    let mut lines = Vec::new();
+    for evidence in &result.evidence {
+        push_evidence(&mut lines, evidence);
+    }
+    if let Some(waiver) = &result.waiver {
+        lines.push(format!(
+            "waiver waivers[{}]: {}",
+            waiver.index,
+            waiver.reason.as_deref().unwrap_or("no justification given")
+        ));
+    }
+    lines
+}
+
+fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {
+    let prefix = evidence
+        .item
+        .as_ref()
+        .map_or_else(String::new, |item| match &item.id {
+            Some(id) => format!("{} (id \"{id}\"): ", item.path),
+            None => format!("{}: ", item.path),
+        });
+    if let Some(message) = &evidence.message {
+        lines.push(format!("{prefix}{message}"));
+    }
+    for finding in &evidence.findings {
+        let kind = match finding.kind {
+            FindingKind::Failed => "failed",
+            FindingKind::Missing => "missing",
+            FindingKind::Dangling => "dangling",
+            FindingKind::Fault => "error",
+        };
+        lines.push(format!("{prefix}{kind}: {}", finding.text));
+    }
+}
+
+/// The JSON path in the document that a result is about: the item of its first evidence, else
+/// the first word of a finding that is a nested path (`a.b` or `a[0]`); `None` when none is.
+pub fn evidence_path(result: &ResultRecord) -> Option<Path> {
+    let evidence = result.evidence.first()?;
+    if let Some(item) = &evidence.item {
+        return parse_path(&item.path);
+    }
+    result
+        .evidence
+        .iter()
+        .flat_map(|e| &e.findings)
+        .flat_map(|f| f.text.split_whitespace())
+        .filter(|word| word.contains(['.', '[']))
+        .find_map(parse_path)
+}
+
+/// The JSON path that evaluator evidence is about, as [`evidence_path`] for a record.
+pub fn evaluated_evidence_path(evidence: &[crate::eval::Evidence]) -> Option<Path> {
+    let first = evidence.first()?;
+    if let Some(item) = &first.item {
+        return parse_path(&item.path);
+    }
+    evidence
+        .iter()
+        .flat_map(|e| &e.findings)
+        .flat_map(|f| f.text.split_whitespace())
+        .filter(|word| word.contains(['.', '[']))
+        .find_map(parse_path)
+}
+
+/// Parses an evidence path as displayed (`systems[2].certification.date`); `None` when the
+/// text is not one.
+pub fn parse_path(text: &str) -> Option<Path> {
+    let mut path = Vec::new();
+    for part in text.split('.') {
+        let (key, mut rest) = match part.find('[') {
+            Some(at) => part.split_at(at),
+            None => (part, ""),
+        };
+        if !is_key(key) {
+            return None;
+        }
+        path.push(PathSegment::Key(key.to_string()));
+        while let Some(after) = rest.strip_prefix('[') {
+            let (digits, tail) = after.split_once(']')?;
+            path.push(PathSegment::Index(digits.parse().ok()?));
+            rest = tail;
+        }
+        if !rest.is_empty() {
+            return None;
+        }
+    }
+    Some(path)
+}
+
+fn is_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_path_reads_keys_and_indexes() {
+        assert_eq!(
+            parse_path("systems[2].certification.date"),
+            Some(vec![
+                PathSegment::Key("systems".into()),
+                PathSegment::Index(2),
+                PathSegment::Key("certification".into()),
+                PathSegment::Key("date".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn parse_path_refuses_prose() {
+        assert_eq!(parse_path("no (such) path"), None);
+        assert_eq!(parse_path("a[x]"), None);
+        assert_eq!(parse_path(""), None);
+    }
+}

@@ -1,0 +1,601 @@
+//! `rampart check` output formats end to end: golden snapshots of each format on the fixture
+//! jurisdictions of `tests/data/`, SARIF validated against the official 2.1.0 schema (read from
+//! the `serde-sarif` crate source in the cargo registry), JUnit counts per suite.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use serde_json::Value as Json;
+
+/// The fixture documents, evaluated on a fixed date with the embedded library.
+const FIXTURES: [&str; 2] = ["tests/data/kestria.json", "tests/data/tavaro.yaml"];
+const TODAY: &str = "2027-03-08";
+
+fn rampart(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+/// `check --format FORMAT` over the fixtures: its exit code and standard output.
+fn check_fixtures(format: &str) -> (Option<i32>, String) {
+    let mut args = vec!["check", "--today", TODAY, "--format", format];
+    args.extend(FIXTURES);
+    let output = rampart(&args);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+/// The SARIF 2.1.0 schema shipped in the `serde-sarif` package this build resolved.
+fn sarif_schema() -> Json {
+    let output = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1"])
+        .output()
+        .expect("cargo metadata runs");
+    let metadata: Json = serde_json::from_slice(&output.stdout).expect("cargo metadata is JSON");
+    let manifest = metadata["packages"]
+        .as_array()
+        .expect("packages is a list")
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif is a dependency");
+    let path = PathBuf::from(manifest)
+        .parent()
+        .expect("a manifest has a directory")
+        .join("src/schema.json");
+    let text = std::fs::read_to_string(&path).expect("serde-sarif ships src/schema.json");
+    let mut schema: Json = serde_json::from_str(&text).expect("the SARIF schema is JSON");
+    fix_language_pattern(&mut schema);
+    schema
+}
+
+/// The official schema's `language` patterns (of `run` and `toolComponent`) have a stray `]`
+/// (`^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$`), which the meta-schema's `regex` format check
+/// refuses, so the schema would not compile. The intended pattern (a language tag such as `en`
+/// or `en-US`) replaces it in memory; Rampart writes no `language`.
+fn fix_language_pattern(schema: &mut Json) {
+    const BROKEN: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    match schema {
+        Json::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                if key == "pattern" && *value == BROKEN {
+                    *value = Json::from("^[a-zA-Z]{2}(-[a-zA-Z]{2})?$");
+                } else {
+                    fix_language_pattern(value);
+                }
+            }
+        }
+        Json::Array(items) => items.iter_mut().for_each(fix_language_pattern),
+        _ => {}
+    }
+}
+
+#[test]
+fn sarif_output_matches_the_snapshot() {
+    let (code, text) = check_fixtures("sarif");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
+    let (_, text) = check_fixtures("sarif");
+    let log: Json = serde_json::from_str(&text).expect("SARIF output is JSON");
+    let validator = jsonschema::draft7::new(&sarif_schema()).expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+}
+
+#[test]
+fn sarif_results_point_at_the_evidence_value() {
+    let (_, text) = check_fixtures("sarif");
+    let log: Json = serde_json::from_str(&text).expect("SARIF output is JSON");
+    let located: Vec<String> = log["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ruleId"] == "risk-register-owners")
+        .map(|r| {
+            let at = &r["locations"][0]["physicalLocation"];
+            format!(
+                "{}:{}:{} {}",
+                at["artifactLocation"]["uri"].as_str().unwrap_or("?"),
+                at["region"]["startLine"],
+                at["region"]["startColumn"],
+                r["level"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect();
+    insta::assert_debug_snapshot!(located);
+}
+
+/// Per suite: (name, tests, failures, errors, skipped).
+type SuiteCounts = (String, usize, usize, usize, usize);
+
+fn junit_counts(xml: &str) -> Vec<SuiteCounts> {
+    let document = roxmltree::Document::parse(xml).expect("JUnit output is XML");
+    document
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .map(|suite| {
+            let cases: Vec<_> = suite
+                .children()
+                .filter(|n| n.has_tag_name("testcase"))
+                .collect();
+            let with = |tag: &str| {
+                cases
+                    .iter()
+                    .filter(|c| c.children().any(|n| n.has_tag_name(tag)))
+                    .count()
+            };
+            (
+                suite.attribute("name").unwrap_or("?").to_string(),
+                cases.len(),
+                with("failure"),
+                with("error"),
+                with("skipped"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn junit_output_matches_the_snapshot() {
+    let (code, text) = check_fixtures("junit");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn junit_output_has_a_suite_per_jurisdiction_with_counts_matching_the_json_report() {
+    let (_, xml) = check_fixtures("junit");
+    let (_, json) = check_fixtures("json");
+    let report: Json = serde_json::from_str(&json).expect("JSON report");
+    let expected: Vec<SuiteCounts> = report["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .map(|d| {
+            let n = |key: &str| d["summary"][key].as_u64().unwrap_or(0) as usize;
+            let total = d["results"].as_array().map_or(0, Vec::len);
+            let skipped = n("not-applicable") + n("waived") + n("unknown");
+            let name = d["jurisdiction"].as_str().unwrap_or("?").to_string();
+            (name, total, n("fail"), n("error"), skipped)
+        })
+        .collect();
+    assert_eq!(junit_counts(&xml), expected);
+    insta::assert_debug_snapshot!(junit_counts(&xml));
+}
+
+/// A fresh temporary directory.
+fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("a temporary directory")
+}
+
+/// Writes `n` documents into `dir`, varying the JSON examples (id and name), named so that
+/// their sorted order is their generation order.
+fn generate_documents(dir: &std::path::Path, n: usize) -> Vec<PathBuf> {
+    let mut examples: Vec<Json> = ["castellan", "kestria", "lumeira", "norrvale", "ossmark"]
+        .iter()
+        .map(|name| {
+            let text = std::fs::read_to_string(format!("examples/{name}.json")).expect("example");
+            serde_json::from_str(&text).expect("example is JSON")
+        })
+        .collect();
+    (0..n)
+        .map(|index| {
+            let n_examples = examples.len();
+            let doc = &mut examples[index % n_examples];
+            let base = doc["jurisdiction"]["id"]
+                .as_str()
+                .unwrap_or("j")
+                .to_string();
+            let base = base.split('-').next().unwrap_or("j").to_string();
+            doc["jurisdiction"]["id"] = Json::from(format!("{base}-{index:05}"));
+            doc["jurisdiction"]["name"] = Json::from(format!("Generated {index}"));
+            let path = dir.join(format!("doc-{index:05}.json"));
+            let text = serde_json::to_string_pretty(doc).expect("serialisable");
+            std::fs::write(&path, text).expect("a generated document");
+            path
+        })
+        .collect()
+}
+
+#[test]
+fn json_report_is_byte_identical_with_one_and_two_threads() {
+    let dir = temp_dir();
+    let docs = dir.path().join("docs");
+    std::fs::create_dir(&docs).expect("a docs directory");
+    generate_documents(&docs, 2000);
+    let report = |jobs: &str| {
+        let out = dir.path().join(format!("report-{jobs}.json"));
+        let docs = docs.to_string_lossy();
+        let out_arg = out.to_string_lossy();
+        let args = [
+            "check", "--today", TODAY, "--format", "json", "--jobs", jobs,
+        ];
+        let output = rampart(&[&args[..], &["-o", &out_arg, &docs]].concat());
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        std::fs::read(&out).expect("the report was written")
+    };
+    let one = report("1");
+    let two = report("2");
+    assert!(one == two, "reports differ between --jobs 1 and --jobs 2");
+    let parsed: Json = serde_json::from_slice(&one).expect("JSON report");
+    assert_eq!(parsed["documents"].as_array().map(Vec::len), Some(2000));
+}
+
+#[test]
+fn one_truncated_document_among_a_thousand_is_located_and_the_others_are_evaluated() {
+    let dir = temp_dir();
+    let paths = generate_documents(dir.path(), 1000);
+    let broken = &paths[500];
+    let text = std::fs::read_to_string(broken).expect("generated");
+    std::fs::write(broken, &text[..text.len() / 2]).expect("truncated");
+    let dir_arg = dir.path().to_string_lossy();
+    let output = rampart(&["check", "--today", TODAY, "--format", "json", &dir_arg]);
+    assert_eq!(output.status.code(), Some(2));
+    let report: Json = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let documents = report["documents"].as_array().expect("documents");
+    assert_eq!(documents.len(), 1000);
+    let evaluated = documents.iter().filter(|d| d["evaluated"] == true).count();
+    assert_eq!(evaluated, 999);
+    let problems: Vec<String> = documents
+        .iter()
+        .flat_map(|d| {
+            let path = d["path"].as_str().unwrap_or("?").to_string();
+            d["problems"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |p| {
+                    let file = path.rsplit('/').next().unwrap_or("?");
+                    format!("{file}:{}:{} {}", p["line"], p["column"], p["code"])
+                })
+        })
+        .collect();
+    let expected_line = text[..text.len() / 2].lines().count();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(&format!("doc-00500.json:{expected_line}:")),
+        "{problems:?}"
+    );
+}
+
+/// Exit code of `check --fail-on LEVEL` on one document.
+fn fail_on(document: &str, level: &str) -> Option<i32> {
+    let args = [
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--fail-on",
+        level,
+    ];
+    rampart(&[&args[..], &[document]].concat()).status.code()
+}
+
+#[test]
+fn fail_on_exits_1_only_for_failures_at_or_above_the_threshold() {
+    // kestria fails high and medium norms but no critical one.
+    let codes: Vec<(&str, Option<i32>)> = ["low", "medium", "high", "critical"]
+        .into_iter()
+        .map(|level| (level, fail_on("tests/data/kestria.json", level)))
+        .collect();
+    insta::assert_debug_snapshot!(codes);
+}
+
+#[test]
+fn fail_on_does_not_hide_invalid_input() {
+    let dir = temp_dir();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{").expect("a broken document");
+    assert_eq!(fail_on(&broken.to_string_lossy(), "critical"), Some(2));
+}
+
+#[test]
+fn output_writes_the_report_to_a_file_and_nothing_to_stdout() {
+    let dir = temp_dir();
+    let out = dir.path().join("report.json");
+    let out_arg = out.to_string_lossy();
+    let output = rampart(&[
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "-o",
+        &out_arg,
+        FIXTURES[0],
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    let (_, expected) = {
+        let output = rampart(&["check", "--today", TODAY, "--format", "json", FIXTURES[0]]);
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    assert_eq!(std::fs::read_to_string(&out).expect("written"), expected);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("readable")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers, vec![std::ffi::OsString::from("report.json")]);
+}
+
+#[test]
+fn output_replaces_a_file_atomically_while_a_reader_watches() {
+    let dir = temp_dir();
+    let out = dir.path().join("report.json");
+    std::fs::write(&out, "old").expect("an old report");
+    let out_arg = out.to_string_lossy().into_owned();
+    let writer = std::thread::spawn(move || {
+        let args = [
+            "check", "--today", TODAY, "--format", "json", "-o", &out_arg,
+        ];
+        rampart(&[&args[..], &FIXTURES[..]].concat()).status.code()
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    while !writer.is_finished() {
+        let text = std::fs::read_to_string(&out).expect("the target always exists");
+        let state = if text == "old" {
+            "old"
+        } else if serde_json::from_str::<Json>(&text).is_ok() {
+            "complete"
+        } else {
+            panic!("a partial report was visible ({} bytes)", text.len())
+        };
+        seen.insert(state);
+    }
+    assert_eq!(writer.join().expect("the writer ran"), Some(1));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(serde_json::from_str::<Json>(&text).is_ok());
+}
+
+#[test]
+fn output_to_a_full_device_is_an_error_with_exit_2() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let output = rampart(&["check", "--today", TODAY, "-o", "/dev/full", FIXTURES[0]]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot write the report to /dev/full"),
+        "{stderr}"
+    );
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens");
+    let output = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", "--today", TODAY, FIXTURES[0]])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", "--today", TODAY, "--format", "json"])
+        .args(FIXTURES)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut first = [0u8; 16];
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("it ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+}
+
+/// Per document of a JSON report: path, jurisdiction, evaluated, problems as `line:column code`.
+fn document_lines(report: &[u8]) -> Vec<String> {
+    let report: Json = serde_json::from_slice(report).expect("JSON report");
+    report["documents"]
+        .as_array()
+        .expect("documents")
+        .iter()
+        .map(|d| {
+            let path = d["path"].as_str().unwrap_or("?");
+            let file = path.rsplit('/').next().unwrap_or(path);
+            let problems: Vec<String> = d["problems"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| format!("{}:{} {}", p["line"], p["column"], p["code"]))
+                .collect();
+            format!(
+                "{file} {} evaluated={} {problems:?}",
+                d["jurisdiction"], d["evaluated"]
+            )
+        })
+        .collect()
+}
+
+/// Two documents on lines 1 and 3 (line 2 blank), and a truncated one on line 4.
+fn json_lines() -> String {
+    let kestria = std::fs::read_to_string(FIXTURES[0]).expect("fixture");
+    let value: Json = serde_json::from_str(&kestria).expect("JSON");
+    let line = serde_json::to_string(&value).expect("serialisable");
+    let mut other = value.clone();
+    other["jurisdiction"]["id"] = Json::from("kestria-2");
+    let other = serde_json::to_string(&other).expect("serialisable");
+    format!("{line}\n\n{other}\n{}\n", &line[..100])
+}
+
+#[test]
+fn json_lines_files_give_one_document_per_line_located_by_line() {
+    let dir = temp_dir();
+    let path = dir.path().join("states.jsonl");
+    std::fs::write(&path, json_lines()).expect("a JSON-lines file");
+    let args = ["check", "--today", TODAY, "--format", "json"];
+    let output = rampart(&[&args[..], &[&*path.to_string_lossy()]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_debug_snapshot!(document_lines(&output.stdout));
+}
+
+/// Runs `check` with `input` on standard input.
+fn check_stdin(input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", "--today", TODAY, "--format", "json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin.write_all(input.as_bytes()).expect("input written");
+    drop(stdin);
+    child.wait_with_output().expect("it ends")
+}
+
+#[test]
+fn stdin_holds_one_pretty_document() {
+    let text = std::fs::read_to_string(FIXTURES[0]).expect("fixture");
+    let output = check_stdin(&text);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_debug_snapshot!(document_lines(&output.stdout));
+}
+
+#[test]
+fn stdin_with_several_values_is_read_as_json_lines() {
+    let output = check_stdin(&json_lines());
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_debug_snapshot!(document_lines(&output.stdout));
+}
+
+#[test]
+fn json_output_matches_the_snapshot() {
+    let (code, text) = check_fixtures("json");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn human_output_matches_the_snapshot() {
+    let (code, text) = check_fixtures("human");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn group_by_pillar_puts_results_under_pillar_headings() {
+    let args = [
+        "check",
+        "--today",
+        TODAY,
+        "--group-by",
+        "pillar",
+        FIXTURES[0],
+    ];
+    let text = String::from_utf8_lossy(&rampart(&args).stdout).into_owned();
+    let outline: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("  -- ") || l.starts_with("  FAIL") || l.starts_with("  UNKNOWN"))
+        .collect();
+    insta::assert_debug_snapshot!(outline);
+}
+
+#[test]
+fn stage_pillar_and_severity_filters_select_the_norms_evaluated() {
+    let args = [
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--stage",
+        "voting",
+        "--pillar",
+        "governance",
+        "--pillar",
+        "risk",
+        "--severity",
+        "high",
+        "--severity",
+        "critical",
+        FIXTURES[0],
+    ];
+    let report: Json = serde_json::from_slice(&rampart(&args).stdout).expect("JSON report");
+    let norms: Vec<String> = report["documents"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {} {}",
+                r["norm"], r["pillar"], r["severity"], r["stages"]
+            )
+        })
+        .collect();
+    insta::assert_debug_snapshot!(norms);
+}
+
+#[test]
+fn unknown_filter_values_are_refused_with_a_suggestion() {
+    let args = [
+        "check",
+        "--stage",
+        "votng",
+        "--pillar",
+        "risks",
+        "--severity",
+        "hihg",
+        FIXTURES[0],
+    ];
+    let output = rampart(&args);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn json_output_validates_against_the_documented_report_schema() {
+    let text = std::fs::read_to_string("docs/report.schema.json").expect("the report schema");
+    let schema: Json = serde_json::from_str(&text).expect("the report schema is JSON");
+    let validator = jsonschema::draft202012::new(&schema).expect("the report schema compiles");
+    let dir = temp_dir();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"jurisdiction\": ").expect("a broken document");
+    let mut args = vec![
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--profile",
+        "baseline",
+    ];
+    args.extend(FIXTURES);
+    let broken_arg = broken.to_string_lossy();
+    args.push(&broken_arg);
+    let output = rampart(&args);
+    let report: Json = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(validator.is_valid(&serde_json::from_str(&check_fixtures("json").1).expect("JSON")));
+}
