@@ -1,0 +1,539 @@
+//! Benchmark: Rampart evaluating a large population of jurisdiction documents, against the
+//! floor (reading the same files and parsing them into `serde_json::Value`) and against a
+//! mature Rego interpreter (`regorus`) running the same 40 norms on the same files.
+//!
+//! The Rampart side is the norm library (`policies/`, all 85 norms compiled) evaluated with
+//! `Options::norms` set to the 40 norms of `NORMS` (plus, separately, all 85). The Rego side is
+//! `benches/rego/*.rego`, those 40 norms written by hand. Documents come from
+//! `support::generate` (seeded, written to a temporary directory). Each figure is the median of
+//! `RAMPART_BENCH_RUNS` runs (regorus: one run) in documents per second.
+//!
+//! Run with `cargo bench --bench evaluate`; `RAMPART_BENCH_DOCS=20000` for the large run.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rampart::check::{self, Program, Status};
+use rampart::config;
+use rampart::date::Date;
+use rampart::eval::{Evaluator, Options, Outcome};
+use rampart::workspace::{DiskFiles, Workspace};
+use rayon::ThreadPool;
+use rayon::prelude::*;
+use serde_json::Value as Json;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// The 40 norms evaluated by both engines, in library order.
+const NORMS: [&str; 40] = [
+    "gov-ci-designation",
+    "gov-cyber-mandate",
+    "gov-security-policy",
+    "gov-ciso",
+    "gov-dedicated-budget",
+    "gov-system-ownership",
+    "gov-criminal-liability",
+    "iac-forum-exists",
+    "iac-forum-membership",
+    "iac-forum-cadence",
+    "iac-roles-documented",
+    "iac-info-sharing",
+    "iac-emb-independence",
+    "iac-publicly-explained",
+    "iac-utility-providers",
+    "risk-assessment-current",
+    "risk-cycle-coverage",
+    "risk-register-owners",
+    "risk-high-treated",
+    "risk-system-inventory",
+    "risk-threat-actors",
+    "cert-required-by-law",
+    "cert-critical-systems",
+    "cert-pre-election-testing",
+    "cert-pentest",
+    "cert-source-escrow",
+    "sec-mfa-admin",
+    "sec-mfa-users",
+    "sec-least-privilege",
+    "sec-privileged-count",
+    "sec-patching",
+    "sec-supported-software",
+    "sec-backups",
+    "sec-logging",
+    "sec-segmentation",
+    "sec-ddos",
+    "sec-register-protection",
+    "sec-four-eyes",
+    "sec-malware-protection",
+    "sec-authenticated-updates",
+];
+
+/// Documents parsed at a time for the evaluate-only measurement (bounds memory).
+const EVAL_BATCH: usize = 2_000;
+
+/// Documents compared between the engines.
+const AGREEMENT_SAMPLE: usize = 2_000;
+
+fn main() {
+    let n_docs = env_usize("RAMPART_BENCH_DOCS", 2_000);
+    let runs = env_usize("RAMPART_BENCH_RUNS", 3).max(1);
+    let seed = env_usize("RAMPART_BENCH_SEED", 0x5EED) as u64;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+
+    let start = Instant::now();
+    let dir = std::env::temp_dir().join(format!("rampart-bench-evaluate-{n_docs}-{seed}"));
+    let population = support::generate(n_docs, seed, &dir);
+    let files = &population.files;
+    println!(
+        "evaluate: {n_docs} documents, {:.1} MiB ({:.1} KiB each), seed {seed:#x}, in {}; generated in {:.1} s",
+        population.total_bytes() as f64 / 1048576.0,
+        population.total_bytes() as f64 / 1024.0 / n_docs.max(1) as f64,
+        population.dir.display(),
+        start.elapsed().as_secs_f64()
+    );
+
+    let program = load_program(&root.join("policies"));
+    let norm_ids: Vec<usize> = NORMS
+        .iter()
+        .map(|id| {
+            program
+                .norm_index(id)
+                .unwrap_or_else(|| panic!("norm {id} is in the library"))
+        })
+        .collect();
+    let options = |norms| Options {
+        norms,
+        run_date: Date::parse("2027-01-01"),
+        ..Options::default()
+    };
+    let evaluator = Evaluator::new(&program, options(Some(norm_ids.clone())));
+    let evaluator_all = Evaluator::new(&program, options(None));
+    let engine = rego_engine(&root.join("benches/rego"));
+    println!(
+        "  Rampart: {} norms in the library, {} reported; regorus: {} norms; {runs} runs (median), {threads} threads unless said",
+        program.norms.len(),
+        evaluator.reported().len(),
+        NORMS.len()
+    );
+
+    println!("  load average before: {}", load_average());
+    let pool1 = pool(1);
+    let pool_n = pool(threads);
+
+    // Rounds interleave the measurements, so a burst of load from other processes hits them
+    // alike; each figure is the median of its runs.
+    let mut hashes = Vec::new();
+    let mut samples: [Vec<Sample>; 6] = Default::default();
+    for _ in 0..runs {
+        samples[0].push(sample(|| pool1.install(|| floor(files))));
+        samples[1].push(sample(|| pool_n.install(|| floor(files))));
+        samples[2].push(sample(|| pool_n.install(|| load_only(&program, files))));
+        samples[3].push(sample(|| {
+            hashes.push(pool1.install(|| end_to_end(&program, &evaluator, files)));
+        }));
+        samples[4].push(sample(|| {
+            hashes.push(pool_n.install(|| end_to_end(&program, &evaluator, files)));
+        }));
+        samples[5].push(sample(|| {
+            pool_n.install(|| end_to_end(&program, &evaluator_all, files))
+        }));
+    }
+    let [floor1, floor_n, load_n, e2e1, e2e_n, e2e_all] =
+        samples.map(|mut runs| median(n_docs, &mut runs));
+    let eval_only = evaluate_only(&program, &evaluator, files, runs, &pool_n);
+    let rego = median(
+        n_docs,
+        &mut [sample(|| pool_n.install(|| regorus_run(&engine, files)))],
+    );
+
+    println!();
+    // CPUs used: how much of the machine the process got (2.0 = both cores, all the time).
+    println!(
+        "  {:<52} {:>8} {:>12} {:>6}",
+        "measurement", "docs/s", "CPU µs/doc", "CPUs"
+    );
+    let row = |name: &str, rate: Rate| {
+        println!(
+            "  {name:<52} {:>8.0} {:>12.0} {:>6.2}",
+            rate.docs_per_s,
+            rate.cpu_us_per_doc,
+            rate.docs_per_s * rate.cpu_us_per_doc / 1e6
+        );
+    };
+    row("floor: read + serde_json::Value, 1 thread", floor1);
+    row(
+        &format!("floor: read + serde_json::Value, {threads} threads"),
+        floor_n,
+    );
+    row(
+        &format!("Rampart load only (read + parse + validate), {threads} threads"),
+        load_n,
+    );
+    row("Rampart end to end (40 norms), 1 thread", e2e1);
+    row(
+        &format!("Rampart end to end (40 norms), {threads} threads"),
+        e2e_n,
+    );
+    row(
+        &format!(
+            "Rampart end to end (all {} norms), {threads} threads",
+            program.norms.len()
+        ),
+        e2e_all,
+    );
+    row(
+        &format!("Rampart evaluate only (40 norms), {threads} threads"),
+        eval_only,
+    );
+    row(
+        &format!("regorus read + parse + eval (40 norms), {threads} threads"),
+        rego,
+    );
+    println!();
+    let same = hashes.windows(2).all(|w| w[0] == w[1]);
+    let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    let slower = floor_n.docs_per_s / e2e_n.docs_per_s;
+    println!(
+        "  Rampart / floor: {slower:.2}x slower ({:.2}x in CPU time)   target <= 2x: {}",
+        e2e_n.cpu_us_per_doc / floor_n.cpu_us_per_doc,
+        verdict(slower <= 2.0)
+    );
+    let faster = e2e_n.docs_per_s / rego.docs_per_s;
+    println!(
+        "  Rampart vs regorus: {faster:.1}x faster end to end ({:.1}x in CPU time), {:.1}x evaluate only   target >= 10x: {}",
+        rego.cpu_us_per_doc / e2e_n.cpu_us_per_doc,
+        eval_only.docs_per_s / rego.docs_per_s,
+        verdict(faster >= 10.0)
+    );
+    let scaling = e2e_n.docs_per_s / e2e1.docs_per_s;
+    println!(
+        "  scaling 1 -> {threads} threads: Rampart {scaling:.2}x (floor {:.2}x)   target >= 1.8x: {}",
+        floor_n.docs_per_s / floor1.docs_per_s,
+        verdict(scaling >= 1.8)
+    );
+    println!(
+        "  results identical at 1 and {threads} threads: {} (hash {:016x})",
+        if same { "yes" } else { "NO" },
+        hashes.first().copied().unwrap_or(0)
+    );
+    println!("  load average after: {}", load_average());
+    assert!(same, "results differ between thread counts");
+
+    agreement(&program, &evaluator, &engine, files, &norm_ids, &pool_n);
+}
+
+/// The 1, 5 and 15 minute load averages (other processes compete for the cores).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    match std::env::var(name) {
+        Ok(text) => text
+            .replace(['_', ','], "")
+            .parse()
+            .unwrap_or_else(|_| panic!("{name} must be a number, not {text:?}")),
+        Err(_) => default,
+    }
+}
+
+fn pool(threads: usize) -> ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool can be built")
+}
+
+/// A measured rate: documents per wall-clock second, and CPU time per document (all threads
+/// of the process, so other processes on the machine do not inflate it).
+#[derive(Clone, Copy)]
+struct Rate {
+    docs_per_s: f64,
+    cpu_us_per_doc: f64,
+}
+
+/// Wall-clock and CPU time (nanoseconds) of one run.
+type Sample = (Duration, u64);
+
+/// Runs `f` once.
+fn sample<R>(f: impl FnOnce() -> R) -> Sample {
+    let (start, cpu) = (Instant::now(), cpu_ns());
+    std::hint::black_box(f());
+    (start.elapsed(), cpu_ns() - cpu)
+}
+
+/// The rate of the run with the median wall time.
+fn median(n_docs: usize, samples: &mut [Sample]) -> Rate {
+    samples.sort();
+    let (wall, cpu) = samples[samples.len() / 2];
+    Rate {
+        docs_per_s: n_docs as f64 / wall.as_secs_f64(),
+        cpu_us_per_doc: cpu as f64 / 1000.0 / n_docs as f64,
+    }
+}
+
+/// CPU time used so far by every thread of this process, in nanoseconds (Linux schedstat).
+fn cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .filter_map(Result::ok)
+        .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+        .filter_map(|text| text.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
+
+fn load_program(dir: &Path) -> Program {
+    let files = DiskFiles::new(dir);
+    let workspace = Workspace::load(&files, "main.rampart");
+    let checked = check::check(&workspace);
+    assert!(
+        !checked.has_errors(&workspace),
+        "the norm library has errors"
+    );
+    checked.program
+}
+
+/// The floor: read each file and parse it into a `serde_json::Value`.
+fn floor(files: &[PathBuf]) -> usize {
+    files
+        .par_iter()
+        .map(|path| {
+            let bytes = std::fs::read(path).expect("bench file is readable");
+            let value: Json = serde_json::from_slice(&bytes).expect("bench file is JSON");
+            usize::from(value.is_object())
+        })
+        .sum()
+}
+
+/// Loading alone: read, parse and validate (`config::load`), no evaluation.
+fn load_only(program: &Program, files: &[PathBuf]) -> usize {
+    files
+        .par_iter()
+        .map(|path| usize::from(!config::load(program, path).has_errors()))
+        .sum()
+}
+
+/// What `rampart check` does per document: read, parse, validate (`config::load`) and
+/// evaluate; the hash of every outcome, in document order.
+fn end_to_end(program: &Program, evaluator: &Evaluator<'_>, files: &[PathBuf]) -> u64 {
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|path| {
+            let document = config::load(program, path);
+            assert!(
+                !document.has_errors(),
+                "generated document {} is invalid: {:?}",
+                path.display(),
+                document.problems.first()
+            );
+            let value = document
+                .value
+                .as_ref()
+                .expect("a valid document has a value");
+            outcome_hash(&evaluator.evaluate(value))
+        })
+        .collect();
+    let mut hasher = DefaultHasher::new();
+    hashes.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A hash of every result: norm, status, severity, evidence (requirement, item, findings,
+/// message) and waiver, without formatting anything.
+fn outcome_hash(outcome: &Outcome) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    outcome.today.days().hash(&mut hasher);
+    for result in &outcome.results {
+        result.norm.hash(&mut hasher);
+        result.status.hash(&mut hasher);
+        result.severity.as_str().hash(&mut hasher);
+        for evidence in &result.evidence {
+            evidence.requirement.hash(&mut hasher);
+            evidence.message.hash(&mut hasher);
+            if let Some(item) = &evidence.item {
+                item.path.hash(&mut hasher);
+                item.id.hash(&mut hasher);
+            }
+            for finding in &evidence.findings {
+                (finding.kind as u8).hash(&mut hasher);
+                finding.within.len().hash(&mut hasher);
+                finding.text.hash(&mut hasher);
+            }
+        }
+        if let Some(waiver) = &result.waiver {
+            waiver.index.hash(&mut hasher);
+            waiver.state.describe().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
+/// Evaluation alone, on documents already loaded (in batches, untimed), through
+/// `Evaluator::evaluate_all`.
+fn evaluate_only(
+    program: &Program,
+    evaluator: &Evaluator<'_>,
+    files: &[PathBuf],
+    runs: usize,
+    pool: &ThreadPool,
+) -> Rate {
+    let mut samples: Vec<Sample> = vec![(Duration::ZERO, 0); runs];
+    for batch in files.chunks(EVAL_BATCH) {
+        let documents: Vec<config::Document> = pool.install(|| {
+            batch
+                .par_iter()
+                .map(|path| config::load(program, path))
+                .collect()
+        });
+        let values: Vec<&Json> = documents.iter().filter_map(|d| d.value.as_ref()).collect();
+        for (time, cpu) in &mut samples {
+            let (start, cpu_start) = (Instant::now(), cpu_ns());
+            let outcomes = pool.install(|| evaluator.evaluate_all(&values));
+            *time += start.elapsed();
+            *cpu += cpu_ns() - cpu_start;
+            assert_eq!(outcomes.len(), values.len());
+        }
+    }
+    median(files.len(), &mut samples)
+}
+
+fn rego_engine(dir: &Path) -> regorus::Engine {
+    let mut engine = regorus::Engine::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("benches/rego is readable")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "rego"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        engine
+            .add_policy_from_file(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    engine
+}
+
+/// The Rego statuses of one document, by norm id.
+fn regorus_eval(engine: &mut regorus::Engine, text: &str) -> regorus::Value {
+    let input = regorus::Value::from_json_str(text).expect("bench file is JSON");
+    engine.set_input(input);
+    engine
+        .eval_rule("data.rampart.results".to_string())
+        .expect("the Rego policy evaluates")
+}
+
+fn regorus_run(engine: &regorus::Engine, files: &[PathBuf]) -> usize {
+    files
+        .par_iter()
+        .map_init(
+            || engine.clone(),
+            |engine, path| {
+                let text = std::fs::read_to_string(path).expect("bench file is readable");
+                let results = regorus_eval(engine, &text);
+                usize::from(results != regorus::Value::Undefined)
+            },
+        )
+        .sum()
+}
+
+/// Compares the statuses of both engines on a sample of documents and prints the agreement.
+fn agreement(
+    program: &Program,
+    evaluator: &Evaluator<'_>,
+    engine: &regorus::Engine,
+    files: &[PathBuf],
+    norm_ids: &[usize],
+    pool: &ThreadPool,
+) {
+    let sample = &files[..files.len().min(AGREEMENT_SAMPLE)];
+    let pairs: Vec<Vec<(Status, String)>> = pool.install(|| {
+        sample
+            .par_iter()
+            .map_init(
+                || engine.clone(),
+                |engine, path| {
+                    let text = std::fs::read_to_string(path).expect("bench file is readable");
+                    let document = config::from_text(program, path, &text, config::Format::Json);
+                    let value = document.value.as_ref().expect("bench file is JSON");
+                    let outcome = evaluator.evaluate(value);
+                    let rego = regorus_eval(engine, &text);
+                    outcome
+                        .results
+                        .iter()
+                        .map(|result| {
+                            let id = program.norms[result.norm].id.as_str();
+                            let status = rego[id].as_string().map_or_else(
+                                |_| "undefined".to_string(),
+                                |s| s.as_ref().to_string(),
+                            );
+                            (result.status, status)
+                        })
+                        .collect()
+                },
+            )
+            .collect()
+    });
+    // (Rampart status, Rego status) -> count; and disagreements on pass/fail by norm.
+    let mut table: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut by_norm: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut decided, mut agreed) = (0usize, 0usize);
+    for results in &pairs {
+        for (index, (status, rego)) in results.iter().enumerate() {
+            let ours = status_name(*status);
+            *table.entry((ours.to_string(), rego.clone())).or_default() += 1;
+            if matches!(status, Status::Pass | Status::Fail | Status::NotApplicable) {
+                decided += 1;
+                if ours == rego {
+                    agreed += 1;
+                } else {
+                    *by_norm.entry(NORMS[index]).or_default() += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(pairs.first().map(Vec::len), Some(norm_ids.len()));
+    let total: usize = table.values().sum();
+    println!();
+    println!(
+        "agreement on {} documents x {} norms = {total} results:",
+        pairs.len(),
+        norm_ids.len()
+    );
+    println!(
+        "  where Rampart decides (pass, fail, n/a): {agreed}/{decided} agree ({:.2}%)",
+        100.0 * agreed as f64 / decided.max(1) as f64
+    );
+    println!("  Rampart -> regorus        results");
+    for ((ours, rego), count) in &table {
+        println!("  {ours:<8} -> {rego:<12} {count:>8}");
+    }
+    if !by_norm.is_empty() {
+        println!("  disagreements where Rampart decides, by norm: {by_norm:?}");
+    }
+}
+
+fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "pass",
+        Status::Fail => "fail",
+        Status::Waived => "waived",
+        Status::Unknown => "unknown",
+        Status::NotApplicable => "n/a",
+        Status::Error => "error",
+    }
+}
