@@ -469,3 +469,18 @@ fn init_command_writes_a_new_file_and_refuses_to_overwrite_it() {
     assert!(stdout.contains(" 0 error"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_vs_code_extension_ships_the_current_json_schema() {
+    let (_, program) = library();
+    let current = serde_json::to_string_pretty(&rampart::reference::json_schema(&program.schema))
+        .unwrap()
+        + "\n";
+    let shipped =
+        std::fs::read_to_string("editors/vscode/schemas/jurisdiction.schema.json").unwrap();
+    assert!(
+        shipped == current,
+        "editors/vscode/schemas/jurisdiction.schema.json is stale; regenerate it with \
+         `rampart schema --json-schema > editors/vscode/schemas/jurisdiction.schema.json`"
+    );
+}
