@@ -40,7 +40,8 @@ pub struct Group {
     pub pillars: Vec<Option<Stats>>,
     /// The norms failed by most members: (norm id, members failing it), most first.
     pub most_failed: Vec<(String, usize)>,
-    /// For each member and norm it fails, the members that pass it.
+    /// For each member and norm it fails, the members that pass it: member by member in the
+    /// order of `members`, norms in report order.
     pub peers: Vec<PeerPass>,
 }
 
@@ -178,28 +179,38 @@ fn most_failed(members: &[&Jurisdiction], norms: &[NormInfo]) -> Vec<(String, us
 }
 
 fn peers(members: &[&Jurisdiction], norms: &[NormInfo]) -> Vec<PeerPass> {
+    // The members passing each norm, in rank order: built once, so naming peers costs no scan
+    // of the group per failure.
+    let mut passing: Vec<Vec<&Jurisdiction>> = vec![Vec::new(); norms.len()];
+    for member in members {
+        for (norm_idx, by_norm) in passing.iter_mut().enumerate() {
+            if has(member, norm_idx, Status::Pass) {
+                by_norm.push(member);
+            }
+        }
+    }
     let mut out = Vec::new();
     for member in members {
         for (norm_idx, norm) in norms.iter().enumerate() {
             if !has(member, norm_idx, Status::Fail) {
                 continue;
             }
-            let mut passing = members
+            // A failing member never passes the same norm, so it is not among the peers.
+            let peers = &passing[norm_idx];
+            if peers.is_empty() {
+                continue;
+            }
+            let passed_by: Vec<String> = peers
                 .iter()
-                .filter(|peer| peer.key != member.key && has(peer, norm_idx, Status::Pass));
-            let passed_by: Vec<String> = passing
-                .by_ref()
                 .take(MAX_PEERS)
                 .map(|peer| peer.key.clone())
                 .collect();
-            if !passed_by.is_empty() {
-                out.push(PeerPass {
-                    jurisdiction: member.key.clone(),
-                    norm: norm.id.clone(),
-                    passed_by,
-                    more: passing.count(),
-                });
-            }
+            out.push(PeerPass {
+                jurisdiction: member.key.clone(),
+                norm: norm.id.clone(),
+                more: peers.len() - passed_by.len(),
+                passed_by,
+            });
         }
     }
     out

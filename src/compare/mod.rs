@@ -115,11 +115,10 @@ pub struct Comparison {
 
 /// Compares the jurisdictions of `report`.
 pub fn compare(report: &Report, options: &Options) -> Comparison {
-    let pillars = categories(&report.pillars, report, |r| {
-        r.pillar.iter().cloned().collect()
-    });
-    let stages = categories(&report.stages, report, |r| r.stages.clone());
+    let pillars = categories(&report.pillars, report, |r| r.pillar.as_slice());
+    let stages = categories(&report.stages, report, |r| r.stages.as_slice());
     let norms = norm_infos(report, &pillars, &stages);
+    let positions = norm_positions(&norms);
     let mut keys = KeyMaker::default();
     let mut jurisdictions: Vec<Jurisdiction> = report
         .documents
@@ -127,7 +126,13 @@ pub fn compare(report: &Report, options: &Options) -> Comparison {
         .enumerate()
         .map(|(index, document)| {
             let key = keys.key(document);
-            jurisdiction(index, key, document, &norms, (&pillars, &stages), options)
+            let layout = Layout {
+                norms: &norms,
+                positions: &positions,
+                pillars: &pillars,
+                stages: &stages,
+            };
+            jurisdiction(index, key, document, &layout, options)
         })
         .collect();
     rank::assign(&mut jurisdictions);
@@ -159,15 +164,17 @@ pub fn compare_with_baseline(report: &Report, baseline: &Report, options: &Optio
 fn categories(
     declared: &[Category],
     report: &Report,
-    ids: impl Fn(&ResultRecord) -> Vec<String>,
+    ids: impl Fn(&ResultRecord) -> &[String],
 ) -> Vec<Category> {
     let mut out = declared.to_vec();
+    let mut known: HashSet<String> = out.iter().map(|c| c.id.clone()).collect();
     for result in all_results(report) {
         for id in ids(result) {
-            if !out.iter().any(|c| c.id == id) {
+            if !known.contains(id) {
+                known.insert(id.clone());
                 out.push(Category {
                     title: id.clone(),
-                    id,
+                    id: id.clone(),
                 });
             }
         }
@@ -181,6 +188,23 @@ fn all_results(report: &Report) -> impl Iterator<Item = &ResultRecord> {
         .iter()
         .filter_map(|d| d.results.as_deref())
         .flatten()
+}
+
+/// Index of each norm id in `norms`, built once for every document.
+fn norm_positions(norms: &[NormInfo]) -> HashMap<&str, usize> {
+    norms
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect()
+}
+
+/// The norms, pillars and stages every jurisdiction is scored against.
+struct Layout<'a> {
+    norms: &'a [NormInfo],
+    positions: &'a HashMap<&'a str, usize>,
+    pillars: &'a [Category],
+    stages: &'a [Category],
 }
 
 fn norm_infos(report: &Report, pillars: &[Category], stages: &[Category]) -> Vec<NormInfo> {
@@ -235,21 +259,21 @@ fn jurisdiction(
     index: usize,
     key: String,
     document: &DocumentReport,
-    norms: &[NormInfo],
-    (pillars, stages): (&[Category], &[Category]),
+    layout: &Layout<'_>,
     options: &Options,
 ) -> Jurisdiction {
+    let Layout {
+        norms,
+        positions,
+        pillars,
+        stages,
+    } = layout;
     let mut overall = Tally::default();
     let mut by_pillar = vec![Tally::default(); pillars.len()];
     let mut by_stage = vec![Tally::default(); stages.len()];
     let mut statuses = vec![None; norms.len()];
     let mut critical_fails = Vec::new();
     let mut errors = Vec::new();
-    let positions: HashMap<&str, usize> = norms
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
     for result in document.results.as_deref().unwrap_or(&[]) {
         let weight = options.weights.of(result.severity);
         overall.add(result.status, weight);

@@ -37,20 +37,27 @@ impl Serialize for Rank {
 /// without one (not evaluated, or nothing passed or failed) come last, by key, unranked.
 pub fn assign(jurisdictions: &mut [Jurisdiction]) {
     jurisdictions.sort_by(order);
-    let scores: Vec<_> = jurisdictions
-        .iter()
-        .map(|j| j.overall.compliance.filter(|_| j.evaluated))
-        .collect();
-    for (index, jurisdiction) in jurisdictions.iter_mut().enumerate() {
-        let Some(score) = scores[index] else {
-            continue;
+    // Sorted best first, so the jurisdictions better than one are exactly those before the run
+    // of its equals: one pass gives every rank.
+    let score = |j: &Jurisdiction| j.overall.compliance.filter(|_| j.evaluated);
+    let mut start = 0;
+    while start < jurisdictions.len() {
+        let Some(current) = score(&jurisdictions[start]) else {
+            break;
         };
-        let better = scores.iter().flatten().filter(|s| **s > score).count();
-        let equal = scores.iter().flatten().filter(|s| **s == score).count();
-        jurisdiction.rank = Some(Rank {
-            position: better + 1,
-            tied: equal > 1,
-        });
+        let end = start
+            + jurisdictions[start..]
+                .iter()
+                .take_while(|j| score(j) == Some(current))
+                .count();
+        let tied = end - start > 1;
+        for jurisdiction in &mut jurisdictions[start..end] {
+            jurisdiction.rank = Some(Rank {
+                position: start + 1,
+                tied,
+            });
+        }
+        start = end;
     }
 }
 

@@ -2,7 +2,7 @@
 //! (matched by key): the change in overall and pillar compliance, the norms newly failing and
 //! newly passing, and the jurisdictions that appeared or disappeared.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -77,10 +77,11 @@ pub fn trend(before: &Comparison, after: &Comparison) -> Trend {
             None => appeared.push(jurisdiction.key.clone()),
         }
     }
+    let current: HashSet<&str> = after.jurisdictions.iter().map(|j| j.key.as_str()).collect();
     let mut disappeared: Vec<String> = before
         .jurisdictions
         .iter()
-        .filter(|j| !after.jurisdictions.iter().any(|k| k.key == j.key))
+        .filter(|j| !current.contains(j.key.as_str()))
         .map(|j| j.key.clone())
         .collect();
     disappeared.sort();

@@ -330,9 +330,13 @@ pub fn build(
     profile: Option<&str>,
     checked: &[(&Document, Option<&Outcome>)],
 ) -> Report {
+    use rayon::prelude::*;
+    // Everything that depends on the norm or the policy text alone is worked out once, not
+    // once per result: a population of thousands repeats each norm thousands of times.
+    let ctx = BuildContext::new(program, workspace);
     let documents = checked
-        .iter()
-        .map(|(document, outcome)| document_report(program, workspace, document, *outcome))
+        .par_iter()
+        .map(|(document, outcome)| document_report(&ctx, document, *outcome))
         .collect();
     Report {
         version: REPORT_VERSION,
@@ -340,6 +344,80 @@ pub fn build(
         documents,
         pillars: program.pillars.iter().map(category).collect(),
         stages: program.stages.iter().map(category).collect(),
+    }
+}
+
+/// The per-norm parts of results and the line starts of the policy files, computed once.
+struct BuildContext {
+    norms: Vec<NormParts>,
+    lines: Vec<LineStarts>,
+}
+
+/// The fields of a result that depend only on its norm.
+struct NormParts {
+    id: String,
+    title: String,
+    pillar: Option<String>,
+    stages: Vec<String>,
+    citations: Vec<CitationRecord>,
+}
+
+/// A policy file's display name and the byte offsets where its lines start.
+struct LineStarts {
+    display: String,
+    starts: Vec<usize>,
+}
+
+impl BuildContext {
+    fn new(program: &Program, workspace: &Workspace) -> BuildContext {
+        let norms = program
+            .norms
+            .iter()
+            .map(|norm| NormParts {
+                id: norm.id.clone(),
+                title: norm.title.clone(),
+                pillar: program.pillars.get(norm.pillar).map(|p| p.id.clone()),
+                stages: norm
+                    .stages
+                    .iter()
+                    .filter_map(|&s| program.stages.get(s))
+                    .map(|s| s.id.clone())
+                    .collect(),
+                citations: norm
+                    .citations
+                    .iter()
+                    .filter_map(|c| {
+                        let source = program.sources.get(c.source)?;
+                        Some(CitationRecord {
+                            source: source.id.clone(),
+                            title: source.title.clone(),
+                            locator: c.locator.clone(),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect();
+        let lines = workspace
+            .files
+            .iter()
+            .map(|file| LineStarts {
+                display: file.display.clone(),
+                starts: std::iter::once(0)
+                    .chain(file.text.match_indices('\n').map(|(i, _)| i + 1))
+                    .collect(),
+            })
+            .collect();
+        BuildContext { norms, lines }
+    }
+
+    /// `file:line` of a policy span, as [`location`] gives it.
+    fn location(&self, span: Span) -> String {
+        let Some(file) = self.lines.get(span.file.0 as usize) else {
+            return "?".into();
+        };
+        // The number of line starts at or before the span's start is its 1-based line.
+        let line = file.starts.partition_point(|&s| s <= span.start as usize);
+        format!("{}:{line}", file.display)
     }
 }
 
@@ -351,17 +429,12 @@ fn category(category: &crate::check::Category) -> Category {
 }
 
 fn document_report(
-    program: &Program,
-    workspace: &Workspace,
+    ctx: &BuildContext,
     document: &Document,
     outcome: Option<&Outcome>,
 ) -> DocumentReport {
-    let results: Option<Vec<ResultRecord>> = outcome.map(|o| {
-        o.results
-            .iter()
-            .map(|r| result_record(program, workspace, r))
-            .collect()
-    });
+    let results: Option<Vec<ResultRecord>> =
+        outcome.map(|o| o.results.iter().map(|r| result_record(ctx, r)).collect());
     DocumentReport {
         path: document.path.display().to_string(),
         jurisdiction: document.jurisdiction_id().map(str::to_string),
@@ -396,42 +469,26 @@ fn problem_record(problem: &config::Problem) -> ProblemRecord {
     }
 }
 
-fn result_record(program: &Program, workspace: &Workspace, result: &NormResult) -> ResultRecord {
-    let norm = &program.norms[result.norm];
+fn result_record(ctx: &BuildContext, result: &NormResult) -> ResultRecord {
+    let norm = &ctx.norms[result.norm];
     ResultRecord {
         norm: norm.id.clone(),
         title: norm.title.clone(),
-        pillar: program.pillars.get(norm.pillar).map(|p| p.id.clone()),
+        pillar: norm.pillar.clone(),
         severity: result.severity,
         status: result.status,
         evidence: result
             .evidence
             .iter()
-            .map(|e| evidence_record(workspace, e))
+            .map(|e| evidence_record(ctx, e))
             .collect(),
         waiver: result.waiver.as_ref().map(waiver_record),
-        stages: norm
-            .stages
-            .iter()
-            .filter_map(|&s| program.stages.get(s))
-            .map(|s| s.id.clone())
-            .collect(),
-        citations: norm
-            .citations
-            .iter()
-            .filter_map(|c| {
-                let source = program.sources.get(c.source)?;
-                Some(CitationRecord {
-                    source: source.id.clone(),
-                    title: source.title.clone(),
-                    locator: c.locator.clone(),
-                })
-            })
-            .collect(),
+        stages: norm.stages.clone(),
+        citations: norm.citations.clone(),
     }
 }
 
-fn evidence_record(workspace: &Workspace, evidence: &eval::Evidence) -> EvidenceRecord {
+fn evidence_record(ctx: &BuildContext, evidence: &eval::Evidence) -> EvidenceRecord {
     EvidenceRecord {
         requirement: evidence.requirement,
         item: evidence.item.as_ref().map(item_record),
@@ -447,7 +504,7 @@ fn evidence_record(workspace: &Workspace, evidence: &eval::Evidence) -> Evidence
                 },
                 within: f.within.iter().map(item_record).collect(),
                 text: f.text.clone(),
-                at: Some(location(workspace, f.span)),
+                at: Some(ctx.location(f.span)),
             })
             .collect(),
         message: evidence.message.clone(),

@@ -6,14 +6,25 @@
 //! `<`, `>`, `&` and the JavaScript line separators written as `\u` escapes so that no string
 //! can close the element; the page's script builds the DOM with `textContent` only, so names
 //! from documents are never parsed as HTML.
+//!
+//! The page stays small at thousands of jurisdictions: norm metadata is written once, statuses
+//! are one letter per norm, and evidence is kept only for results that do not pass, at most
+//! [`MAX_FINDINGS`] findings per result, each text cut at [`MAX_TEXT`] characters and stored
+//! once in a shared `texts` table that evidence refers to by index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
 use crate::check::Status;
 use crate::compare::{Comparison, Jurisdiction, NormInfo, Trend};
-use crate::report::{Category, EvidenceRecord, Report, WaiverRecord};
+use crate::report::{Category, EvidenceRecord, FindingKind, Report, WaiverRecord};
+
+/// How many findings of one result the page shows; the rest are counted.
+pub const MAX_FINDINGS: usize = 3;
+
+/// How many characters of one message or finding the page shows.
+pub const MAX_TEXT: usize = 300;
 
 const STYLE: &str = include_str!("page.css");
 const SCRIPT: &str = include_str!("page.js");
@@ -97,6 +108,8 @@ struct PageData<'c> {
     jurisdictions: Vec<PageJurisdiction<'c>>,
     groups: Vec<PageGroup<'c>>,
     trend: Option<PageTrend<'c>>,
+    /// Every distinct evidence text, referred to by index from `e`.
+    texts: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -160,14 +173,129 @@ struct PageJurisdiction<'c> {
     /// One letter per norm: P pass, F fail, W waived, U unknown, N not applicable, E error,
     /// `.` not reported.
     s: String,
-    /// Evidence and waiver of the results that have any, by norm index.
-    e: BTreeMap<usize, CellDetail<'c>>,
+    /// The results that do not pass and have evidence or a waiver, in norm order.
+    e: Vec<Cell<'c>>,
 }
 
-#[derive(Serialize)]
-struct CellDetail<'c> {
-    evidence: &'c [EvidenceRecord],
+/// The evidence of one result, written as the array `[norm, more, waiver, entry…]`: `norm` is
+/// its index, `more` the number of findings (or entries without one) left out, `waiver` the
+/// waiver record or null. Each entry is a flat array of integers, `[requirement, item path,
+/// item id, message]` followed by `[kind, within, text, at]` per finding shown, where a
+/// requirement is its index + 1 and a text is its index in `texts` + 1, 0 meaning none; `kind`
+/// indexes the page script's `KINDS`. Flat integers keep 40,000 cells small.
+struct Cell<'c> {
+    norm: usize,
+    more: usize,
     waiver: Option<&'c WaiverRecord>,
+    entries: Vec<Vec<usize>>,
+}
+
+impl Serialize for Cell<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(3 + self.entries.len()))?;
+        seq.serialize_element(&self.norm)?;
+        seq.serialize_element(&self.more)?;
+        seq.serialize_element(&self.waiver)?;
+        for entry in &self.entries {
+            seq.serialize_element(entry)?;
+        }
+        seq.end()
+    }
+}
+
+/// Distinct texts, each stored once and referred to by index.
+#[derive(Default)]
+struct Texts {
+    list: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Texts {
+    /// The page's reference to `text`: its index + 1, or 0 for none.
+    fn reference(&mut self, text: Option<&str>) -> usize {
+        text.map_or(0, |text| self.add(text) + 1)
+    }
+
+    /// The index of `text`, cut to [`MAX_TEXT`] characters.
+    fn add(&mut self, text: &str) -> usize {
+        let text = truncate(text);
+        if let Some(&i) = self.index.get(text.as_ref()) {
+            return i;
+        }
+        let i = self.list.len();
+        self.index.insert(text.to_string(), i);
+        self.list.push(text.into_owned());
+        i
+    }
+}
+
+/// `text` cut to [`MAX_TEXT`] characters, with an ellipsis when cut.
+fn truncate(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_TEXT) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}\u{2026}", &text[..end])),
+    }
+}
+
+/// The page's form of one result's evidence: at most [`MAX_FINDINGS`] findings in all.
+fn cell<'c>(
+    texts: &mut Texts,
+    norm: usize,
+    evidence: &[EvidenceRecord],
+    waiver: Option<&'c WaiverRecord>,
+) -> Cell<'c> {
+    let mut entries = Vec::new();
+    let mut budget = MAX_FINDINGS;
+    let mut more = 0;
+    for entry in evidence {
+        // An entry without findings still costs one place: its message is what it shows.
+        let cost = entry.findings.len().max(1);
+        if budget == 0 {
+            more += cost;
+            continue;
+        }
+        let item = entry.item.as_ref();
+        let mut flat = vec![
+            entry.requirement.map_or(0, |r| r + 1),
+            texts.reference(item.map(|i| i.path.as_str())),
+            texts.reference(item.and_then(|i| i.id.as_deref())),
+            texts.reference(entry.message.as_deref()),
+        ];
+        let shown = entry.findings.len().min(budget);
+        for finding in &entry.findings[..shown] {
+            let within: String = finding
+                .within
+                .iter()
+                .map(|w| format!("{}: ", w.id.as_deref().unwrap_or(&w.path)))
+                .collect();
+            flat.extend([
+                finding_kind(finding.kind),
+                texts.reference(Some(within.as_str()).filter(|w| !w.is_empty())),
+                texts.reference(Some(finding.text.as_str())),
+                texts.reference(finding.at.as_deref()),
+            ]);
+        }
+        more += entry.findings.len() - shown;
+        budget -= cost.min(budget);
+        entries.push(flat);
+    }
+    Cell {
+        norm,
+        more,
+        waiver,
+        entries,
+    }
+}
+
+/// The index of a finding kind in the page script's `KINDS`.
+fn finding_kind(kind: FindingKind) -> usize {
+    match kind {
+        FindingKind::Failed => 0,
+        FindingKind::Missing => 1,
+        FindingKind::Dangling => 2,
+        FindingKind::Fault => 3,
+    }
 }
 
 #[derive(Serialize)]
@@ -202,6 +330,22 @@ impl<'c> PageData<'c> {
                     .collect()
             })
             .unwrap_or_default();
+        // Each jurisdiction's groups, found once rather than by searching every group per row.
+        let mut member_of: HashMap<&str, Vec<&str>> = HashMap::new();
+        for group in comparison.grouping.iter().flat_map(|g| &g.groups) {
+            for member in &group.members {
+                member_of.entry(member).or_default().push(&group.value);
+            }
+        }
+        let mut texts = Texts::default();
+        let jurisdictions = comparison
+            .jurisdictions
+            .iter()
+            .map(|j| {
+                let groups = member_of.remove(j.key.as_str()).unwrap_or_default();
+                page_jurisdiction(report, &positions, &mut texts, groups, j)
+            })
+            .collect();
         PageData {
             profile: comparison.profile.as_deref(),
             weights: comparison.weights,
@@ -209,13 +353,10 @@ impl<'c> PageData<'c> {
             stages: &comparison.stages,
             norms: &comparison.norms,
             group_path: comparison.grouping.as_ref().map(|g| g.path.as_str()),
-            jurisdictions: comparison
-                .jurisdictions
-                .iter()
-                .map(|j| page_jurisdiction(comparison, report, &positions, j))
-                .collect(),
+            jurisdictions,
             groups,
             trend: comparison.trend.as_ref().map(page_trend),
+            texts: texts.list,
         }
     }
 }
@@ -233,9 +374,10 @@ fn letter(status: Option<Status>) -> char {
 }
 
 fn page_jurisdiction<'c>(
-    comparison: &'c Comparison,
     report: &'c Report,
     positions: &HashMap<&str, usize>,
+    texts: &mut Texts,
+    groups: Vec<&'c str>,
     jurisdiction: &'c Jurisdiction,
 ) -> PageJurisdiction<'c> {
     let results = report
@@ -245,26 +387,13 @@ fn page_jurisdiction<'c>(
         .unwrap_or(&[]);
     let e = results
         .iter()
+        .filter(|r| r.status != Status::Pass)
         .filter(|r| !r.evidence.is_empty() || r.waiver.is_some())
         .filter_map(|r| {
-            let detail = CellDetail {
-                evidence: &r.evidence,
-                waiver: r.waiver.as_ref(),
-            };
-            Some((*positions.get(r.norm.as_str())?, detail))
+            let norm_idx = *positions.get(r.norm.as_str())?;
+            Some(cell(texts, norm_idx, &r.evidence, r.waiver.as_ref()))
         })
         .collect();
-    let groups = comparison
-        .grouping
-        .as_ref()
-        .map(|g| {
-            g.groups
-                .iter()
-                .filter(|group| group.members.contains(&jurisdiction.key))
-                .map(|group| group.value.as_str())
-                .collect()
-        })
-        .unwrap_or_default();
     PageJurisdiction {
         key: &jurisdiction.key,
         name: &jurisdiction.name,

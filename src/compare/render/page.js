@@ -13,6 +13,8 @@
     ".": { word: "not reported", symbol: "\u00b7" },
   };
   const SEVERITIES = ["critical", "high", "medium", "low"];
+  // Finding kinds, indexed as in the data's evidence.
+  const KINDS = ["failed", "missing", "dangling", "fault"];
   const CHART_LIMIT = 60;
   const $ = (id) => document.getElementById(id);
 
@@ -244,7 +246,7 @@
     const j = data.jurisdictions[jIndex];
     const norm = data.norms[nIndex];
     const letter = j.s.charAt(nIndex) || ".";
-    const detail = j.e[String(nIndex)] || { evidence: [], waiver: null };
+    const detail = j.e.find((cell) => cell[0] === nIndex) || [nIndex, 0, null];
     const panel = $("details");
     panel.textContent = "";
     panel.appendChild(el("h3", { text: j.name + " \u2014 " + norm.id }));
@@ -258,8 +260,8 @@
     addTerm(dl, "Stages", stages || "\u2013");
     panel.appendChild(dl);
     panel.appendChild(el("h4", { text: "Evidence" }));
-    panel.appendChild(evidenceList(detail.evidence, letter));
-    if (detail.waiver) panel.appendChild(waiverBlock(detail.waiver));
+    panel.appendChild(evidenceList(detail, letter));
+    if (detail[2]) panel.appendChild(waiverBlock(detail[2]));
     panel.appendChild(el("h4", { text: "Citations" }));
     const cites = el("ul");
     for (const c of norm.citations) {
@@ -276,26 +278,36 @@
     dl.appendChild(el("dd", { text: value }));
   }
 
-  function evidenceList(evidence, letter) {
+  // Evidence is stored compactly (see html.rs): a cell is [norm, more, waiver, entry...], an
+  // entry [requirement + 1, item path, item id, message, then kind, within, text, at per
+  // finding]; texts are indices into data.texts + 1, 0 meaning none.
+  function evidenceList(cell, letter) {
+    const T = (ref) => (ref ? data.texts[ref - 1] : "");
     const list = el("ul", { className: "evidence" });
-    if (!evidence.length) {
+    const entries = cell.slice(3);
+    if (!entries.length) {
       const why = letter === "P" ? "The norm passes; no evidence is recorded for passes."
         : letter === "N" ? "The norm does not apply." : "No evidence recorded.";
       list.appendChild(el("li", { text: why }));
     }
-    for (const item of evidence) {
+    for (const entry of entries) {
+      const [requirement, path, id, message] = entry;
       const li = el("li");
-      let head = item.requirement === null ? "applicability or evaluation" : "requirement " + (item.requirement + 1);
-      if (item.item) head += ", " + item.item.path + (item.item.id ? " (" + item.item.id + ")" : "");
+      let head = requirement === 0 ? "applicability or evaluation" : "requirement " + requirement;
+      if (path) head += ", " + T(path) + (id ? " (" + T(id) + ")" : "");
       li.appendChild(el("strong", { text: head }));
-      if (item.message) li.appendChild(el("div", { className: "message", text: item.message }));
+      if (message) li.appendChild(el("div", { className: "message", text: T(message) }));
       const findings = el("ul");
-      for (const f of item.findings) {
-        const within = f.within.map((w) => (w.id || w.path) + ": ").join("");
-        findings.appendChild(el("li", { className: "finding", text: f.kind + ": " + within + f.text + (f.at ? "  [" + f.at + "]" : "") }));
+      for (let k = 4; k + 3 < entry.length; k += 4) {
+        const at = entry[k + 3];
+        findings.appendChild(el("li", { className: "finding",
+          text: KINDS[entry[k]] + ": " + T(entry[k + 1]) + T(entry[k + 2]) + (at ? "  [" + T(at) + "]" : "") }));
       }
       li.appendChild(findings);
       list.appendChild(li);
+    }
+    if (cell[1]) {
+      list.appendChild(el("li", { className: "more", text: "\u2026 " + cell[1] + " more \u2014 run `rampart check` for all" }));
     }
     return list;
   }

@@ -289,15 +289,12 @@ const PEERS_SHOWN: usize = 3;
 fn write_peers(out: &mut String, grouping: &Grouping) {
     let _ = writeln!(out, "Peers in the same group that pass what a member fails");
     for group in &grouping.groups {
-        for member in &group.members {
-            let own: Vec<_> = group
-                .peers
-                .iter()
-                .filter(|p| &p.jurisdiction == member)
-                .collect();
-            if own.is_empty() {
-                continue;
-            }
+        // Peers are listed member by member, in the members' order: one run per member.
+        for own in group
+            .peers
+            .chunk_by(|a, b| a.jurisdiction == b.jurisdiction)
+        {
+            let member = &own[0].jurisdiction;
             let _ = writeln!(out, "  [{}] {}:", cell(&group.value, 20), cell(member, 40));
             for peer in own.iter().take(PEERS_SHOWN) {
                 let mut passed: Vec<String> = peer.passed_by.iter().map(|p| cell(p, 30)).collect();
