@@ -18,6 +18,8 @@ struct Client {
     next_id: i32,
     /// Notifications received while waiting for responses.
     notifications: Vec<Notification>,
+    /// Requests from the server received while waiting for responses.
+    server_requests: Vec<Request>,
     root: PathBuf,
 }
 
@@ -33,6 +35,7 @@ impl Client {
             server: Some(handle),
             next_id: 0,
             notifications: Vec::new(),
+            server_requests: Vec::new(),
             root: root.to_path_buf(),
         };
         let root_uri = uri(root);
@@ -57,8 +60,8 @@ impl Client {
             .expect("server is running");
     }
 
-    /// Sends a request and waits for its response.
-    fn request_raw(&mut self, method: &str, params: Value) -> Result<Value, ResponseError> {
+    /// Sends a request without waiting; returns its id.
+    fn send_request(&mut self, method: &str, params: Value) -> RequestId {
         self.next_id += 1;
         let id = RequestId::from(self.next_id);
         let request = Request::new(id.clone(), method.to_string(), params);
@@ -66,13 +69,42 @@ impl Client {
             .sender
             .send(request.into())
             .expect("server is running");
+        id
+    }
+
+    /// Waits until every request of `ids` is answered; returns the responses in arrival order.
+    fn responses(&mut self, ids: &[RequestId]) -> Vec<lsp_server::Response> {
+        let mut answered = Vec::new();
+        while answered.len() < ids.len() {
+            match self.receive() {
+                Message::Response(response) => {
+                    assert!(ids.contains(&response.id), "unexpected {response:?}");
+                    assert!(
+                        !answered
+                            .iter()
+                            .any(|r: &lsp_server::Response| r.id == response.id),
+                        "answered twice: {response:?}"
+                    );
+                    answered.push(response);
+                }
+                Message::Notification(notification) => self.notifications.push(notification),
+                Message::Request(request) => self.server_requests.push(request),
+            }
+        }
+        answered
+    }
+
+    /// Sends a request and waits for its response.
+    fn request_raw(&mut self, method: &str, params: Value) -> Result<Value, ResponseError> {
+        let id = self.send_request(method, params);
         loop {
             match self.receive() {
                 Message::Response(response) if response.id == id => {
                     return response.response_result;
                 }
                 Message::Notification(notification) => self.notifications.push(notification),
-                _ => {}
+                Message::Request(request) => self.server_requests.push(request),
+                Message::Response(_) => {}
             }
         }
     }
@@ -93,8 +125,12 @@ impl Client {
     }
 
     fn open(&self, name: &str, text: &str) {
+        self.open_as(name, "rampart", text);
+    }
+
+    fn open_as(&self, name: &str, language_id: &str, text: &str) {
         let params = json!({ "textDocument": {
-            "uri": self.uri(name), "languageId": "rampart", "version": 1, "text": text } });
+            "uri": self.uri(name), "languageId": language_id, "version": 1, "text": text } });
         self.notify("textDocument/didOpen", params);
     }
 
@@ -1085,4 +1121,339 @@ fn the_workspace_folder_is_checked_before_any_file_is_opened() {
         .collect();
     assert_eq!(names, ["gov-date"]);
     assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());
+}
+
+const STAFF_POLICY: &str = r#"source handbook {
+  title "Example Handbook"
+}
+
+pillar governance "Governance"
+
+schema {
+  jurisdiction: Jurisdiction
+  staff: Staff
+}
+
+type Jurisdiction {
+  id: string
+  name: string
+}
+
+type Staff {
+  trained: int
+}
+
+/// Staff trained at least.
+param min_trained: int = 3
+
+norm staff-trained {
+  title    "Staff are trained"
+  pillar   governance
+  severity high
+  cites    handbook "§2"
+  require  staff.trained >= min_trained
+}
+"#;
+
+const STAFF_DOC: &str = r#"{
+  "jurisdiction": { "id": "xx", "name": "Exampleland" },
+  "staff": {
+    "trained": 2
+  }
+}
+"#;
+
+/// A policy set and an open jurisdiction document (`doc.json`) evaluated against it.
+fn jurisdiction_client(name: &str) -> Client {
+    let dir = policy_dir(name, &[("main.rampart", STAFF_POLICY)]);
+    let client = Client::start(&dir);
+    client.open_as("doc.json", "json", STAFF_DOC);
+    client
+}
+
+/// The (code, severity, start line, start character) of each diagnostic.
+fn placed(diagnostics: &[Value]) -> Vec<(String, u64, u64, u64)> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or("").to_string(),
+                d["severity"].as_u64().unwrap_or(0),
+                d["range"]["start"]["line"].as_u64().unwrap_or(0),
+                d["range"]["start"]["character"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_failing_norm_sits_on_its_evidence_value_in_a_jurisdiction_document() {
+    let mut client = jurisdiction_client("jurisdiction-fail");
+    let diagnostics = client.diagnostics("doc.json");
+    assert_eq!(
+        placed(&diagnostics),
+        [("staff-trained".to_string(), 1, 3, 4)]
+    );
+    let range = &diagnostics[0]["range"];
+    assert_eq!(range["end"], json!({ "line": 3, "character": 16 }));
+    assert_eq!(
+        diagnostics[0]["message"],
+        "staff-trained (fail, high): Staff are trained\n- staff.trained is 2; required >= min_trained (3)\ncites: Example Handbook §2"
+    );
+    let related = &diagnostics[0]["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], client.uri("main.rampart").as_str());
+    assert_eq!(related["range"]["start"]["line"], 23);
+    assert_eq!(
+        diagnostics[0]["codeDescription"]["href"],
+        client.uri("main.rampart").as_str()
+    );
+}
+
+#[test]
+fn fixing_the_evidence_value_clears_the_norm_diagnostic() {
+    let mut client = jurisdiction_client("jurisdiction-fix");
+    assert_eq!(client.diagnostics("doc.json").len(), 1);
+    client.change_all(
+        "doc.json",
+        2,
+        &STAFF_DOC.replace("\"trained\": 2", "\"trained\": 4"),
+    );
+    assert_eq!(client.diagnostics("doc.json"), Vec::<Value>::new());
+    assert_eq!(client.published("doc.json")["version"], 2);
+}
+
+#[test]
+fn editing_the_policy_threshold_re_evaluates_open_jurisdiction_documents() {
+    let mut client = jurisdiction_client("jurisdiction-threshold");
+    assert_eq!(client.diagnostics("doc.json").len(), 1);
+    client.open("main.rampart", STAFF_POLICY);
+    let lower = STAFF_POLICY.replace("min_trained: int = 3", "min_trained: int = 2");
+    client.change_all("main.rampart", 2, &lower);
+    assert_eq!(client.diagnostics("doc.json"), Vec::<Value>::new());
+    let higher = STAFF_POLICY.replace("min_trained: int = 3", "min_trained: int = 9");
+    client.change_all("main.rampart", 3, &higher);
+    let diagnostics = client.diagnostics("doc.json");
+    assert_eq!(
+        placed(&diagnostics),
+        [("staff-trained".to_string(), 1, 3, 4)]
+    );
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("required >= min_trained (9)")),
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn schema_problems_of_a_jurisdiction_document_sit_at_their_value() {
+    let mut client = jurisdiction_client("jurisdiction-schema");
+    let text = STAFF_DOC
+        .replace("\"trained\": 2", "\"trained\": \"many\"")
+        .replace("\"name\": \"Exampleland\"", "\"nme\": \"Exampleland\"");
+    client.change_all("doc.json", 2, &text);
+    let diagnostics = client.diagnostics("doc.json");
+    assert_eq!(
+        placed(&diagnostics),
+        [
+            ("rampart::config::missing-field".to_string(), 1, 1, 18),
+            ("rampart::config::unknown-field".to_string(), 2, 1, 32),
+            ("rampart::config::wrong-type".to_string(), 1, 3, 4),
+        ],
+        "{diagnostics:#?}"
+    );
+}
+
+#[test]
+fn closing_a_jurisdiction_document_clears_its_diagnostics() {
+    let mut client = jurisdiction_client("jurisdiction-close");
+    assert_eq!(client.diagnostics("doc.json").len(), 1);
+    let params = json!({ "textDocument": { "uri": client.uri("doc.json") } });
+    client.notify("textDocument/didClose", params);
+    assert_eq!(client.diagnostics("doc.json"), Vec::<Value>::new());
+}
+
+#[test]
+fn data_files_that_are_not_jurisdictions_get_no_diagnostics() {
+    let mut client = jurisdiction_client("jurisdiction-other");
+    client.open_as("package.json", "json", "{ \"name\": \"x\" }");
+    client.request("workspace/symbol", json!({ "query": "" }));
+    let uri = client.uri("package.json");
+    assert!(
+        !client
+            .notifications
+            .iter()
+            .any(|n| n.params["uri"] == uri.as_str())
+    );
+}
+
+#[test]
+fn explain_norm_code_action_explains_and_shows_the_declaration() {
+    let mut client = jurisdiction_client("jurisdiction-explain");
+    let diagnostics = client.diagnostics("doc.json");
+    let params = json!({ "textDocument": { "uri": client.uri("doc.json") },
+        "range": diagnostics[0]["range"], "context": { "diagnostics": diagnostics } });
+    let actions = client.request("textDocument/codeAction", params);
+    assert_eq!(actions[0]["title"], "Explain norm staff-trained");
+    let command = &actions[0]["command"];
+    assert_eq!(command["command"], "rampart.explainNorm");
+    let params = json!({ "command": command["command"], "arguments": command["arguments"] });
+    let explanation = client.request("workspace/executeCommand", params);
+    assert!(
+        explanation
+            .as_str()
+            .is_some_and(|text| text.contains("staff-trained")),
+        "{explanation}"
+    );
+    let show = client
+        .server_requests
+        .iter()
+        .find(|r| r.method == "window/showDocument")
+        .map(|r| r.params.clone())
+        .unwrap_or_default();
+    assert_eq!(show["uri"], client.uri("main.rampart").as_str());
+    assert_eq!(show["selection"]["start"]["line"], 23);
+}
+
+/// A policy of at least `bytes` bytes: clean norms over the two-file schema, nine lines each.
+fn generated_policy(bytes: usize) -> String {
+    let mut text = String::from("use \"schema.rampart\"\n");
+    let mut n = 0;
+    while text.len() < bytes {
+        text.push_str(&format!(
+            "\nnorm gen-{n} {{\n  title    \"Generated norm {n}\"\n  pillar   governance\n  \
+             stages   [voting]\n  severity medium\n  cites    handbook \"§{n}\"\n  \
+             require  election.date >= 2020-01-01 and count(systems) >= min_systems\n}}\n"
+        ));
+        n += 1;
+    }
+    text
+}
+
+/// An incremental edit of `name` inserting (or, with `delete`, removing) one `x` inside the
+/// first norm's title.
+fn title_edit(client: &Client, name: &str, version: i32, delete: bool) -> Value {
+    let (line, column) = (3, 12);
+    let end = if delete { column + 1 } else { column };
+    json!({ "textDocument": { "uri": client.uri(name), "version": version },
+        "contentChanges": [{ "range": { "start": { "line": line, "character": column },
+            "end": { "line": line, "character": end } }, "text": if delete { "" } else { "x" } }] })
+}
+
+/// Requests a robust server must answer with a result or an error, never silence or a crash.
+fn awkward_requests(client: &mut Client) -> Vec<RequestId> {
+    let main = client.uri("main.rampart");
+    let closed = client.uri("closed.rampart");
+    let at = |uri: &str, line: u32, character: u32| json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": character } });
+    vec![
+        client.send_request("textDocument/hover", at(&closed, 0, 0)),
+        client.send_request("textDocument/hover", at(&main, u32::MAX, u32::MAX)),
+        client.send_request("textDocument/completion", at(&main, 3, 99_999)),
+        client.send_request("textDocument/definition", at(&main, 99_999_999, 0)),
+        client.send_request("textDocument/hover", json!("not an object")),
+        client.send_request("textDocument/references", Value::Null),
+        client.send_request(
+            "textDocument/semanticTokens/full",
+            json!({ "textDocument": 7 }),
+        ),
+        client.send_request("", json!({})),
+        client.send_request("rampart/doesNotExist", json!([1, 2])),
+    ]
+}
+
+/// Sends what the in-process transport can carry of malformed JSON-RPC: notifications with
+/// unreadable parameters, a response to nothing, and edits to documents that are not open.
+fn malformed_messages(client: &Client) {
+    client.notify("textDocument/didChange", json!("garbage"));
+    client.notify("textDocument/didOpen", json!({ "textDocument": null }));
+    client.notify("textDocument/didClose", json!([]));
+    client.notify("$/unknownNotification", Value::Null);
+    let stray = lsp_server::Response::new_ok(RequestId::from("nobody-asked".to_string()), 1);
+    client
+        .connection
+        .sender
+        .send(stray.into())
+        .expect("server is running");
+    let params = title_edit(client, "closed.rampart", 1, false);
+    client.notify("textDocument/didChange", params);
+    let past_the_end = json!({ "textDocument": { "uri": client.uri("main.rampart"), "version": 0 },
+        "contentChanges": [{ "range": { "start": { "line": 99_999_999, "character": 5 },
+            "end": { "line": 99_999_999, "character": 9 } }, "text": "" }] });
+    client.notify("textDocument/didChange", past_the_end);
+}
+
+#[test]
+fn a_scripted_session_on_a_five_megabyte_policy_answers_every_request() {
+    let policy = generated_policy(5 * 1024 * 1024);
+    let dir = policy_dir(
+        "five-megabytes",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &policy)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", &policy);
+    let mut ids = Vec::new();
+    for version in 0..1000 {
+        let params = title_edit(&client, "main.rampart", version + 2, false);
+        client.notify("textDocument/didChange", params);
+        if version % 100 == 0 {
+            ids.extend(awkward_requests(&mut client));
+            malformed_messages(&client);
+        }
+    }
+    let responses = client.responses(&ids);
+    assert_eq!(responses.len(), ids.len());
+    assert!(client.diagnostics("main.rampart").is_empty());
+    let hover = client.position("textDocument/hover", "main.rampart", 2, 7);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains(&format!("{}Generated norm 0", "x".repeat(1000)))),
+        "{hover}"
+    );
+}
+
+/// Resident memory of this process in bytes, from `/proc/self/statm` (Linux only).
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
+}
+
+#[test]
+fn ten_thousand_edits_keep_the_retained_state_flat() {
+    let policy = generated_policy(100 * 1024);
+    let dir = policy_dir(
+        "retained",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &policy)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", &policy);
+    client.open_as("doc.json", "json", "{ \"jurisdiction\": {} }");
+    let baseline = client.request("rampart/retained", Value::Null);
+    let rss_before = resident_bytes();
+    let mut version = 1;
+    for _ in 0..100 {
+        for _ in 0..50 {
+            for delete in [false, true] {
+                version += 1;
+                let params = title_edit(&client, "main.rampart", version, delete);
+                client.notify("textDocument/didChange", params);
+            }
+        }
+        assert_eq!(client.request("rampart/retained", Value::Null), baseline);
+    }
+    let rss_after = resident_bytes();
+    eprintln!(
+        "retained state: {baseline}; resident memory before {rss_before:?}, after {rss_after:?}"
+    );
+    assert_eq!(baseline["documents"], 2);
+    assert_eq!(baseline["analyses"], 1);
+    assert_eq!(baseline["jurisdictions"], 1);
+    assert_eq!(
+        baseline["overlay_bytes"].as_u64(),
+        Some((policy.len() + "{ \"jurisdiction\": {} }".len()) as u64)
+    );
+    if let (Some(before), Some(after)) = (rss_before, rss_after) {
+        assert!(after < before + 512 * 1024 * 1024, "{before} -> {after}");
+    }
 }

@@ -1,5 +1,6 @@
 //! Code actions: a diagnostic's suggestion as a quick fix, a `cites` skeleton for a norm that
-//! cites nothing, and a test skeleton for a norm that no test expects anything of.
+//! cites nothing, and a test skeleton for a norm that no test expects anything of; in a
+//! jurisdiction document, "Explain norm X" for each norm diagnostic.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,14 @@ use crate::syntax::{FileId, Span, ast};
 /// Answers `textDocument/codeAction`.
 pub(crate) fn code_actions(world: &World, params: CodeActionParams) -> Option<CodeActionResponse> {
     let uri = params.text_document.uri;
+    if let Some(analysis) = world.jurisdiction_analysis(&uri) {
+        let diagnostics = &params.context.diagnostics;
+        return Some(super::jurisdiction::explain_actions(
+            analysis,
+            &uri,
+            diagnostics,
+        ));
+    }
     let (analysis, file) = world.analysis(&uri)?;
     let start = analysis.offset(file, params.range.start)?;
     let end = analysis.offset(file, params.range.end).unwrap_or(start);

@@ -42,6 +42,7 @@ pub(crate) fn complete(world: &World, params: CompletionParams) -> Option<Comple
 struct Context<'a> {
     analysis: &'a Analysis,
     program: &'a Program,
+    file: FileId,
     text: &'a str,
     offset: usize,
     tokens: Vec<Token>,
@@ -62,6 +63,7 @@ impl<'a> Context<'a> {
         Context {
             analysis,
             program: &analysis.checked.program,
+            file,
             text,
             offset,
             tokens,
@@ -284,13 +286,32 @@ impl<'a> Context<'a> {
             .is_empty()
     }
 
-    /// The text with the marker inserted at the cursor, parsed.
+    /// The item around the cursor with the marker inserted there, parsed; the text before the
+    /// item is blanked (byte offsets stay those of the file), the text after it left out, so a
+    /// completion in a large file parses one item. Outside any item, the whole file.
     fn marked_parse(&self) -> ast::File {
-        let mut marked = String::with_capacity(self.text.len() + MARKER.len());
-        marked.push_str(&self.text[..self.offset]);
+        let (start, end) = self.enclosing_item().unwrap_or((0, self.text.len()));
+        let (Some(before), Some(after)) = (
+            self.text.get(start..self.offset),
+            self.text.get(self.offset..end),
+        ) else {
+            return ast::File::default();
+        };
+        let mut marked = String::with_capacity(end + MARKER.len());
+        marked.extend(std::iter::repeat_n(' ', start));
+        marked.push_str(before);
         marked.push_str(MARKER);
-        marked.push_str(&self.text[self.offset..]);
+        marked.push_str(after);
         parse(FileId(0), &marked).file
+    }
+
+    /// The byte range of the top-level item around the cursor.
+    fn enclosing_item(&self) -> Option<(usize, usize)> {
+        let items = &self.analysis.file(self.file)?.parse.file.items;
+        items.iter().find_map(|item| {
+            let (start, end) = (item.span.start as usize, item.span.end as usize);
+            (start <= self.offset && self.offset <= end).then_some((start, end))
+        })
     }
 
     fn field_items(&self) -> Vec<CompletionItem> {

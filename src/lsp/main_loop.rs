@@ -22,8 +22,13 @@ use serde::de::DeserializeOwned;
 
 use super::world::World;
 use super::{
-    LspError, actions, completion, folding, format, hover, links, navigation, semantic, signature,
+    LspError, actions, completion, folding, format, hover, jurisdiction, links, navigation,
+    semantic, signature,
 };
+
+/// A request of our own: the server's retained state ([`World::retained`]), for tests and
+/// benchmarks that watch memory stay flat.
+pub(crate) const RETAINED_METHOD: &str = "rampart/retained";
 
 /// What the server can do, announced in the `initialize` response.
 pub(crate) fn capabilities() -> ServerCapabilities {
@@ -68,6 +73,10 @@ pub(crate) fn capabilities() -> ServerCapabilities {
             resolve_provider: Some(false),
             work_done_progress_options: Default::default(),
         }),
+        execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+            commands: vec![jurisdiction::EXPLAIN_COMMAND.to_string()],
+            work_done_progress_options: Default::default(),
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -94,19 +103,31 @@ pub(crate) fn workspace_folders(params: serde_json::Value) -> Vec<Url> {
 pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<(), LspError> {
     let mut world = World::new(folders);
     let mut shutting_down = false;
+    // The workspace folders' policy sets are checked before the first message arrives.
+    publish_diagnostics(connection, &mut world)?;
     while let Ok(first) = connection.receiver.recv() {
         let batch = Batch::drain(first, connection, &mut world);
-        for params in world.refresh() {
-            let method = notif::PublishDiagnostics::METHOD.to_string();
-            send(connection, Notification::new(method, params))?;
-        }
+        publish_diagnostics(connection, &mut world)?;
         for request in batch.requests {
+            if let Some(show) = show_norm(&world, &request) {
+                send(connection, show)?;
+            }
             send(connection, answer(&world, request, &mut shutting_down))?;
         }
         if batch.exit {
             return Ok(());
         }
     }
+    Ok(())
+}
+
+/// Re-checks what changed and publishes the diagnostics.
+fn publish_diagnostics(connection: &Connection, world: &mut World) -> Result<(), LspError> {
+    for params in world.refresh() {
+        let method = notif::PublishDiagnostics::METHOD.to_string();
+        send(connection, Notification::new(method, params))?;
+    }
+    world.release();
     Ok(())
 }
 
@@ -216,6 +237,10 @@ fn on_request(world: &World, request: Request) -> Response {
         req::CodeActionRequest::METHOD => {
             handle::<req::CodeActionRequest>(world, request, actions::code_actions)
         }
+        req::ExecuteCommand::METHOD => {
+            handle_fallible::<req::ExecuteCommand>(world, request, execute_command)
+        }
+        RETAINED_METHOD => Response::new_ok(request.id, world.retained()),
         _ => error(request.id, ErrorCode::MethodNotFound, "unknown method"),
     }
 }
@@ -253,6 +278,54 @@ where
         Ok(result) => Response::new_ok(request.id, result),
         Err(message) => error(request.id, ErrorCode::InvalidRequest, &message),
     }
+}
+
+/// The norm an `Explain norm` command names, and the jurisdiction document it came from.
+fn explain_arguments(params: &lsp_types::ExecuteCommandParams) -> Option<(&str, Url)> {
+    if params.command != jurisdiction::EXPLAIN_COMMAND {
+        return None;
+    }
+    let id = params.arguments.first()?.as_str()?;
+    let uri = Url::parse(params.arguments.get(1)?.as_str()?).ok()?;
+    Some((id, uri))
+}
+
+/// Answers `workspace/executeCommand`: the explanation of a norm, as `rampart explain` prints it.
+fn execute_command(
+    world: &World,
+    params: lsp_types::ExecuteCommandParams,
+) -> Result<Option<serde_json::Value>, String> {
+    let (id, uri) = explain_arguments(&params).ok_or("unknown command or arguments")?;
+    let analysis = world
+        .jurisdiction_analysis(&uri)
+        .ok_or("not an open jurisdiction document")?;
+    let (text, _, _) = jurisdiction::explain(analysis, id).ok_or("unknown norm")?;
+    Ok(Some(serde_json::Value::String(text)))
+}
+
+/// For an `Explain norm` command whose norm is declared in a file on disk, a
+/// `window/showDocument` request that opens the declaration.
+fn show_norm(world: &World, request: &Request) -> Option<Request> {
+    if request.method != req::ExecuteCommand::METHOD {
+        return None;
+    }
+    let params: lsp_types::ExecuteCommandParams =
+        serde_json::from_value(request.params.clone()).ok()?;
+    let (id, uri) = explain_arguments(&params)?;
+    let analysis = world.jurisdiction_analysis(&uri)?;
+    let (_, norm_uri, range) = jurisdiction::explain(analysis, id)?;
+    let show = lsp_types::ShowDocumentParams {
+        uri: norm_uri?,
+        external: Some(false),
+        take_focus: Some(true),
+        selection: Some(range),
+    };
+    let id = RequestId::from(format!("rampart-show-{}", request.id));
+    Some(Request::new(
+        id,
+        req::ShowDocument::METHOD.to_string(),
+        show,
+    ))
 }
 
 fn error(id: RequestId, code: ErrorCode, message: &str) -> Response {

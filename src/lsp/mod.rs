@@ -4,7 +4,9 @@
 //! root (`world`), conversion between byte spans and LSP positions (`convert`), a
 //! name-resolution index built from the AST and the checked program (`index`), and one small
 //! module per feature (hover, navigation, completion, …). The loop (`main_loop`) is plain and
-//! synchronous: receive, drain what is pending, re-check what changed, answer.
+//! synchronous: receive, drain what is pending, re-check what changed, answer. Open jurisdiction
+//! documents (JSON or YAML) are validated and evaluated against their policy set, or the embedded
+//! library, and their failing norms shown where the evidence is written (`jurisdiction`).
 //!
 //! It does not parse, resolve or type anything itself beyond what editors need on top of the
 //! core: it calls `syntax::parse`, `workspace::Workspace::load` and `check::check`. It is the only
@@ -19,6 +21,7 @@ mod format;
 mod hover;
 mod index;
 mod infer;
+mod jurisdiction;
 mod links;
 mod main_loop;
 mod navigation;

@@ -14,7 +14,8 @@ use lsp_types::{
 };
 
 use super::analysis::Analysis;
-use crate::syntax::{ColumnUnit, LineCol, LineIndex};
+use super::jurisdiction;
+use crate::config::Format;
 use crate::workspace::{DiskFiles, PolicyFiles, ReadError};
 
 /// The entry file looked for at a policy root.
@@ -27,6 +28,8 @@ pub(crate) struct Document {
     pub text: String,
     /// The client's version of it.
     pub version: i32,
+    /// The notation of a JSON or YAML data document; `None` for policy text.
+    pub data: Option<Format>,
 }
 
 /// Which policy set an analysis is of.
@@ -48,6 +51,14 @@ pub(crate) struct World {
     /// Files each set last published diagnostics for.
     published: HashMap<SetKey, Vec<PathBuf>>,
     folders: Vec<PathBuf>,
+    /// Open jurisdiction documents and the policy set each was last evaluated against (`None`:
+    /// the embedded library).
+    jurisdictions: HashMap<PathBuf, Option<SetKey>>,
+    /// The embedded norm library, loaded when a jurisdiction document first needs it.
+    embedded: Option<Analysis>,
+    /// Analyses replaced in this refresh, dropped once its diagnostics are sent (freeing a
+    /// large tree takes a good part of a re-check).
+    retired: Vec<Analysis>,
 }
 
 impl World {
@@ -76,9 +87,17 @@ impl World {
         let Ok(path) = params.text_document.uri.to_file_path() else {
             return;
         };
+        let language_id = Some(params.text_document.language_id.as_str());
+        let data = jurisdiction::is_data(&path, language_id)
+            .then(|| jurisdiction::format(&path, language_id));
         let text = params.text_document.text;
         let version = params.text_document.version;
-        self.docs.insert(path.clone(), Document { text, version });
+        let document = Document {
+            text,
+            version,
+            data,
+        };
+        self.docs.insert(path.clone(), document);
         self.dirty.insert(path);
     }
 
@@ -130,14 +149,149 @@ impl World {
         let dirty = std::mem::take(&mut self.dirty);
         let mut done: BTreeSet<SetKey> = BTreeSet::new();
         let mut out = Vec::new();
+        let mut data_dirty = BTreeSet::new();
         for path in dirty {
+            if self.is_data(&path) {
+                data_dirty.insert(path);
+                continue;
+            }
             for key in self.reanalyse(&path, &done) {
                 if done.insert(key.clone()) {
                     out.extend(self.publish(&key));
                 }
             }
         }
+        out.extend(self.refresh_jurisdictions(&data_dirty, &mut done));
         out
+    }
+
+    /// Stores the new analysis of `key`; the one it replaces is dropped by [`World::release`].
+    fn replace_analysis(&mut self, key: SetKey, analysis: Analysis) {
+        if let Some(old) = self.analyses.insert(key, analysis) {
+            self.retired.push(old);
+        }
+    }
+
+    /// Drops the analyses replaced since the last call.
+    pub(crate) fn release(&mut self) {
+        self.retired.clear();
+    }
+
+    /// True when `path` is (or, closed, was) a JSON or YAML data document.
+    fn is_data(&self, path: &Path) -> bool {
+        match self.docs.get(path) {
+            Some(doc) => doc.data.is_some(),
+            None => self.jurisdictions.contains_key(path) || jurisdiction::is_data(path, None),
+        }
+    }
+
+    /// Re-evaluates the open jurisdiction documents that changed or whose policy set was
+    /// re-checked in this refresh; clears the diagnostics of closed ones.
+    fn refresh_jurisdictions(
+        &mut self,
+        dirty: &BTreeSet<PathBuf>,
+        done: &mut BTreeSet<SetKey>,
+    ) -> Vec<PublishDiagnosticsParams> {
+        let mut out = Vec::new();
+        for path in dirty {
+            if !self.docs.contains_key(path) && self.jurisdictions.remove(path).is_some() {
+                out.extend(publish_params(path, Vec::new(), None));
+            }
+        }
+        let mut open: Vec<PathBuf> = self
+            .docs
+            .iter()
+            .filter(|(_, doc)| doc.data.is_some())
+            .map(|(path, _)| path.clone())
+            .collect();
+        open.sort();
+        for path in open {
+            let set = self.jurisdiction_set(&path);
+            let changed = dirty.contains(&path)
+                || self.jurisdictions.get(&path).is_some_and(|before| {
+                    *before != set || set.as_ref().is_some_and(|key| done.contains(key))
+                });
+            if changed {
+                out.extend(self.evaluate_jurisdiction(&path, set, done));
+            }
+        }
+        out
+    }
+
+    /// The policy set a jurisdiction document is evaluated against: the set of its policy
+    /// root's `main.rampart`, else (`None`) the embedded library.
+    fn jurisdiction_set(&self, path: &Path) -> Option<SetKey> {
+        let root = self.policy_root(path);
+        self.exists(&root.join(ENTRY)).then(|| SetKey {
+            root,
+            entry: ENTRY.to_string(),
+        })
+    }
+
+    /// Validates and evaluates the open data document at `path` when it is a jurisdiction
+    /// document; loads its policy set first when no refresh has.
+    fn evaluate_jurisdiction(
+        &mut self,
+        path: &Path,
+        set: Option<SetKey>,
+        done: &mut BTreeSet<SetKey>,
+    ) -> Vec<PublishDiagnosticsParams> {
+        let mut out = Vec::new();
+        let Some(doc) = self.docs.get(path) else {
+            return out;
+        };
+        let format = doc.data.unwrap_or(Format::Json);
+        let tracked = self.jurisdictions.contains_key(path);
+        if !tracked && !jurisdiction::is_jurisdiction(path, &doc.text, format) {
+            return out;
+        }
+        match &set {
+            Some(key) if !self.analyses.contains_key(key) => {
+                let analysis = self.load(key);
+                self.replace_analysis(key.clone(), analysis);
+                if done.insert(key.clone()) {
+                    out.extend(self.publish(key));
+                }
+            }
+            Some(_) => {}
+            None => {
+                self.embedded.get_or_insert_with(load_embedded);
+            }
+        }
+        let analysis = match &set {
+            Some(key) => self.analyses.get(key),
+            None => self.embedded.as_ref(),
+        };
+        let (Some(analysis), Some(doc)) = (analysis, self.docs.get(path)) else {
+            return out;
+        };
+        let diagnostics = jurisdiction::diagnostics(analysis, path, &doc.text, format);
+        out.extend(publish_params(path, diagnostics, Some(doc.version)));
+        self.jurisdictions.insert(path.to_path_buf(), set);
+        out
+    }
+
+    /// The policy set the open jurisdiction document at `uri` was last evaluated against.
+    pub(crate) fn jurisdiction_analysis(&self, uri: &Url) -> Option<&Analysis> {
+        let path = uri.to_file_path().ok()?;
+        match self.jurisdictions.get(&path)? {
+            Some(key) => self.analyses.get(key),
+            None => self.embedded.as_ref(),
+        }
+    }
+
+    /// How many documents, analyses and jurisdiction documents the server holds, and the bytes
+    /// of open text: the retained state, for tests that watch it stay flat.
+    pub(crate) fn retained(&self) -> Retained {
+        Retained {
+            documents: self.docs.len(),
+            analyses: self.analyses.len()
+                + usize::from(self.embedded.is_some())
+                + self.retired.len(),
+            jurisdictions: self.jurisdictions.len(),
+            overlay_bytes: self.docs.values().map(|doc| doc.text.len()).sum(),
+            published_sets: self.published.len(),
+        }
     }
 
     /// Loads the sets containing `path` unless already loaded in this refresh; returns their keys
@@ -158,7 +312,7 @@ impl World {
         if self.exists(&root.join(ENTRY)) {
             if !done.contains(&main) {
                 let analysis = self.load(&main);
-                self.analyses.insert(main.clone(), analysis);
+                self.replace_analysis(main.clone(), analysis);
             }
             if self
                 .analyses
@@ -175,7 +329,7 @@ impl World {
             self.analyses.remove(&own);
         } else if !done.contains(&own) {
             let analysis = self.load(&own);
-            self.analyses.insert(own.clone(), analysis);
+            self.replace_analysis(own.clone(), analysis);
         }
         if self.exists(&root.join(ENTRY)) && own != main {
             return vec![own, main];
@@ -292,6 +446,40 @@ impl World {
     }
 }
 
+/// The retained state of a [`World`] (see [`World::retained`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub(crate) struct Retained {
+    /// Open documents.
+    pub documents: usize,
+    /// Analysed policy sets (the embedded library included once loaded).
+    pub analyses: usize,
+    /// Open jurisdiction documents.
+    pub jurisdictions: usize,
+    /// Bytes of open text.
+    pub overlay_bytes: usize,
+    /// Policy sets with published diagnostics.
+    pub published_sets: usize,
+}
+
+/// Loads and checks the norm library embedded in the binary.
+fn load_embedded() -> Analysis {
+    let source = crate::cli::policy::PolicySource::from_arg(None);
+    Analysis::load(source.files(), PathBuf::from("<builtin>"), ENTRY)
+}
+
+/// Diagnostics for the file at `path`, when it has a URI.
+fn publish_params(
+    path: &Path,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+    version: Option<i32>,
+) -> Option<PublishDiagnosticsParams> {
+    Some(PublishDiagnosticsParams {
+        uri: Url::from_file_path(path).ok()?,
+        diagnostics,
+        version,
+    })
+}
+
 /// The root-relative, `/`-separated path of `path`.
 pub(crate) fn relative_path(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
@@ -304,17 +492,32 @@ pub(crate) fn relative_path(root: &Path, path: &Path) -> Option<String> {
 
 /// Replaces the text in `range` (UTF-16 positions, clamped to the text) with `new_text`.
 fn apply_edit(text: &mut String, range: lsp_types::Range, new_text: &str) {
-    let line_index = LineIndex::new(text);
-    let offset = |pos: lsp_types::Position| {
-        let pos = LineCol {
-            line: pos.line,
-            col: pos.character,
-        };
-        line_index.offset(text, pos, ColumnUnit::Utf16)
-    };
-    let (start, end) = (offset(range.start), offset(range.end));
+    let (start, end) = (offset(text, range.start), offset(text, range.end));
     let (start, end) = (start.min(end), start.max(end));
     text.replace_range(start..end, new_text);
+}
+
+/// The byte offset of a UTF-16 `position`: a line past the end clamps to the end of the text, a
+/// column past the end of its line to the line's end (before `\r\n` or `\n`). Scans only up to
+/// the position, so an edit near the top of a large buffer stays cheap.
+fn offset(text: &str, position: lsp_types::Position) -> usize {
+    let line_start = match position.line {
+        0 => 0,
+        line => match text.match_indices('\n').nth(line as usize - 1) {
+            Some((newline, _)) => newline + 1,
+            None => return text.len(),
+        },
+    };
+    let rest = text.get(line_start..).unwrap_or("");
+    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let mut units = 0;
+    for (index, c) in line.char_indices() {
+        if units >= position.character {
+            return line_start + index;
+        }
+        units += c.len_utf16() as u32;
+    }
+    line_start + line.len()
 }
 
 /// Policy files of one root: open buffers first, then the disk (confined to the root).
@@ -345,5 +548,28 @@ impl PolicyFiles for OverlayFiles<'_> {
 
     fn display(&self, path: &str) -> String {
         path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{ColumnUnit, LineCol, LineIndex};
+
+    #[test]
+    fn edit_offsets_agree_with_the_line_index() {
+        let text = "a\u{e9}\u{1F5F3}b\r\n\tc\n\nlast";
+        let line_index = LineIndex::new(text);
+        for line in 0..6 {
+            for character in 0..8 {
+                let position = lsp_types::Position::new(line, character);
+                let pos = LineCol {
+                    line,
+                    col: character,
+                };
+                let expected = line_index.offset(text, pos, ColumnUnit::Utf16);
+                assert_eq!(offset(text, position), expected, "{line}:{character}");
+            }
+        }
     }
 }
