@@ -117,3 +117,15 @@ fn diagnostics_on_crlf_text_point_at_the_right_column() {
     assert_eq!(json[0]["location"]["line"], 9);
     assert_eq!(json[0]["location"]["column"], 11);
 }
+
+#[test]
+fn a_unicode_escape_cut_by_a_multibyte_character_in_a_message_is_an_error_not_a_panic() {
+    let text = format!("{NORM_HEAD}  require staff > 1 else \"bad \\u1éé{{staff}}\"\n}}\n");
+    let outcome = common::load_text(text.as_bytes());
+    assert_eq!(
+        codes(&outcome),
+        [Code::InvalidEscape],
+        "{}",
+        outcome.render()
+    );
+}

@@ -633,7 +633,13 @@ fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
 /// Length of the escape at the start of `rest` (which starts with a backslash).
 fn escape_len(rest: &str) -> usize {
     match rest[1..].chars().next() {
-        Some('u') if rest.len() >= 6 && rest[2..6].bytes().all(|b| b.is_ascii_hexdigit()) => 6,
+        Some('u')
+            if rest
+                .get(2..6)
+                .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit())) =>
+        {
+            6
+        }
         Some(c) => 1 + c.len_utf8(),
         None => 1,
     }

@@ -167,7 +167,8 @@ impl Lexer<'_, '_> {
         match after.chars().next() {
             Some('"' | '\\' | 'n' | 't' | 'r' | '{' | '}') => 2,
             Some('u') => {
-                let hex: &str = &after[1..after.len().min(5)];
+                // `get` rather than slicing: the four bytes may end inside a character.
+                let hex: &str = after.get(1..5).unwrap_or("");
                 let valid = hex.len() == 4
                     && hex.bytes().all(|b| b.is_ascii_hexdigit())
                     && u32::from_str_radix(hex, 16)
