@@ -1,0 +1,567 @@
+//! Hostile input and hostile environments: resource limits on documents (size, nesting, YAML
+//! alias bombs), directory walks through symbolic-link loops and over files that cannot be read,
+//! confinement of `use` and fixture paths to the policy root, escaping of document strings in
+//! every output format, and faults (a full disk, a closed pipe, a killed or interrupted run).
+//! Regression tests for fuzzing findings (docs/RELIABILITY.md) live here too, each named after
+//! the behaviour and built from the minimised input.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use rampart::check::Program;
+use rampart::config::{self, Format, ProblemKind};
+use rampart::diagnostics::Code;
+use rampart::workspace::{DiskFiles, Workspace};
+
+fn rampart(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("rampart-hardening-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("a scratch directory");
+    }
+    std::fs::write(path, text).expect("a scratch file");
+}
+
+/// The norm library, checked.
+fn library() -> Program {
+    let files = DiskFiles::new(Path::new("policies"));
+    let workspace = Workspace::load(&files, "main.rampart");
+    let checked = rampart::check::check(&workspace);
+    assert!(!checked.has_errors(&workspace));
+    checked.program
+}
+
+const POLICY: &str = "source s { title \"S\" }\npillar p \"P\"\nschema { staff: Staff  name?: string }\ntype Staff { trained: int }\nnorm staff-trained {\n  title \"Staff are trained\"  pillar p  severity high  cites s\n  require staff.trained >= 3 else \"only {staff.trained} trained at {name}\"\n}\n";
+
+// ----- resource limits -----
+
+#[test]
+fn a_document_over_the_size_limit_is_refused_without_reading_it() {
+    let dir = scratch("size");
+    let path = dir.join("huge.json");
+    let file = std::fs::File::create(&path).expect("a scratch file");
+    // Sparse: no disk space used, and never read.
+    file.set_len(config::MAX_DOCUMENT_BYTES + 1)
+        .expect("set the length");
+    let started = Instant::now();
+    let document = config::load(&library(), &path);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let messages: Vec<String> = document.problems.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        [format!(
+            "error[rampart::config::unreadable]: the file is larger than {} bytes",
+            config::MAX_DOCUMENT_BYTES
+        )]
+    );
+}
+
+#[test]
+fn json_and_yaml_nested_past_the_limit_are_syntax_errors_with_a_position() {
+    let depth = config::MAX_DEPTH + 1;
+    let json = format!("{{\"a\": {}1{}}}", "[".repeat(depth), "]".repeat(depth));
+    let yaml = format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+    for (text, format) in [(json, Format::Json), (yaml, Format::Yaml)] {
+        let document = config::from_text(&library(), Path::new("deep"), &text, format);
+        assert_eq!(
+            document.problems.len(),
+            1,
+            "{format:?}: {:?}",
+            document.problems
+        );
+        let problem = &document.problems[0];
+        assert_eq!(problem.kind, ProblemKind::Syntax, "{format:?}: {problem}");
+        assert!(problem.position.is_some(), "{format:?}: {problem:?}");
+    }
+}
+
+#[test]
+fn nesting_just_under_the_limit_is_validated_and_evaluated_without_overflow() {
+    // Deep values where the schema expects a scalar, an object, a list, and an unknown field.
+    let program = library();
+    let deep = format!(
+        "{}1{}",
+        "[".repeat(config::MAX_DEPTH - 4),
+        "]".repeat(config::MAX_DEPTH - 4)
+    );
+    let base = std::fs::read_to_string("policies/fixtures/base.json").expect("base fixture");
+    let mut value: serde_json::Value = serde_json::from_str(&base).expect("base is JSON");
+    let deep_value: serde_json::Value = serde_json::from_str(&deep).expect("deep is JSON");
+    for field in ["staff", "jurisdiction", "unknown_field", "systems"] {
+        value[field] = deep_value.clone();
+    }
+    let text = serde_json::to_string(&value).expect("serialises");
+    let document = config::from_text(&program, Path::new("deep.json"), &text, Format::Json);
+    assert!(document.has_errors(), "wrong types are reported");
+    let evaluator = rampart::eval::Evaluator::new(&program, rampart::eval::Options::default());
+    let outcome = evaluator.evaluate(&value);
+    assert_eq!(outcome.results.len(), program.norms.len());
+}
+
+#[test]
+fn a_yaml_alias_bomb_is_refused_quickly() {
+    // "Billion laughs": ten levels of ten aliases each expand to 10^10 strings.
+    let mut text = String::from(
+        "a0: &a0 [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for level in 1..=10 {
+        let previous = format!("*a{}", level - 1);
+        let items = [previous.as_str(); 10].join(",");
+        text.push_str(&format!("a{level}: &a{level} [{items}]\n"));
+    }
+    let started = Instant::now();
+    let error = config::parse(&text, Format::Yaml).expect_err("the bomb is refused");
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(2), "took {elapsed:?}");
+    assert!(error.message.contains("alias"), "{error:?}");
+}
+
+#[test]
+fn a_directory_walk_through_symlink_loops_finds_each_document_once() {
+    let dir = scratch("loop");
+    write(&dir.join("docs/a.json"), "{}");
+    std::os::unix::fs::symlink("..", dir.join("docs/up")).expect("a link");
+    std::os::unix::fs::symlink(".", dir.join("docs/here")).expect("a link");
+    std::os::unix::fs::symlink(".", dir.join("docs/again")).expect("a link");
+    let started = Instant::now();
+    let (found, errors) = config::find_documents(std::slice::from_ref(&dir));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(found, [dir.join("docs/a.json")], "errors: {errors:?}");
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn an_unreadable_or_vanished_document_is_a_located_error_and_the_run_goes_on() {
+    let dir = scratch("vanish");
+    write(&dir.join("a.json"), "{\"staff\": {\"trained\": 4}}");
+    write(&dir.join("b.json"), "{\"staff\": {\"trained\": 1}}");
+    std::os::unix::fs::symlink(dir.join("nowhere.json"), dir.join("broken.json")).expect("a link");
+    std::fs::create_dir(dir.join("dir.json")).expect("a directory named like a document");
+    write(&dir.join("policy.rampart"), POLICY);
+    let (found, _) = config::find_documents(std::slice::from_ref(&dir));
+    // b.json vanishes between the walk and the read.
+    std::fs::remove_file(dir.join("b.json")).expect("remove");
+    let files = DiskFiles::new(&dir);
+    let workspace = Workspace::load(&files, "policy.rampart");
+    let program = rampart::check::check(&workspace).program;
+    let summary: Vec<(String, Vec<String>)> = found
+        .iter()
+        .map(|path| {
+            let document = config::load(&program, path);
+            let name = path
+                .strip_prefix(&dir)
+                .expect("inside")
+                .display()
+                .to_string();
+            let kinds = document
+                .problems
+                .iter()
+                .map(|p| p.kind.code().to_string())
+                .collect();
+            (name, kinds)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("a.json".to_string(), vec![]),
+            (
+                "b.json".to_string(),
+                vec!["rampart::config::unreadable".to_string()]
+            ),
+            (
+                "broken.json".to_string(),
+                vec!["rampart::config::unreadable".to_string()]
+            ),
+        ]
+    );
+    // End to end: the readable document is still checked, the others named, exit 2.
+    let output = rampart(&[
+        "check",
+        "--policy",
+        dir.join("policy.rampart").to_str().expect("UTF-8"),
+        dir.to_str().expect("UTF-8"),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(stdout.contains("a.json"), "{stdout}");
+    assert!(
+        format!("{stdout}{stderr}").contains("broken.json"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+// ----- confinement -----
+
+fn policy_set(dir: &Path, main: &str) -> Vec<(Code, String)> {
+    write(&dir.join("root/main.rampart"), main);
+    let files = DiskFiles::new(&dir.join("root"));
+    let workspace = Workspace::load(&files, "main.rampart");
+    let checked = rampart::check::check(&workspace);
+    let fixtures = rampart::eval::testing::fixture_problems(&checked.program, &files);
+    workspace
+        .syntax_diagnostics()
+        .cloned()
+        .chain(checked.diagnostics)
+        .chain(fixtures)
+        .filter(|d| d.is_error())
+        .map(|d| (d.code, d.message))
+        .collect()
+}
+
+#[test]
+fn use_cannot_leave_the_policy_root() {
+    let dir = scratch("confine-use");
+    write(&dir.join("outside.rampart"), "pillar q \"Q\"\n");
+    write(&dir.join("root/sub/inner.rampart"), "pillar r \"R\"\n");
+    std::os::unix::fs::symlink(dir.join("outside.rampart"), dir.join("root/link.rampart"))
+        .expect("a link");
+    std::os::unix::fs::symlink(&dir, dir.join("root/sub/up")).expect("a link");
+    for path in [
+        "../outside.rampart",
+        "sub/../../outside.rampart",
+        "/etc/passwd",
+        "\\\\etc\\\\passwd",
+        "C:/Windows/win.ini",
+        "link.rampart",
+        "sub/up/outside.rampart",
+    ] {
+        let errors = policy_set(&dir, &format!("use \"{path}\"\n{POLICY}"));
+        assert_eq!(
+            errors.iter().map(|e| e.0).collect::<Vec<_>>(),
+            [Code::ImportOutsideRoot],
+            "{path}: {errors:?}"
+        );
+    }
+    // Inside the root, `..` that stays inside is fine.
+    let errors = policy_set(&dir, &format!("use \"sub/../sub/inner.rampart\"\n{POLICY}"));
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn test_fixtures_cannot_leave_the_policy_root() {
+    let dir = scratch("confine-given");
+    write(&dir.join("secret.json"), "{\"staff\": {\"trained\": 9}}");
+    write(
+        &dir.join("root/fixtures/ok.json"),
+        "{\"staff\": {\"trained\": 9}}",
+    );
+    std::os::unix::fs::symlink(dir.join("secret.json"), dir.join("root/fixtures/link.json"))
+        .expect("a link");
+    for path in [
+        "../secret.json",
+        "/etc/passwd",
+        "fixtures/../../secret.json",
+        "fixtures/link.json",
+    ] {
+        let main =
+            format!("{POLICY}test \"t\" {{\n  given \"{path}\"\n  expect pass staff-trained\n}}\n");
+        let errors = policy_set(&dir, &main);
+        assert!(!errors.is_empty(), "{path}: no error");
+        assert!(
+            errors
+                .iter()
+                .all(|e| e.0 == Code::FixturePath || e.0 == Code::ImportOutsideRoot),
+            "{path}: {errors:?}"
+        );
+        assert!(
+            errors.iter().all(|e| !e.1.contains("\"trained\"")),
+            "{path}: the fixture's content leaks: {errors:?}"
+        );
+    }
+    let main = format!(
+        "{POLICY}test \"t\" {{\n  given \"fixtures/ok.json\"\n  expect pass staff-trained\n}}\n"
+    );
+    assert!(policy_set(&dir, &main).is_empty());
+}
+
+// ----- injection -----
+
+/// A document whose strings try to inject into every output format.
+const HOSTILE_NAME: &str = "=HYPERLINK(\"http://x\") <script>alert(1)</script> | [a](javascript:x) ]]> \u{1b}[2J\u{1b}]0;pwn\u{7}\r\u{8}";
+
+fn hostile_documents(dir: &Path) -> PathBuf {
+    write(&dir.join("policy.rampart"), POLICY);
+    let document = serde_json::json!({ "staff": { "trained": 1 }, "name": HOSTILE_NAME });
+    write(&dir.join("docs/evil.json"), &document.to_string());
+    dir.join("docs")
+}
+
+fn check_output(dir: &Path, format: &str) -> String {
+    let policy = dir.join("policy.rampart");
+    let docs = hostile_documents(dir);
+    let output = rampart(&[
+        "check",
+        "--today",
+        "2027-01-01",
+        "--format",
+        format,
+        "--policy",
+        policy.to_str().expect("UTF-8"),
+        docs.to_str().expect("UTF-8"),
+    ]);
+    assert!(output.status.code().is_some_and(|c| c <= 1), "{output:?}");
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn human_check_output_does_not_replay_control_characters_from_a_document() {
+    let text = check_output(&scratch("inject-human"), "human");
+    assert!(text.contains("only 1 trained at"), "{text}");
+    let controls: Vec<char> = text
+        .chars()
+        .filter(|c| c.is_control() && *c != '\n')
+        .collect();
+    assert!(
+        controls.is_empty(),
+        "control characters {controls:?} in:\n{text}"
+    );
+}
+
+#[test]
+fn junit_output_stays_well_formed_xml_with_hostile_strings() {
+    let text = check_output(&scratch("inject-junit"), "junit");
+    let parsed = roxmltree::Document::parse(&text);
+    assert!(parsed.is_ok(), "{parsed:?}\n{text}");
+}
+
+fn hostile_comparison(format: &str) -> String {
+    let dir = scratch(&format!("inject-compare-{format}"));
+    let report = check_output(&dir, "json");
+    let mut value: serde_json::Value = serde_json::from_str(&report).expect("a JSON report");
+    value["documents"][0]["jurisdiction"] = HOSTILE_NAME.into();
+    write(&dir.join("report.json"), &value.to_string());
+    let output = rampart(&[
+        "compare",
+        "--format",
+        format,
+        dir.join("report.json").to_str().expect("UTF-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+#[test]
+fn compare_neutralises_formulas_in_csv_cells() {
+    let text = hostile_comparison("csv");
+    assert!(text.contains(",\"'=HYPERLINK("), "{text}");
+    for prefix in ['=', '+', '-', '@'] {
+        assert!(!text.contains(&format!(",{prefix}")), "{text}");
+        assert!(!text.contains(&format!(",\"{prefix}")), "{text}");
+    }
+}
+
+#[test]
+fn compare_escapes_document_strings_in_html_markdown_and_the_table() {
+    let html = hostile_comparison("html");
+    assert!(!html.contains("<script>alert"), "raw script in the page");
+    assert!(!html.contains('\u{1b}'));
+    let markdown = hostile_comparison("markdown");
+    assert!(!markdown.contains("<script>"), "{markdown}");
+    assert!(!markdown.contains("](javascript:"), "{markdown}");
+    assert!(!markdown.contains('\u{1b}'), "{markdown}");
+    let table = hostile_comparison("table");
+    assert!(
+        !table.chars().any(|c| c.is_control() && c != '\n'),
+        "{table:?}"
+    );
+}
+
+// ----- faults -----
+
+#[test]
+fn a_full_disk_gives_a_clear_error_and_exit_2() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full opens");
+    let output = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args([
+            "compare",
+            "--format",
+            "json",
+            "tests/fixtures/compare/worked.json",
+        ])
+        .stdout(full)
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.starts_with("error: cannot write"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    for args in [
+        &[
+            "compare",
+            "--format",
+            "json",
+            "tests/fixtures/compare/worked.json",
+        ][..],
+        &["norms", "--format", "json"][..],
+        &[
+            "check",
+            "--today",
+            "2027-01-01",
+            "--format",
+            "json",
+            "examples",
+        ][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary runs");
+        let mut stdout = child.stdout.take().expect("piped");
+        let mut first = [0u8; 16];
+        let n = stdout.read(&mut first).expect("some output");
+        assert!(n > 0, "{args:?}: no output");
+        drop(stdout); // like `head -c 16`
+        let output = child.wait_with_output().expect("it ends");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("Broken pipe"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_killed_compare_leaves_the_old_output_or_the_complete_new_one() {
+    let dir = scratch("killed");
+    let target = dir.join("out.html");
+    let old = "old report\n";
+    let full = rampart(&[
+        "compare",
+        "--format",
+        "html",
+        "tests/fixtures/compare/worked.json",
+    ]);
+    assert_eq!(full.status.code(), Some(0));
+    for delay_ms in [0, 1, 2, 5, 10, 20, 40] {
+        write(&target, old);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(["compare", "--format", "html", "--output"])
+            .arg(&target)
+            .arg("tests/fixtures/compare/worked.json")
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary runs");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL: no clean-up runs
+        let _ = child.wait();
+        let now = std::fs::read(&target).expect("the target exists");
+        assert!(
+            now == old.as_bytes() || now == full.stdout,
+            "after {delay_ms} ms: a partial file of {} bytes",
+            now.len()
+        );
+    }
+}
+
+#[test]
+fn sigint_stops_a_long_run_promptly() {
+    let dir = scratch("sigint");
+    let example = std::fs::read_to_string("examples/kestria.json").expect("an example");
+    for i in 0..400 {
+        write(&dir.join(format!("docs/{i:04}.json")), &example);
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", "--today", "2027-01-01", "--format", "json"])
+        .arg(dir.join("docs"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary runs");
+    std::thread::sleep(Duration::from_millis(150));
+    let sent = Instant::now();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("it ends");
+    assert!(
+        sent.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        sent.elapsed()
+    );
+    // Either it finished before the signal or the signal ended it.
+    use std::os::unix::process::ExitStatusExt;
+    assert!(
+        output.status.signal() == Some(2) || output.status.code().is_some(),
+        "{:?}",
+        output.status
+    );
+}
+
+// ----- fuzzing findings (docs/RELIABILITY.md) -----
+
+/// `policy` target, minimised from `crash-3226699d…`: the invalid-UTF-8 diagnostic points at
+/// the raw byte, whose shown text is the three-byte U+FFFD, so its span splits a character.
+/// Rendering must still work and place it at line 1, column 1.
+#[test]
+fn an_invalid_utf8_span_inside_a_replacement_character_renders() {
+    let outcome = common::load_text(b"\xff");
+    assert_eq!(outcome.diagnostics[0].code, Code::InvalidUtf8);
+    let human = outcome.render();
+    assert!(human.contains("not valid UTF-8"), "{human}");
+    let json = rampart::diagnostics::render_json(&outcome.diagnostics, &outcome.workspace);
+    let text = json.to_string();
+    assert!(text.contains("\"line\":1"), "{text}");
+}
+
+/// `config` target, minimised from `crash-a5cdebaa…`: YAML counts a lone carriage return as a
+/// line break, so a syntax error after them is placed on a line the `\n` count does not reach.
+/// The position stays within the YAML line count.
+#[test]
+fn yaml_positions_count_lone_carriage_returns_as_lines() {
+    let text = "a: \"x\r\r\r\"\n  b: [\n";
+    let error = config::parse(text, Format::Yaml).expect_err("not YAML");
+    let (line, _) = error.position.expect("a position");
+    assert!(
+        (1..=text.matches(['\n', '\r']).count() + 1).contains(&line),
+        "{error:?}"
+    );
+}
+
+/// `policy` target (smoke run), minimised from `crash-0d01ccf7…`: a `\u` escape whose next
+/// four bytes end inside a non-ASCII character panicked the lexer (a string slice off a
+/// character boundary). It is an invalid escape.
+#[test]
+fn a_unicode_escape_running_into_a_non_ascii_character_is_an_invalid_escape() {
+    let outcome = common::load_text("pillar p \"\\u0ικ\"\n".as_bytes());
+    assert_eq!(
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        [Code::InvalidEscape],
+        "{}",
+        outcome.render()
+    );
+}
