@@ -12,14 +12,13 @@
 
 use std::path::PathBuf;
 
+use super::evaluation::EvalArgs;
 use super::output;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
-use crate::check::{Const, NormId, ParamId, Program, Status};
+use crate::check::{NormId, Program, Status};
 use crate::config::{self, Document, PathSegment};
-use crate::date::Date;
-use crate::diagnostics::did_you_mean;
-use crate::eval::{self, Evaluator, Options, Outcome};
+use crate::eval::{Evaluator, Options, Outcome};
 use crate::reference::{Filter, FilterError};
 use crate::report;
 use crate::syntax::Span;
@@ -90,15 +89,8 @@ pub struct Args {
     /// Policy directory (entry `main.rampart`) or file; the built-in library when omitted.
     #[arg(long, value_name = "PATH")]
     policy: Option<PathBuf>,
-    /// Evaluate the norms of this profile, with its severities and parameter values.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-    /// Set a parameter, e.g. `--set min_meetings_per_year=6` (repeatable; wins over the profile).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    settings: Vec<String>,
-    /// Evaluate as of this date instead of each document's `jurisdiction.evaluated_on`.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    today: Option<String>,
+    #[command(flatten)]
+    eval: EvalArgs,
     /// How to print the results.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
@@ -235,7 +227,7 @@ impl Run<'_> {
         let frame = report::build(
             self.program,
             self.workspace,
-            self.args.profile.as_deref(),
+            self.args.eval.profile.as_deref(),
             &[],
         );
         out.write(&report::json::head(&frame))?;
@@ -293,7 +285,7 @@ impl Run<'_> {
         let report = report::build(
             self.program,
             self.workspace,
-            self.args.profile.as_deref(),
+            self.args.eval.profile.as_deref(),
             &pairs,
         );
         match self.args.format {
@@ -427,63 +419,11 @@ fn fails(outcome: &Outcome, fail_on: Severity) -> bool {
 /// The evaluation options from the arguments; prints the problem and returns `None` when a
 /// profile, setting or date is invalid.
 fn options(program: &Program, args: &Args) -> Option<Options> {
-    let profile = match &args.profile {
-        None => None,
-        Some(name) => match program.profile_index(name) {
-            Some(index) => Some(index),
-            None => {
-                let ids = program.profiles.iter().map(|p| p.id.as_str());
-                let help = did_you_mean(name, ids)
-                    .map_or_else(String::new, |close| format!("; did you mean `{close}`?"));
-                eprintln!("error: unknown profile `{name}`{help}");
-                return None;
-            }
-        },
-    };
-    let mut settings: Vec<(ParamId, Const)> = Vec::new();
-    let mut ok = true;
-    for text in &args.settings {
-        match eval::parse_setting(program, text) {
-            Ok(setting) => settings.push(setting),
-            Err(error) => {
-                let help = match &error {
-                    eval::SettingError::UnknownParam {
-                        suggestion: Some(h),
-                        ..
-                    }
-                    | eval::SettingError::Value { help: Some(h), .. } => format!(" ({h})"),
-                    _ => String::new(),
-                };
-                eprintln!("error: --set {text}: {error}{help}");
-                ok = false;
-            }
-        }
-    }
-    let today = match &args.today {
-        None => None,
-        Some(text) => match Date::parse(text) {
-            Some(date) => Some(date),
-            None => {
-                eprintln!("error: --today {text}: not a date (write YYYY-MM-DD)");
-                ok = false;
-                None
-            }
-        },
-    };
-    let norms = match selection(program, args, profile) {
-        Ok(norms) => norms,
-        Err(()) => {
-            ok = false;
-            None
-        }
-    };
-    ok.then_some(Options {
-        profile,
-        settings,
-        today,
-        norms,
-        ..Options::default()
-    })
+    let options = args.eval.options(program);
+    let norms = selection(program, args, options.as_ref().and_then(|o| o.profile));
+    let mut options = options?;
+    options.norms = norms.ok()?;
+    Some(options)
 }
 
 /// The stages, pillars and severities chosen on the command line.

@@ -6,14 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
+use super::evaluation::EvalArgs;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::check::{Const, ParamId, Program};
 use crate::compare::{self, Colour, Format};
 use crate::config::{self, Document};
-use crate::date::Date;
-use crate::diagnostics::did_you_mean;
-use crate::eval::{self, Evaluator, Options, Outcome};
+use crate::eval::{Evaluator, Outcome};
 use crate::report::{self, Report};
 
 /// Output format of `compare`.
@@ -49,15 +47,8 @@ pub struct Args {
     /// Policy directory (entry `main.rampart`) or file; the built-in library when omitted.
     #[arg(long, value_name = "PATH")]
     policy: Option<PathBuf>,
-    /// Evaluate the norms of this profile, with its severities and parameter values.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-    /// Set a parameter, e.g. `--set min_meetings_per_year=6` (repeatable; wins over the profile).
-    #[arg(long = "set", value_name = "NAME=VALUE")]
-    settings: Vec<String>,
-    /// Evaluate as of this date instead of each document's `jurisdiction.evaluated_on`.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    today: Option<String>,
+    #[command(flatten)]
+    eval: EvalArgs,
     /// How to print the comparison.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     format: OutputFormat,
@@ -179,7 +170,7 @@ fn read_report(path: &Path) -> Result<Report, ()> {
 fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
     let source = PolicySource::from_arg(args.policy.as_deref());
     let (workspace, program) = load_program(&source)?;
-    let options = options(&program, args)?;
+    let options = args.eval.options(&program)?;
     let (found, missing) = config::find_documents(paths);
     for (path, error) in &missing {
         eprintln!("error: cannot read {}: {error}", path.display());
@@ -214,50 +205,6 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
         );
         ok = false;
     }
-    let report = report::build(&program, &workspace, args.profile.as_deref(), &checked);
+    let report = report::build(&program, &workspace, args.eval.profile.as_deref(), &checked);
     Some((report, ok))
-}
-
-/// The evaluation options; prints the problem and returns `None` when a profile, setting or
-/// date is invalid. (The same rules as `check`'s options.)
-fn options(program: &Program, args: &Args) -> Option<Options> {
-    let mut ok = true;
-    let profile = match &args.profile {
-        None => None,
-        Some(name) => {
-            let index = program.profile_index(name);
-            if index.is_none() {
-                let ids = program.profiles.iter().map(|p| p.id.as_str());
-                let help = did_you_mean(name, ids)
-                    .map_or_else(String::new, |close| format!("; did you mean `{close}`?"));
-                eprintln!("error: unknown profile `{name}`{help}");
-                ok = false;
-            }
-            index
-        }
-    };
-    let mut settings: Vec<(ParamId, Const)> = Vec::new();
-    for text in &args.settings {
-        match eval::parse_setting(program, text) {
-            Ok(setting) => settings.push(setting),
-            Err(error) => {
-                eprintln!("error: --set {text}: {error}");
-                ok = false;
-            }
-        }
-    }
-    let today = args.today.as_deref().and_then(|text| {
-        let date = Date::parse(text);
-        if date.is_none() {
-            eprintln!("error: --today {text}: not a date (write YYYY-MM-DD)");
-            ok = false;
-        }
-        date
-    });
-    ok.then_some(Options {
-        profile,
-        settings,
-        today,
-        ..Options::default()
-    })
 }

@@ -3,6 +3,7 @@
 
 mod check;
 mod compare;
+mod evaluation;
 mod explain;
 mod fmt;
 mod init;
