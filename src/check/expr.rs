@@ -629,15 +629,24 @@ impl Checker<'_> {
                 "compare values of the same kind: numbers with numbers, dates with dates, text with text"
             }
         };
+        let message = format!("cannot compare {l} with {r} using `{}`", op.as_str());
+        self.report_operands(span, message, (lhs, l), (rhs, r), help);
+    }
+
+    /// Reports a type mismatch of a binary operator, labelling each operand with its type.
+    fn report_operands(
+        &mut self,
+        span: Span,
+        message: String,
+        lhs: (&Expr, String),
+        rhs: (&Expr, String),
+        help: &str,
+    ) {
         self.report(
-            Diagnostic::new(
-                Code::TypeMismatch,
-                span,
-                format!("cannot compare {l} with {r} using `{}`", op.as_str()),
-            )
-            .with_secondary(lhs.span, l)
-            .with_secondary(rhs.span, r)
-            .with_help(help),
+            Diagnostic::new(Code::TypeMismatch, span, message)
+                .with_secondary(lhs.0.span, lhs.1)
+                .with_secondary(rhs.0.span, rhs.1)
+                .with_help(help),
         );
     }
 
@@ -760,16 +769,8 @@ impl Checker<'_> {
                 }
                 _ => "arithmetic works on numbers, and on dates with durations",
             };
-            self.report(
-                Diagnostic::new(
-                    Code::TypeMismatch,
-                    span,
-                    format!("cannot apply `{}` to {l} and {r}", op.as_str()),
-                )
-                .with_secondary(lhs.span, l)
-                .with_secondary(rhs.span, r)
-                .with_help(help),
-            );
+            let message = format!("cannot apply `{}` to {l} and {r}", op.as_str());
+            self.report_operands(span, message, (lhs, l), (rhs, r), help);
             Any
         })
     }
