@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use rampart::compare::{self, Colour, Format};
 use rampart::config::{self, Document};
-use rampart::eval::{Evaluator, Options, Outcome};
+use rampart::eval::{Doc, Evaluator, Options, Outcome};
 use rampart::report::{self, Report};
 use rampart::workspace::{DiskFiles, Workspace};
 use rampart::{check, check::Program};
@@ -46,8 +46,7 @@ fn main() {
         .map(|path| config::load(&program, path))
         .collect();
     let evaluator = Evaluator::new(&program, Options::default());
-    let valid: Vec<&serde_json::Value> =
-        documents.iter().filter_map(|d| d.value.as_ref()).collect();
+    let valid: Vec<&Doc> = documents.iter().filter_map(|d| d.doc.as_ref()).collect();
     let outcomes = evaluator.evaluate_all(&valid);
     let evaluation = start.elapsed();
 
@@ -123,7 +122,7 @@ fn build_report(
     let mut next = outcomes.iter();
     let checked: Vec<(&Document, Option<&Outcome>)> = documents
         .iter()
-        .map(|d| (d, d.value.as_ref().and_then(|_| next.next())))
+        .map(|d| (d, d.doc.as_ref().and_then(|_| next.next())))
         .collect();
     report::build(program, workspace, None, &checked)
 }

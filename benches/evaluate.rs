@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use rampart::check::{self, Program, Status};
 use rampart::config;
 use rampart::date::Date;
-use rampart::eval::{Evaluator, Options, Outcome};
+use rampart::eval::{Doc, Evaluator, Options, Outcome};
 use rampart::workspace::{DiskFiles, Workspace};
 use rayon::ThreadPool;
 use rayon::prelude::*;
@@ -341,11 +341,8 @@ fn end_to_end(program: &Program, evaluator: &Evaluator<'_>, files: &[PathBuf]) -
                 path.display(),
                 document.problems.first()
             );
-            let value = document
-                .value
-                .as_ref()
-                .expect("a valid document has a value");
-            outcome_hash(&evaluator.evaluate(value))
+            let doc = document.doc.as_ref().expect("a valid document has a value");
+            outcome_hash(&evaluator.evaluate_doc(doc))
         })
         .collect();
     let mut hasher = DefaultHasher::new();
@@ -400,7 +397,7 @@ fn evaluate_only(
                 .map(|path| config::load(program, path))
                 .collect()
         });
-        let values: Vec<&Json> = documents.iter().filter_map(|d| d.value.as_ref()).collect();
+        let values: Vec<&Doc> = documents.iter().filter_map(|d| d.doc.as_ref()).collect();
         for (time, cpu) in &mut samples {
             let (start, cpu_start) = (Instant::now(), cpu_ns());
             let outcomes = pool.install(|| evaluator.evaluate_all(&values));
@@ -469,8 +466,8 @@ fn agreement(
                 |engine, path| {
                     let text = std::fs::read_to_string(path).expect("bench file is readable");
                     let document = config::from_text(program, path, &text, config::Format::Json);
-                    let value = document.value.as_ref().expect("bench file is JSON");
-                    let outcome = evaluator.evaluate(value);
+                    let doc = document.doc.as_ref().expect("bench file is JSON");
+                    let outcome = evaluator.evaluate_doc(doc);
                     let rego = regorus_eval(engine, &text);
                     outcome
                         .results

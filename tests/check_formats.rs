@@ -456,6 +456,39 @@ fn json_lines_files_give_one_document_per_line_located_by_line() {
     insta::assert_debug_snapshot!(document_lines(&output.stdout));
 }
 
+#[test]
+fn a_json_lines_file_found_in_a_directory_is_read_line_by_line() {
+    let dir = temp_dir();
+    std::fs::create_dir(dir.path().join("nested")).expect("a directory");
+    std::fs::write(dir.path().join("nested/states.jsonl"), json_lines()).expect("a stream");
+    let args = ["check", "--today", TODAY, "--format", "json"];
+    let output = rampart(&[&args[..], &[&*dir.path().to_string_lossy()]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    let from_directory = document_lines(&output.stdout);
+    let path = dir.path().join("nested/states.jsonl");
+    let output = rampart(&[&args[..], &[&*path.to_string_lossy()]].concat());
+    assert_eq!(from_directory, document_lines(&output.stdout));
+    assert_eq!(from_directory.len(), 3, "{from_directory:?}");
+}
+
+#[test]
+fn compare_reads_json_lines_streams_too() {
+    let dir = temp_dir();
+    let path = dir.path().join("states.jsonl");
+    let kestria = std::fs::read_to_string("examples/kestria.json").expect("an example");
+    let value: Json = serde_json::from_str(&kestria).expect("JSON");
+    let mut other = value.clone();
+    other["jurisdiction"]["id"] = Json::from("kestria-2");
+    let lines = [&value, &other].map(|v| serde_json::to_string(v).expect("serialisable"));
+    std::fs::write(&path, lines.join("\n")).expect("a stream");
+    let args = ["compare", "--today", TODAY, "--format", "csv"];
+    let output = rampart(&[&args[..], &[&*path.to_string_lossy()]].concat());
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(table.contains("kestria-2"), "{table}");
+    assert_eq!(table.lines().filter(|l| l.contains("kestria")).count(), 2, "{table}");
+}
+
 /// Runs `check` with `input` on standard input.
 fn check_stdin(input: &str) -> Output {
     use std::io::Write;

@@ -479,7 +479,7 @@ fn examples_report() -> Report {
     let evaluator = Evaluator::new(&program, rampart::eval::Options::default());
     let outcomes: Vec<Outcome> = documents
         .iter()
-        .map(|d| evaluator.evaluate(d.value.as_ref().expect("valid")))
+        .map(|d| evaluator.evaluate_doc(d.doc.as_ref().expect("valid")))
         .collect();
     let checked: Vec<(&config::Document, Option<&Outcome>)> =
         documents.iter().zip(outcomes.iter().map(Some)).collect();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use rampart::check::{self, Program, Status};
 use rampart::config;
-use rampart::eval::{Evaluator, Options, Outcome};
+use rampart::eval::{Doc, Evaluator, Options, Outcome};
 use rampart::workspace::{DiskFiles, Workspace};
 
 fn library() -> Program {
@@ -21,7 +21,7 @@ fn library() -> Program {
 }
 
 /// The example documents, by jurisdiction id, in file order.
-fn examples(program: &Program) -> Vec<(String, serde_json::Value)> {
+fn examples(program: &Program) -> Vec<(String, Doc)> {
     let (paths, errors) = config::find_documents(&[PathBuf::from("examples")]);
     assert!(errors.is_empty(), "{errors:?}");
     paths
@@ -35,7 +35,7 @@ fn examples(program: &Program) -> Vec<(String, serde_json::Value)> {
                 document.problems
             );
             let id = document.jurisdiction_id().expect("an id").to_string();
-            (id, document.value.expect("a parsed document"))
+            (id, document.doc.expect("a parsed document"))
         })
         .collect()
 }
@@ -79,7 +79,7 @@ fn examples_give_the_expected_outcomes() {
     let evaluator = Evaluator::new(&program, Options::default());
     let outcomes: Vec<(String, Outcome)> = examples(&program)
         .into_iter()
-        .map(|(id, doc)| (id, evaluator.evaluate(&doc)))
+        .map(|(id, doc)| (id, evaluator.evaluate_doc(&doc)))
         .collect();
     let table = expected_table();
     assert_eq!(
@@ -110,7 +110,7 @@ fn results_do_not_depend_on_the_number_of_threads() {
     let program = library();
     let evaluator = Evaluator::new(&program, Options::default());
     let docs = examples(&program);
-    let values: Vec<&serde_json::Value> = docs.iter().map(|(_, doc)| doc).collect();
+    let values: Vec<&Doc> = docs.iter().map(|(_, doc)| doc).collect();
     let run = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

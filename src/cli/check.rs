@@ -25,7 +25,6 @@ use crate::syntax::Span;
 use crate::syntax::ast::Severity;
 use crate::workspace::Workspace;
 
-mod inputs;
 
 /// Output format of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -194,7 +193,7 @@ impl Run<'_> {
     /// that stopped the output.
     fn check(&self) -> std::io::Result<u8> {
         let mut out = output::Output::open(self.args.output.as_deref())?;
-        let mut batches = inputs::Batches::new(&self.args.paths);
+        let mut batches = super::inputs::Batches::new(&self.args.paths);
         let mut verdict = Verdict::default();
         if self.args.format == ReportFormat::Json {
             self.stream_json(&mut out, &mut batches, &mut verdict)?;
@@ -221,7 +220,7 @@ impl Run<'_> {
     fn stream_json(
         &self,
         out: &mut output::Output,
-        batches: &mut inputs::Batches,
+        batches: &mut super::inputs::Batches,
         verdict: &mut Verdict,
     ) -> std::io::Result<()> {
         let frame = report::build(
@@ -248,15 +247,15 @@ impl Run<'_> {
 
     /// Loads and evaluates a batch in parallel, in order; a document with errors is not
     /// evaluated. Shows a progress bar on a terminal for large batches.
-    fn evaluate_batch(&self, batch: &[inputs::Source]) -> Vec<Evaluated> {
+    fn evaluate_batch(&self, batch: &[super::inputs::Source]) -> Vec<Evaluated> {
         use rayon::prelude::*;
         let progress = progress_bar(batch.len());
         let evaluated = batch
             .par_iter()
             .map(|source| {
                 let document = source.load(self.program);
-                let outcome = match (&document.value, document.has_errors()) {
-                    (Some(value), false) => Some(self.evaluator.evaluate(value)),
+                let outcome = match (&document.doc, document.has_errors()) {
+                    (Some(doc), false) => Some(self.evaluator.evaluate_doc(doc)),
                     _ => None,
                 };
                 progress.inc(1);
@@ -309,8 +308,8 @@ struct Origin {
     text: Option<String>,
 }
 
-impl From<inputs::Source> for Origin {
-    fn from(source: inputs::Source) -> Origin {
+impl From<super::inputs::Source> for Origin {
+    fn from(source: super::inputs::Source) -> Origin {
         Origin {
             line: source.line,
             text: source.text,

@@ -6,12 +6,13 @@
 
 use std::path::{Path, PathBuf};
 
+use super::inputs::Batches;
 use super::evaluation::EvalArgs;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::compare::{self, Colour, Format};
-use crate::config::{self, Document};
-use crate::eval::{Evaluator, Outcome};
+use crate::config::Document;
+use crate::eval::{Doc, Evaluator, Outcome};
 use crate::report::{self, Report};
 
 /// Output format of `compare`.
@@ -171,33 +172,32 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
     let source = PolicySource::from_arg(args.policy.as_deref());
     let (workspace, program) = load_program(&source)?;
     let options = args.eval.options(&program)?;
-    let (found, missing) = config::find_documents(paths);
-    for (path, error) in &missing {
+    let mut batches = Batches::new(paths);
+    let mut documents: Vec<Document> = Vec::new();
+    for batch in batches.by_ref() {
+        use rayon::prelude::*;
+        let loaded: Vec<Document> = batch.par_iter().map(|s| s.load(&program)).collect();
+        documents.extend(loaded);
+    }
+    for (path, error) in &batches.unreadable {
         eprintln!("error: cannot read {}: {error}", path.display());
     }
-    let documents: Vec<Document> = {
-        use rayon::prelude::*;
-        found
-            .par_iter()
-            .map(|path| config::load(&program, path))
-            .collect()
-    };
     let evaluator = Evaluator::new(&program, options);
-    let valid: Vec<&serde_json::Value> = documents
+    let valid: Vec<&Doc> = documents
         .iter()
         .filter(|d| !d.has_errors())
-        .filter_map(|d| d.value.as_ref())
+        .filter_map(|d| d.doc.as_ref())
         .collect();
     let outcomes: Vec<Outcome> = evaluator.evaluate_all(&valid);
     let mut next = outcomes.iter();
     let checked: Vec<(&Document, Option<&Outcome>)> = documents
         .iter()
         .map(|d| {
-            let evaluated = !d.has_errors() && d.value.is_some();
+            let evaluated = !d.has_errors() && d.doc.is_some();
             (d, evaluated.then(|| next.next()).flatten())
         })
         .collect();
-    let mut ok = missing.is_empty();
+    let mut ok = batches.unreadable.is_empty();
     for document in documents.iter().filter(|d| d.has_errors()) {
         eprintln!(
             "error: {}: invalid document, not evaluated (see `rampart check`)",

@@ -7,6 +7,7 @@ mod evaluation;
 mod explain;
 mod fmt;
 mod init;
+mod inputs;
 mod lsp;
 mod norms;
 mod output;

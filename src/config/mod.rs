@@ -7,6 +7,7 @@
 
 mod locate;
 mod parse;
+mod stream;
 mod validate;
 
 pub use locate::{YamlPositions, line_col, locate};
@@ -20,6 +21,7 @@ use serde_json::Value as Json;
 
 use crate::check::Program;
 use crate::diagnostics::{Code, Severity};
+use crate::eval::Doc;
 
 /// Documents larger than this are refused.
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
@@ -168,8 +170,8 @@ pub struct Document {
     pub path: PathBuf,
     /// Its notation.
     pub format: Format,
-    /// Its value, when it could be parsed.
-    pub value: Option<Json>,
+    /// Its value read through the schema, when it could be parsed.
+    pub doc: Option<Doc>,
     /// Its problems, in document order.
     pub problems: Vec<Problem>,
 }
@@ -182,27 +184,24 @@ impl Document {
             .any(|p| p.severity() == Severity::Error)
     }
 
+    /// `jurisdiction`, as written, if present.
+    pub fn jurisdiction(&self) -> Option<&Json> {
+        self.doc.as_ref()?.jurisdiction()
+    }
+
     /// `jurisdiction.id`, if present.
     pub fn jurisdiction_id(&self) -> Option<&str> {
-        self.value
-            .as_ref()?
-            .get("jurisdiction")?
-            .get("id")?
-            .as_str()
+        self.jurisdiction()?.get("id")?.as_str()
     }
 
     /// `jurisdiction.name`, if present.
     pub fn jurisdiction_name(&self) -> Option<&str> {
-        self.value
-            .as_ref()?
-            .get("jurisdiction")?
-            .get("name")?
-            .as_str()
+        self.jurisdiction()?.get("name")?.as_str()
     }
 }
 
 /// The document files named by `paths`: files as given, directories searched recursively for
-/// `.json`, `.yaml` and `.yml` files in sorted order. A path that does not exist is returned
+/// `.json`, `.yaml`, `.yml` and JSON-lines (`.jsonl`, `.ndjson`) files in sorted order. A path that does not exist is returned
 /// as an error.
 pub fn find_documents(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut found = Vec::new();
@@ -267,13 +266,22 @@ fn walk(
 }
 
 fn is_document_file(path: &FsPath) -> bool {
-    matches!(
-        path.extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .as_deref(),
-        Some("json" | "yaml" | "yml")
-    )
+    is_lines_file(path)
+        || matches!(
+            extension(path).as_deref(),
+            Some("json" | "yaml" | "yml")
+        )
+}
+
+/// True for a JSON-lines stream (`.jsonl`, `.ndjson`): one document per line.
+pub fn is_lines_file(path: &FsPath) -> bool {
+    matches!(extension(path).as_deref(), Some("jsonl" | "ndjson"))
+}
+
+fn extension(path: &FsPath) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
 }
 
 /// Reads, parses and validates the document at `path`.
@@ -285,7 +293,7 @@ pub fn load(program: &Program, path: &FsPath) -> Document {
             return Document {
                 path: path.to_path_buf(),
                 format,
-                value: None,
+                doc: None,
                 problems: vec![Problem::new(ProblemKind::Read, Vec::new(), message)],
             };
         }
@@ -315,14 +323,20 @@ pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -
     let mut document = Document {
         path: path.to_path_buf(),
         format,
-        value: None,
+        doc: None,
         problems: Vec::new(),
     };
+    if format == Format::Json {
+        if let Some(doc) = stream::load_valid(program, text) {
+            document.doc = Some(doc);
+            return document;
+        }
+    }
     match parse(text, format) {
         Ok(value) => {
             document.problems = validate(program, &value);
             place(&mut document.problems, text, format);
-            document.value = Some(value);
+            document.doc = Some(Doc::from_json(program, &value));
         }
         Err(error) => {
             let mut problem = Problem::new(ProblemKind::Syntax, Vec::new(), error.message);

@@ -110,7 +110,7 @@ impl<'de> Deserialize<'de> for StrictJson {
 
 /// Builds a [`Json`] value, failing on a repeated object key or on deep nesting.
 #[derive(Clone, Copy)]
-struct StrictValue {
+pub(super) struct StrictValue {
     depth: usize,
 }
 
@@ -191,6 +191,11 @@ impl<'de> Visitor<'de> for StrictValue {
 }
 
 impl StrictValue {
+    /// A value nested `depth` levels deep in its document.
+    pub(super) fn at(depth: usize) -> StrictValue {
+        StrictValue { depth }
+    }
+
     fn nested<E: de::Error>(self) -> Result<StrictValue, E> {
         if self.depth >= MAX_DEPTH {
             return Err(E::custom(format_args!(

@@ -27,8 +27,17 @@ pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
             format!("the document must be an object, found {}", json_kind(doc)),
         )),
     }
-    check_waivers(program, doc, &mut problems);
+    if let Some(waivers) = doc.get(WAIVERS_FIELD) {
+        problems.extend(waivers_problems(program, waivers));
+    }
     problems
+}
+
+/// True when `value`, read as a value of type `ty`, has no problem.
+pub(super) fn value_is_valid(program: &Program, ty: &Type, value: &Json) -> bool {
+    let mut problems = Vec::new();
+    check_value(program, ty, value, &mut Vec::new(), &mut problems);
+    problems.is_empty()
 }
 
 fn check_object(
@@ -217,10 +226,11 @@ fn json_kind(value: &Json) -> &'static str {
     }
 }
 
-/// A waiver naming no norm of the policy set excuses nothing: warn.
-fn check_waivers(program: &Program, doc: &Json, problems: &mut Vec<Problem>) {
-    let Some(waivers) = doc.get(WAIVERS_FIELD).and_then(Json::as_array) else {
-        return;
+/// A waiver naming no norm of the policy set excuses nothing: a warning for each.
+pub(super) fn waivers_problems(program: &Program, waivers: &Json) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let Some(waivers) = waivers.as_array() else {
+        return problems;
     };
     for (index, waiver) in waivers.iter().enumerate() {
         let Some(norm) = waiver.get("norm").and_then(Json::as_str) else {
@@ -248,6 +258,7 @@ fn check_waivers(program: &Program, doc: &Json, problems: &mut Vec<Problem>) {
             .with_help(help),
         );
     }
+    problems
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! reference. Runs only for norms that did not pass, so the interpreter stays allocation-light.
 
 use super::interp::{Ctx, Fault};
-use super::value::{self, List, Truth, Value, show};
+use super::value::{self, Truth, Value, show};
 use crate::check::{Expr, ExprKind, Segment};
 use crate::syntax::Span;
 use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
@@ -694,12 +694,12 @@ impl<'a> Ctx<'a> {
                 let Value::Object(chosen) = self.eval(expr).ok()? else {
                     return None;
                 };
-                let Value::List(List::Json(items, _)) = self.eval(list).ok()? else {
+                let Value::List(items) = self.eval(list).ok()? else {
                     return None;
                 };
                 let index = items
                     .iter()
-                    .position(|item| item.as_object().is_some_and(|o| std::ptr::eq(o, chosen)))?;
+                    .position(|item| matches!(item, Value::Object(o) if o.is(&chosen)))?;
                 Some(format!("{}[{index}]", self.path_of(list)?))
             }
             _ => None,
@@ -745,10 +745,7 @@ fn is_comparison(op: BinaryOp) -> bool {
 fn describe_item(list_path: Option<&str>, index: usize, item: &Value<'_>) -> Item {
     let base = list_path.map_or_else(|| "item".to_string(), |p| p.to_string());
     let id = match item {
-        Value::Object(map) => map
-            .get("id")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_string),
+        Value::Object(object) => object.id().map(str::to_string),
         // A list of references: the item is the id.
         Value::Str(id) => Some(id.to_string()),
         _ => None,

@@ -8,9 +8,8 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use serde_json::Value as Json;
-
-use super::value::{self, List, Truth, Value, from_const, from_json};
+use super::doc::{Doc, Node};
+use super::value::{self, List, Truth, Value, from_const, from_node};
 use crate::check::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, Program, Status, Type};
 use crate::date::Date;
 use crate::syntax::Span;
@@ -50,11 +49,6 @@ pub const MAX_EVAL_DEPTH: u32 = 256;
 /// Root lists longer than this are indexed by id for following references.
 const INDEX_FROM: usize = 16;
 
-/// The `id` of a list element, if it is an object with a string id.
-fn id_of(item: &Json) -> Option<&str> {
-    item.as_object()?.get("id")?.as_str()
-}
-
 /// Result of evaluating an expression.
 pub type Eval<'a> = Result<Value<'a>, Fault>;
 
@@ -64,15 +58,15 @@ pub struct Ctx<'a> {
     /// The checked program.
     pub program: &'a Program,
     /// The jurisdiction document.
-    pub doc: &'a Json,
+    pub doc: &'a Doc,
     /// The value of every parameter.
     pub params: &'a [Const],
     /// The evaluation date.
     pub today: Date,
     /// Status of each norm evaluated so far.
     pub statuses: Vec<Option<Status>>,
-    /// The document's value of each root field of the schema, looked up once.
-    roots: Vec<Option<&'a Json>>,
+    /// Where the root object's fields start, when the document is an object.
+    root_fields: Option<u32>,
     /// For each root list that references point into, its elements by id (built on first use,
     /// for lists longer than [`INDEX_FROM`]).
     ref_index: Vec<OnceCell<HashMap<&'a str, usize>>>,
@@ -90,20 +84,17 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// A context for `doc`.
-    pub fn new(program: &'a Program, doc: &'a Json, params: &'a [Const], today: Date) -> Self {
+    pub fn new(program: &'a Program, doc: &'a Doc, params: &'a [Const], today: Date) -> Self {
         Ctx {
             program,
             doc,
             params,
             today,
             statuses: vec![None; program.norms.len()],
-            roots: program
-                .schema
-                .root_object()
-                .fields
-                .iter()
-                .map(|field| doc.get(&field.name))
-                .collect(),
+            root_fields: match doc.root() {
+                Some(Node::Object { first, .. }) => Some(first),
+                _ => None,
+            },
             ref_index: program
                 .schema
                 .root_object()
@@ -177,8 +168,8 @@ impl<'a> Ctx<'a> {
         match &expr.kind {
             ExprKind::Const(constant) => Ok(from_const(constant)),
             ExprKind::Today => Ok(Value::Date(self.today)),
-            ExprKind::Root(index) => Ok(self.root(*index, &expr.ty)),
-            ExprKind::Field(base, name, _) => Ok(field(self.eval(base)?, name, &expr.ty)),
+            ExprKind::Root(index) => Ok(self.root(*index)),
+            ExprKind::Field(base, _, index) => Ok(field(self.eval(base)?, *index)),
             ExprKind::Deref(base, root_field) => {
                 let id = self.eval(base)?;
                 Ok(self.deref(&id, *root_field).0)
@@ -233,11 +224,13 @@ impl<'a> Ctx<'a> {
     }
 
     /// The root field with index `index`.
-    pub(super) fn root(&self, index: usize, ty: &'a Type) -> Value<'a> {
-        match self.roots.get(index).copied().flatten() {
-            Some(json) => from_json(json, ty),
-            None => Value::Missing,
-        }
+    pub(super) fn root(&self, index: usize) -> Value<'a> {
+        from_node(self.doc, self.root_node(index))
+    }
+
+    fn root_node(&self, index: usize) -> Node {
+        self.root_fields
+            .map_or(Node::Missing, |first| self.doc.field(first, index))
     }
 
     /// Follows a reference: the element of root list `root_field` whose `id` is `id`, and its
@@ -248,25 +241,21 @@ impl<'a> Ctx<'a> {
             Value::Dangling => return (Value::Dangling, None),
             _ => return (Value::Missing, None),
         };
-        let Some(items) = self
-            .roots
-            .get(root_field)
-            .copied()
-            .flatten()
-            .and_then(Json::as_array)
-        else {
+        let Node::List { first, len } = self.root_node(root_field) else {
             return (Value::Dangling, None);
         };
-        let found = if items.len() <= INDEX_FROM {
+        let doc = self.doc;
+        let items = (first..first.saturating_add(len)).map(|index| doc.node(index));
+        let found = if len as usize <= INDEX_FROM {
             items
-                .iter()
-                .position(|item| id_of(item) == Some(id.as_ref()))
+                .clone()
+                .position(|item| doc.id_of(item) == Some(id.as_ref()))
         } else {
             let index = self.ref_index.get(root_field).map(|cell| {
                 cell.get_or_init(|| {
-                    let mut map = HashMap::with_capacity(items.len());
-                    for (index, item) in items.iter().enumerate() {
-                        if let Some(id) = id_of(item) {
+                    let mut map = HashMap::with_capacity(len as usize);
+                    for (index, item) in items.clone().enumerate() {
+                        if let Some(id) = doc.id_of(item) {
                             map.entry(id).or_insert(index);
                         }
                     }
@@ -275,10 +264,10 @@ impl<'a> Ctx<'a> {
             });
             index.and_then(|map| map.get(id.as_ref()).copied())
         };
-        let found = found.and_then(|index| Some((items.get(index)?.as_object()?, index)));
+        let found = found.map(|index| (doc.node(first + index as u32), index));
         match found {
-            Some((object, index)) => (Value::Object(object), Some(index)),
-            None => (Value::Dangling, None),
+            Some((node @ Node::Object { .. }, index)) => (from_node(doc, node), Some(index)),
+            _ => (Value::Dangling, None),
         }
     }
 
@@ -548,9 +537,9 @@ impl<'a> Ctx<'a> {
 }
 
 /// Field `name` of an object value.
-pub(super) fn field<'a>(base: Value<'a>, name: &str, ty: &'a Type) -> Value<'a> {
+pub(super) fn field(base: Value<'_>, index: usize) -> Value<'_> {
     match base {
-        Value::Object(map) => map.get(name).map_or(Value::Missing, |v| from_json(v, ty)),
+        Value::Object(object) => object.field(index),
         Value::Dangling => Value::Dangling,
         _ => Value::Missing,
     }

@@ -1,8 +1,9 @@
 //! The evaluator: runs a checked [`Program`] against jurisdiction documents and gives each
 //! (document, norm) pair a [`Status`] with the [`Evidence`] behind it.
 //!
-//! It takes a program without errors (from [`crate::check::check`]) and documents as
-//! `serde_json::Value`; it reads no files and validates no documents (that is
+//! It takes a program without errors (from [`crate::check::check`]) and documents read
+//! through its schema ([`Doc`], built by [`crate::config`]'s loader or from a
+//! `serde_json::Value`); it reads no files and validates no documents (that is
 //! [`crate::config`]'s job: a value of the wrong shape is simply missing here). Logic is
 //! three-valued: a missing or null field is *unknown*, a reference naming no element is
 //! *dangling* (comparisons on it are false). Norms are evaluated in
@@ -30,6 +31,7 @@
 //! assert_eq!(outcome.results[0].status, check::Status::Fail);
 //! ```
 
+mod doc;
 mod explain;
 mod interp;
 mod params;
@@ -40,6 +42,7 @@ mod waiver;
 #[cfg(test)]
 mod tests;
 
+pub use doc::{Doc, DocBuilder, JURISDICTION_FIELD, Node};
 pub use explain::{Evidence, Finding, FindingKind, Item};
 pub use interp::Fault;
 pub use params::{SettingError, parse_setting, resolve as resolve_params};
@@ -142,20 +145,21 @@ impl<'p> Evaluator<'p> {
     }
 
     /// The date used as `today` for `doc`.
-    pub fn today_for(&self, doc: &Json) -> Date {
+    pub fn today_for(&self, doc: &Doc) -> Date {
         self.today
-            .or_else(|| {
-                doc.get("jurisdiction")?
-                    .get("evaluated_on")?
-                    .as_str()
-                    .and_then(Date::parse)
-            })
+            .or_else(|| doc.evaluated_on())
             .or(self.run_date)
             .unwrap_or_else(Date::today)
     }
 
-    /// Evaluates every reported norm (and the norms they depend on) for `doc`.
+    /// Evaluates every reported norm (and the norms they depend on) for the JSON document
+    /// `doc`, read through the program's schema first (see [`Doc::from_json`]).
     pub fn evaluate(&self, doc: &Json) -> Outcome {
+        self.evaluate_doc(&Doc::from_json(self.program, doc))
+    }
+
+    /// Evaluates every reported norm (and the norms they depend on) for `doc`.
+    pub fn evaluate_doc(&self, doc: &Doc) -> Outcome {
         let today = self.today_for(doc);
         let mut ctx = Ctx::new(self.program, doc, &self.params, today);
         let mut results: Vec<Option<NormResult>> = vec![None; self.program.norms.len()];
@@ -181,9 +185,9 @@ impl<'p> Evaluator<'p> {
 
     /// Evaluates every document in parallel; the outcomes are in the order of `docs`, and
     /// identical whatever the number of threads.
-    pub fn evaluate_all(&self, docs: &[&Json]) -> Vec<Outcome> {
+    pub fn evaluate_all(&self, docs: &[&Doc]) -> Vec<Outcome> {
         use rayon::prelude::*;
-        docs.par_iter().map(|doc| self.evaluate(doc)).collect()
+        docs.par_iter().map(|doc| self.evaluate_doc(doc)).collect()
     }
 
     fn evaluate_norm<'a>(&self, ctx: &mut Ctx<'a>, norm_id: NormId) -> NormResult

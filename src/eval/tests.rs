@@ -501,7 +501,7 @@ fn today_is_evaluated_on_unless_the_caller_sets_it() {
         json!({ "jurisdiction": { "evaluated_on": "2027-06-01" }, "flags": { "d": "2027-03-01" } });
     let evaluator = Evaluator::new(&program, Options::default());
     assert_eq!(
-        evaluator.today_for(&doc),
+        evaluator.today_for(&crate::eval::Doc::from_json(&program, &doc)),
         Date::parse("2027-06-01").expect("a date")
     );
     assert_eq!(evaluator.evaluate(&doc).results[0].status, Status::Fail);

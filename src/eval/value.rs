@@ -9,9 +9,8 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
-use serde_json::Value as Json;
-
-use crate::check::{Const, Type};
+use super::doc::{Doc, Node};
+use crate::check::Const;
 use crate::date::Date;
 
 /// A value during evaluation, borrowing the document and the program for `'a`.
@@ -32,16 +31,48 @@ pub enum Value<'a> {
     /// A number of days.
     Duration(i64),
     /// An object of the document.
-    Object(&'a serde_json::Map<String, Json>),
+    Object(Obj<'a>),
     /// A list.
     List(List<'a>),
+}
+
+/// An object of the document.
+#[derive(Clone, Copy, Debug)]
+pub struct Obj<'a> {
+    doc: &'a Doc,
+    ty: u32,
+    first: u32,
+}
+
+impl<'a> Obj<'a> {
+    /// Field `index` (in the declaration order of the object's type).
+    pub fn field(&self, index: usize) -> Value<'a> {
+        from_node(self.doc, self.doc.field(self.first, index))
+    }
+
+    /// Its `id`, when it has one.
+    pub fn id(&self) -> Option<&'a str> {
+        self.doc.id_of(self.node())
+    }
+
+    /// True when both are the same object of the same document.
+    pub fn is(&self, other: &Obj<'_>) -> bool {
+        std::ptr::eq(self.doc, other.doc) && self.first == other.first
+    }
+
+    fn node(&self) -> Node {
+        Node::Object {
+            ty: self.ty,
+            first: self.first,
+        }
+    }
 }
 
 /// A list value.
 #[derive(Clone, Debug)]
 pub enum List<'a> {
-    /// A JSON array of the document, with its element type.
-    Json(&'a [Json], &'a Type),
+    /// A list of the document: `len` nodes from `first`.
+    Doc(&'a Doc, u32, u32),
     /// A list constant of the program.
     Const(&'a [Const]),
     /// A list computed during evaluation.
@@ -52,7 +83,7 @@ impl<'a> List<'a> {
     /// Number of items.
     pub fn len(&self) -> usize {
         match self {
-            List::Json(items, _) => items.len(),
+            List::Doc(_, _, len) => *len as usize,
             List::Const(items) => items.len(),
             List::Values(items) => items.len(),
         }
@@ -66,7 +97,10 @@ impl<'a> List<'a> {
     /// The item at `index`, if any.
     pub fn get(&self, index: usize) -> Option<Value<'a>> {
         match self {
-            List::Json(items, element) => items.get(index).map(|item| from_json(item, element)),
+            List::Doc(doc, first, len) => {
+                let index = u32::try_from(index).ok().filter(|index| index < len)?;
+                Some(from_node(doc, doc.node(first + index)))
+            }
             List::Const(items) => items.get(index).map(from_const),
             List::Values(items) => items.get(index).cloned(),
         }
@@ -78,24 +112,17 @@ impl<'a> List<'a> {
     }
 }
 
-/// Reads a JSON value as a value of type `ty`; anything of the wrong shape is missing (the
-/// document's validation reports it).
-pub fn from_json<'a>(json: &'a Json, ty: &'a Type) -> Value<'a> {
-    match (json, ty) {
-        (Json::Null, _) => Value::Missing,
-        (Json::Bool(b), Type::Bool | Type::Any) => Value::Bool(*b),
-        (Json::Number(n), Type::Int | Type::Number | Type::Ratio | Type::Any) => {
-            n.as_f64().map_or(Value::Missing, Value::Number)
-        }
-        (Json::Number(n), Type::Duration) => n.as_i64().map_or(Value::Missing, Value::Duration),
-        (Json::String(s), Type::Date) => Date::parse(s).map_or(Value::Missing, Value::Date),
-        (Json::String(s), Type::String | Type::Enum(_) | Type::Ref(_) | Type::Any) => {
-            Value::Str(Cow::Borrowed(s))
-        }
-        (Json::Object(map), Type::Object(_) | Type::Any) => Value::Object(map),
-        (Json::Array(items), Type::List(element)) => Value::List(List::Json(items, element)),
-        (Json::Array(items), Type::Any) => Value::List(List::Json(items, &Type::Any)),
-        _ => Value::Missing,
+/// The value of a document node.
+pub fn from_node(doc: &Doc, node: Node) -> Value<'_> {
+    match node {
+        Node::Missing => Value::Missing,
+        Node::Bool(b) => Value::Bool(b),
+        Node::Number(n) => Value::Number(n),
+        Node::Duration(days) => Value::Duration(days),
+        Node::Date(date) => Value::Date(date),
+        Node::Str { start, len } => Value::Str(Cow::Borrowed(doc.str(start, len))),
+        Node::Object { ty, first } => Value::Object(Obj { doc, ty, first }),
+        Node::List { first, len } => Value::List(List::Doc(doc, first, len)),
     }
 }
 
@@ -172,7 +199,9 @@ pub fn equal(a: &Value<'_>, b: &Value<'_>) -> Option<bool> {
         (Value::Str(x), Value::Str(y)) => Some(x == y),
         (Value::Date(x), Value::Date(y)) => Some(x == y),
         (Value::Duration(x), Value::Duration(y)) => Some(x == y),
-        (Value::Object(x), Value::Object(y)) => Some(std::ptr::eq(*x, *y) || x == y),
+        (Value::Object(x), Value::Object(y)) => {
+            Some(x.is(y) || (std::ptr::eq(x.doc, y.doc) && x.doc.same(x.node(), y.node())))
+        }
         (Value::List(x), Value::List(y)) => {
             if x.len() != y.len() {
                 return Some(false);
@@ -233,7 +262,7 @@ pub fn display(value: &Value<'_>, out: &mut String) {
         Value::Duration(days) => {
             let _ = write!(out, "{days}d");
         }
-        Value::Object(map) => match map.get("id").and_then(Json::as_str) {
+        Value::Object(object) => match object.id() {
             Some(id) => out.push_str(id),
             None => out.push_str("{…}"),
         },

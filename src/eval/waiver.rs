@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
     /// The waiver that decides a failure of norm `norm_id` with `evidence`: the first active
     /// one, or else the first that names the norm.
     pub(super) fn waiver_for(&self, norm_id: &str, evidence: &[Evidence]) -> Option<WaiverUse> {
-        let waivers = self.doc.get(WAIVERS_FIELD)?.as_array()?;
+        let waivers = self.doc.waivers()?.as_array()?;
         let mut first = None;
         for (index, waiver) in waivers.iter().enumerate() {
             let Some(object) = waiver.as_object() else {

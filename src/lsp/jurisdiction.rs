@@ -86,13 +86,17 @@ pub(crate) fn diagnostics(
         .iter()
         .map(|problem| problem_diagnostic(&line_index, text, problem))
         .collect();
-    let Some(value) = document.value.as_ref().filter(|_| !document.has_errors()) else {
+    let Some(doc) = document.doc.as_ref().filter(|_| !document.has_errors()) else {
+        return out;
+    };
+    // Evidence paths are checked against the text as written.
+    let Ok(value) = config::parse(text, format) else {
         return out;
     };
     let locator = Locator::new(text, format, &line_index);
     let evaluator = Evaluator::new(program, Options::default());
-    for result in evaluator.evaluate(value).results {
-        out.extend(norm_diagnostics(analysis, &locator, value, &result));
+    for result in evaluator.evaluate_doc(doc).results {
+        out.extend(norm_diagnostics(analysis, &locator, &value, &result));
     }
     out
 }

@@ -444,11 +444,7 @@ fn document_report(
         problems: document.problems.iter().map(problem_record).collect(),
         summary: results.as_deref().map(Summary::of),
         results,
-        metadata: document
-            .value
-            .as_ref()
-            .and_then(|v| v.get("jurisdiction"))
-            .and_then(Metadata::from_value),
+        metadata: document.jurisdiction().and_then(Metadata::from_value),
     }
 }
 

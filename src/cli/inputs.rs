@@ -1,6 +1,7 @@
-//! The documents `rampart check` reads, in order and in bounded batches: files (and directories
-//! of them), JSON-lines streams (`*.jsonl`, one jurisdiction per line) and `-` for standard
-//! input (one JSON document, or JSON lines when it holds more than one top-level value).
+//! The documents `rampart check` and `rampart compare` read, in order and in bounded batches:
+//! files (and directories of them), JSON-lines streams (`*.jsonl`, one jurisdiction per line,
+//! also when found in a directory) and `-` for standard input (one JSON document, or JSON lines
+//! when it holds more than one top-level value).
 //! Streams are read lazily, [`BATCH`] documents at a time, so memory stays flat.
 
 use std::fs::File;
@@ -75,11 +76,14 @@ impl Batches {
         for path in paths {
             if path.as_os_str() == "-" {
                 inputs.push(Input::Stdin);
-            } else if is_lines_file(path) {
+            } else if is_lines_file(path) && path.is_file() {
                 inputs.push(Input::Lines(path.clone()));
             } else {
                 let (found, errors) = config::find_documents(std::slice::from_ref(path));
-                inputs.extend(found.into_iter().map(Input::File));
+                inputs.extend(found.into_iter().map(|path| match is_lines_file(&path) {
+                    true => Input::Lines(path),
+                    false => Input::File(path),
+                }));
                 unreadable.extend(errors);
             }
         }
@@ -196,7 +200,5 @@ fn count_values(text: &str) -> usize {
 }
 
 fn is_lines_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
+    config::is_lines_file(path)
 }
