@@ -565,3 +565,29 @@ fn a_unicode_escape_running_into_a_non_ascii_character_is_an_invalid_escape() {
         outcome.render()
     );
 }
+
+/// `lsp` target, minimised from `crash-a26158c6…` to `fuzz-findings/7`: a root field declared
+/// twice shifted the indices of the root fields after it, so a `ref` to a later root field
+/// indexed past the end of the schema (index out of bounds in `validate_refs`). The duplicate
+/// is reported and the `ref` still names its list.
+#[test]
+fn a_ref_after_a_duplicated_root_field_is_resolved_by_name() {
+    let outcome =
+        common::load_text(b"schema { a: int  a: int  t: ref s  s: [S] }\ntype S { id: string }\n");
+    let codes: Vec<Code> = outcome.diagnostics.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&Code::Duplicate), "{}", outcome.render());
+    assert!(!codes.contains(&Code::BadRef), "{}", outcome.render());
+}
+
+/// `config` target, minimised from `crash-6849c460…`: a duplicate key in a YAML flow mapping
+/// whose first key is tagged (`!-`) passes serde-saphyr's own duplicate check and is refused
+/// by ours, whose error carried no line and column. Every syntax error is located.
+#[test]
+fn a_duplicate_tagged_yaml_key_is_a_located_syntax_error() {
+    for text in ["{!- b,b}", "{!x b: 1, b: 2}\n"] {
+        let error = config::parse(text, Format::Yaml).expect_err("a duplicate key");
+        assert!(error.message.contains("duplicate"), "{error:?}");
+        let (line, column) = error.position.expect("a position");
+        assert!(line == 1 && (1..=text.len() + 1).contains(&column), "{error:?}");
+    }
+}

@@ -65,8 +65,14 @@ impl Checker<'_> {
         self.schema_file = schema_decl.map(|(file, _, _)| file);
         match schema_decl {
             Some((file, decl, _)) => {
-                // Root field names must be known before `ref` types can be resolved.
-                let names: Vec<String> = decl.fields.iter().map(|f| f.name.name.clone()).collect();
+                // Root field names must be known before `ref` types can be resolved, at the
+                // indices `fields` gives them (a repeated name keeps its first place).
+                let mut names: Vec<String> = Vec::new();
+                for field in &decl.fields {
+                    if !names.contains(&field.name.name) {
+                        names.push(field.name.name.clone());
+                    }
+                }
                 self.program.schema.objects[root].fields = names
                     .into_iter()
                     .map(|name| FieldDef {

@@ -213,8 +213,30 @@ impl YamlPositions {
                 None => break,
             }
         }
-        let at = node.referenced;
-        Some((at.line() as usize, at.column() as usize))
+        Some(position(node))
+    }
+
+    /// The position of the value of the first key repeated in a mapping, if any.
+    pub fn first_repeated_key(&self) -> Option<(usize, usize)> {
+        repeated_key(&self.0)
+    }
+}
+
+fn position(node: &Spanned<YamlNode>) -> (usize, usize) {
+    let at = node.referenced;
+    (at.line() as usize, at.column() as usize)
+}
+
+fn repeated_key(node: &Spanned<YamlNode>) -> Option<(usize, usize)> {
+    match &node.value {
+        YamlNode::Leaf => None,
+        YamlNode::Seq(items) => items.iter().find_map(repeated_key),
+        YamlNode::Map(entries) => entries
+            .iter()
+            .enumerate()
+            .find(|(index, (key, _))| entries[..*index].iter().any(|(k, _)| k == key))
+            .map(|(_, (_, value))| position(value))
+            .or_else(|| entries.iter().find_map(|(_, value)| repeated_key(value))),
     }
 }
 

@@ -75,9 +75,13 @@ fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
     options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAYED_EVENTS;
     let value: Result<StrictJson, _> = serde_saphyr::from_str_with_options(text, options);
     value.map(|v| v.0).map_err(|error| {
+        // serde-saphyr locates its own errors; a repeated key found by our visitor (in a flow
+        // mapping whose first key is tagged, serde-saphyr's own check lets it through) is
+        // located by reading the text again with positions.
         let position = error
             .location()
-            .map(|location| (location.line() as usize, location.column() as usize));
+            .map(|location| (location.line() as usize, location.column() as usize))
+            .or_else(|| super::YamlPositions::parse(text)?.first_repeated_key());
         SyntaxError {
             message: first_line(&error.to_string()),
             position,
