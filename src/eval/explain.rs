@@ -74,11 +74,12 @@ pub struct Finding {
 
 impl<'a> Ctx<'a> {
     /// Evidence for a requirement or `when` condition whose truth is `observed` (false or
-    /// unknown); the norm's frame is active.
+    /// unknown), with the truths of its items already recorded by
+    /// [`Ctx::requirement_truth`] (empty when not recorded); the norm's frame is active.
     pub(super) fn explain_condition(
         &mut self,
         requirement: Option<usize>,
-        condition: &'a Expr,
+        condition: (&'a Expr, &[Option<Truth>]),
         message: Option<&'a [Segment]>,
         observed: Truth,
         out: &mut Vec<Evidence>,
@@ -92,7 +93,7 @@ impl<'a> Ctx<'a> {
     fn explain_outer(
         &mut self,
         requirement: Option<usize>,
-        condition: &'a Expr,
+        (condition, recorded): (&'a Expr, &[Option<Truth>]),
         message: Option<&'a [Segment]>,
         observed: Truth,
         out: &mut Vec<Evidence>,
@@ -111,8 +112,13 @@ impl<'a> Ctx<'a> {
             if let (Value::List(items), true) = (self.eval(list)?, per_item) {
                 let list_path = self.path_of(list);
                 for (index, item) in items.iter().enumerate() {
-                    self.bind(*var, item.clone(), None);
-                    let truth = self.item_truth_untraced(*quantifier, filter.as_deref(), body)?;
+                    let truth = match recorded.get(index) {
+                        Some(truth) => *truth,
+                        None => {
+                            self.bind(*var, item.clone(), None);
+                            self.item_truth_untraced(*quantifier, filter.as_deref(), body)?
+                        }
+                    };
                     if truth != Some(observed) {
                         continue;
                     }
@@ -634,15 +640,32 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Whether `expr` or a part of it is a dangling reference (or a `resolves` that is false).
+    /// Only the kinds of expression that can give a dangling value out of values that are not
+    /// dangling are evaluated; every other kind is dangling only through a part, so it is not
+    /// evaluated (that kept this walk linear in the size of `expr`).
     fn is_dangling(&mut self, expr: &'a Expr) -> bool {
-        match self.eval(expr) {
-            Ok(Value::Dangling) => true,
-            Ok(Value::Bool(false)) => matches!(
-                &expr.kind,
-                ExprKind::Builtin(crate::check::Builtin::Resolves, _)
-            ),
-            _ => children(expr).any(|child| self.is_dangling(child)),
+        use crate::check::Builtin::Resolves;
+        let source = matches!(
+            &expr.kind,
+            ExprKind::Deref(..)
+                | ExprKind::Local(_)
+                | ExprKind::Call(..)
+                | ExprKind::DefValue(_)
+                | ExprKind::Collect { .. }
+                | ExprKind::Index(..)
+                | ExprKind::Builtin(Resolves, _)
+        );
+        if source {
+            match self.eval(expr) {
+                Ok(Value::Dangling) => return true,
+                Ok(Value::Bool(false)) if matches!(&expr.kind, ExprKind::Builtin(Resolves, _)) => {
+                    return true;
+                }
+                _ => {}
+            }
         }
+        children(expr).any(|child| self.is_dangling(child))
     }
 
     /// The evidence path of a path expression, such as `systems[2].owner`.

@@ -435,6 +435,71 @@ impl<'a> Ctx<'a> {
         Ok(acc)
     }
 
+    /// The truth of a requirement. When it is a quantifier over a list, the truth of each item
+    /// is also recorded in `items` (`None` where the filter excludes it), so that explaining it
+    /// does not evaluate the items again; for that, `all` and `none` look at every item rather
+    /// than stopping at the first failing one (a fault in a later item would make explaining
+    /// fail anyway, so the status is the same).
+    pub(super) fn requirement_truth(
+        &mut self,
+        condition: &'a Expr,
+        items: &mut Vec<Option<Truth>>,
+    ) -> Result<Truth, Fault> {
+        items.clear();
+        let ExprKind::Quantified {
+            quantifier,
+            var,
+            list,
+            filter,
+            body,
+            ..
+        } = &condition.kind
+        else {
+            return self.truth(condition);
+        };
+        self.descend(condition.span)?;
+        let truth =
+            self.quantified_recorded(*quantifier, *var, list, filter.as_deref(), body, items);
+        self.depth -= 1;
+        truth
+    }
+
+    fn quantified_recorded(
+        &mut self,
+        quantifier: Quantifier,
+        var: u32,
+        list: &'a Expr,
+        filter: Option<&'a Expr>,
+        body: &'a Expr,
+        truths: &mut Vec<Option<Truth>>,
+    ) -> Result<Truth, Fault> {
+        let Value::List(items) = self.eval(list)? else {
+            return Ok(Truth::Unknown);
+        };
+        let decisive = if quantifier == Quantifier::Any {
+            Truth::True
+        } else {
+            Truth::False
+        };
+        let (mut acc, mut decided) = (decisive.not(), false);
+        for item in items.iter() {
+            self.bind(var, item, None);
+            let truth = self.item_truth(quantifier, filter, body)?;
+            truths.push(truth);
+            match truth {
+                Some(truth) if truth == decisive => {
+                    decided = true;
+                    if quantifier == Quantifier::Any {
+                        break;
+                    }
+                }
+                Some(Truth::Unknown) => acc = Truth::Unknown,
+                _ => {}
+            }
+        }
+        Ok(if decided { decisive } else { acc })
+    }
+
     fn collect(
         &mut self,
         kind: CollectKind,

@@ -237,16 +237,19 @@ fn run_norm<'a>(
         match ctx.truth(when)? {
             Truth::False => return Ok(Status::NotApplicable),
             Truth::Unknown => {
-                ctx.explain_condition(None, when, None, Truth::Unknown, evidence)?;
+                ctx.explain_condition(None, (when, &[]), None, Truth::Unknown, evidence)?;
                 return Ok(Status::Unknown);
             }
             Truth::True => {}
         }
     }
     let mut truths = Vec::with_capacity(norm.requires.len());
+    let mut items: Vec<Vec<Option<Truth>>> = Vec::with_capacity(norm.requires.len());
     for requirement in &norm.requires {
-        let truth = ctx.truth(&requirement.condition)?;
+        let mut recorded = Vec::new();
+        let truth = ctx.requirement_truth(&requirement.condition, &mut recorded)?;
         truths.push(truth);
+        items.push(recorded);
         if truth == Truth::False {
             break;
         }
@@ -266,9 +269,10 @@ fn run_norm<'a>(
         };
         if truth == overall {
             let message = requirement.message.as_deref();
+            let recorded = items.get(index).map_or(&[][..], Vec::as_slice);
             ctx.explain_condition(
                 Some(index),
-                &requirement.condition,
+                (&requirement.condition, recorded),
                 message,
                 truth,
                 evidence,
