@@ -1457,3 +1457,52 @@ fn ten_thousand_edits_keep_the_retained_state_flat() {
         assert!(after < before + 512 * 1024 * 1024, "{before} -> {after}");
     }
 }
+
+#[test]
+fn the_server_reads_nothing_outside_the_policy_root() {
+    let dir = policy_dir("confined", &[("schema.rampart", SCHEMA)]);
+    let outside = dir.with_extension("outside.rampart");
+    std::fs::write(&outside, "def leaked_outside_secret = 1\n").expect("an outside file");
+    let escape = format!(
+        "../{}",
+        outside.file_name().expect("a name").to_string_lossy()
+    );
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, dir.join("link.rampart")).expect("a link");
+    let mut client = Client::start(&dir);
+    let text = MAIN.replacen(
+        "use \"schema.rampart\"\n",
+        &format!("use \"schema.rampart\"\nuse \"{escape}\"\nuse \"link.rampart\"\n"),
+        1,
+    );
+    client.open("main.rampart", &text);
+    let diagnostics = client.diagnostics("main.rampart");
+    let refused: Vec<&Value> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "rampart::workspace::import-outside-root")
+        .collect();
+    assert_eq!(
+        refused.len(),
+        if cfg!(unix) { 2 } else { 1 },
+        "{diagnostics:#?}"
+    );
+    let symbols = client.request("workspace/symbol", json!({ "query": "leaked" }));
+    assert_eq!(symbols, json!([]), "{symbols:#?}");
+    let links = client.request(
+        "textDocument/documentLink",
+        json!({ "textDocument": { "uri": client.uri("main.rampart") } }),
+    );
+    let targets: Vec<&str> = links
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|link| link["target"].as_str())
+        .collect();
+    assert!(
+        targets.iter().all(|t| t.ends_with("/schema.rampart")),
+        "{targets:?}"
+    );
+    let published = format!("{:?}", client.notifications);
+    assert!(!published.contains("leaked_outside_secret"), "{published}");
+    let _ = std::fs::remove_file(&outside);
+}

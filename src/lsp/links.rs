@@ -6,7 +6,7 @@ use lsp_types::{DocumentLink, DocumentLinkParams, Url};
 use super::analysis::Analysis;
 use super::world::World;
 use crate::syntax::{Span, ast};
-use crate::workspace::resolve_path;
+use crate::workspace::{DiskFiles, ReadError, resolve_path};
 
 /// Answers `textDocument/documentLink`.
 pub(crate) fn document_links(
@@ -32,9 +32,13 @@ pub(crate) fn document_links(
     Some(out)
 }
 
-/// A link over the inside of the string `path`, to the file it names.
+/// A link over the inside of the string `path`, to the file it names; none for a path the
+/// loader refuses (outside the root, also through a symbolic link).
 fn link(analysis: &Analysis, from: &str, path: &ast::StrLit) -> Option<DocumentLink> {
     let target = resolve_path(from, &path.value).ok()?;
+    if let Err(ReadError::OutsideRoot) = DiskFiles::new(&analysis.root).confined(&target) {
+        return None;
+    }
     let uri = Url::from_file_path(analysis.root.join(target)).ok()?;
     let inside = Span::new(
         path.span.file,

@@ -55,22 +55,32 @@ impl DiskFiles {
             shown_root,
         }
     }
-}
 
-impl PolicyFiles for DiskFiles {
-    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
-        let full = self.root.join(path);
+    /// The real path of the root-relative `path`, after symbolic links, refused when it is
+    /// outside the (real) root.
+    pub fn confined(&self, path: &str) -> Result<PathBuf, ReadError> {
         let canonical_root = self
             .root
             .canonicalize()
             .map_err(|e| ReadError::Io(e.to_string()))?;
-        let canonical = full.canonicalize().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadError::NotFound,
-            _ => ReadError::Io(e.to_string()),
-        })?;
+        let canonical = self
+            .root
+            .join(path)
+            .canonicalize()
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => ReadError::NotFound,
+                _ => ReadError::Io(e.to_string()),
+            })?;
         if !canonical.starts_with(&canonical_root) {
             return Err(ReadError::OutsideRoot);
         }
+        Ok(canonical)
+    }
+}
+
+impl PolicyFiles for DiskFiles {
+    fn read(&self, path: &str) -> Result<Vec<u8>, ReadError> {
+        let canonical = self.confined(path)?;
         let metadata = std::fs::metadata(&canonical).map_err(|e| ReadError::Io(e.to_string()))?;
         if !metadata.is_file() {
             return Err(ReadError::Io("not a regular file".into()));
