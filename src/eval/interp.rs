@@ -80,6 +80,9 @@ pub struct Ctx<'a> {
     pub(super) tracing: bool,
     /// Nesting of expressions being evaluated, across definition calls.
     pub(super) depth: u32,
+    /// The value of each definition without parameters, once computed: it depends only on
+    /// the document and the parameters, so it is the same wherever it is used.
+    def_values: Vec<Option<Value<'a>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -107,6 +110,7 @@ impl<'a> Ctx<'a> {
             base: 0,
             tracing: false,
             depth: 0,
+            def_values: vec![None; program.defs.len()],
         }
     }
 
@@ -184,7 +188,7 @@ impl<'a> Ctx<'a> {
                 .get(*param)
                 .map(from_const)
                 .ok_or(Fault::Internal(expr.span)),
-            ExprKind::DefValue(def) => self.call(*def, &[], expr.span),
+            ExprKind::DefValue(def) => self.def_value(*def, expr.span),
             ExprKind::Call(def, args) => self.call(*def, args, expr.span),
             ExprKind::Builtin(builtin, args) => self.builtin(*builtin, args, expr.span),
             ExprKind::Unary(op, operand) => self.unary(*op, operand, expr.span),
@@ -269,6 +273,18 @@ impl<'a> Ctx<'a> {
             Some((node @ Node::Object { .. }, index)) => (from_node(doc, node), Some(index)),
             _ => (Value::Dangling, None),
         }
+    }
+
+    /// The value of definition `def`, which has no parameters: computed once per document.
+    fn def_value(&mut self, def: usize, span: Span) -> Eval<'a> {
+        if let Some(Some(value)) = self.def_values.get(def) {
+            return Ok(value.clone());
+        }
+        let value = self.call(def, &[], span)?;
+        if let Some(slot) = self.def_values.get_mut(def) {
+            *slot = Some(value.clone());
+        }
+        Ok(value)
     }
 
     fn call(&mut self, def: usize, args: &'a [Expr], span: Span) -> Eval<'a> {
