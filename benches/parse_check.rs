@@ -130,14 +130,18 @@ fn main() {
 /// User + system CPU time of this process so far, from `/proc/self/stat` (Linux).
 fn cpu_time() -> Duration {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which is in parentheses): utime is the 12th, stime the 13th.
+    // After the command name (which is in parentheses) utime is at index 11 and stime at 12
+    // (index 0 is the state). They are taken by position: fields before them are not all
+    // unsigned numbers (`tpgid` is -1 without a terminal), so skipping unparsable ones shifts them.
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-    let fields: Vec<u64> = after
-        .split_whitespace()
-        .filter_map(|f| f.parse().ok())
-        .collect();
-    let ticks = fields.get(10).copied().unwrap_or(0) + fields.get(11).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10)
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let field = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Duration::from_millis((field(11) + field(12)) * 10)
 }
 
 fn ms(d: Duration) -> f64 {

@@ -3,6 +3,7 @@
 //! records the evidence paths, parameters and norms each expression reads.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::sync::Arc;
 
 use super::program::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, ParamId, Segment};
@@ -66,6 +67,16 @@ impl Scope {
     }
 }
 
+/// "each side of `and`": what an operand of a logical operator is called in a message, only
+/// formatted when one is reported.
+struct EachSide(BinaryOp);
+
+impl fmt::Display for EachSide {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "each side of `{}`", self.0.as_str())
+    }
+}
+
 fn typed(kind: ExprKind, ty: Type, span: Span) -> Expr {
     Expr { kind, ty, span }
 }
@@ -76,7 +87,13 @@ fn error(span: Span) -> Expr {
 
 impl Checker<'_> {
     /// Checks `expr` and requires it to be boolean.
-    pub(super) fn condition(&mut self, scope: &mut Scope, expr: &ast::Expr, what: &str) -> Expr {
+    /// `what` names the expression in the message; it is only formatted when reported.
+    pub(super) fn condition(
+        &mut self,
+        scope: &mut Scope,
+        expr: &ast::Expr,
+        what: impl fmt::Display,
+    ) -> Expr {
         let checked = self.expr(scope, expr);
         if !matches!(checked.ty, Type::Bool | Type::Any) {
             let found = checked.ty.display(&self.program.schema).to_string();
@@ -577,13 +594,10 @@ impl Checker<'_> {
     ) -> Expr {
         use BinaryOp::*;
         let (lhs, rhs) = match op {
-            And | Or | Implies => {
-                let what = format!("each side of `{}`", op.as_str());
-                (
-                    self.condition(scope, lhs_ast, &what),
-                    self.condition(scope, rhs_ast, &what),
-                )
-            }
+            And | Or | Implies => (
+                self.condition(scope, lhs_ast, EachSide(op)),
+                self.condition(scope, rhs_ast, EachSide(op)),
+            ),
             _ => (self.expr(scope, lhs_ast), self.expr(scope, rhs_ast)),
         };
         let ty = match op {

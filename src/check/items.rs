@@ -2,6 +2,7 @@
 //! orders norms so that referenced norms are evaluated first.
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use super::expr::Scope;
 use super::program::{
@@ -16,7 +17,7 @@ use crate::syntax::ast::{
 };
 use crate::syntax::{FileId, Span};
 
-impl Checker<'_> {
+impl<'w> Checker<'w> {
     pub(super) fn check_params(&mut self) {
         for (file, param) in self.param_decls.clone() {
             let ty = self.resolve_type(file, &param.ty, TypeContext::Value);
@@ -225,7 +226,7 @@ impl Checker<'_> {
                     &mut seen,
                     keyword,
                     clause.keyword,
-                    &format!("norm `{}`", norm.id.name),
+                    format_args!("norm `{}`", norm.id.name),
                 )
             {
                 continue;
@@ -337,22 +338,18 @@ impl Checker<'_> {
     }
 
     /// The text of the clause keyword at `span`.
-    fn keyword_at(&self, file: FileId, span: Span) -> String {
-        self.workspace
-            .file(file)
-            .text
-            .get(span.range())
-            .unwrap_or("")
-            .to_string()
+    fn keyword_at(&self, file: FileId, span: Span) -> &'w str {
+        let workspace = self.workspace;
+        workspace.file(file).text.get(span.range()).unwrap_or("")
     }
 
     /// Records a once-only clause; reports and returns true when it was seen before.
-    fn repeated(
+    fn repeated<'k>(
         &mut self,
-        seen: &mut Vec<(String, Span)>,
-        keyword: String,
+        seen: &mut Vec<(&'k str, Span)>,
+        keyword: &'k str,
         span: Span,
-        owner: &str,
+        owner: impl fmt::Display,
     ) -> bool {
         if let Some((_, first)) = seen.iter().find(|(k, _)| *k == keyword) {
             let first = *first;
@@ -489,12 +486,12 @@ impl Checker<'_> {
         let mut seen = Vec::new();
         for clause in &profile.clauses {
             let keyword = self.keyword_at(file, clause.keyword);
-            if matches!(keyword.as_str(), "title" | "extends")
+            if matches!(keyword, "title" | "extends")
                 && self.repeated(
                     &mut seen,
                     keyword,
                     clause.keyword,
-                    &format!("profile `{}`", profile.id.name),
+                    format_args!("profile `{}`", profile.id.name),
                 )
             {
                 continue;
@@ -741,7 +738,7 @@ impl Checker<'_> {
                 }
                 TestClauseKind::Profile(profile) => {
                     let owner = format!("test \"{}\"", test.name.value);
-                    if !self.repeated(&mut seen, "profile".into(), clause.keyword, &owner) {
+                    if !self.repeated(&mut seen, "profile", clause.keyword, &owner) {
                         checked.profile = self.lookup(Namespace::Profile, profile, file);
                     }
                 }
@@ -788,18 +785,25 @@ fn strip_parens(expr: &ast::Expr) -> &ast::Expr {
     }
 }
 
-/// Keeps only the paths that are not a prefix of another path.
+/// Keeps only the paths that are not a prefix of another path. In sorted order the paths that
+/// extend one come right after it, so only those are looked at.
 fn leaf_paths(paths: BTreeSet<String>) -> Vec<String> {
     let all: Vec<String> = paths.into_iter().collect();
-    all.iter()
-        .filter(|path| {
-            !all.iter().any(|other| {
-                other.len() > path.len()
-                    && other.starts_with(path.as_str())
-                    && matches!(other.as_bytes()[path.len()], b'.' | b'[')
-            })
+    let is_leaf: Vec<bool> = all
+        .iter()
+        .enumerate()
+        .map(|(i, path)| {
+            !all[i + 1..]
+                .iter()
+                .take_while(|other| other.starts_with(path.as_str()))
+                .any(|other| {
+                    other.len() > path.len() && matches!(other.as_bytes()[path.len()], b'.' | b'[')
+                })
         })
-        .cloned()
+        .collect();
+    all.into_iter()
+        .zip(is_leaf)
+        .filter_map(|(path, leaf)| leaf.then_some(path))
         .collect()
 }
 
@@ -832,5 +836,23 @@ fn fold_constant(expr: &super::program::Expr) -> Option<Const> {
             .collect::<Option<Vec<Const>>>()
             .map(Const::List),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaf_paths_drop_the_paths_that_others_extend() {
+        let paths: BTreeSet<String> = [
+            "a", "a.b", "a.b[]", "a.b[].c", "a.bc", "a[]", "ab", "b", "b.c", "c[]",
+        ]
+        .map(String::from)
+        .into();
+        assert_eq!(
+            leaf_paths(paths),
+            ["a.b[].c", "a.bc", "a[]", "ab", "b.c", "c[]"]
+        );
     }
 }

@@ -111,15 +111,8 @@ impl Checker<'_> {
             let ExprKind::Binary(op, lhs, rhs) = &conjunct.kind else {
                 continue;
             };
-            let (path, constant, op) = match (
-                self.atom_key(scope, lhs),
-                &rhs.kind,
-                self.atom_key(scope, rhs),
-                &lhs.kind,
-            ) {
-                (Some(path), ExprKind::Const(c), _, _) => (path, c, *op),
-                (_, _, Some(path), ExprKind::Const(c)) => (path, c, flip(*op)),
-                _ => continue,
+            let Some((path, constant, op)) = self.fact_of(scope, *op, lhs, rhs) else {
+                continue;
             };
             let entry = facts.entry(path.clone()).or_default();
             if let Some(reason) = add_fact(entry, op, constant) {
@@ -138,6 +131,31 @@ impl Checker<'_> {
                 .with_help("did you mean `or`, or a different value?"),
             );
         }
+    }
+
+    /// `path op constant` when one side of a comparison is a path and the other a constant that
+    /// [`add_fact`] can use (the path is only built then).
+    fn fact_of<'e>(
+        &self,
+        scope: &Scope,
+        op: BinaryOp,
+        lhs: &'e Expr,
+        rhs: &'e Expr,
+    ) -> Option<(String, &'e Const, BinaryOp)> {
+        if let ExprKind::Const(c) = &rhs.kind
+            && is_fact(op, c)
+            && let Some(path) = self.atom_key(scope, lhs)
+        {
+            return Some((path, c, op));
+        }
+        let ExprKind::Const(c) = &lhs.kind else {
+            return None;
+        };
+        let op = flip(op);
+        if !is_fact(op, c) {
+            return None;
+        }
+        Some((self.atom_key(scope, rhs)?, c, op))
     }
 
     /// A readable key for a path expression (`s.kind`, `election.date`), if it is one.
@@ -186,6 +204,18 @@ fn flip(op: BinaryOp) -> BinaryOp {
         BinaryOp::Gt => BinaryOp::Lt,
         BinaryOp::Ge => BinaryOp::Le,
         other => other,
+    }
+}
+
+/// True when [`add_fact`] learns something from `path op constant`.
+fn is_fact(op: BinaryOp, constant: &Const) -> bool {
+    match constant {
+        Const::Str(_) => op == BinaryOp::Eq,
+        Const::Number(_) => matches!(
+            op,
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq
+        ),
+        _ => false,
     }
 }
 

@@ -92,6 +92,14 @@ enum Namespace {
 }
 
 impl Namespace {
+    /// How many namespaces there are.
+    const COUNT: usize = 8;
+
+    /// The index of the namespace's map in [`Checker::names`].
+    fn slot(self) -> usize {
+        self as usize
+    }
+
     fn describe(self) -> &'static str {
         match self {
             Namespace::Source => "source",
@@ -139,7 +147,8 @@ struct Checker<'w> {
     visible: Vec<Vec<bool>>,
     diagnostics: Vec<Diagnostic>,
     program: Program,
-    names: HashMap<Namespace, HashMap<String, Decl>>,
+    /// Declarations by name, one map per namespace (indexed by [`Namespace::slot`]).
+    names: [HashMap<String, Decl>; Namespace::COUNT],
     type_refs: Vec<TypeRef>,
     // The syntax behind each program entry, index for index.
     type_decls: Vec<(FileId, &'w ast::TypeDecl, Option<&'w ast::Doc>)>,
@@ -168,7 +177,7 @@ impl<'w> Checker<'w> {
             visible: workspace.visibility(),
             diagnostics: Vec::new(),
             program: Program::default(),
-            names: HashMap::new(),
+            names: Default::default(),
             type_refs: Vec::new(),
             type_decls: Vec::new(),
             enum_decls: Vec::new(),
@@ -235,10 +244,7 @@ impl<'w> Checker<'w> {
             index,
             span: name.span,
         };
-        self.names
-            .entry(namespace)
-            .or_default()
-            .insert(name.name.clone(), decl);
+        self.names[namespace.slot()].insert(name.name.clone(), decl);
         true
     }
 
@@ -260,7 +266,7 @@ impl<'w> Checker<'w> {
 
     /// The declaration of `name` in `namespace`, visible or not.
     fn decl(&self, namespace: Namespace, name: &str) -> Option<&Decl> {
-        self.names.get(&namespace)?.get(name)
+        self.names[namespace.slot()].get(name)
     }
 
     fn is_visible(&self, from: FileId, declared_in: FileId) -> bool {
@@ -313,11 +319,8 @@ impl<'w> Checker<'w> {
 
     /// Names of `namespace` visible from `from`, sorted.
     fn visible_names(&self, namespace: Namespace, from: FileId) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .names
-            .get(&namespace)
-            .into_iter()
-            .flatten()
+        let mut names: Vec<String> = self.names[namespace.slot()]
+            .iter()
             .filter(|(_, decl)| self.is_visible(from, decl.file))
             .map(|(name, _)| name.clone())
             .collect();

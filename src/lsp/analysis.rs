@@ -1,6 +1,10 @@
 //! One analysed policy set: its workspace, the checker's output, the name index and a line
 //! index per file, with the conversions between byte spans and LSP locations.
+//!
+//! The name index serves hover, navigation and semantic tokens, not diagnostics, so it is built
+//! on the first request that needs it rather than after every edit.
 
+use std::cell::OnceCell;
 use std::path::PathBuf;
 
 use lsp_types::{Location, Position, Range, Url};
@@ -20,8 +24,8 @@ pub(crate) struct Analysis {
     pub workspace: Workspace,
     /// The checker's output.
     pub checked: Checked,
-    /// Declarations and uses of every name.
-    pub index: Index,
+    /// Declarations and uses of every name, built on first use (see [`Analysis::index`]).
+    index: OnceCell<Index>,
     line_indexes: Vec<LineIndex>,
 }
 
@@ -30,7 +34,6 @@ impl Analysis {
     pub(crate) fn load(files: &dyn PolicyFiles, root: PathBuf, entry: &str) -> Analysis {
         let workspace = Workspace::load(files, entry);
         let checked = check::check(&workspace);
-        let index = Index::build(&workspace, &checked.program);
         let line_indexes = workspace
             .files
             .iter()
@@ -40,9 +43,15 @@ impl Analysis {
             root,
             workspace,
             checked,
-            index,
+            index: OnceCell::new(),
             line_indexes,
         }
+    }
+
+    /// Declarations and uses of every name (built on the first call).
+    pub(crate) fn index(&self) -> &Index {
+        self.index
+            .get_or_init(|| Index::build(&self.workspace, &self.checked.program))
     }
 
     /// True when the set holds the root-relative `path`.

@@ -19,7 +19,7 @@ pub(crate) fn hover(world: &World, params: HoverParams) -> Option<Hover> {
     let position = params.text_document_position_params;
     let (analysis, file) = world.analysis(&position.text_document.uri)?;
     let offset = analysis.offset(file, position.position)?;
-    let occurrence = analysis.index.at(file, offset)?;
+    let occurrence = analysis.index().at(file, offset)?;
     let value = describe(analysis, occurrence)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
@@ -210,7 +210,7 @@ fn param(program: &Program, name: &str) -> Option<String> {
 
 /// The text of the item that declares `symbol`, in a code block.
 fn declaration_text(analysis: &Analysis, symbol: &Symbol, what: &str) -> Option<String> {
-    let decl = analysis.index.declarations(symbol).next()?;
+    let decl = analysis.index().declarations(symbol).next()?;
     let text = analysis.slice(decl.item?);
     Some(format!("```rampart\n{text}\n```\n{what}"))
 }

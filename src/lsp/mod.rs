@@ -4,7 +4,8 @@
 //! root (`world`), conversion between byte spans and LSP positions (`convert`), a
 //! name-resolution index built from the AST and the checked program (`index`), and one small
 //! module per feature (hover, navigation, completion, …). The loop (`main_loop`) is plain and
-//! synchronous: receive, drain what is pending, re-check what changed, answer. Open jurisdiction
+//! synchronous: receive, drain what is pending, re-check what changed, answer; only the freeing
+//! of replaced analyses happens on a thread of its own (`retire`). Open jurisdiction
 //! documents (JSON or YAML) are validated and evaluated against their policy set, or the embedded
 //! library, and their failing norms shown where the evidence is written (`jurisdiction`).
 //!
@@ -26,6 +27,7 @@ mod links;
 mod main_loop;
 mod navigation;
 mod paths;
+mod retire;
 mod semantic;
 mod signature;
 mod syntax_at;

@@ -22,7 +22,7 @@ fn occurrence_at<'w>(
 ) -> Option<(&'w Analysis, &'w Occurrence)> {
     let (analysis, file) = world.analysis(&position.text_document.uri)?;
     let offset = analysis.offset(file, position.position)?;
-    Some((analysis, analysis.index.at(file, offset)?))
+    Some((analysis, analysis.index().at(file, offset)?))
 }
 
 /// Answers `textDocument/definition`.
@@ -39,7 +39,7 @@ pub(crate) fn definition(
         }));
     }
     let locations: Vec<Location> = analysis
-        .index
+        .index()
         .declarations(&occurrence.symbol)
         .filter_map(|decl| analysis.location(decl.span))
         .collect();
@@ -51,7 +51,7 @@ pub(crate) fn references(world: &World, params: ReferenceParams) -> Option<Vec<L
     let (analysis, occurrence) = occurrence_at(world, &params.text_document_position)?;
     let include_declaration = params.context.include_declaration;
     let locations = analysis
-        .index
+        .index()
         .of(&occurrence.symbol)
         .filter(|o| include_declaration || !o.is_decl)
         .filter_map(|o| analysis.location(o.span))
@@ -85,7 +85,7 @@ pub(crate) fn rename(world: &World, params: RenameParams) -> Result<Option<Works
         return Err(format!("`{new_name}` is not a valid name here"));
     }
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
-    for occurrence in analysis.index.of(symbol) {
+    for occurrence in analysis.index().of(symbol) {
         let Some(location) = analysis.location(occurrence.span) else {
             continue;
         };
@@ -260,7 +260,7 @@ pub(crate) fn workspace_symbols(
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     for analysis in world.analyses() {
-        for decl in analysis.index.occurrences.iter().filter(|o| o.is_decl) {
+        for decl in analysis.index().occurrences.iter().filter(|o| o.is_decl) {
             if matches!(decl.symbol, Symbol::Local { .. }) {
                 continue;
             }

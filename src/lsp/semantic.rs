@@ -60,7 +60,7 @@ pub(crate) fn full(world: &World, params: SemanticTokensParams) -> Option<Semant
     let (analysis, file) = world.analysis(&params.text_document.uri)?;
     let keywords = keyword_offsets(&analysis.file(file)?.parse.file);
     let names: HashMap<u32, (&Symbol, bool)> = analysis
-        .index
+        .index()
         .occurrences
         .iter()
         .filter(|o| o.span.file == file)

@@ -15,6 +15,7 @@ use lsp_types::{
 
 use super::analysis::Analysis;
 use super::jurisdiction;
+use super::retire::Retirement;
 use crate::config::Format;
 use crate::workspace::{DiskFiles, PolicyFiles, ReadError};
 
@@ -56,9 +57,11 @@ pub(crate) struct World {
     jurisdictions: HashMap<PathBuf, Option<SetKey>>,
     /// The embedded norm library, loaded when a jurisdiction document first needs it.
     embedded: Option<Analysis>,
-    /// Analyses replaced in this refresh, dropped once its diagnostics are sent (freeing a
-    /// large tree takes a good part of a re-check).
+    /// Analyses replaced in this refresh, handed to `retirement` once its diagnostics are sent
+    /// (freeing a large tree takes a good part of a re-check).
     retired: Vec<Analysis>,
+    /// Frees retired analyses off the loop.
+    retirement: Retirement,
 }
 
 impl World {
@@ -172,9 +175,9 @@ impl World {
         }
     }
 
-    /// Drops the analyses replaced since the last call.
+    /// Frees the analyses replaced since the last call, on the freeing thread.
     pub(crate) fn release(&mut self) {
-        self.retired.clear();
+        self.retirement.retire(self.retired.drain(..));
     }
 
     /// True when `path` is (or, closed, was) a JSON or YAML data document.

@@ -177,7 +177,6 @@ impl Parser<'_> {
             return lhs;
         };
         let rhs = self.additive();
-        let mut middle = rhs.clone();
         let mut expr = binary(op, lhs, rhs);
         while let Some(extra) = self.comparison_op() {
             let rhs = self.additive();
@@ -194,9 +193,8 @@ impl Parser<'_> {
                 .with_help("join the two comparisons with `and`, e.g. `a < b and b < c`"),
             );
             // Read it as the author meant (`a < b and b < c`) so that checking goes on cleanly.
-            let next_middle = rhs.clone();
+            let middle = last_comparand(&expr).clone();
             expr = binary(BinaryOp::And, expr, binary(extra, middle, rhs));
-            middle = next_middle;
         }
         expr
     }
@@ -627,6 +625,16 @@ fn binary(op: BinaryOp, lhs: Expr, rhs: Expr) -> Expr {
     Expr {
         kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
         span,
+    }
+}
+
+/// The right operand of the last comparison of a chain built by `comparison`: `b` in `a < b`,
+/// `c` in `a < b and b < c`.
+fn last_comparand(chain: &Expr) -> &Expr {
+    match &chain.kind {
+        ExprKind::Binary(BinaryOp::And, _, last) => last_comparand(last),
+        ExprKind::Binary(_, _, rhs) => rhs,
+        _ => chain,
     }
 }
 
