@@ -109,6 +109,15 @@ impl Doc {
         self.root
     }
 
+    /// Root field `field` (in the schema's declaration order); missing when the document is
+    /// not an object.
+    pub fn root_field(&self, field: usize) -> Node {
+        match self.root {
+            Some(Node::Object { first, .. }) => self.field(first, field),
+            _ => Node::Missing,
+        }
+    }
+
     /// The node at `index`.
     pub fn node(&self, index: u32) -> Node {
         self.nodes

@@ -19,7 +19,7 @@ use serde_json::Value as Json;
 use super::analysis::Analysis;
 use crate::check::{Norm, Program, Status};
 use crate::config::{self, Format, PathSegment, Problem};
-use crate::eval::{Evaluator, Evidence, NormResult, Options};
+use crate::eval::{Doc, Evaluator, Evidence, Node, NormResult, Options};
 use crate::syntax::ast::Severity;
 use crate::syntax::{ColumnUnit, LineCol, LineIndex};
 
@@ -89,14 +89,10 @@ pub(crate) fn diagnostics(
     let Some(doc) = document.doc.as_ref().filter(|_| !document.has_errors()) else {
         return out;
     };
-    // Evidence paths are checked against the text as written.
-    let Ok(value) = config::parse(text, format) else {
-        return out;
-    };
     let locator = Locator::new(text, format, &line_index);
     let evaluator = Evaluator::new(program, Options::default());
     for result in evaluator.evaluate_doc(doc).results {
-        out.extend(norm_diagnostics(analysis, &locator, &value, &result));
+        out.extend(norm_diagnostics(analysis, &locator, doc, &result));
     }
     out
 }
@@ -164,7 +160,7 @@ impl<'t> Locator<'t> {
 fn norm_diagnostics(
     analysis: &Analysis,
     locator: &Locator<'_>,
-    value: &Json,
+    doc: &Doc,
     result: &NormResult,
 ) -> Vec<Diagnostic> {
     let program = &analysis.checked.program;
@@ -178,7 +174,7 @@ fn norm_diagnostics(
     let mut out = Vec::new();
     let evidence = result.evidence.iter().take(MAX_EVIDENCE_PER_NORM);
     for evidence in evidence {
-        let path = evidence_path(norm, evidence, value);
+        let path = evidence_path(program, norm, evidence, doc);
         let message = message(program, norm, result, evidence);
         out.push(Diagnostic {
             severity: Some(severity),
@@ -255,8 +251,13 @@ fn message(program: &Program, norm: &Norm, result: &NormResult, evidence: &Evide
 /// The JSON path of the value an evidence entry read: the path a finding starts with, else
 /// any path a finding mentions, else the item it is about, else the first path the norm reads
 /// (up to its first list).
-fn evidence_path(norm: &Norm, evidence: &Evidence, value: &Json) -> Option<config::Path> {
-    let in_document = |path: &config::Path| starts_in(path, value);
+fn evidence_path(
+    program: &Program,
+    norm: &Norm,
+    evidence: &Evidence,
+    doc: &Doc,
+) -> Option<config::Path> {
+    let in_document = |path: &config::Path| starts_in(program, path, doc);
     let texts = || {
         evidence
             .findings
@@ -317,11 +318,13 @@ fn parse_path(text: &str) -> Option<config::Path> {
 }
 
 /// True when the first key of `path` is a field of the document.
-fn starts_in(path: &[PathSegment], value: &Json) -> bool {
-    match path.first() {
-        Some(PathSegment::Key(key)) => value.get(key).is_some(),
-        _ => false,
-    }
+fn starts_in(program: &Program, path: &[PathSegment], doc: &Doc) -> bool {
+    let Some(PathSegment::Key(key)) = path.first() else {
+        return false;
+    };
+    let root = program.schema.root_object();
+    root.field_index(key)
+        .is_some_and(|index| doc.root_field(index) != Node::Missing)
 }
 
 /// From a 1-based line and character column to the end of the member or value written there:
