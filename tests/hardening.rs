@@ -588,6 +588,38 @@ fn a_duplicate_tagged_yaml_key_is_a_located_syntax_error() {
         let error = config::parse(text, Format::Yaml).expect_err("a duplicate key");
         assert!(error.message.contains("duplicate"), "{error:?}");
         let (line, column) = error.position.expect("a position");
-        assert!(line == 1 && (1..=text.len() + 1).contains(&column), "{error:?}");
+        assert!(
+            line == 1 && (1..=text.len() + 1).contains(&column),
+            "{error:?}"
+        );
+    }
+}
+
+/// `policy_roundtrip` target, minimised from `crash-6d6245a4…`: a `///` line that no field
+/// took (a comma stood between it and the next field) was written at the end of the previous
+/// line, or on its own line, without the comma, and the next parse read it as the next field's
+/// doc comment: formatting changed the tree and was not idempotent. A comma is now transparent
+/// to doc comments, so the line documents the next field both before and after formatting.
+#[test]
+fn a_doc_comment_before_a_comma_documents_the_next_field_before_and_after_formatting() {
+    fn tree(text: &str) -> String {
+        let parsed = rampart::syntax::parse(rampart::syntax::FileId(0), text);
+        let dump = format!("{:?}", parsed.file.items);
+        let mut out = String::new();
+        let mut rest = dump.as_str();
+        while let Some(start) = rest.find("Span {") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .map_or(rest.len(), |close| start + close + 1);
+            rest = &rest[end..];
+        }
+        out + rest
+    }
+    for input in ["type d{d:e///\n,i:i}", "type d{d:e\n/// x\n,i:i}\n"] {
+        let once = rampart::fmt::format_source(input).expect("formats");
+        let twice = rampart::fmt::format_source(&once).expect("the output formats");
+        assert_eq!(once, twice, "not idempotent for {input:?}");
+        assert_eq!(tree(input), tree(&once), "tree changed:\n{once}");
     }
 }

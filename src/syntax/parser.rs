@@ -96,6 +96,9 @@ impl<'t> Parser<'t> {
                     doc.lines.push(line);
                     doc.span = doc.span.to(token.span);
                 }
+                // A comma separates; it is not documented: a doc comment before one documents
+                // what follows it (`a: int /// b's doc` then `, b: int`).
+                TokenKind::Comma => tokens.push(token),
                 _ => {
                     if let Some(doc) = pending_doc.take() {
                         docs.push((tokens.len(), doc));
