@@ -30,12 +30,12 @@ fuzz_target!(|data: &[u8]| {
             }
             let _ = problem.to_string();
         }
-        if let (false, Some(value)) = (document.has_errors(), &document.value) {
+        if let (false, Some(doc)) = (document.has_errors(), &document.doc) {
             let options = Options {
                 run_date: rampart::date::Date::parse("2027-01-01"),
                 ..Options::default()
             };
-            let outcome = Evaluator::new(program, options).evaluate(value);
+            let outcome = Evaluator::new(program, options).evaluate_doc(doc);
             assert_eq!(outcome.results.len(), program.norms.len());
         }
     }

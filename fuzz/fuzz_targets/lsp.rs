@@ -1,12 +1,21 @@
 //! Sequences of JSON-RPC messages fed to the language server in process over
 //! `Connection::memory()`: open, change with arbitrary ranges, close, position requests at
 //! arbitrary positions, rename, formatting, and garbage (unknown methods, wrong parameters).
-//! No panic; every request is answered exactly once; the server exits cleanly.
+//! No panic; every request is answered exactly once; closing every document brings the
+//! server's retained state back to where it started; the server exits cleanly.
+//!
+//! One server thread serves many inputs (starting one per input cost more than the input):
+//! each input ends by closing every document it opened and asking for the retained
+//! state (`rampart/retained`), which must hold no document, no open text and no jurisdiction,
+//! so the next input meets the same server as the first did. One input in 32 (by its first
+//! byte) then sends `shutdown` and `exit`, checks that the thread ends cleanly, and the next
+//! input starts a new server.
 #![no_main]
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use arbitrary::{Result, Unstructured};
@@ -169,77 +178,160 @@ fn message(
     })
 }
 
+/// The running server: the client's end of the connection, the thread, the next request id and
+/// the retained state right after `initialize`.
+struct Server {
+    client: Connection,
+    handle: JoinHandle<std::result::Result<(), rampart::lsp::LspError>>,
+    next_id: i32,
+    baseline: Value,
+}
+
+static SERVER: Mutex<Option<Server>> = Mutex::new(None);
+
+impl Server {
+    fn start() -> Server {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || rampart::lsp::run(&server));
+        let mut server = Server {
+            client,
+            handle,
+            next_id: 1,
+            baseline: Value::Null,
+        };
+        let root_uri = format!("file://{}", root().display());
+        let id = server.request(
+            "initialize",
+            json!({ "capabilities": {}, "rootUri": root_uri }),
+        );
+        let response = server.response_to(&id, &mut HashSet::new());
+        assert!(response.is_ok(), "{response:?}");
+        server.notify("initialized", json!({}));
+        server.baseline = server.retained(&mut HashSet::new());
+        server
+    }
+
+    fn id(&mut self) -> RequestId {
+        self.next_id += 1;
+        RequestId::from(self.next_id)
+    }
+
+    fn send(&self, message: Message) {
+        self.client.sender.send(message).expect("server running");
+    }
+
+    fn notify(&self, method: &str, params: Value) {
+        self.send(Notification::new(method.into(), params).into());
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> RequestId {
+        let id = self.id();
+        self.send(Request::new(id.clone(), method.into(), params).into());
+        id
+    }
+
+    /// Receives until the response to `id`; every other response must answer one of
+    /// `pending` (and is removed from it). The server answers requests in order.
+    fn response_to(
+        &self,
+        id: &RequestId,
+        pending: &mut HashSet<RequestId>,
+    ) -> std::result::Result<Value, lsp_server::ResponseError> {
+        loop {
+            let message = self
+                .client
+                .receiver
+                .recv_timeout(Duration::from_secs(60))
+                .expect("the server answers within 60 s");
+            match message {
+                Message::Response(response) if response.id == *id => {
+                    return response.response_result;
+                }
+                Message::Response(response) => assert!(
+                    pending.remove(&response.id),
+                    "unexpected or repeated answer {response:?}"
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// The server's retained state (`rampart/retained`).
+    fn retained(&mut self, pending: &mut HashSet<RequestId>) -> Value {
+        let id = self.request("rampart/retained", Value::Null);
+        self.response_to(&id, pending)
+            .expect("rampart/retained is answered")
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
+    let mut guard = SERVER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let server = guard.get_or_insert_with(Server::start);
     let mut messages = Vec::new();
-    let (mut next_id, mut versions) = (1, 1);
+    let mut versions = 1;
     while !u.is_empty() && messages.len() < 24 {
-        match message(&mut u, &mut next_id, &mut versions) {
+        match message(&mut u, &mut server.next_id, &mut versions) {
             Ok(m) => messages.push(m),
             Err(_) => break,
         }
     }
-    let (server, client) = Connection::memory();
-    let handle = std::thread::spawn(move || rampart::lsp::run(&server));
-    let receive = || {
-        client
-            .receiver
-            .recv_timeout(Duration::from_secs(60))
-            .expect("the server answers within 60 s")
-    };
-    let root_uri = format!("file://{}", root().display());
-    client
-        .sender
-        .send(
-            Request::new(
-                RequestId::from(1),
-                "initialize".into(),
-                json!({ "capabilities": {}, "rootUri": root_uri }),
-            )
-            .into(),
-        )
-        .expect("server running");
-    loop {
-        if let Message::Response(response) = receive() {
-            assert!(response.response_result.is_ok(), "{response:?}");
-            break;
-        }
-    }
-    client
-        .sender
-        .send(Notification::new("initialized".into(), json!({})).into())
-        .expect("server running");
+    // The documents this input opens (closing only those: a close re-checks the policy set).
+    let opened: HashSet<String> = messages
+        .iter()
+        .filter_map(|(message, _)| match message {
+            Message::Notification(n) if n.method == "textDocument/didOpen" => {
+                n.params["textDocument"]["uri"].as_str().map(str::to_string)
+            }
+            _ => None,
+        })
+        .collect();
     let mut pending = HashSet::new();
     for (message, sent) in messages {
         if let Sent::Request(id) = sent {
             pending.insert(id);
         }
-        client.sender.send(message).expect("server running");
+        server.send(message);
     }
-    next_id += 1;
-    let shutdown = RequestId::from(next_id);
-    client
-        .sender
-        .send(Request::new(shutdown.clone(), "shutdown".into(), Value::Null).into())
-        .expect("server running");
-    loop {
-        match receive() {
-            Message::Response(response) if response.id == shutdown => break,
-            Message::Response(response) => {
-                assert!(
-                    pending.remove(&response.id),
-                    "unexpected or repeated answer {response:?}"
-                );
-            }
-            _ => {}
-        }
-    }
+    // Every request is answered before the answer to this one (the server answers in order),
+    // so the input's messages are handled before the documents are closed below.
+    let _ = server.retained(&mut pending);
     // A cancelled request may be answered with an error, but it must be answered.
     assert!(pending.is_empty(), "requests left unanswered: {pending:?}");
-    client
-        .sender
-        .send(Notification::new("exit".into(), Value::Null).into())
-        .expect("server running");
-    let result = handle.join().expect("the server thread does not panic");
-    assert!(result.is_ok(), "{result:?}");
+    // Close whatever this input opened; the server must be back where it started.
+    for uri in opened {
+        server.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    }
+    let retained = server.retained(&mut pending);
+    for (field, expected) in [("documents", 0), ("overlay_bytes", 0), ("jurisdictions", 0)] {
+        assert_eq!(
+            retained[field], expected,
+            "{field} retained after closing everything: {retained}"
+        );
+    }
+    assert!(
+        retained["analyses"].as_u64()
+            <= server.baseline["analyses"]
+                .as_u64()
+                .map(|n| n + FILES.len() as u64),
+        "analyses pile up: {retained} (at the start: {})",
+        server.baseline
+    );
+    if data.first().is_some_and(|byte| byte % 32 == 0) {
+        let server = guard.take().expect("a server");
+        let mut server = server;
+        let shutdown = server.request("shutdown", Value::Null);
+        let response = server.response_to(&shutdown, &mut HashSet::new());
+        assert!(response.is_ok(), "{response:?}");
+        server.notify("exit", Value::Null);
+        let Server { client, handle, .. } = server;
+        drop(client);
+        let result = handle.join().expect("the server thread does not panic");
+        assert!(result.is_ok(), "{result:?}");
+    }
 });

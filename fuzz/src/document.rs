@@ -7,8 +7,13 @@ use serde_json::{Map, Value as Json};
 
 use crate::pick;
 
-/// Largest array the mutation builds.
-pub const HUGE: usize = 5_000;
+/// Largest array the mutation builds, in the inputs that allow huge arrays. (At 10,000 items
+/// an input could take 7 s and most of a run: evaluation is quadratic in some lists, see
+/// docs/RELIABILITY.md, "Not done yet"; the scaling is measured there, not here.)
+pub const HUGE: usize = 2_000;
+
+/// Largest array the mutation builds otherwise.
+pub const SMALL: usize = 64;
 
 const STRINGS: &[&str] = &[
     "",
@@ -27,8 +32,13 @@ const STRINGS: &[&str] = &[
     "critical",
 ];
 
-/// A changed copy of `value`.
-pub fn mutate(u: &mut Unstructured<'_>, value: &Json, depth: usize) -> Result<Json> {
+/// A changed copy of `value`; arrays it builds have at most `max_array` items.
+pub fn mutate(
+    u: &mut Unstructured<'_>,
+    value: &Json,
+    depth: usize,
+    max_array: usize,
+) -> Result<Json> {
     if u.is_empty() {
         return Ok(value.clone());
     }
@@ -38,7 +48,7 @@ pub fn mutate(u: &mut Unstructured<'_>, value: &Json, depth: usize) -> Result<Js
         2 if depth < 6 => return Ok(Json::Array(Vec::new())),
         3 => {
             // A huge array of this value (or of an arbitrary scalar).
-            let n = u.int_in_range(0..=HUGE)?;
+            let n = u.int_in_range(0..=max_array)?;
             // Copies of a small value or of a scalar: the array is huge, the document stays
             // within what a real file of the size limit could hold.
             let small_value = !matches!(value, Json::Object(_) | Json::Array(_));
@@ -59,7 +69,7 @@ pub fn mutate(u: &mut Unstructured<'_>, value: &Json, depth: usize) -> Result<Js
                 if u.ratio(1, 12)? {
                     continue; // omitted
                 }
-                out.insert(key.clone(), mutate(u, field, depth + 1)?);
+                out.insert(key.clone(), mutate(u, field, depth + 1, max_array)?);
             }
             if u.ratio(1, 16)? {
                 out.insert(
@@ -75,9 +85,9 @@ pub fn mutate(u: &mut Unstructured<'_>, value: &Json, depth: usize) -> Result<Js
                 if u.ratio(1, 10)? {
                     continue;
                 }
-                out.push(mutate(u, item, depth + 1)?);
+                out.push(mutate(u, item, depth + 1, max_array)?);
                 if u.ratio(1, 10)? {
-                    out.push(mutate(u, item, depth + 1)?); // duplicate ids, repeated items
+                    out.push(mutate(u, item, depth + 1, max_array)?); // duplicate ids, repeated items
                 }
             }
             Json::Array(out)

@@ -7,10 +7,11 @@ use arbitrary::{Arbitrary, Unstructured};
 pub mod document;
 pub mod policy_gen;
 
-/// The tree of `text` as a Debug dump without spans.
+/// The tree of `text` as a Debug dump without spans (the compact `{:?}` form: the pretty form's
+/// indentation made the dump several times longer and cost most of a `policy_roundtrip` run).
 pub fn ast_fingerprint(text: &str) -> String {
     let parsed = rampart::syntax::parse(rampart::syntax::FileId(0), text);
-    strip_spans(&format!("{:#?}", parsed.file.items))
+    strip_spans(&format!("{:?}", parsed.file.items))
 }
 
 /// Replaces every `Span { … }` of a Debug dump with `_`.
