@@ -486,7 +486,11 @@ fn compare_reads_json_lines_streams_too() {
     assert_eq!(output.status.code(), Some(0), "{output:?}");
     let table = String::from_utf8_lossy(&output.stdout);
     assert!(table.contains("kestria-2"), "{table}");
-    assert_eq!(table.lines().filter(|l| l.contains("kestria")).count(), 2, "{table}");
+    assert_eq!(
+        table.lines().filter(|l| l.contains("kestria")).count(),
+        2,
+        "{table}"
+    );
 }
 
 /// Runs `check` with `input` on standard input.

@@ -25,7 +25,6 @@ use crate::syntax::Span;
 use crate::syntax::ast::Severity;
 use crate::workspace::Workspace;
 
-
 /// Output format of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {

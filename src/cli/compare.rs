@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::inputs::Batches;
 use super::evaluation::EvalArgs;
+use super::inputs::Batches;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::compare::{self, Colour, Format};

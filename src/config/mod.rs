@@ -266,11 +266,7 @@ fn walk(
 }
 
 fn is_document_file(path: &FsPath) -> bool {
-    is_lines_file(path)
-        || matches!(
-            extension(path).as_deref(),
-            Some("json" | "yaml" | "yml")
-        )
+    is_lines_file(path) || matches!(extension(path).as_deref(), Some("json" | "yaml" | "yml"))
 }
 
 /// True for a JSON-lines stream (`.jsonl`, `.ndjson`): one document per line.
