@@ -1,5 +1,9 @@
 //! Finds where a JSON path is written in a JSON text, for reports: done lazily, only for the
-//! problems reported, by scanning the text (the parsed value keeps no positions).
+//! problems reported, by scanning the text (the parsed value keeps no positions). Many paths
+//! are found in one pass ([`locate_all`]), so a document with thousands of problems costs one
+//! scan, not one per problem.
+
+use std::collections::{HashMap, HashSet};
 
 use super::PathSegment;
 
@@ -13,6 +17,159 @@ pub fn locate(text: &str, path: &[PathSegment]) -> Option<(usize, usize)> {
     scanner.skip_bom();
     let offset = scanner.find(path, 0)?;
     Some(line_col(text, offset))
+}
+
+/// The position of each of `paths` in `text`, as [`locate`] gives it, in one pass over the
+/// text (and one more to turn offsets into lines and columns).
+pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, usize)>> {
+    let mut wanted: HashSet<&[PathSegment]> = HashSet::new();
+    for path in paths {
+        wanted.extend((0..=path.len()).map(|end| &path[..end]));
+    }
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_bom();
+    let mut walk = Walk {
+        wanted: &wanted,
+        path: Vec::new(),
+        found: HashMap::new(),
+    };
+    // A text that stops being scannable leaves the paths found so far.
+    let _ = walk.value(&mut scanner, None, 0);
+    let offsets: Vec<Option<usize>> = paths.iter().map(|path| walk.offset(path)).collect();
+    let positions = line_cols(text, offsets.iter().flatten().copied());
+    offsets
+        .into_iter()
+        .map(|offset| offset.and_then(|offset| positions.get(&offset).copied()))
+        .collect()
+}
+
+/// The walk of [`locate_all`]: the values on the way to a wanted path, with where each starts
+/// and, when it is an object member, where its key starts.
+struct Walk<'w> {
+    wanted: &'w HashSet<&'w [PathSegment]>,
+    path: Vec<PathSegment>,
+    found: HashMap<Vec<PathSegment>, (Option<usize>, usize)>,
+}
+
+impl Walk<'_> {
+    /// Records the value the scanner is at (its path is `self.path`), descends into the members
+    /// and items that lead to a wanted path, and moves past the value.
+    fn value(
+        &mut self,
+        scanner: &mut Scanner<'_>,
+        key_at: Option<usize>,
+        depth: usize,
+    ) -> Option<()> {
+        scanner.skip_ws();
+        self.found.insert(self.path.clone(), (key_at, scanner.pos));
+        match scanner.peek()? {
+            b'{' if depth <= MAX_DEPTH => self.members(scanner, depth),
+            b'[' if depth <= MAX_DEPTH => self.items(scanner, depth),
+            _ => scanner.skip_value(0),
+        }
+    }
+
+    fn members(&mut self, scanner: &mut Scanner<'_>, depth: usize) -> Option<()> {
+        scanner.pos += 1;
+        loop {
+            scanner.skip_ws();
+            match scanner.peek()? {
+                b'}' => {
+                    scanner.pos += 1;
+                    return Some(());
+                }
+                b'"' => {}
+                _ => return None,
+            }
+            let key_at = scanner.pos;
+            let name = scanner.string()?;
+            scanner.skip_ws();
+            if scanner.peek()? != b':' {
+                return None;
+            }
+            scanner.pos += 1;
+            self.path.push(PathSegment::Key(name));
+            self.child(scanner, Some(key_at), depth)?;
+            self.path.pop();
+            if !scanner.separator(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    fn items(&mut self, scanner: &mut Scanner<'_>, depth: usize) -> Option<()> {
+        scanner.pos += 1;
+        for index in 0.. {
+            scanner.skip_ws();
+            if scanner.peek()? == b']' {
+                scanner.pos += 1;
+                return Some(());
+            }
+            self.path.push(PathSegment::Index(index));
+            self.child(scanner, None, depth)?;
+            self.path.pop();
+            if !scanner.separator(b']')? {
+                return Some(());
+            }
+        }
+        None
+    }
+
+    /// The member or item at `self.path`: walked when it leads to a wanted path, else skipped.
+    fn child(
+        &mut self,
+        scanner: &mut Scanner<'_>,
+        key_at: Option<usize>,
+        depth: usize,
+    ) -> Option<()> {
+        if self.wanted.contains(self.path.as_slice()) {
+            self.value(scanner, key_at, depth + 1)
+        } else {
+            scanner.skip_value(0)
+        }
+    }
+
+    /// Where [`locate`] places `path`: a member's key, an item's value, or the value of the
+    /// deepest ancestor that exists.
+    fn offset(&self, path: &[PathSegment]) -> Option<usize> {
+        (0..=path.len()).rev().find_map(|end| {
+            let (key_at, start) = self.found.get(&path[..end])?;
+            match (end == path.len(), path.last(), key_at) {
+                (true, Some(PathSegment::Key(_)), Some(key_at)) => Some(*key_at),
+                _ => Some(*start),
+            }
+        })
+    }
+}
+
+/// Line and column of each of `offsets`, in one pass over `text`.
+fn line_cols(text: &str, offsets: impl Iterator<Item = usize>) -> HashMap<usize, (usize, usize)> {
+    let mut sorted: Vec<usize> = offsets.collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = HashMap::with_capacity(sorted.len());
+    let (mut line, mut line_start, mut at) = (1, 0, 0);
+    for offset in sorted {
+        let Some(between) = text.get(at..offset) else {
+            continue;
+        };
+        for (index, byte) in between.bytes().enumerate() {
+            if byte == b'\n' {
+                line += 1;
+                line_start = at + index + 1;
+            }
+        }
+        at = offset;
+        let column = text
+            .get(line_start..offset)
+            .map_or(0, |s| s.chars().count())
+            + 1;
+        out.insert(offset, (line, column));
+    }
+    out
 }
 
 /// 1-based line and column of a byte offset.
@@ -51,6 +208,18 @@ impl Scanner<'_> {
 
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
+    }
+
+    /// After a member or item: true past a comma (another follows), false past `close`.
+    fn separator(&mut self, close: u8) -> Option<bool> {
+        self.skip_ws();
+        let byte = self.peek()?;
+        self.pos += 1;
+        match byte {
+            b',' => Some(true),
+            _ if byte == close => Some(false),
+            _ => None,
+        }
     }
 
     /// Offset of the value at `path`, starting at a value.
@@ -119,7 +288,8 @@ impl Scanner<'_> {
             self.pos += 1;
         }
         self.skip_ws();
-        Some(self.pos)
+        // Past the last item (an empty list): the item does not exist.
+        (self.peek()? != b']').then_some(self.pos)
     }
 
     /// Reads a string and returns its decoded text.
@@ -310,6 +480,62 @@ mod tests {
 
     fn key(k: &str) -> PathSegment {
         PathSegment::Key(k.into())
+    }
+
+    /// Every path of `value`, and for each a sibling and a child that do not exist.
+    fn paths(
+        value: &serde_json::Value,
+        at: &mut Vec<PathSegment>,
+        out: &mut Vec<Vec<PathSegment>>,
+    ) {
+        out.push(at.clone());
+        let mut missing = at.clone();
+        missing.push(key("no-such-field"));
+        out.push(missing);
+        match value {
+            serde_json::Value::Object(map) => {
+                for (name, child) in map {
+                    at.push(key(name));
+                    paths(child, at, out);
+                    at.pop();
+                }
+            }
+            serde_json::Value::Array(items) => {
+                let mut past = at.clone();
+                past.push(PathSegment::Index(items.len()));
+                out.push(past);
+                for (index, child) in items.iter().enumerate() {
+                    at.push(PathSegment::Index(index));
+                    paths(child, at, out);
+                    at.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn locating_many_paths_at_once_agrees_with_locating_each() {
+        let mut texts = vec![
+            "{\n  \"é\": [1, {\"c\": \"x\"}, []],\r\n \"d\": {}\n}".to_string(),
+            "\u{feff}[ {\"a\": 1}, {\"a\": [true, null]} ]".to_string(),
+        ];
+        for name in ["kestria", "castellan"] {
+            let text =
+                std::fs::read_to_string(format!("examples/{name}.json")).expect("an example");
+            texts.push(text);
+        }
+        for text in &texts {
+            let value: serde_json::Value =
+                serde_json::from_str(text.trim_start_matches('\u{feff}')).expect("JSON");
+            let mut all = Vec::new();
+            paths(&value, &mut Vec::new(), &mut all);
+            let wanted: Vec<&[PathSegment]> = all.iter().map(Vec::as_slice).collect();
+            let at_once = locate_all(text, &wanted);
+            for (path, position) in wanted.iter().zip(at_once) {
+                assert_eq!(position, locate(text, path), "{path:?} in {text}");
+            }
+        }
     }
 
     #[test]

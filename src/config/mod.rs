@@ -10,7 +10,7 @@ mod parse;
 mod stream;
 mod validate;
 
-pub use locate::{YamlPositions, line_col, locate};
+pub use locate::{YamlPositions, line_col, locate, locate_all};
 pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};
 pub use validate::validate;
 
@@ -27,7 +27,7 @@ use crate::eval::Doc;
 pub const MAX_DOCUMENT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// One step of a JSON path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathSegment {
     /// A key of an object.
     Key(String),
@@ -351,8 +351,10 @@ fn place(problems: &mut [Problem], text: &str, format: Format) {
     }
     match format {
         Format::Json => {
-            for problem in problems {
-                problem.position = locate(text, &problem.path);
+            let paths: Vec<&[PathSegment]> = problems.iter().map(|p| p.path.as_slice()).collect();
+            let positions = locate_all(text, &paths);
+            for (problem, position) in problems.iter_mut().zip(positions) {
+                problem.position = position;
             }
         }
         Format::Yaml => {
