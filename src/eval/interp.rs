@@ -201,7 +201,8 @@ impl<'a> Ctx<'a> {
                 body,
                 ..
             } => {
-                let truth = self.quantified(*quantifier, *var, list, filter.as_deref(), body)?;
+                let parts = (list.as_ref(), filter.as_deref(), body.as_ref());
+                let truth = self.quantified(*quantifier, *var, parts, None)?;
                 Ok(truth.value())
             }
             ExprKind::Collect {
@@ -422,13 +423,15 @@ impl<'a> Ctx<'a> {
         Ok(Some(truth))
     }
 
+    /// The truth of a quantifier. With `record`, each item's truth is pushed onto it (`None`
+    /// where the filter excludes the item), and `all`/`none` look at every item instead of
+    /// stopping at the first failing one (see [`Ctx::requirement_truth`]).
     fn quantified(
         &mut self,
         quantifier: Quantifier,
         var: u32,
-        list: &'a Expr,
-        filter: Option<&'a Expr>,
-        body: &'a Expr,
+        (list, filter, body): (&'a Expr, Option<&'a Expr>, &'a Expr),
+        mut record: Option<&mut Vec<Option<Truth>>>,
     ) -> Result<Truth, Fault> {
         let Value::List(items) = self.eval(list)? else {
             return Ok(Truth::Unknown);
@@ -439,16 +442,26 @@ impl<'a> Ctx<'a> {
         } else {
             Truth::False
         };
-        let mut acc = decisive.not();
+        let stop_at_decisive = record.is_none() || quantifier == Quantifier::Any;
+        let (mut acc, mut decided) = (decisive.not(), false);
         for item in items.iter() {
             self.bind(var, item, None);
-            match self.item_truth(quantifier, filter, body)? {
-                Some(truth) if truth == decisive => return Ok(decisive),
+            let truth = self.item_truth(quantifier, filter, body)?;
+            if let Some(truths) = record.as_deref_mut() {
+                truths.push(truth);
+            }
+            match truth {
+                Some(truth) if truth == decisive => {
+                    decided = true;
+                    if stop_at_decisive {
+                        break;
+                    }
+                }
                 Some(Truth::Unknown) => acc = Truth::Unknown,
                 _ => {}
             }
         }
-        Ok(acc)
+        Ok(if decided { decisive } else { acc })
     }
 
     /// The truth of a requirement. When it is a quantifier over a list, the truth of each item
@@ -474,46 +487,14 @@ impl<'a> Ctx<'a> {
             return self.truth(condition);
         };
         self.descend(condition.span)?;
-        let truth =
-            self.quantified_recorded(*quantifier, *var, list, filter.as_deref(), body, items);
+        let truth = self.quantified(
+            *quantifier,
+            *var,
+            (list, filter.as_deref(), body),
+            Some(items),
+        );
         self.depth -= 1;
         truth
-    }
-
-    fn quantified_recorded(
-        &mut self,
-        quantifier: Quantifier,
-        var: u32,
-        list: &'a Expr,
-        filter: Option<&'a Expr>,
-        body: &'a Expr,
-        truths: &mut Vec<Option<Truth>>,
-    ) -> Result<Truth, Fault> {
-        let Value::List(items) = self.eval(list)? else {
-            return Ok(Truth::Unknown);
-        };
-        let decisive = if quantifier == Quantifier::Any {
-            Truth::True
-        } else {
-            Truth::False
-        };
-        let (mut acc, mut decided) = (decisive.not(), false);
-        for item in items.iter() {
-            self.bind(var, item, None);
-            let truth = self.item_truth(quantifier, filter, body)?;
-            truths.push(truth);
-            match truth {
-                Some(truth) if truth == decisive => {
-                    decided = true;
-                    if quantifier == Quantifier::Any {
-                        break;
-                    }
-                }
-                Some(Truth::Unknown) => acc = Truth::Unknown,
-                _ => {}
-            }
-        }
-        Ok(if decided { decisive } else { acc })
     }
 
     fn collect(
