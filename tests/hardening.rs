@@ -116,6 +116,50 @@ fn nesting_just_under_the_limit_is_validated_and_evaluated_without_overflow() {
 }
 
 #[test]
+fn evidence_over_thousands_of_systems_is_bounded_per_requirement() {
+    // The example's systems copied to 3,000 (new ids, so references between them dangle):
+    // pairwise norms such as sec-supply-chain used to explain every pair (millions of lines).
+    let dir = scratch("many-systems");
+    let text = std::fs::read_to_string("examples/castellan.json").expect("the example");
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("the example is JSON");
+    let systems = value["systems"].as_array().expect("systems").clone();
+    value["systems"] = (0..3_000)
+        .map(|i| {
+            let mut system = systems[i % systems.len()].clone();
+            system["id"] = format!("sys-{i}").into();
+            system
+        })
+        .collect();
+    let path = dir.join("many.json");
+    write(&path, &serde_json::to_string(&value).expect("serialises"));
+    let output = rampart(&["check", "--format", "json", path.to_str().expect("UTF-8")]);
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let results = report["documents"][0]["results"]
+        .as_array()
+        .expect("results");
+    let mut omitted = 0;
+    for result in results {
+        let evidence = result["evidence"].as_array().expect("evidence");
+        let mut per_requirement = std::collections::HashMap::new();
+        for entry in evidence {
+            *per_requirement
+                .entry(entry["requirement"].to_string())
+                .or_insert(0) += 1;
+            let findings = entry["findings"].as_array().expect("findings");
+            omitted += findings.iter().filter(|f| f["kind"] == "omitted").count();
+        }
+        let most = per_requirement.values().max().copied().unwrap_or(0);
+        assert!(
+            most <= 201,
+            "{} has {most} entries for one requirement",
+            result["norm"]
+        );
+    }
+    assert!(omitted > 0, "the items not explained are counted");
+}
+
+#[test]
 fn a_yaml_alias_bomb_is_refused_quickly() {
     // "Billion laughs": ten levels of ten aliases each expand to 10^10 strings.
     let mut text = String::from(

@@ -12,6 +12,15 @@ use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
 /// How many items of a failing `any` are explained one by one.
 const MAX_ANY_ITEMS: usize = 5;
 
+/// How many failing (or unknown) items of an inner `all` or `none` are explained one by one;
+/// the others are counted in one [`FindingKind::Omitted`] finding. A pairwise norm over a list
+/// of n items would otherwise explain n² items.
+pub const MAX_INNER_ITEMS: usize = 10;
+
+/// How many items of a requirement's outermost quantifier get their own evidence entry; the
+/// others are counted in one last entry, so a result's evidence stays bounded on huge lists.
+pub const MAX_EVIDENCE_ITEMS: usize = 200;
+
 /// Why a norm did not pass: one requirement, or one item of its outermost quantifier.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Evidence {
@@ -55,6 +64,21 @@ pub enum FindingKind {
     Dangling,
     /// Evaluation stopped with a fault.
     Fault,
+    /// More items like the ones before it, counted rather than explained.
+    Omitted,
+}
+
+impl FindingKind {
+    /// The word reports use for it.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::Failed => "failed",
+            FindingKind::Missing => "missing",
+            FindingKind::Dangling => "dangling",
+            FindingKind::Fault => "error",
+            FindingKind::Omitted => "omitted",
+        }
+    }
 }
 
 /// One smallest failing part.
@@ -111,6 +135,8 @@ impl<'a> Ctx<'a> {
             let per_item = *quantifier != Quantifier::Any || observed == Truth::Unknown;
             if let (Value::List(items), true) = (self.eval(list)?, per_item) {
                 let list_path = self.path_of(list);
+                let mut explained = 0;
+                let mut omitted = 0;
                 for (index, item) in items.iter().enumerate() {
                     let truth = match recorded.get(index) {
                         Some(truth) => *truth,
@@ -122,6 +148,11 @@ impl<'a> Ctx<'a> {
                     if truth != Some(observed) {
                         continue;
                     }
+                    if explained == MAX_EVIDENCE_ITEMS {
+                        omitted += 1;
+                        continue;
+                    }
+                    explained += 1;
                     let item_ref = describe_item(list_path.as_deref(), index, &item);
                     self.bind(*var, item, Some(item_ref.path.clone()));
                     let mut findings = Vec::new();
@@ -141,6 +172,15 @@ impl<'a> Ctx<'a> {
                         item: Some(item_ref),
                         findings,
                         message,
+                    });
+                }
+                if omitted > 0 {
+                    let text = omitted_text(omitted, list_path.as_deref(), observed);
+                    out.push(Evidence {
+                        requirement,
+                        item: None,
+                        findings: vec![self.finding(FindingKind::Omitted, &[], text, body.span)],
+                        message: None,
                     });
                 }
                 return Ok(());
@@ -312,16 +352,27 @@ impl<'a> Ctx<'a> {
             }
             return Ok(());
         }
+        let mut explained = 0;
+        let mut omitted = 0;
         for (index, item) in items.iter().enumerate() {
             self.bind(var, item.clone(), None);
             if self.item_truth_untraced(quantifier, filter, body)? != Some(observed) {
                 continue;
             }
+            if explained == MAX_INNER_ITEMS {
+                omitted += 1;
+                continue;
+            }
+            explained += 1;
             let item_ref = describe_item(list_path.as_deref(), index, &item);
             self.bind(var, item, Some(item_ref.path.clone()));
             within.push(item_ref);
             self.explain_item(quantifier, filter, body, observed, within, out)?;
             within.pop();
+        }
+        if omitted > 0 {
+            let text = omitted_text(omitted, list_path.as_deref(), observed);
+            out.push(self.finding(FindingKind::Omitted, within, text, body.span));
         }
         Ok(())
     }
@@ -746,6 +797,19 @@ impl<'a> Ctx<'a> {
 }
 
 /// Drops repeated findings, keeping the first of each.
+/// The text of an [`FindingKind::Omitted`] finding: how many more items of the list fail (or
+/// lack evidence) like those explained before it.
+fn omitted_text(omitted: usize, list_path: Option<&str>, observed: Truth) -> String {
+    let list = list_path.unwrap_or("the list");
+    let how = if observed == Truth::False {
+        "fail"
+    } else {
+        "lack evidence"
+    };
+    let items = if omitted == 1 { "item" } else { "items" };
+    format!("{omitted} more {items} of {list} {how} likewise (not listed)")
+}
+
 fn dedup(findings: &mut Vec<Finding>) {
     let mut seen: std::collections::HashSet<(FindingKind, String, Vec<String>)> =
         std::collections::HashSet::new();

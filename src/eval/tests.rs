@@ -477,6 +477,40 @@ fn evidence_names_the_failing_item_value_and_message() {
 }
 
 #[test]
+fn evidence_of_a_pairwise_norm_over_a_long_list_is_bounded_and_counts_the_rest() {
+    let program = program(&norm(
+        "pairs",
+        "require all s in systems: all t in systems: s.score != t.score",
+    ));
+    // Every system has the same score: each of the 500 fails against all 500.
+    let systems: Vec<Json> = (0..500)
+        .map(|i| json!({ "id": format!("s{i}"), "score": 1 }))
+        .collect();
+    let result = result_of(&program, &json!({ "systems": systems }), "pairs");
+    assert_eq!(result.status, Status::Fail);
+    let (last, explained) = result.evidence.split_last().expect("evidence");
+    assert_eq!(explained.len(), explain::MAX_EVIDENCE_ITEMS);
+    assert_eq!(last.item, None);
+    let [omitted] = last.findings.as_slice() else {
+        panic!("one omitted finding expected: {last:#?}")
+    };
+    assert_eq!(omitted.kind, FindingKind::Omitted);
+    assert_eq!(
+        omitted.text,
+        "300 more items of systems fail likewise (not listed)"
+    );
+    for evidence in explained {
+        let (omitted, findings) = evidence.findings.split_last().expect("findings");
+        assert_eq!(findings.len(), explain::MAX_INNER_ITEMS);
+        assert_eq!(omitted.kind, FindingKind::Omitted);
+        assert_eq!(
+            omitted.text,
+            "490 more items of systems fail likewise (not listed)"
+        );
+    }
+}
+
+#[test]
 fn evidence_of_an_unknown_norm_lists_the_missing_paths() {
     let program = program(&norm(
         "n",

@@ -287,19 +287,36 @@ fn write_norm_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     write_snippet(out, &at, line, column, text, "required here");
 }
 
+/// Widest part of a source line a snippet shows, in characters.
+const SNIPPET_WIDTH: usize = 120;
+
+/// How many characters a snippet keeps before its caret when the line is cut at the left.
+const SNIPPET_LEAD: usize = 40;
+
 /// A miette-style snippet: `--> at`, the numbered line and a caret at `column` with `label`.
+/// A long line (a minified document is one line) is cut to a window around the caret.
 fn write_snippet(out: &mut String, at: &str, line: usize, column: usize, text: &str, label: &str) {
     let number = line.to_string();
     let gutter = " ".repeat(number.len());
-    let shown: String = text.chars().take(120).collect();
-    let pad: String = text
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(|_| ' ')
-        .collect();
+    let (shown, caret) = snippet_window(text, column);
+    let pad = " ".repeat(caret);
     let _ = writeln!(out, "    {gutter}--> {at}");
     let _ = writeln!(out, "    {number} | {}", shown.trim_end());
     let _ = writeln!(out, "    {gutter} | {pad}^ {label}");
+}
+
+/// At most [`SNIPPET_WIDTH`] characters of `text` around 1-based `column`, and the caret's
+/// offset in them; a cut at the left is marked with `…`.
+fn snippet_window(text: &str, column: usize) -> (String, usize) {
+    let before = column.saturating_sub(1);
+    if before < SNIPPET_WIDTH - SNIPPET_LEAD {
+        return (text.chars().take(SNIPPET_WIDTH).collect(), before);
+    }
+    let skip = before - SNIPPET_LEAD;
+    let shown: String = std::iter::once('…')
+        .chain(text.chars().skip(skip).take(SNIPPET_WIDTH - 1))
+        .collect();
+    (shown, SNIPPET_LEAD + 1)
 }
 
 /// A row of the summary table: jurisdiction id, file, and the counts and critical fails of an
@@ -428,13 +445,7 @@ pub fn write_evidence(
 }
 
 fn write_finding(out: &mut String, workspace: &Workspace, finding: &eval::Finding, indent: &str) {
-    let kind = match finding.kind {
-        FindingKind::Failed => "failed",
-        FindingKind::Missing => "missing",
-        FindingKind::Dangling => "dangling",
-        FindingKind::Fault => "error",
-    };
-    let mut line = format!("{indent}  - {kind}: ");
+    let mut line = format!("{indent}  - {}: ", finding.kind.label());
     // A missing path already names the items it lies in.
     if finding.kind != FindingKind::Missing {
         for item in &finding.within {
@@ -442,7 +453,7 @@ fn write_finding(out: &mut String, workspace: &Workspace, finding: &eval::Findin
         }
     }
     line.push_str(&finding.text);
-    if finding.kind != FindingKind::Missing {
+    if !matches!(finding.kind, FindingKind::Missing | FindingKind::Omitted) {
         let _ = write!(line, "  [`{}`]", snippet(workspace, finding.span));
     }
     let _ = writeln!(out, "{line}");
@@ -450,7 +461,20 @@ fn write_finding(out: &mut String, workspace: &Workspace, finding: &eval::Findin
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::{SNIPPET_WIDTH, printable, snippet_window};
+
+    #[test]
+    fn a_snippet_of_a_long_line_is_cut_around_its_caret() {
+        let line: String = (0..5_000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let (shown, caret) = snippet_window(&line, 4_001);
+        assert_eq!(shown.chars().count(), SNIPPET_WIDTH);
+        assert!(shown.starts_with('…'));
+        assert_eq!(shown.chars().nth(caret), line.chars().nth(4_000));
+        let (shown, caret) = snippet_window("short line", 7);
+        assert_eq!((shown.as_str(), caret), ("short line", 6));
+    }
 
     #[test]
     fn printable_escapes_control_characters_but_keeps_line_breaks() {

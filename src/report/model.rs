@@ -287,6 +287,21 @@ pub enum FindingKind {
     Dangling,
     /// Evaluation stopped with a fault.
     Fault,
+    /// More items like the ones before it, counted rather than explained.
+    Omitted,
+}
+
+impl FindingKind {
+    /// The word reports use for it (as [`eval::FindingKind::label`]).
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::Failed => "failed",
+            FindingKind::Missing => "missing",
+            FindingKind::Dangling => "dangling",
+            FindingKind::Fault => "error",
+            FindingKind::Omitted => "omitted",
+        }
+    }
 }
 
 /// A waiver of the document that names the norm.
@@ -497,6 +512,7 @@ fn evidence_record(ctx: &BuildContext, evidence: &eval::Evidence) -> EvidenceRec
                     eval::FindingKind::Missing => FindingKind::Missing,
                     eval::FindingKind::Dangling => FindingKind::Dangling,
                     eval::FindingKind::Fault => FindingKind::Fault,
+                    eval::FindingKind::Omitted => FindingKind::Omitted,
                 },
                 within: f.within.iter().map(item_record).collect(),
                 text: f.text.clone(),

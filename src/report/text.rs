@@ -3,7 +3,7 @@
 //!
 //! Takes [`ResultRecord`]s; gives strings and JSON paths. Reads no files.
 
-use super::model::{EvidenceRecord, FindingKind, ResultRecord};
+use super::model::{EvidenceRecord, ResultRecord};
 use crate::config::{Path, PathSegment};
 
 /// The evidence of a result as lines: each requirement's message (or its findings), then the
@@ -35,13 +35,11 @@ fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {
         lines.push(format!("{prefix}{message}"));
     }
     for finding in &evidence.findings {
-        let kind = match finding.kind {
-            FindingKind::Failed => "failed",
-            FindingKind::Missing => "missing",
-            FindingKind::Dangling => "dangling",
-            FindingKind::Fault => "error",
-        };
-        lines.push(format!("{prefix}{kind}: {}", finding.text));
+        lines.push(format!(
+            "{prefix}{}: {}",
+            finding.kind.label(),
+            finding.text
+        ));
     }
 }
 

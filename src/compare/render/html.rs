@@ -295,6 +295,7 @@ fn finding_kind(kind: FindingKind) -> usize {
         FindingKind::Missing => 1,
         FindingKind::Dangling => 2,
         FindingKind::Fault => 3,
+        FindingKind::Omitted => 4,
     }
 }
 

@@ -14,7 +14,7 @@
   };
   const SEVERITIES = ["critical", "high", "medium", "low"];
   // Finding kinds, indexed as in the data's evidence.
-  const KINDS = ["failed", "missing", "dangling", "fault"];
+  const KINDS = ["failed", "missing", "dangling", "fault", "omitted"];
   const CHART_LIMIT = 60;
   const $ = (id) => document.getElementById(id);
 
