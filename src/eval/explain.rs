@@ -598,22 +598,37 @@ impl<'a> Ctx<'a> {
             return;
         };
         let list_path = self.path_of(list);
+        let (mut explained, mut omitted) = (0, 0);
         for (index, item) in items.iter().enumerate() {
+            // Decide first, without paths, whether the item lacks anything: most do not.
+            self.bind(var, item.clone(), None);
+            let filter_unknown = match filter.map(|filter| self.truth(filter)) {
+                Some(Ok(Truth::False) | Err(_)) => continue,
+                Some(Ok(Truth::Unknown)) => true,
+                Some(Ok(Truth::True)) | None => false,
+            };
+            let body_missing = !filter_unknown
+                && body.is_some_and(|body| self.eval(body).is_ok_and(|v| v.is_missing()));
+            if !filter_unknown && !body_missing {
+                continue;
+            }
+            if explained == MAX_INNER_ITEMS {
+                omitted += 1;
+                continue;
+            }
+            explained += 1;
             let item_ref = describe_item(list_path.as_deref(), index, &item);
-            self.bind(var, item, Some(item_ref.path.clone()));
-            if let Some(filter) = filter {
-                match self.truth(filter) {
-                    Ok(Truth::False) | Err(_) => continue,
-                    Ok(Truth::Unknown) => {
-                        self.collect_missing(filter, within, out);
-                        continue;
-                    }
-                    Ok(Truth::True) => {}
+            self.bind(var, item, Some(item_ref.path));
+            match (filter_unknown, filter, body) {
+                (true, Some(filter), _) | (false, _, Some(filter)) => {
+                    self.collect_missing(filter, within, out)
                 }
+                _ => {}
             }
-            if let Some(body) = body {
-                self.collect_missing(body, within, out);
-            }
+        }
+        if omitted > 0 {
+            let text = omitted_text(omitted, list_path.as_deref(), Truth::Unknown);
+            out.push(self.finding(FindingKind::Omitted, within, text, list.span));
         }
     }
 
@@ -810,17 +825,23 @@ fn omitted_text(omitted: usize, list_path: Option<&str>, observed: Truth) -> Str
     format!("{omitted} more {items} of {list} {how} likewise (not listed)")
 }
 
+/// Drops findings equal (kind, items, text) to an earlier one.
 fn dedup(findings: &mut Vec<Finding>) {
-    let mut seen: std::collections::HashSet<(FindingKind, String, Vec<String>)> =
-        std::collections::HashSet::new();
-    findings.retain(|f| {
-        let key = (
-            f.kind,
-            f.text.clone(),
-            f.within.iter().map(|i| i.path.clone()).collect(),
-        );
-        seen.insert(key)
-    });
+    if findings.len() < 2 {
+        return;
+    }
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::new();
+        findings
+            .iter()
+            .map(|f| {
+                let within: Vec<&str> = f.within.iter().map(|i| i.path.as_str()).collect();
+                seen.insert((f.kind, f.text.as_str(), within))
+            })
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn is_comparison(op: BinaryOp) -> bool {

@@ -511,6 +511,32 @@ fn evidence_of_a_pairwise_norm_over_a_long_list_is_bounded_and_counts_the_rest()
 }
 
 #[test]
+fn missing_evidence_in_a_long_list_names_the_first_items_and_counts_the_rest() {
+    let program = program(&norm(
+        "scored",
+        "require count(s in systems where s.score > 1) >= 1",
+    ));
+    let systems: Vec<Json> = (0..50).map(|i| json!({ "id": format!("s{i}") })).collect();
+    let result = result_of(&program, &json!({ "systems": systems }), "scored");
+    assert_eq!(result.status, Status::Unknown);
+    let findings: Vec<(FindingKind, &str)> = result
+        .evidence
+        .iter()
+        .flat_map(|e| e.findings.iter().map(|f| (f.kind, f.text.as_str())))
+        .collect();
+    let expected: Vec<(FindingKind, String)> = (0..explain::MAX_INNER_ITEMS)
+        .map(|i| (FindingKind::Missing, format!("systems[{i}].score")))
+        .chain([(
+            FindingKind::Omitted,
+            "40 more items of systems lack evidence likewise (not listed)".to_string(),
+        )])
+        .collect();
+    let expected: Vec<(FindingKind, &str)> =
+        expected.iter().map(|(k, t)| (*k, t.as_str())).collect();
+    assert_eq!(findings, expected);
+}
+
+#[test]
 fn evidence_of_an_unknown_norm_lists_the_missing_paths() {
     let program = program(&norm(
         "n",
