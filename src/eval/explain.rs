@@ -19,7 +19,7 @@ pub const MAX_INNER_ITEMS: usize = 10;
 
 /// How many items of a requirement's outermost quantifier get their own evidence entry; the
 /// others are counted in one last entry, so a result's evidence stays bounded on huge lists.
-pub const MAX_EVIDENCE_ITEMS: usize = 200;
+pub const MAX_EVIDENCE_ITEMS: usize = 100;
 
 /// Why a norm did not pass: one requirement, or one item of its outermost quantifier.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -543,12 +543,11 @@ impl<'a> Ctx<'a> {
                 }
             }
             ExprKind::DefValue(def) => {
-                let program = self.program;
-                if let Some(definition) = program.defs.get(*def) {
-                    self.in_def_frame(definition.locals, &[], |ctx| {
-                        ctx.collect_missing(&definition.body, within, out)
-                    });
-                }
+                let found = self.missing_in_def_value(*def);
+                out.extend(found.iter().map(|finding| Finding {
+                    within: within.to_vec(),
+                    ..finding.clone()
+                }));
             }
             ExprKind::Quantified {
                 var,
@@ -630,6 +629,25 @@ impl<'a> Ctx<'a> {
             let text = omitted_text(omitted, list_path.as_deref(), Truth::Unknown);
             out.push(self.finding(FindingKind::Omitted, within, text, list.span));
         }
+    }
+
+    /// The missing evidence inside definition `def`, which has no parameters (with no items
+    /// around it): collected once per document, since a definition read by every item of a
+    /// long list would otherwise be re-explained for each.
+    fn missing_in_def_value(&mut self, def: usize) -> std::rc::Rc<[Finding]> {
+        if let Some(found) = self.def_missing.get(&def) {
+            return found.clone();
+        }
+        let program = self.program;
+        let mut found = Vec::new();
+        if let Some(definition) = program.defs.get(def) {
+            self.in_def_frame(definition.locals, &[], |ctx| {
+                ctx.collect_missing(&definition.body, &[], &mut found)
+            });
+        }
+        let found: std::rc::Rc<[Finding]> = found.into();
+        self.def_missing.insert(def, found.clone());
+        found
     }
 
     /// Runs `run` in a frame for a definition called with `args`; does nothing past the

@@ -83,6 +83,9 @@ pub struct Ctx<'a> {
     /// The value of each definition without parameters, once computed: it depends only on
     /// the document and the parameters, so it is the same wherever it is used.
     def_values: Vec<Option<Value<'a>>>,
+    /// The missing evidence inside each definition without parameters, once collected (for
+    /// explaining): like its value, it is the same wherever the definition is used.
+    pub(super) def_missing: HashMap<usize, Rc<[super::explain::Finding]>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -111,6 +114,7 @@ impl<'a> Ctx<'a> {
             tracing: false,
             depth: 0,
             def_values: vec![None; program.defs.len()],
+            def_missing: HashMap::new(),
         }
     }
 
