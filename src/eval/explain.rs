@@ -829,7 +829,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Drops repeated findings, keeping the first of each.
 /// The text of an [`FindingKind::Omitted`] finding: how many more items of the list fail (or
 /// lack evidence) like those explained before it.
 fn omitted_text(omitted: usize, list_path: Option<&str>, observed: Truth) -> String {
