@@ -639,6 +639,17 @@ fn a_duplicate_tagged_yaml_key_is_a_located_syntax_error() {
     }
 }
 
+/// `config` target (third session), minimised from `crash-fd18b601…`: a repeated key in a flow
+/// mapping whose keys are tagged and which ends in an empty tagged node: the positions reader
+/// refuses the document, so the error had no position. It is found in the text.
+#[test]
+fn a_duplicate_key_the_positions_reader_refuses_is_located_in_the_text() {
+    let text = "{t,of election i---tacions Act,!y of election i---tacions Act,!}";
+    let error = config::parse(text, Format::Yaml).expect_err("a duplicate key");
+    assert!(error.message.contains("duplicate"), "{error:?}");
+    assert_eq!(error.position, Some((1, 35)), "{error:?}");
+}
+
 /// `policy_roundtrip` target, minimised from `crash-6d6245a4…`: a `///` line that no field
 /// took (a comma stood between it and the next field) was written at the end of the previous
 /// line, or on its own line, without the comma, and the next parse read it as the next field's

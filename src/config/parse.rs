@@ -78,15 +78,32 @@ fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
         // serde-saphyr locates its own errors; a repeated key found by our visitor (in a flow
         // mapping whose first key is tagged, serde-saphyr's own check lets it through) is
         // located by reading the text again with positions.
+        let message = first_line(&error.to_string());
         let position = error
             .location()
             .map(|location| (location.line() as usize, location.column() as usize))
-            .or_else(|| super::YamlPositions::parse(text)?.first_repeated_key());
-        SyntaxError {
-            message: first_line(&error.to_string()),
-            position,
-        }
+            .or_else(|| super::YamlPositions::parse(text)?.first_repeated_key())
+            .or_else(|| repeated_key_in_text(text, &message));
+        SyntaxError { message, position }
     })
+}
+
+/// Where the key of a `duplicate key "K"` error is repeated, found in the text: for documents
+/// that the positions reader refuses (tags it does not take in a flow mapping), the second
+/// occurrence of `K`, else its first, else the start of the document.
+fn repeated_key_in_text(text: &str, message: &str) -> Option<(usize, usize)> {
+    let start = message.find("duplicate key \"")? + "duplicate key \"".len();
+    let key = message.get(start..)?.strip_suffix('"')?;
+    if key.is_empty() {
+        return Some((1, 1));
+    }
+    let mut offsets = text.match_indices(key).map(|(offset, _)| offset);
+    let offset = match (offsets.next(), offsets.next()) {
+        (_, Some(second)) => second,
+        (Some(first), None) => first,
+        (None, None) => 0,
+    };
+    Some(super::line_col(text, offset))
 }
 
 fn first_line(message: &str) -> String {
