@@ -53,7 +53,7 @@ impl std::fmt::Display for Item {
 }
 
 /// What kind of finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingKind {
     /// A condition on present evidence does not hold.

@@ -275,34 +275,8 @@ pub struct FindingRecord {
     pub at: Option<String>,
 }
 
-/// What kind of finding (as [`eval::FindingKind`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingKind {
-    /// A condition on present evidence does not hold.
-    Failed,
-    /// Evidence is absent or null.
-    Missing,
-    /// A reference names no element.
-    Dangling,
-    /// Evaluation stopped with a fault.
-    Fault,
-    /// More items like the ones before it, counted rather than explained.
-    Omitted,
-}
-
-impl FindingKind {
-    /// The word reports use for it (as [`eval::FindingKind::label`]).
-    pub fn label(self) -> &'static str {
-        match self {
-            FindingKind::Failed => "failed",
-            FindingKind::Missing => "missing",
-            FindingKind::Dangling => "dangling",
-            FindingKind::Fault => "error",
-            FindingKind::Omitted => "omitted",
-        }
-    }
-}
+/// What kind of finding: the evaluator's kinds, serialised in kebab case both ways.
+pub use crate::eval::FindingKind;
 
 /// A waiver of the document that names the norm.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -507,13 +481,7 @@ fn evidence_record(ctx: &BuildContext, evidence: &eval::Evidence) -> EvidenceRec
             .findings
             .iter()
             .map(|f| FindingRecord {
-                kind: match f.kind {
-                    eval::FindingKind::Failed => FindingKind::Failed,
-                    eval::FindingKind::Missing => FindingKind::Missing,
-                    eval::FindingKind::Dangling => FindingKind::Dangling,
-                    eval::FindingKind::Fault => FindingKind::Fault,
-                    eval::FindingKind::Omitted => FindingKind::Omitted,
-                },
+                kind: f.kind,
                 within: f.within.iter().map(item_record).collect(),
                 text: f.text.clone(),
                 at: Some(ctx.location(f.span)),
