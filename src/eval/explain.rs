@@ -3,7 +3,7 @@
 //! each failing comparison with the values compared, each missing path, each dangling
 //! reference. Runs only for norms that did not pass, so the interpreter stays allocation-light.
 
-use super::interp::{Ctx, Fault};
+use super::interp::{Ctx, Fault, VarPath};
 use super::value::{self, Truth, Value, show};
 use crate::check::{Expr, ExprKind, Segment};
 use crate::syntax::Span;
@@ -141,7 +141,7 @@ impl<'a> Ctx<'a> {
                     let truth = match recorded.get(index) {
                         Some(truth) => *truth,
                         None => {
-                            self.bind(*var, item.clone(), None);
+                            self.bind(*var, item.clone(), VarPath::Unknown);
                             self.item_truth_untraced(*quantifier, filter.as_deref(), body)?
                         }
                     };
@@ -154,7 +154,7 @@ impl<'a> Ctx<'a> {
                     }
                     explained += 1;
                     let item_ref = describe_item(list_path.as_deref(), index, &item);
-                    self.bind(*var, item, Some(item_ref.path.clone()));
+                    self.bind(*var, item, VarPath::Item(item_ref.path.clone()));
                     let mut findings = Vec::new();
                     let mut within = Vec::new();
                     self.explain_item(
@@ -339,12 +339,12 @@ impl<'a> Ctx<'a> {
                 if shown == MAX_ANY_ITEMS {
                     break;
                 }
-                self.bind(var, item.clone(), None);
+                self.bind(var, item.clone(), VarPath::Unknown);
                 if self.item_truth_untraced(quantifier, filter, body)? != Some(Truth::False) {
                     continue;
                 }
                 let item_ref = describe_item(list_path.as_deref(), index, &item);
-                self.bind(var, item, Some(item_ref.path.clone()));
+                self.bind(var, item, VarPath::Item(item_ref.path.clone()));
                 shown += 1;
                 within.push(item_ref);
                 self.explain(body, Truth::False, within, out)?;
@@ -355,7 +355,7 @@ impl<'a> Ctx<'a> {
         let mut explained = 0;
         let mut omitted = 0;
         for (index, item) in items.iter().enumerate() {
-            self.bind(var, item.clone(), None);
+            self.bind(var, item.clone(), VarPath::Unknown);
             if self.item_truth_untraced(quantifier, filter, body)? != Some(observed) {
                 continue;
             }
@@ -365,7 +365,7 @@ impl<'a> Ctx<'a> {
             }
             explained += 1;
             let item_ref = describe_item(list_path.as_deref(), index, &item);
-            self.bind(var, item, Some(item_ref.path.clone()));
+            self.bind(var, item, VarPath::Item(item_ref.path.clone()));
             within.push(item_ref);
             self.explain_item(quantifier, filter, body, observed, within, out)?;
             within.pop();
@@ -600,7 +600,7 @@ impl<'a> Ctx<'a> {
         let (mut explained, mut omitted) = (0, 0);
         for (index, item) in items.iter().enumerate() {
             // Decide first, without paths, whether the item lacks anything: most do not.
-            self.bind(var, item.clone(), None);
+            self.bind(var, item.clone(), VarPath::Unknown);
             let filter_unknown = match filter.map(|filter| self.truth(filter)) {
                 Some(Ok(Truth::False) | Err(_)) => continue,
                 Some(Ok(Truth::Unknown)) => true,
@@ -617,7 +617,7 @@ impl<'a> Ctx<'a> {
             }
             explained += 1;
             let item_ref = describe_item(list_path.as_deref(), index, &item);
-            self.bind(var, item, Some(item_ref.path));
+            self.bind(var, item, VarPath::Item(item_ref.path));
             match (filter_unknown, filter, body) {
                 (true, Some(filter), _) | (false, _, Some(filter)) => {
                     self.collect_missing(filter, within, out)
@@ -683,6 +683,9 @@ impl<'a> Ctx<'a> {
 
     /// Records every reference in `expr` that names no element.
     fn find_dangling(&mut self, expr: &'a Expr, within: &[Item], out: &mut Vec<Finding>) {
+        if !self.may_dangle {
+            return;
+        }
         let Ok(value) = self.eval(expr) else { return };
         let is_resolves = matches!(
             &expr.kind,
@@ -705,13 +708,7 @@ impl<'a> Ctx<'a> {
         };
         if let Some((base, root_field)) = target {
             if let Ok(Value::Str(id)) = self.eval(base) {
-                let list = self
-                    .program
-                    .schema
-                    .root_object()
-                    .fields
-                    .get(root_field)
-                    .map_or("?", |f| f.name.as_str());
+                let list = self.root_field_name(root_field).unwrap_or("?");
                 let path = self.path_of(base).unwrap_or_else(|| "a reference".into());
                 let text =
                     format!("dangling reference: {path} = \"{id}\" names no entry of {list}");
@@ -754,63 +751,108 @@ impl<'a> Ctx<'a> {
 
     /// The evidence path of a path expression, such as `systems[2].owner`.
     pub(super) fn path_of(&mut self, expr: &'a Expr) -> Option<String> {
+        let mut path = String::new();
+        self.write_path(expr, &mut path).then_some(path)
+    }
+
+    /// Appends the evidence path of `expr` to `out`; false (with `out` partly written) when
+    /// `expr` is not a path or its path cannot be told.
+    fn write_path(&mut self, expr: &'a Expr, out: &mut String) -> bool {
+        use std::fmt::Write;
         match &expr.kind {
-            ExprKind::Root(index) => Some(
-                self.program
-                    .schema
-                    .root_object()
-                    .fields
-                    .get(*index)?
-                    .name
-                    .clone(),
-            ),
-            ExprKind::Field(base, name, _) => Some(format!("{}.{name}", self.path_of(base)?)),
-            ExprKind::Deref(base, root_field) => {
-                let id = self.eval(base).ok()?;
-                let index = self.deref(&id, *root_field).1?;
-                let list = &self
-                    .program
-                    .schema
-                    .root_object()
-                    .fields
-                    .get(*root_field)?
-                    .name;
-                Some(format!("{list}[{index}]"))
+            ExprKind::Root(index) => match self.root_field_name(*index) {
+                Some(name) => {
+                    out.push_str(name);
+                    true
+                }
+                None => false,
+            },
+            ExprKind::Field(base, name, _) => {
+                let written = self.write_path(base, out);
+                out.push('.');
+                out.push_str(name);
+                written
             }
-            ExprKind::Local(slot) => self.paths.get(self.base + *slot as usize)?.clone(),
-            ExprKind::Index(base, index) => {
-                let Value::Number(n) = self.eval(index).ok()? else {
-                    return None;
+            ExprKind::Deref(base, root_field) => {
+                let Ok(id) = self.eval(base) else {
+                    return false;
                 };
-                Some(format!("{}[{n}]", self.path_of(base)?))
+                let (Some(index), Some(list)) = (
+                    self.deref(&id, *root_field).1,
+                    self.root_field_name(*root_field),
+                ) else {
+                    return false;
+                };
+                let _ = write!(out, "{list}[{index}]");
+                true
+            }
+            ExprKind::Local(slot) => self.write_variable_path(*slot, out),
+            ExprKind::Index(base, index) => {
+                let Ok(Value::Number(n)) = self.eval(index) else {
+                    return false;
+                };
+                let written = self.write_path(base, out);
+                let _ = write!(out, "[{n}]");
+                written
             }
             ExprKind::DefValue(def) => {
                 let program = self.program;
-                let definition = program.defs.get(*def)?;
-                let mut path = None;
+                let Some(definition) = program.defs.get(*def) else {
+                    return false;
+                };
+                let mut written = false;
                 self.in_def_frame(definition.locals, &[], |ctx| {
-                    path = ctx.path_of(&definition.body)
+                    written = ctx.write_path(&definition.body, out)
                 });
-                path
+                written
             }
             ExprKind::Collect {
                 kind: CollectKind::Latest,
                 list,
                 ..
             } => {
-                let Value::Object(chosen) = self.eval(expr).ok()? else {
-                    return None;
+                let (Ok(Value::Object(chosen)), Ok(Value::List(items))) =
+                    (self.eval(expr), self.eval(list))
+                else {
+                    return false;
                 };
-                let Value::List(items) = self.eval(list).ok()? else {
-                    return None;
-                };
-                let index = items
+                let Some(index) = items
                     .iter()
-                    .position(|item| matches!(item, Value::Object(o) if o.is(&chosen)))?;
-                Some(format!("{}[{index}]", self.path_of(list)?))
+                    .position(|item| matches!(item, Value::Object(o) if o.is(&chosen)))
+                else {
+                    return false;
+                };
+                let written = self.write_path(list, out);
+                let _ = write!(out, "[{index}]");
+                written
             }
-            _ => None,
+            _ => false,
         }
+    }
+
+    /// Appends the evidence path of variable `slot` of the current frame; a parameter's is its
+    /// argument's, read in the caller's frame.
+    fn write_variable_path(&mut self, slot: u32, out: &mut String) -> bool {
+        match self.paths.get(self.base + slot as usize) {
+            Some(VarPath::Item(path)) => {
+                out.push_str(path);
+                true
+            }
+            Some(&VarPath::Argument(arg, caller_base)) => {
+                let callee_base = std::mem::replace(&mut self.base, caller_base);
+                let written = self.write_path(arg, out);
+                self.base = callee_base;
+                written
+            }
+            Some(VarPath::Unknown) | None => false,
+        }
+    }
+
+    /// The name of root field `index`.
+    fn root_field_name(&self, index: usize) -> Option<&'a str> {
+        let program: &'a crate::check::Program = self.program;
+        let field = program.schema.root_object().fields.get(index)?;
+        Some(field.name.as_str())
     }
 
     /// The `else` message with its values filled in.
@@ -868,17 +910,18 @@ fn is_comparison(op: BinaryOp) -> bool {
 
 /// The item at `index` of a list with path `list_path`.
 fn describe_item(list_path: Option<&str>, index: usize, item: &Value<'_>) -> Item {
-    let base = list_path.map_or_else(|| "item".to_string(), |p| p.to_string());
+    use std::fmt::Write;
+    let base = list_path.unwrap_or("item");
+    let mut path = String::with_capacity(base.len() + 6);
+    path.push_str(base);
+    let _ = write!(path, "[{index}]");
     let id = match item {
         Value::Object(object) => object.id().map(str::to_string),
         // A list of references: the item is the id.
         Value::Str(id) => Some(id.to_string()),
         _ => None,
     };
-    Item {
-        path: format!("{base}[{index}]"),
-        id,
-    }
+    Item { path, id }
 }
 
 /// The direct subexpressions of `expr`.

@@ -15,6 +15,19 @@ use crate::date::Date;
 use crate::syntax::Span;
 use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
 
+/// Where the evidence path of a variable comes from; kept only while explaining.
+#[derive(Clone, Debug, Default)]
+pub(super) enum VarPath<'a> {
+    /// Not known (or not needed: the variable was bound while not explaining).
+    #[default]
+    Unknown,
+    /// An item of a list being explained, such as `systems[3]`.
+    Item(String),
+    /// A definition's parameter: the path of its argument expression, read in the caller's
+    /// frame, which starts at this base (built only when evidence names the parameter).
+    Argument(&'a Expr, usize),
+}
+
 /// A run-time fault: the norm being evaluated gets the status `error`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fault {
@@ -72,14 +85,17 @@ pub struct Ctx<'a> {
     ref_index: Vec<OnceCell<HashMap<&'a str, usize>>>,
     /// Variable slots of every active frame.
     pub(super) locals: Vec<Value<'a>>,
-    /// Evidence paths of the variables (filled only while explaining).
-    pub(super) paths: Vec<Option<String>>,
+    /// Where the evidence paths of the variables come from (filled only while explaining).
+    pub(super) paths: Vec<VarPath<'a>>,
     /// Start of the current frame in `locals`.
     pub(super) base: usize,
     /// True while explaining: variables carry their evidence paths.
     pub(super) tracing: bool,
     /// Nesting of expressions being evaluated, across definition calls.
     pub(super) depth: u32,
+    /// False when the norm being evaluated can meet no dangling reference (see
+    /// [`super::dangle`]): explaining it then skips the search for one.
+    pub(super) may_dangle: bool,
     /// The value of each definition without parameters, once computed: it depends only on
     /// the document and the parameters, so it is the same wherever it is used.
     def_values: Vec<Option<Value<'a>>>,
@@ -113,6 +129,7 @@ impl<'a> Ctx<'a> {
             base: 0,
             tracing: false,
             depth: 0,
+            may_dangle: true,
             def_values: vec![None; program.defs.len()],
             def_missing: HashMap::new(),
         }
@@ -124,7 +141,7 @@ impl<'a> Ctx<'a> {
         self.base = self.locals.len();
         let size = self.base + slots as usize;
         self.locals.resize(size, Value::Missing);
-        self.paths.resize(size, None);
+        self.paths.resize(size, VarPath::Unknown);
         previous
     }
 
@@ -135,8 +152,9 @@ impl<'a> Ctx<'a> {
         self.base = previous;
     }
 
-    /// Sets variable `slot` of the current frame.
-    pub(super) fn bind(&mut self, slot: u32, value: Value<'a>, path: Option<String>) {
+    /// Sets variable `slot` of the current frame (and, while explaining, where its path comes
+    /// from).
+    pub(super) fn bind(&mut self, slot: u32, value: Value<'a>, path: VarPath<'a>) {
         let index = self.base + slot as usize;
         if let Some(cell) = self.locals.get_mut(index) {
             *cell = value;
@@ -304,14 +322,16 @@ impl<'a> Ctx<'a> {
     /// Evaluates `args` in the current frame and starts a frame whose first slots hold them
     /// (the callee's frame is sized when the checker's slot count is larger); returns the
     /// previous base for [`Ctx::leave`]. The values go straight onto the slot stack, so a call
-    /// allocates nothing once the stack has grown.
+    /// allocates nothing once the stack has grown. While explaining, each parameter keeps its
+    /// argument expression and the caller's frame, so that its path is built only if evidence
+    /// names it.
     pub(super) fn push_arguments(&mut self, args: &'a [Expr], slots: u32) -> Result<usize, Fault> {
         let start = self.locals.len();
         for arg in args {
             let path = if self.tracing {
-                self.path_of(arg)
+                VarPath::Argument(arg, self.base)
             } else {
-                None
+                VarPath::Unknown
             };
             match self.eval(arg) {
                 Ok(value) => {
@@ -329,7 +349,7 @@ impl<'a> Ctx<'a> {
         self.base = start;
         let size = start + (slots as usize).max(args.len());
         self.locals.resize(size, Value::Missing);
-        self.paths.resize(size, None);
+        self.paths.resize(size, VarPath::Unknown);
         Ok(previous)
     }
 
@@ -449,7 +469,7 @@ impl<'a> Ctx<'a> {
         let stop_at_decisive = record.is_none() || quantifier == Quantifier::Any;
         let (mut acc, mut decided) = (decisive.not(), false);
         for item in items.iter() {
-            self.bind(var, item, None);
+            self.bind(var, item, VarPath::Unknown);
             let truth = self.item_truth(quantifier, filter, body)?;
             if let Some(truths) = record.as_deref_mut() {
                 truths.push(truth);
@@ -519,7 +539,7 @@ impl<'a> Ctx<'a> {
         let mut count = 0usize;
         let mut latest: Option<(Value<'a>, Value<'a>)> = None;
         for item in items.iter() {
-            self.bind(var, item.clone(), None);
+            self.bind(var, item.clone(), VarPath::Unknown);
             if let Some(filter) = filter {
                 match self.truth(filter)? {
                     Truth::False => continue,

@@ -31,6 +31,7 @@
 //! assert_eq!(outcome.results[0].status, check::Status::Fail);
 //! ```
 
+mod dangle;
 mod doc;
 mod explain;
 mod interp;
@@ -104,6 +105,7 @@ pub struct Evaluator<'p> {
     severities: Vec<Severity>,
     reported: Vec<NormId>,
     needed: Vec<bool>,
+    may_dangle: Vec<bool>,
     today: Option<Date>,
     run_date: Option<Date>,
 }
@@ -134,6 +136,7 @@ impl<'p> Evaluator<'p> {
             severities,
             reported,
             needed,
+            may_dangle: dangle::norms_that_may_dangle(program),
             today: options.today,
             run_date: options.run_date,
         }
@@ -196,6 +199,7 @@ impl<'p> Evaluator<'p> {
     {
         let norm = &self.program.norms[norm_id];
         let previous = ctx.enter(norm.locals);
+        ctx.may_dangle = self.may_dangle.get(norm_id).copied().unwrap_or(true);
         let mut evidence = Vec::new();
         let status = match run_norm(ctx, norm, &mut evidence) {
             Ok(status) => status,
