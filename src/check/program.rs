@@ -56,11 +56,19 @@ impl std::fmt::Display for Const {
 
 /// Formats a number without a trailing `.0` when it is whole.
 pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
+    let mut text = String::new();
+    write_number(n, &mut text);
+    text
+}
+
+/// Appends `n` as [`format_number`] writes it.
+pub fn write_number(n: f64, out: &mut String) {
+    use std::fmt::Write;
+    let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
+        write!(out, "{}", n as i64)
     } else {
-        format!("{n}")
-    }
+        write!(out, "{n}")
+    };
 }
 
 /// A typed, resolved expression.

@@ -4,7 +4,7 @@
 //! reference. Runs only for norms that did not pass, so the interpreter stays allocation-light.
 
 use super::interp::{Ctx, Fault, VarPath};
-use super::value::{self, Truth, Value, show};
+use super::value::{self, Truth, Value, show, show_into};
 use crate::check::{Expr, ExprKind, Segment};
 use crate::syntax::Span;
 use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
@@ -440,21 +440,32 @@ impl<'a> Ctx<'a> {
                 let (Ok(a), Ok(b)) = (self.eval(lhs), self.eval(rhs)) else {
                     return "the condition does not hold".into();
                 };
-                let left = match self.path_of(lhs) {
-                    Some(path) => format!("{path} is {}", show(&a)),
-                    None => format!("found {}", show(&a)),
-                };
-                let right = match self.name_of(rhs) {
-                    Some(name) => format!("{name} ({})", show(&b)),
-                    None => show(&b),
-                };
-                // Under `none`, the item fails because the condition holds.
-                let verb = if observed == Truth::True {
-                    ", which is"
+                let mut text = String::with_capacity(96);
+                if self.write_path(lhs, &mut text) {
+                    text.push_str(" is ");
                 } else {
-                    "; required"
-                };
-                format!("{left}{verb} {} {right}", op.as_str())
+                    text.clear();
+                    text.push_str("found ");
+                }
+                show_into(&a, &mut text);
+                // Under `none`, the item fails because the condition holds.
+                text.push_str(if observed == Truth::True {
+                    ", which is "
+                } else {
+                    "; required "
+                });
+                text.push_str(op.as_str());
+                text.push(' ');
+                let mark = text.len();
+                if self.write_name(rhs, &mut text) {
+                    text.push_str(" (");
+                    show_into(&b, &mut text);
+                    text.push(')');
+                } else {
+                    text.truncate(mark);
+                    show_into(&b, &mut text);
+                }
+                text
             }
             ExprKind::NormStatus(_, norm) => {
                 let status = self.statuses.get(*norm).copied().flatten();
@@ -505,13 +516,38 @@ impl<'a> Ctx<'a> {
 
     /// How evidence names an operand: its path, or the parameter or definition it reads.
     fn name_of(&mut self, expr: &'a Expr) -> Option<String> {
+        let mut name = String::new();
+        self.write_name(expr, &mut name).then_some(name)
+    }
+
+    /// Appends [`Ctx::name_of`] to `out`; false (with `out` partly written) when the operand
+    /// has no name.
+    fn write_name(&mut self, expr: &'a Expr, out: &mut String) -> bool {
+        let program = self.program;
         match &expr.kind {
-            ExprKind::Param(param) => Some(self.program.params.get(*param)?.name.clone()),
-            ExprKind::DefValue(def) if self.path_of(expr).is_none() => {
-                Some(self.program.defs.get(*def)?.name.clone())
+            ExprKind::Param(param) => match program.params.get(*param) {
+                Some(param) => {
+                    out.push_str(&param.name);
+                    true
+                }
+                None => false,
+            },
+            ExprKind::DefValue(def) => {
+                let mark = out.len();
+                if self.write_path(expr, out) {
+                    return true;
+                }
+                out.truncate(mark);
+                match program.defs.get(*def) {
+                    Some(definition) => {
+                        out.push_str(&definition.name);
+                        true
+                    }
+                    None => false,
+                }
             }
-            ExprKind::Const(_) => None,
-            _ => self.path_of(expr),
+            ExprKind::Const(_) => false,
+            _ => self.write_path(expr, out),
         }
     }
 
@@ -716,8 +752,33 @@ impl<'a> Ctx<'a> {
                 return;
             }
         }
+        let before = out.len();
         for child in children(expr) {
             self.find_dangling(child, within, out);
+        }
+        if out.len() == before {
+            self.find_dangling_in_definition(expr, within, out);
+        }
+    }
+
+    /// When `expr` uses a definition whose arguments do not dangle, the dangling reference is
+    /// in its body: looks there, with the parameters bound (their paths are the arguments').
+    fn find_dangling_in_definition(
+        &mut self,
+        expr: &'a Expr,
+        within: &[Item],
+        out: &mut Vec<Finding>,
+    ) {
+        let (def, args) = match &expr.kind {
+            ExprKind::Call(def, args) => (*def, args.as_slice()),
+            ExprKind::DefValue(def) => (*def, &[][..]),
+            _ => return,
+        };
+        let program = self.program;
+        if let Some(definition) = program.defs.get(def) {
+            self.in_def_frame(definition.locals, args, |ctx| {
+                ctx.find_dangling(&definition.body, within, out)
+            });
         }
     }
 
@@ -857,7 +918,7 @@ impl<'a> Ctx<'a> {
 
     /// The `else` message with its values filled in.
     pub(super) fn render_message(&mut self, segments: &'a [Segment]) -> String {
-        let mut text = String::new();
+        let mut text = String::with_capacity(128);
         for segment in segments {
             match segment {
                 Segment::Text(literal) => text.push_str(literal),

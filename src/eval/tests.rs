@@ -191,6 +191,33 @@ fn a_dangling_reference_makes_comparisons_false() {
 }
 
 #[test]
+fn a_dangling_reference_inside_a_definition_is_found_and_named_by_the_argument_path() {
+    let program = program(
+        &[
+            "def phone_of(s: System) = s.owner.phone\n",
+            "def first_phone = phone_of(systems[0])\n",
+            &norm("call", "require all s in systems: phone_of(s) != \"\""),
+            &norm("value", "require first_phone != \"\""),
+            &norm("plain", "require all s in systems: s.ok"),
+        ]
+        .concat(),
+    );
+    let may_dangle = dangle::norms_that_may_dangle(&program);
+    assert_eq!(may_dangle, [true, true, false]);
+    let doc = json!({ "systems": [{ "id": "x", "owner": "nobody", "ok": false }],
+                      "contacts": [] });
+    let expected = "dangling reference: systems[0].owner = \"nobody\" names no entry of contacts";
+    for id in ["call", "value"] {
+        let evidence = &result_of(&program, &doc, id).evidence;
+        let finding = &evidence[0].findings[0];
+        assert_eq!(finding.kind, FindingKind::Dangling, "{id}: {evidence:?}");
+        assert_eq!(finding.text, expected, "{id}");
+    }
+    let plain = &result_of(&program, &doc, "plain").evidence[0].findings[0];
+    assert_eq!(plain.text, "systems[0].ok is false");
+}
+
+#[test]
 fn quantifiers_over_empty_and_missing_lists() {
     let program = program(
         &[

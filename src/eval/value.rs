@@ -254,7 +254,7 @@ pub fn display(value: &Value<'_>, out: &mut String) {
         Value::Bool(b) => {
             let _ = write!(out, "{b}");
         }
-        Value::Number(n) => out.push_str(&crate::check::format_number(*n)),
+        Value::Number(n) => crate::check::write_number(*n, out),
         Value::Str(s) => out.push_str(s),
         Value::Date(d) => {
             let _ = write!(out, "{d}");
@@ -282,6 +282,12 @@ pub fn display(value: &Value<'_>, out: &mut String) {
 /// A value as shown in evidence: like [`display`], with strings quoted.
 pub fn show(value: &Value<'_>) -> String {
     let mut out = String::new();
+    show_into(value, &mut out);
+    out
+}
+
+/// Appends a value as [`show`] writes it.
+pub fn show_into(value: &Value<'_>, out: &mut String) {
     match value {
         Value::Str(s) => {
             out.push('"');
@@ -294,11 +300,10 @@ pub fn show(value: &Value<'_>) -> String {
                 if index > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&show(&item));
+                show_into(&item, out);
             }
             out.push(']');
         }
-        other => display(other, &mut out),
+        other => display(other, out),
     }
-    out
 }
