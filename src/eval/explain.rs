@@ -35,7 +35,7 @@ pub struct Evidence {
 }
 
 /// An item of a list that a quantifier ranged over.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Item {
     /// Its evidence path, such as `systems[3]`.
     pub path: String,
@@ -951,13 +951,11 @@ fn dedup(findings: &mut Vec<Finding>) {
         return;
     }
     let keep: Vec<bool> = {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashSet<_, foldhash::fast::FixedState> =
+            std::collections::HashSet::with_capacity_and_hasher(findings.len(), Default::default());
         findings
             .iter()
-            .map(|f| {
-                let within: Vec<&str> = f.within.iter().map(|i| i.path.as_str()).collect();
-                seen.insert((f.kind, f.text.as_str(), within))
-            })
+            .map(|f| seen.insert((f.kind, f.text.as_str(), f.within.as_slice())))
             .collect()
     };
     let mut keep = keep.into_iter();

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::doc::{Doc, Node};
-use super::value::{self, List, Truth, Value, from_const, from_node};
+use super::value::{self, Identity, List, Truth, Value, from_const, from_node};
 use crate::check::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, Program, Status, Type};
 use crate::date::Date;
 use crate::syntax::Span;
@@ -94,7 +94,7 @@ pub struct Ctx<'a> {
     /// Nesting of expressions being evaluated, across definition calls.
     pub(super) depth: u32,
     /// False when the norm being evaluated can meet no dangling reference (see
-    /// [`super::dangle`]): explaining it then skips the search for one.
+    /// [`super::facts`]): explaining it then skips the search for one.
     pub(super) may_dangle: bool,
     /// The value of each definition without parameters, once computed: it depends only on
     /// the document and the parameters, so it is the same wherever it is used.
@@ -102,11 +102,34 @@ pub struct Ctx<'a> {
     /// The missing evidence inside each definition without parameters, once collected (for
     /// explaining): like its value, it is the same wherever the definition is used.
     pub(super) def_missing: HashMap<usize, Rc<[super::explain::Finding]>>,
+    /// For each definition, whether its calls are remembered (see [`super::facts`]).
+    memoizable: &'a [bool],
+    /// The value of each remembered call, by definition and arguments.
+    calls: HashMap<CallKey, Value<'a>, foldhash::fast::FixedState>,
+}
+
+/// Room for remembered calls made at the start of a document (a document with 20 systems
+/// and a few definitions per system makes about a hundred).
+const MEMO_CAPACITY: usize = 256;
+
+/// Most arguments a remembered call may have.
+const MAX_MEMO_ARGS: usize = 3;
+
+/// A call of a definition, identified by the definition and its arguments' identities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct CallKey {
+    def: usize,
+    args: [Identity; MAX_MEMO_ARGS],
 }
 
 impl<'a> Ctx<'a> {
-    /// A context for `doc`.
-    pub fn new(program: &'a Program, doc: &'a Doc, params: &'a [Const], today: Date) -> Self {
+    /// A context for `doc`; calls of the definitions marked in `memoizable` are remembered.
+    pub fn new(
+        program: &'a Program,
+        doc: &'a Doc,
+        (params, memoizable): (&'a [Const], &'a [bool]),
+        today: Date,
+    ) -> Self {
         Ctx {
             program,
             doc,
@@ -132,6 +155,8 @@ impl<'a> Ctx<'a> {
             may_dangle: true,
             def_values: vec![None; program.defs.len()],
             def_missing: HashMap::new(),
+            memoizable,
+            calls: HashMap::with_capacity_and_hasher(MEMO_CAPACITY, Default::default()),
         }
     }
 
@@ -314,9 +339,35 @@ impl<'a> Ctx<'a> {
         let program = self.program;
         let definition = program.defs.get(def).ok_or(Fault::Internal(span))?;
         let previous = self.push_arguments(args, definition.locals)?;
+        let key = self.call_key(def, args.len());
+        if let Some(value) = key.and_then(|key| self.calls.get(&key)) {
+            let value = value.clone();
+            self.leave(previous);
+            return Ok(value);
+        }
         let result = self.eval(&definition.body);
         self.leave(previous);
+        if let (Some(key), Ok(value)) = (key, &result) {
+            self.calls.insert(key, value.clone());
+        }
         result
+    }
+
+    /// The memo key of a call of `def` whose `arity` arguments start the current frame, when
+    /// its value is to be remembered.
+    fn call_key(&self, def: usize, arity: usize) -> Option<CallKey> {
+        if !self.memoizable.get(def).copied().unwrap_or(false) || arity > MAX_MEMO_ARGS {
+            return None;
+        }
+        let mut key = CallKey {
+            def,
+            args: [(0, 0, 0); MAX_MEMO_ARGS],
+        };
+        let values = self.locals.get(self.base..self.base + arity)?;
+        for (slot, value) in key.args.iter_mut().zip(values) {
+            *slot = value::identity(value)?;
+        }
+        Some(key)
     }
 
     /// Evaluates `args` in the current frame and starts a frame whose first slots hold them

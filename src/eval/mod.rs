@@ -31,9 +31,9 @@
 //! assert_eq!(outcome.results[0].status, check::Status::Fail);
 //! ```
 
-mod dangle;
 mod doc;
 mod explain;
+mod facts;
 mod interp;
 mod params;
 pub mod testing;
@@ -105,7 +105,7 @@ pub struct Evaluator<'p> {
     severities: Vec<Severity>,
     reported: Vec<NormId>,
     needed: Vec<bool>,
-    may_dangle: Vec<bool>,
+    facts: facts::Facts,
     today: Option<Date>,
     run_date: Option<Date>,
 }
@@ -136,7 +136,7 @@ impl<'p> Evaluator<'p> {
             severities,
             reported,
             needed,
-            may_dangle: dangle::norms_that_may_dangle(program),
+            facts: facts::Facts::of(program),
             today: options.today,
             run_date: options.run_date,
         }
@@ -164,7 +164,8 @@ impl<'p> Evaluator<'p> {
     /// Evaluates every reported norm (and the norms they depend on) for `doc`.
     pub fn evaluate_doc(&self, doc: &Doc) -> Outcome {
         let today = self.today_for(doc);
-        let mut ctx = Ctx::new(self.program, doc, &self.params, today);
+        let memoizable = self.facts.def_memoizable.as_slice();
+        let mut ctx = Ctx::new(self.program, doc, (&self.params, memoizable), today);
         let mut results: Vec<Option<NormResult>> = vec![None; self.program.norms.len()];
         for &norm in &self.program.evaluation_order {
             if !self.needed.get(norm).copied().unwrap_or(false) {
@@ -199,7 +200,9 @@ impl<'p> Evaluator<'p> {
     {
         let norm = &self.program.norms[norm_id];
         let previous = ctx.enter(norm.locals);
-        ctx.may_dangle = self.may_dangle.get(norm_id).copied().unwrap_or(true);
+        ctx.may_dangle = (self.facts.norm_may_dangle.get(norm_id))
+            .copied()
+            .unwrap_or(true);
         let mut evidence = Vec::new();
         let status = match run_norm(ctx, norm, &mut evidence) {
             Ok(status) => status,

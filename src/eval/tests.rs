@@ -202,8 +202,8 @@ fn a_dangling_reference_inside_a_definition_is_found_and_named_by_the_argument_p
         ]
         .concat(),
     );
-    let may_dangle = dangle::norms_that_may_dangle(&program);
-    assert_eq!(may_dangle, [true, true, false]);
+    let facts = facts::Facts::of(&program);
+    assert_eq!(facts.norm_may_dangle, [true, true, false]);
     let doc = json!({ "systems": [{ "id": "x", "owner": "nobody", "ok": false }],
                       "contacts": [] });
     let expected = "dangling reference: systems[0].owner = \"nobody\" names no entry of contacts";
@@ -215,6 +215,46 @@ fn a_dangling_reference_inside_a_definition_is_found_and_named_by_the_argument_p
     }
     let plain = &result_of(&program, &doc, "plain").evidence[0].findings[0];
     assert_eq!(plain.text, "systems[0].ok is false");
+}
+
+#[test]
+fn remembered_definition_calls_give_each_argument_its_own_value() {
+    let program = program(
+        &[
+            "def is_a(k: Kind) = k == \"a\"\n",
+            "def same(x: string, y: string) = x == y\n",
+            "def base_passes(s: System) = passes(base) and s.ok\n",
+            "def kinds = [\"a\", \"b\"]\n",
+            &norm("base", "require flags.a"),
+            &norm("kind-a", "require all s in systems: is_a(s.kind)"),
+            &norm("any-a", "require any s in systems: is_a(s.kind)"),
+            &norm("same", "require all s in systems: same(s.id, lower(s.id))"),
+            &norm("with-base", "require all s in systems: base_passes(s)"),
+        ]
+        .concat(),
+    );
+    let facts = facts::Facts::of(&program);
+    // Calls of definitions with parameters are remembered, unless they read a norm's status.
+    assert_eq!(facts.def_memoizable, [true, true, false, false]);
+    let doc = json!({ "flags": { "a": true },
+                      "systems": [{ "id": "x", "kind": "a", "ok": true },
+                                  { "id": "Y", "kind": "b", "ok": true },
+                                  { "id": "z", "kind": "a", "ok": true }] });
+    let kind_a = result_of(&program, &doc, "kind-a");
+    assert_eq!(kind_a.status, Status::Fail);
+    let failing: Vec<_> = kind_a.evidence.iter().map(|e| e.item.clone()).collect();
+    assert_eq!(failing.len(), 1, "only systems[1] fails: {failing:?}");
+    assert_eq!(status_of(&program, &doc, "any-a"), Status::Pass);
+    let same = result_of(&program, &doc, "same");
+    assert_eq!(same.status, Status::Fail);
+    assert_eq!(
+        same.evidence.len(),
+        1,
+        "only \"Y\" differs from its lower case"
+    );
+    assert_eq!(status_of(&program, &doc, "with-base"), Status::Pass);
+    let base_fails = json!({ "flags": { "a": false }, "systems": [{ "id": "x", "ok": true }] });
+    assert_eq!(status_of(&program, &base_fails, "with-base"), Status::Fail);
 }
 
 #[test]

@@ -190,6 +190,32 @@ impl Value<'_> {
     }
 }
 
+/// A value's identity, for remembering calls of a definition: equal identities mean equal
+/// values (text and lists by address and length, objects by node, a computed list has none).
+/// Only meaningful among values of one document.
+pub type Identity = (u8, u64, u32);
+
+/// The [`Identity`] of `value`, when it has one.
+pub fn identity(value: &Value<'_>) -> Option<Identity> {
+    Some(match value {
+        Value::Missing => (0, 0, 0),
+        Value::Dangling => (1, 0, 0),
+        Value::Bool(b) => (2, u64::from(*b), 0),
+        Value::Number(n) => (3, n.to_bits(), 0),
+        Value::Date(date) => (4, date.days() as u64, 0),
+        Value::Duration(days) => (5, *days as u64, 0),
+        Value::Str(Cow::Borrowed(text)) => {
+            (6, text.as_ptr() as u64, u32::try_from(text.len()).ok()?)
+        }
+        Value::Str(Cow::Owned(_)) | Value::List(List::Values(_)) => return None,
+        Value::Object(object) => (7, u64::from(object.first), object.ty),
+        Value::List(List::Doc(_, first, len)) => (8, u64::from(*first), *len),
+        Value::List(List::Const(items)) => {
+            (9, items.as_ptr() as u64, u32::try_from(items.len()).ok()?)
+        }
+    })
+}
+
 /// Equality of two present values; `None` when it cannot be decided (a missing list item).
 pub fn equal(a: &Value<'_>, b: &Value<'_>) -> Option<bool> {
     match (a, b) {
