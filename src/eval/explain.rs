@@ -844,7 +844,8 @@ impl<'a> Ctx<'a> {
                 ) else {
                     return false;
                 };
-                let _ = write!(out, "{list}[{index}]");
+                out.push_str(list);
+                push_index(out, index);
                 true
             }
             ExprKind::Local(slot) => self.write_variable_path(*slot, out),
@@ -884,7 +885,7 @@ impl<'a> Ctx<'a> {
                     return false;
                 };
                 let written = self.write_path(list, out);
-                let _ = write!(out, "[{index}]");
+                push_index(out, index);
                 written
             }
             _ => false,
@@ -967,13 +968,19 @@ fn is_comparison(op: BinaryOp) -> bool {
     matches!(op, Eq | Ne | Lt | Le | Gt | Ge | In | NotIn)
 }
 
+/// Appends `[index]`.
+fn push_index(out: &mut String, index: usize) {
+    out.push('[');
+    out.push_str(itoa::Buffer::new().format(index));
+    out.push(']');
+}
+
 /// The item at `index` of a list with path `list_path`.
 fn describe_item(list_path: Option<&str>, index: usize, item: &Value<'_>) -> Item {
-    use std::fmt::Write;
     let base = list_path.unwrap_or("item");
     let mut path = String::with_capacity(base.len() + 6);
     path.push_str(base);
-    let _ = write!(path, "[{index}]");
+    push_index(&mut path, index);
     let id = match item {
         Value::Object(object) => object.id().map(str::to_string),
         // A list of references: the item is the id.

@@ -166,7 +166,6 @@ impl<'a> Ctx<'a> {
         self.base = self.locals.len();
         let size = self.base + slots as usize;
         self.locals.resize(size, Value::Missing);
-        self.paths.resize(size, VarPath::Unknown);
         previous
     }
 
@@ -185,13 +184,22 @@ impl<'a> Ctx<'a> {
             *cell = value;
         }
         if self.tracing {
-            if let Some(cell) = self.paths.get_mut(index) {
-                *cell = path;
-            }
+            self.set_path(index, path);
         }
     }
 
+    /// Records where the path of the variable at `index` of the slot stack comes from. The
+    /// paths are kept only while explaining, so the list grows here as needed (and never
+    /// reaches past the slot stack: [`Ctx::leave`] cuts both).
+    fn set_path(&mut self, index: usize, path: VarPath<'a>) {
+        if self.paths.len() <= index {
+            self.paths.resize(index + 1, VarPath::Unknown);
+        }
+        self.paths[index] = path;
+    }
+
     /// The truth of a condition.
+    #[inline]
     pub fn truth(&mut self, expr: &'a Expr) -> Result<Truth, Fault> {
         Ok(self.eval(expr)?.truth())
     }
@@ -379,16 +387,8 @@ impl<'a> Ctx<'a> {
     pub(super) fn push_arguments(&mut self, args: &'a [Expr], slots: u32) -> Result<usize, Fault> {
         let start = self.locals.len();
         for arg in args {
-            let path = if self.tracing {
-                VarPath::Argument(arg, self.base)
-            } else {
-                VarPath::Unknown
-            };
             match self.eval(arg) {
-                Ok(value) => {
-                    self.locals.push(value);
-                    self.paths.push(path);
-                }
+                Ok(value) => self.locals.push(value),
                 Err(fault) => {
                     self.locals.truncate(start);
                     self.paths.truncate(start);
@@ -396,11 +396,16 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        if self.tracing {
+            let caller = self.base;
+            self.paths.resize(start, VarPath::Unknown);
+            (self.paths).extend(args.iter().map(|arg| VarPath::Argument(arg, caller)));
+        }
         let previous = self.base;
         self.base = start;
-        let size = start + (slots as usize).max(args.len());
-        self.locals.resize(size, Value::Missing);
-        self.paths.resize(size, VarPath::Unknown);
+        if slots as usize > args.len() {
+            self.locals.resize(start + slots as usize, Value::Missing);
+        }
         Ok(previous)
     }
 
