@@ -65,6 +65,29 @@ impl Date {
     }
 }
 
+impl Date {
+    /// Appends the date as `Display` writes it (`YYYY-MM-DD`), without the formatting
+    /// machinery for the years 0–9999.
+    pub fn write_iso(self, out: &mut String) {
+        let (year, month, day) = self.ymd();
+        if !(0..=9999).contains(&year) {
+            use std::fmt::Write;
+            let _ = write!(out, "{self}");
+            return;
+        }
+        let digit = |value: i64, unit: i64| char::from(b'0' + (value / unit % 10) as u8);
+        out.extend([1000, 100, 10, 1].map(|unit| digit(year, unit)));
+        out.extend([
+            '-',
+            digit(month, 10),
+            digit(month, 1),
+            '-',
+            digit(day, 10),
+            digit(day, 1),
+        ]);
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (year, month, day) = self.ymd();
@@ -124,6 +147,20 @@ mod tests {
             "9999-12-31",
         ] {
             assert_eq!(Date::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn write_iso_writes_what_display_does_in_every_year() {
+        let first = Date::from_days(-4_371_587).expect("in range");
+        let last = Date::from_days(2_932_896).expect("in range");
+        assert_eq!(first.ymd(), (-9999, 1, 1));
+        assert_eq!(last.ymd(), (9999, 12, 31));
+        for days in (first.days()..=last.days()).step_by(97) {
+            let date = Date::from_days(days).expect("in range");
+            let mut text = String::from("at ");
+            date.write_iso(&mut text);
+            assert_eq!(text, format!("at {date}"));
         }
     }
 

@@ -221,13 +221,20 @@ impl<'s> ObjectReader<'_, 's> {
             .objects
             .get(self.object)
             .ok_or_else(give_up)?;
+        // Fields seen so far, one bit each (a type with more fields is left to the full path).
+        let mut seen: u128 = 0;
+        if object.fields.len() > 128 {
+            return Err(give_up());
+        }
         let first = self.builder.open_object(self.object);
-        let mut seen = vec![false; object.fields.len()];
-        while let Some(index) = map.next_key_seed(FieldSeed(object))? {
-            match seen.get_mut(index) {
-                Some(seen) if !*seen => *seen = true,
+        let mut expected = 0;
+        while let Some(index) = map.next_key_seed(FieldSeed { object, expected })? {
+            let bit = 1u128.checked_shl(u32::try_from(index).map_err(|_| give_up())?);
+            match bit {
+                Some(bit) if seen & bit == 0 => seen |= bit,
                 _ => return Err(give_up()),
             }
+            expected = index + 1;
             let field = object.fields.get(index).ok_or_else(give_up)?;
             let node = if self.keeps(&field.name) {
                 let json = map.next_value_seed(StrictValue::at(self.depth))?;
@@ -275,8 +282,13 @@ impl<'s> ObjectReader<'_, 's> {
     }
 }
 
-/// An object key, read as the index of its field; an unknown key gives up.
-struct FieldSeed<'s>(&'s crate::check::ObjectType);
+/// An object key, read as the index of its field; an unknown key gives up. Documents mostly
+/// list fields in the order their type declares them, so the field after the previous key's
+/// (`expected`) is tried first.
+struct FieldSeed<'s> {
+    object: &'s crate::check::ObjectType,
+    expected: usize,
+}
 
 impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
     type Value = usize;
@@ -294,7 +306,10 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        self.0.field_index(key).ok_or_else(give_up)
+        match self.object.fields.get(self.expected) {
+            Some(field) if field.name == key => Ok(self.expected),
+            _ => self.object.field_index(key).ok_or_else(give_up),
+        }
     }
 }
 

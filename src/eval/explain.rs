@@ -990,24 +990,20 @@ fn describe_item(list_path: Option<&str>, index: usize, item: &Value<'_>) -> Ite
     Item { path, id }
 }
 
-/// The direct subexpressions of `expr`.
+/// The direct subexpressions of `expr` (of a quantifier or collection, only its list).
 fn children(expr: &Expr) -> impl Iterator<Item = &Expr> {
-    let mut list: Vec<&Expr> = Vec::new();
-    match &expr.kind {
+    let (pair, args): ([Option<&Expr>; 2], &[Expr]) = match &expr.kind {
         ExprKind::Field(base, _, _) | ExprKind::Deref(base, _) | ExprKind::Unary(_, base) => {
-            list.push(base)
+            ([Some(base), None], &[])
         }
-        ExprKind::Binary(_, lhs, rhs) | ExprKind::Index(lhs, rhs) => {
-            list.push(lhs);
-            list.push(rhs);
-        }
+        ExprKind::Binary(_, lhs, rhs) | ExprKind::Index(lhs, rhs) => ([Some(lhs), Some(rhs)], &[]),
         ExprKind::Builtin(_, args) | ExprKind::List(args) | ExprKind::Call(_, args) => {
-            list.extend(args.iter())
+            ([None, None], args)
         }
-        ExprKind::Quantified { list: items, .. } | ExprKind::Collect { list: items, .. } => {
-            list.push(items)
+        ExprKind::Quantified { list, .. } | ExprKind::Collect { list, .. } => {
+            ([Some(list), None], &[])
         }
-        _ => {}
-    }
-    list.into_iter()
+        _ => ([None, None], &[]),
+    };
+    pair.into_iter().flatten().chain(args)
 }

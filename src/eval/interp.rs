@@ -522,6 +522,9 @@ impl<'a> Ctx<'a> {
         } else {
             Truth::False
         };
+        if let Some(truths) = record.as_deref_mut() {
+            truths.reserve(items.len());
+        }
         let stop_at_decisive = record.is_none() || quantifier == Quantifier::Any;
         let (mut acc, mut decided) = (decisive.not(), false);
         for item in items.iter() {

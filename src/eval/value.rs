@@ -273,20 +273,16 @@ pub fn member(item: &Value<'_>, list: &List<'_>) -> Truth {
 
 /// Writes a value the way messages and evidence show it.
 pub fn display(value: &Value<'_>, out: &mut String) {
-    use std::fmt::Write;
     match value {
         Value::Missing => out.push_str("missing"),
         Value::Dangling => out.push_str("a dangling reference"),
-        Value::Bool(b) => {
-            let _ = write!(out, "{b}");
-        }
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => crate::check::write_number(*n, out),
         Value::Str(s) => out.push_str(s),
-        Value::Date(d) => {
-            let _ = write!(out, "{d}");
-        }
+        Value::Date(d) => d.write_iso(out),
         Value::Duration(days) => {
-            let _ = write!(out, "{days}d");
+            out.push_str(itoa::Buffer::new().format(*days));
+            out.push('d');
         }
         Value::Object(object) => match object.id() {
             Some(id) => out.push_str(id),
