@@ -126,6 +126,14 @@ impl Doc {
             .unwrap_or(Node::Missing)
     }
 
+    /// The `len` nodes from `first` (the items of a list); fewer if the range leaves the
+    /// document.
+    pub fn nodes(&self, first: u32, len: u32) -> &[Node] {
+        let start = (first as usize).min(self.nodes.len());
+        let end = start.saturating_add(len as usize).min(self.nodes.len());
+        &self.nodes[start..end]
+    }
+
     /// Field `field` of the object whose fields start at `first`.
     pub fn field(&self, first: u32, field: usize) -> Node {
         u32::try_from(field).map_or(Node::Missing, |field| {

@@ -346,13 +346,34 @@ impl<'a> Ctx<'a> {
     fn call(&mut self, def: usize, args: &'a [Expr], span: Span) -> Eval<'a> {
         let program = self.program;
         let definition = program.defs.get(def).ok_or(Fault::Internal(span))?;
-        let previous = self.push_arguments(args, definition.locals)?;
-        let key = self.call_key(def, args.len());
-        if let Some(value) = key.and_then(|key| self.calls.get(&key)) {
-            let value = value.clone();
+        let memoizable = self.memoizable.get(def).copied().unwrap_or(false);
+        if !memoizable || args.len() > MAX_MEMO_ARGS {
+            let previous = self.push_arguments(args, definition.locals)?;
+            let result = self.eval(&definition.body);
             self.leave(previous);
-            return Ok(value);
+            return result;
         }
+        // The arguments first: a call made before with the same ones is answered from the
+        // memo, without a frame.
+        let mut values = [Value::Missing, Value::Missing, Value::Missing];
+        let mut key = Some(CallKey {
+            def,
+            args: [(0, 0, 0); MAX_MEMO_ARGS],
+        });
+        for (index, arg) in args.iter().enumerate() {
+            let value = self.eval(arg)?;
+            match (&mut key, value::identity(&value)) {
+                (Some(key), Some(identity)) => key.args[index] = identity,
+                _ => key = None,
+            }
+            values[index] = value;
+        }
+        if let Some(value) = key.as_ref().and_then(|key| self.calls.get(key)) {
+            return Ok(value.clone());
+        }
+        let start = self.locals.len();
+        self.locals.extend(values.into_iter().take(args.len()));
+        let previous = self.start_frame(start, args, definition.locals);
         let result = self.eval(&definition.body);
         self.leave(previous);
         if let (Some(key), Ok(value)) = (key, &result) {
@@ -361,29 +382,10 @@ impl<'a> Ctx<'a> {
         result
     }
 
-    /// The memo key of a call of `def` whose `arity` arguments start the current frame, when
-    /// its value is to be remembered.
-    fn call_key(&self, def: usize, arity: usize) -> Option<CallKey> {
-        if !self.memoizable.get(def).copied().unwrap_or(false) || arity > MAX_MEMO_ARGS {
-            return None;
-        }
-        let mut key = CallKey {
-            def,
-            args: [(0, 0, 0); MAX_MEMO_ARGS],
-        };
-        let values = self.locals.get(self.base..self.base + arity)?;
-        for (slot, value) in key.args.iter_mut().zip(values) {
-            *slot = value::identity(value)?;
-        }
-        Some(key)
-    }
-
     /// Evaluates `args` in the current frame and starts a frame whose first slots hold them
     /// (the callee's frame is sized when the checker's slot count is larger); returns the
     /// previous base for [`Ctx::leave`]. The values go straight onto the slot stack, so a call
-    /// allocates nothing once the stack has grown. While explaining, each parameter keeps its
-    /// argument expression and the caller's frame, so that its path is built only if evidence
-    /// names it.
+    /// allocates nothing once the stack has grown.
     pub(super) fn push_arguments(&mut self, args: &'a [Expr], slots: u32) -> Result<usize, Fault> {
         let start = self.locals.len();
         for arg in args {
@@ -396,6 +398,14 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        Ok(self.start_frame(start, args, slots))
+    }
+
+    /// Starts a frame at `start` of the slot stack, whose first slots (already pushed) hold
+    /// the values of `args`; returns the previous base. While explaining, each parameter keeps
+    /// its argument expression and the caller's frame, so that its path is built only if
+    /// evidence names it.
+    fn start_frame(&mut self, start: usize, args: &'a [Expr], slots: u32) -> usize {
         if self.tracing {
             let caller = self.base;
             self.paths.resize(start, VarPath::Unknown);
@@ -406,7 +416,7 @@ impl<'a> Ctx<'a> {
         if slots as usize > args.len() {
             self.locals.resize(start + slots as usize, Value::Missing);
         }
-        Ok(previous)
+        previous
     }
 
     fn unary(&mut self, op: UnaryOp, operand: &'a Expr, span: Span) -> Eval<'a> {

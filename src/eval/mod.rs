@@ -268,12 +268,15 @@ fn run_norm<'a>(
     } else {
         return Ok(Status::Pass);
     };
-    // Explain every requirement with the overall truth (a fail lists every failing one).
+    // Explain every requirement with the overall truth (a fail lists every failing one); those
+    // after the first failing one are evaluated now, recording their items for explaining.
     for (index, requirement) in norm.requires.iter().enumerate() {
-        let truth = match truths.get(index) {
-            Some(truth) => *truth,
-            None => ctx.truth(&requirement.condition)?,
-        };
+        if index >= truths.len() {
+            let mut recorded = Vec::new();
+            truths.push(ctx.requirement_truth(&requirement.condition, &mut recorded)?);
+            items.push(recorded);
+        }
+        let truth = truths.get(index).copied().unwrap_or(Truth::Unknown);
         if truth == overall {
             let message = requirement.message.as_deref();
             let recorded = items.get(index).map_or(&[][..], Vec::as_slice);

@@ -108,7 +108,20 @@ impl<'a> List<'a> {
 
     /// Every item in order.
     pub fn iter(&self) -> impl Iterator<Item = Value<'a>> + '_ {
-        (0..self.len()).filter_map(|index| self.get(index))
+        // One of the three slices is used; iterating it directly avoids matching on the kind
+        // of list and checking the index for every item.
+        let (doc, nodes, consts, values): (Option<&'a Doc>, &'a [Node], &'a [Const], &[Value<'a>]) =
+            match self {
+                List::Doc(doc, first, len) => (Some(*doc), doc.nodes(*first, *len), &[], &[]),
+                List::Const(items) => (None, &[], items, &[]),
+                List::Values(items) => (None, &[], &[], items),
+            };
+        let from_doc = nodes
+            .iter()
+            .filter_map(move |node| doc.map(|doc| from_node(doc, *node)));
+        from_doc
+            .chain(consts.iter().map(from_const))
+            .chain(values.iter().cloned())
     }
 }
 
@@ -260,6 +273,13 @@ pub fn order(a: &Value<'_>, b: &Value<'_>) -> Option<Ordering> {
 /// Whether `item` is in `list`, three-valued: unknown when it is not found and some item is
 /// missing.
 pub fn member(item: &Value<'_>, list: &List<'_>) -> Truth {
+    if let (Value::Str(text), List::Const(constants)) = (item, list) {
+        // Text in a list of constants (an enum subset, say): compared without conversions.
+        let found = constants
+            .iter()
+            .any(|constant| matches!(constant, Const::Str(c) if c.as_ref() == text.as_ref()));
+        return Truth::from_bool(found);
+    }
     let mut acc = Truth::False;
     for candidate in list.iter() {
         match equal(item, &candidate) {
