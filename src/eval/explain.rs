@@ -135,8 +135,7 @@ impl<'a> Ctx<'a> {
             let per_item = *quantifier != Quantifier::Any || observed == Truth::Unknown;
             if let (Value::List(items), true) = (self.eval(list)?, per_item) {
                 let list_path = self.path_of(list);
-                let mut explained = 0;
-                let mut omitted = 0;
+                let mut budget = Budget::new(MAX_EVIDENCE_ITEMS);
                 for (index, item) in items.iter().enumerate() {
                     let truth = match recorded.get(index) {
                         Some(truth) => *truth,
@@ -145,14 +144,9 @@ impl<'a> Ctx<'a> {
                             self.item_truth_untraced(*quantifier, filter.as_deref(), body)?
                         }
                     };
-                    if truth != Some(observed) {
+                    if truth != Some(observed) || !budget.admit() {
                         continue;
                     }
-                    if explained == MAX_EVIDENCE_ITEMS {
-                        omitted += 1;
-                        continue;
-                    }
-                    explained += 1;
                     let item_ref = describe_item(list_path.as_deref(), index, &item);
                     self.bind(*var, item, VarPath::Item(item_ref.path.clone()));
                     let mut findings = Vec::new();
@@ -174,8 +168,7 @@ impl<'a> Ctx<'a> {
                         message,
                     });
                 }
-                if omitted > 0 {
-                    let text = omitted_text(omitted, list_path.as_deref(), observed);
+                if let Some(text) = budget.omitted_text(list_path.as_deref(), observed) {
                     out.push(Evidence {
                         requirement,
                         item: None,
@@ -352,26 +345,20 @@ impl<'a> Ctx<'a> {
             }
             return Ok(());
         }
-        let mut explained = 0;
-        let mut omitted = 0;
+        let mut budget = Budget::new(MAX_INNER_ITEMS);
         for (index, item) in items.iter().enumerate() {
             self.bind(var, item.clone(), VarPath::Unknown);
-            if self.item_truth_untraced(quantifier, filter, body)? != Some(observed) {
+            let truth = self.item_truth_untraced(quantifier, filter, body)?;
+            if truth != Some(observed) || !budget.admit() {
                 continue;
             }
-            if explained == MAX_INNER_ITEMS {
-                omitted += 1;
-                continue;
-            }
-            explained += 1;
             let item_ref = describe_item(list_path.as_deref(), index, &item);
             self.bind(var, item, VarPath::Item(item_ref.path.clone()));
             within.push(item_ref);
             self.explain_item(quantifier, filter, body, observed, within, out)?;
             within.pop();
         }
-        if omitted > 0 {
-            let text = omitted_text(omitted, list_path.as_deref(), observed);
+        if let Some(text) = budget.omitted_text(list_path.as_deref(), observed) {
             out.push(self.finding(FindingKind::Omitted, within, text, body.span));
         }
         Ok(())
@@ -633,7 +620,7 @@ impl<'a> Ctx<'a> {
             return;
         };
         let list_path = self.path_of(list);
-        let (mut explained, mut omitted) = (0, 0);
+        let mut budget = Budget::new(MAX_INNER_ITEMS);
         for (index, item) in items.iter().enumerate() {
             // Decide first, without paths, whether the item lacks anything: most do not.
             self.bind(var, item.clone(), VarPath::Unknown);
@@ -644,14 +631,9 @@ impl<'a> Ctx<'a> {
             };
             let body_missing = !filter_unknown
                 && body.is_some_and(|body| self.eval(body).is_ok_and(|v| v.is_missing()));
-            if !filter_unknown && !body_missing {
+            if (!filter_unknown && !body_missing) || !budget.admit() {
                 continue;
             }
-            if explained == MAX_INNER_ITEMS {
-                omitted += 1;
-                continue;
-            }
-            explained += 1;
             let item_ref = describe_item(list_path.as_deref(), index, &item);
             self.bind(var, item, VarPath::Item(item_ref.path));
             match (filter_unknown, filter, body) {
@@ -661,8 +643,7 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
-        if omitted > 0 {
-            let text = omitted_text(omitted, list_path.as_deref(), Truth::Unknown);
+        if let Some(text) = budget.omitted_text(list_path.as_deref(), Truth::Unknown) {
             out.push(self.finding(FindingKind::Omitted, within, text, list.span));
         }
     }
@@ -933,17 +914,53 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// The text of an [`FindingKind::Omitted`] finding: how many more items of the list fail (or
-/// lack evidence) like those explained before it.
-fn omitted_text(omitted: usize, list_path: Option<&str>, observed: Truth) -> String {
-    let list = list_path.unwrap_or("the list");
-    let how = if observed == Truth::False {
-        "fail"
-    } else {
-        "lack evidence"
-    };
-    let items = if omitted == 1 { "item" } else { "items" };
-    format!("{omitted} more {items} of {list} {how} likewise (not listed)")
+/// How many items of a list are explained one by one; the others are counted, and one
+/// [`FindingKind::Omitted`] finding says how many.
+struct Budget {
+    limit: usize,
+    explained: usize,
+    omitted: usize,
+}
+
+impl Budget {
+    fn new(limit: usize) -> Self {
+        Budget {
+            limit,
+            explained: 0,
+            omitted: 0,
+        }
+    }
+
+    /// Takes one more item to explain: true when it is within the limit, false when it is
+    /// only counted.
+    fn admit(&mut self) -> bool {
+        if self.explained < self.limit {
+            self.explained += 1;
+            true
+        } else {
+            self.omitted += 1;
+            false
+        }
+    }
+
+    /// The text of the finding for the items not explained (that fail, or lack evidence,
+    /// like those before them), when there are some.
+    fn omitted_text(&self, list_path: Option<&str>, observed: Truth) -> Option<String> {
+        let omitted = self.omitted;
+        if omitted == 0 {
+            return None;
+        }
+        let list = list_path.unwrap_or("the list");
+        let how = if observed == Truth::False {
+            "fail"
+        } else {
+            "lack evidence"
+        };
+        let items = if omitted == 1 { "item" } else { "items" };
+        Some(format!(
+            "{omitted} more {items} of {list} {how} likewise (not listed)"
+        ))
+    }
 }
 
 /// Drops findings equal (kind, items, text) to an earlier one.
