@@ -24,4 +24,6 @@ pub mod lsp;
 pub mod reference;
 pub mod report;
 pub mod syntax;
+#[cfg(test)]
+mod test_support;
 pub mod workspace;

@@ -315,19 +315,11 @@ impl<'de> Visitor<'de> for FieldSeed<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use serde_json::{Value as Json, json};
 
     use super::*;
-    use crate::check;
     use crate::config::{Format, parse, validate};
-    use crate::workspace::{DiskFiles, Workspace};
-
-    fn library() -> Program {
-        let files = DiskFiles::new(Path::new("policies"));
-        check::check(&Workspace::load(&files, "main.rampart")).program
-    }
+    use crate::test_support::{examples, library, pointers};
 
     /// The fast path accepts exactly the documents the full path finds no problem in, and
     /// then reads them to the same values.
@@ -362,43 +354,6 @@ mod tests {
                     "has problems"
                 },
             ),
-        }
-    }
-
-    fn examples() -> Vec<Json> {
-        let mut paths: Vec<_> = std::fs::read_dir("examples")
-            .expect("examples/")
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.extension().is_some_and(|e| e == "json"))
-            .collect();
-        paths.sort();
-        paths
-            .iter()
-            .map(|path| {
-                let text = std::fs::read_to_string(path).expect("readable");
-                serde_json::from_str(&text).expect("an example is JSON")
-            })
-            .collect()
-    }
-
-    /// Every leaf and object of `value`, by pointer.
-    fn pointers(value: &Json, at: String, out: &mut Vec<String>) {
-        match value {
-            Json::Object(map) => {
-                for (key, child) in map {
-                    let child_at = format!("{at}/{key}");
-                    out.push(child_at.clone());
-                    pointers(child, child_at, out);
-                }
-            }
-            Json::Array(items) => {
-                for (index, child) in items.iter().enumerate() {
-                    let child_at = format!("{at}/{index}");
-                    out.push(child_at.clone());
-                    pointers(child, child_at, out);
-                }
-            }
-            _ => {}
         }
     }
 

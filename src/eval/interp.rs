@@ -127,7 +127,8 @@ impl<'a> Ctx<'a> {
     pub fn new(
         program: &'a Program,
         doc: &'a Doc,
-        (params, memoizable): (&'a [Const], &'a [bool]),
+        params: &'a [Const],
+        memoizable: &'a [bool],
         today: Date,
     ) -> Self {
         Ctx {

@@ -165,7 +165,7 @@ impl<'p> Evaluator<'p> {
     pub fn evaluate_doc(&self, doc: &Doc) -> Outcome {
         let today = self.today_for(doc);
         let memoizable = self.facts.def_memoizable.as_slice();
-        let mut ctx = Ctx::new(self.program, doc, (&self.params, memoizable), today);
+        let mut ctx = Ctx::new(self.program, doc, &self.params, memoizable, today);
         let mut results: Vec<Option<NormResult>> = vec![None; self.program.norms.len()];
         for &norm in &self.program.evaluation_order {
             if !self.needed.get(norm).copied().unwrap_or(false) {

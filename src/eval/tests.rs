@@ -831,3 +831,48 @@ fn evidence_of_none_names_the_items_that_satisfy_the_condition() {
         "systems[1].kind is \"a\", which is == \"a\""
     );
 }
+
+/// Remembering definition calls and skipping the search for dangling references in norms that
+/// follow none are optimisations: with both turned off, every example and hundreds of
+/// degradations of them (a value nulled or removed) get the same outcomes, evidence included.
+#[test]
+fn remembered_calls_and_skipped_searches_change_no_outcome() {
+    use crate::test_support::{examples, library, pointers};
+    let program = library();
+    let options = || Options {
+        run_date: Date::parse("2027-01-01"),
+        ..Options::default()
+    };
+    let fast = Evaluator::new(&program, options());
+    let mut plain = Evaluator::new(&program, options());
+    plain.facts.def_memoizable.fill(false);
+    plain.facts.norm_may_dangle.fill(true);
+    assert!(fast.facts.def_memoizable.contains(&true));
+    assert!(fast.facts.norm_may_dangle.contains(&false));
+    let mut compared = 0;
+    for example in examples() {
+        let mut at = Vec::new();
+        pointers(&example, String::new(), &mut at);
+        let mut variants = vec![example.clone()];
+        for pointer in at.iter().step_by(5) {
+            let mut nulled = example.clone();
+            if let Some(slot) = nulled.pointer_mut(pointer) {
+                *slot = Json::Null;
+            }
+            variants.push(nulled);
+            let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+            let mut removed = example.clone();
+            match removed.pointer_mut(parent) {
+                Some(Json::Object(map)) => drop(map.remove(key)),
+                Some(Json::Array(items)) => drop(items.remove(key.parse().expect("an index"))),
+                _ => {}
+            }
+            variants.push(removed);
+        }
+        for doc in &variants {
+            assert_eq!(fast.evaluate(doc), plain.evaluate(doc), "{doc}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 500, "{compared} documents compared");
+}
