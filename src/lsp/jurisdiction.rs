@@ -20,6 +20,7 @@ use super::analysis::Analysis;
 use crate::check::{Norm, Program, Status};
 use crate::config::{self, Format, PathSegment, Problem};
 use crate::eval::{Doc, Evaluator, Evidence, Node, NormResult, Options};
+use crate::report::text::parse_path;
 use crate::syntax::ast::Severity;
 use crate::syntax::{ColumnUnit, LineCol, LineIndex};
 
@@ -292,29 +293,6 @@ fn leading_path(text: &str) -> &str {
         .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '='))
         .unwrap_or(text.len());
     text.get(..end).unwrap_or("")
-}
-
-/// Parses an evidence path such as `systems[2].certification.date`.
-fn parse_path(text: &str) -> Option<config::Path> {
-    let mut path = Vec::new();
-    for part in text.split('.') {
-        let (key, mut rest) = part.split_at(part.find('[').unwrap_or(part.len()));
-        let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-';
-        if key.is_empty() || !key.chars().all(is_name) {
-            return None;
-        }
-        path.push(PathSegment::Key(key.to_string()));
-        while let Some(after) = rest.strip_prefix('[') {
-            let close = after.find(']')?;
-            let index = after.get(..close)?.parse().ok()?;
-            path.push(PathSegment::Index(index));
-            rest = after.get(close + 1..)?;
-        }
-        if !rest.is_empty() {
-            return None;
-        }
-    }
-    (!path.is_empty()).then_some(path)
 }
 
 /// True when the first key of `path` is a field of the document.

@@ -46,29 +46,33 @@ fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {
 /// The JSON path in the document that a result is about: the item of its first evidence, else
 /// the first word of a finding that is a nested path (`a.b` or `a[0]`); `None` when none is.
 pub fn evidence_path(result: &ResultRecord) -> Option<Path> {
-    let evidence = result.evidence.first()?;
-    if let Some(item) = &evidence.item {
-        return parse_path(&item.path);
-    }
-    result
+    let first_item = result
         .evidence
-        .iter()
-        .flat_map(|e| &e.findings)
-        .flat_map(|f| f.text.split_whitespace())
-        .filter(|word| word.contains(['.', '[']))
-        .find_map(parse_path)
+        .first()
+        .map(|e| e.item.as_ref().map(|i| &*i.path));
+    let texts = result.evidence.iter().flat_map(|e| &e.findings);
+    path_of_evidence(first_item, texts.map(|f| f.text.as_str()))
 }
 
 /// The JSON path that evaluator evidence is about, as [`evidence_path`] for a record.
 pub fn evaluated_evidence_path(evidence: &[crate::eval::Evidence]) -> Option<Path> {
-    let first = evidence.first()?;
-    if let Some(item) = &first.item {
-        return parse_path(&item.path);
+    let first_item = evidence.first().map(|e| e.item.as_ref().map(|i| &*i.path));
+    let texts = evidence.iter().flat_map(|e| &e.findings);
+    path_of_evidence(first_item, texts.map(|f| f.text.as_str()))
+}
+
+/// The path of the first evidence's item (`first_item`: `None` when there is no evidence,
+/// `Some(None)` when the first evidence has no item), else the first nested path a finding's
+/// text mentions.
+fn path_of_evidence<'t>(
+    first_item: Option<Option<&str>>,
+    texts: impl Iterator<Item = &'t str>,
+) -> Option<Path> {
+    if let Some(path) = first_item? {
+        return parse_path(path);
     }
-    evidence
-        .iter()
-        .flat_map(|e| &e.findings)
-        .flat_map(|f| f.text.split_whitespace())
+    texts
+        .flat_map(str::split_whitespace)
         .filter(|word| word.contains(['.', '[']))
         .find_map(parse_path)
 }
