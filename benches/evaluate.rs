@@ -200,11 +200,14 @@ fn main() {
     println!();
     let same = hashes.windows(2).all(|w| w[0] == w[1]);
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
+    // The floor's multi-threaded row varies most between runs (it allocates for every JSON
+    // node), so the target is judged at 1 thread as well.
     let slower = floor_n.docs_per_s / e2e_n.docs_per_s;
+    let slower1 = floor1.docs_per_s / e2e1.docs_per_s;
     println!(
-        "  Rampart / floor: {slower:.2}x slower ({:.2}x in CPU time)   target <= 2x: {}",
+        "  Rampart / floor: {slower:.2}x slower ({:.2}x in CPU time), at 1 thread {slower1:.2}x   target <= 2x at both: {}",
         e2e_n.cpu_us_per_doc / floor_n.cpu_us_per_doc,
-        verdict(slower <= 2.0)
+        verdict(slower <= 2.0 && slower1 <= 2.0)
     );
     let faster = e2e_n.docs_per_s / rego.docs_per_s;
     println!(
