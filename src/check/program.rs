@@ -82,6 +82,48 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Calls `f` on this expression and on every expression inside it, depth first (the
+    /// filter, condition and key of a quantifier included; not the bodies of definitions it
+    /// calls).
+    pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
+        f(self);
+        match &self.kind {
+            ExprKind::Field(base, _, _) | ExprKind::Deref(base, _) | ExprKind::Unary(_, base) => {
+                base.walk(f)
+            }
+            ExprKind::Call(_, args) | ExprKind::Builtin(_, args) | ExprKind::List(args) => {
+                args.iter().for_each(|arg| arg.walk(f));
+            }
+            ExprKind::Binary(_, lhs, rhs) | ExprKind::Index(lhs, rhs) => {
+                lhs.walk(f);
+                rhs.walk(f);
+            }
+            ExprKind::Quantified {
+                list, filter, body, ..
+            } => {
+                list.walk(f);
+                filter.iter().for_each(|e| e.walk(f));
+                body.walk(f);
+            }
+            ExprKind::Collect {
+                list, filter, key, ..
+            } => {
+                list.walk(f);
+                filter.iter().chain(key).for_each(|e| e.walk(f));
+            }
+            ExprKind::Const(_)
+            | ExprKind::Today
+            | ExprKind::Root(_)
+            | ExprKind::Local(_)
+            | ExprKind::Param(_)
+            | ExprKind::DefValue(_)
+            | ExprKind::NormStatus(..)
+            | ExprKind::Error => {}
+        }
+    }
+}
+
 /// Built-in functions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Builtin {

@@ -71,13 +71,15 @@ impl<'p> Search<'p> {
 
     /// Whether `expr` is wanted, has a wanted part or uses a definition that has one.
     fn finds(&mut self, expr: &Expr) -> bool {
-        if (self.wanted)(expr) {
-            return true;
-        }
-        match &expr.kind {
-            ExprKind::DefValue(def) | ExprKind::Call(def, _) if self.in_def(*def) => true,
-            _ => parts(expr).any(|part| self.finds(part)),
-        }
+        let wanted = self.wanted;
+        let (mut found, mut uses) = (false, Vec::new());
+        expr.walk(&mut |part| {
+            found |= wanted(part);
+            if let ExprKind::DefValue(def) | ExprKind::Call(def, _) = &part.kind {
+                uses.push(*def);
+            }
+        });
+        found || uses.into_iter().any(|def| self.in_def(def))
     }
 
     /// Whether the body of definition `def` has a wanted part.
@@ -97,41 +99,4 @@ impl<'p> Search<'p> {
         self.defs[def] = Some(answer);
         answer
     }
-}
-
-/// Every direct part of `expr`, the filter, condition and key of a quantifier included.
-fn parts(expr: &Expr) -> impl Iterator<Item = &Expr> {
-    let mut found: Vec<&Expr> = Vec::new();
-    match &expr.kind {
-        ExprKind::Field(base, _, _) | ExprKind::Deref(base, _) | ExprKind::Unary(_, base) => {
-            found.push(base)
-        }
-        ExprKind::Binary(_, lhs, rhs) | ExprKind::Index(lhs, rhs) => found.extend([&**lhs, rhs]),
-        ExprKind::Builtin(_, args) | ExprKind::List(args) | ExprKind::Call(_, args) => {
-            found.extend(args.iter())
-        }
-        ExprKind::Quantified {
-            list, filter, body, ..
-        } => {
-            found.push(list);
-            found.extend(filter.as_deref());
-            found.push(body);
-        }
-        ExprKind::Collect {
-            list, filter, key, ..
-        } => {
-            found.push(list);
-            found.extend(filter.as_deref());
-            found.extend(key.as_deref());
-        }
-        ExprKind::Const(_)
-        | ExprKind::Today
-        | ExprKind::Root(_)
-        | ExprKind::Local(_)
-        | ExprKind::Param(_)
-        | ExprKind::DefValue(_)
-        | ExprKind::NormStatus(..)
-        | ExprKind::Error => {}
-    }
-    found.into_iter()
 }

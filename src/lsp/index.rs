@@ -504,53 +504,17 @@ pub(crate) fn for_each_checked_expr(program: &Program, f: &mut dyn FnMut(&check:
             .iter()
             .chain(norm.requires.iter().map(|r| &r.condition))
         {
-            walk_checked(expr, f);
+            expr.walk(f);
         }
         for require in &norm.requires {
             for segment in require.message.iter().flatten() {
                 if let check::Segment::Value(expr) = segment {
-                    walk_checked(expr, f);
+                    expr.walk(f);
                 }
             }
         }
     }
     for def in &program.defs {
-        walk_checked(&def.body, f);
-    }
-}
-
-fn walk_checked(expr: &check::Expr, f: &mut dyn FnMut(&check::Expr)) {
-    use check::ExprKind as E;
-    f(expr);
-    match &expr.kind {
-        E::Field(base, _, _) | E::Deref(base, _) | E::Unary(_, base) => walk_checked(base, f),
-        E::Call(_, args) | E::Builtin(_, args) | E::List(args) => {
-            args.iter().for_each(|arg| walk_checked(arg, f));
-        }
-        E::Binary(_, lhs, rhs) | E::Index(lhs, rhs) => {
-            walk_checked(lhs, f);
-            walk_checked(rhs, f);
-        }
-        E::Quantified {
-            list, filter, body, ..
-        } => {
-            walk_checked(list, f);
-            filter.iter().for_each(|e| walk_checked(e, f));
-            walk_checked(body, f);
-        }
-        E::Collect {
-            list, filter, key, ..
-        } => {
-            walk_checked(list, f);
-            filter.iter().chain(key).for_each(|e| walk_checked(e, f));
-        }
-        E::Const(_)
-        | E::Today
-        | E::Root(_)
-        | E::Local(_)
-        | E::Param(_)
-        | E::DefValue(_)
-        | E::NormStatus(..)
-        | E::Error => {}
+        def.body.walk(f);
     }
 }
