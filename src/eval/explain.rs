@@ -3,6 +3,9 @@
 //! each failing comparison with the values compared, each missing path, each dangling
 //! reference. Runs only for norms that did not pass, so the interpreter stays allocation-light.
 
+use std::fmt::{Arguments, Write as _};
+use std::ops::Range;
+
 use super::interp::{Ctx, Fault, VarPath};
 use super::value::{self, Truth, Value, show, show_into};
 use crate::check::{Expr, ExprKind, Segment};
@@ -91,9 +94,38 @@ pub struct Finding {
     /// The values or path involved, e.g. `systems[3].certification.date is 2026-09-30;
     /// required >= 2026-08-12`, or the missing path.
     pub text: String,
+    /// Where in `text` the evidence path of the value it is about is (see [`Finding::path`]).
+    #[serde(skip)]
+    pub path_in_text: Option<Range<usize>>,
     /// The part of the policy it is about.
     #[serde(skip)]
     pub span: Span,
+}
+
+impl Finding {
+    /// The evidence path of the value it is about (the operand read, the missing value, the
+    /// reference, the list), such as `systems[3].certification.date`; `None` when it reads no
+    /// value of the document. It is a part of the text, so a finding allocates it only once.
+    pub fn path(&self) -> Option<&str> {
+        self.path_in_text
+            .clone()
+            .and_then(|range| self.text.get(range))
+    }
+}
+
+/// The text of a finding and where in it the path of its value is.
+type Subject = (String, Option<Range<usize>>);
+
+/// The text `before`, then `path` (or `unknown` when there is none), then `after`; with where
+/// the path is in it.
+fn framed(before: &str, (path, unknown): (Option<&str>, &str), after: Arguments<'_>) -> Subject {
+    let mut text = String::with_capacity(before.len() + 64);
+    text.push_str(before);
+    let start = text.len();
+    text.push_str(path.unwrap_or(unknown));
+    let range = path.map(|_| start..text.len());
+    let _ = text.write_fmt(after);
+    (text, range)
 }
 
 impl<'a> Ctx<'a> {
@@ -168,11 +200,11 @@ impl<'a> Ctx<'a> {
                         message,
                     });
                 }
-                if let Some(text) = budget.omitted_text(list_path.as_deref(), observed) {
+                if let Some(subject) = budget.omitted(list_path.as_deref(), observed) {
                     out.push(Evidence {
                         requirement,
                         item: None,
-                        findings: vec![self.finding(FindingKind::Omitted, &[], text, body.span)],
+                        findings: vec![self.finding(FindingKind::Omitted, &[], subject, body.span)],
                         message: None,
                     });
                 }
@@ -320,12 +352,12 @@ impl<'a> Ctx<'a> {
         };
         let list_path = self.path_of(list);
         if quantifier == Quantifier::Any && observed == Truth::False {
-            let what = list_path.as_deref().unwrap_or("the list");
-            let text = format!(
-                "no item of {what} ({} item(s)) satisfies the condition",
-                items.len()
+            let subject = framed(
+                "no item of ",
+                (list_path.as_deref(), "the list"),
+                format_args!(" ({} item(s)) satisfies the condition", items.len()),
             );
-            out.push(self.finding(FindingKind::Failed, within, text, body.span));
+            out.push(self.finding(FindingKind::Failed, within, subject, body.span));
             // Then why the first few candidates fail, item by item.
             let mut shown = 0;
             for (index, item) in items.iter().enumerate() {
@@ -358,8 +390,8 @@ impl<'a> Ctx<'a> {
             self.explain_item(quantifier, filter, body, observed, within, out)?;
             within.pop();
         }
-        if let Some(text) = budget.omitted_text(list_path.as_deref(), observed) {
-            out.push(self.finding(FindingKind::Omitted, within, text, body.span));
+        if let Some(subject) = budget.omitted(list_path.as_deref(), observed) {
+            out.push(self.finding(FindingKind::Omitted, within, subject, body.span));
         }
         Ok(())
     }
@@ -392,8 +424,8 @@ impl<'a> Ctx<'a> {
         if observed == Truth::Unknown {
             if let ExprKind::NormStatus(_, norm) = &expr.kind {
                 let id = self.program.norms.get(*norm).map_or("?", |n| n.id.as_str());
-                let text = format!("norm {id} is unknown");
-                out.push(self.finding(FindingKind::Missing, within, text, expr.span));
+                let subject = (format!("norm {id} is unknown"), None);
+                out.push(self.finding(FindingKind::Missing, within, subject, expr.span));
                 return;
             }
             self.collect_missing(expr, within, out);
@@ -401,104 +433,193 @@ impl<'a> Ctx<'a> {
                 out.push(self.finding(
                     FindingKind::Missing,
                     within,
-                    "evidence is missing".into(),
+                    ("evidence is missing".into(), None),
                     expr.span,
                 ));
             }
             return;
         }
-        let text = self.describe_failure(expr, observed);
-        out.push(self.finding(FindingKind::Failed, within, text, expr.span));
+        let subject = self.describe_failure(expr, observed);
+        out.push(self.finding(FindingKind::Failed, within, subject, expr.span));
     }
 
-    fn finding(&self, kind: FindingKind, within: &[Item], text: String, span: Span) -> Finding {
+    fn finding(
+        &self,
+        kind: FindingKind,
+        within: &[Item],
+        (text, path_in_text): Subject,
+        span: Span,
+    ) -> Finding {
         Finding {
             kind,
             within: within.to_vec(),
             text,
+            path_in_text,
             span,
         }
     }
 
-    /// The values behind a condition that does not hold (or, for `none`, that holds).
-    fn describe_failure(&mut self, expr: &'a Expr, observed: Truth) -> String {
+    /// The values behind a condition that does not hold (or, for `none`, that holds), and the
+    /// evidence path of the value it is about.
+    fn describe_failure(&mut self, expr: &'a Expr, observed: Truth) -> Subject {
         match &expr.kind {
             ExprKind::Binary(op, lhs, rhs) if is_comparison(*op) => {
-                let (Ok(a), Ok(b)) = (self.eval(lhs), self.eval(rhs)) else {
-                    return "the condition does not hold".into();
-                };
-                let mut text = String::with_capacity(96);
-                if self.write_path(lhs, &mut text) {
-                    text.push_str(" is ");
-                } else {
-                    text.clear();
-                    text.push_str("found ");
-                }
-                show_into(&a, &mut text);
-                // Under `none`, the item fails because the condition holds.
-                text.push_str(if observed == Truth::True {
-                    ", which is "
-                } else {
-                    "; required "
-                });
-                text.push_str(op.as_str());
-                text.push(' ');
-                let mark = text.len();
-                if self.write_name(rhs, &mut text) {
-                    text.push_str(" (");
-                    show_into(&b, &mut text);
-                    text.push(')');
-                } else {
-                    text.truncate(mark);
-                    show_into(&b, &mut text);
-                }
-                text
+                self.describe_comparison(*op, (lhs, rhs), observed)
             }
             ExprKind::NormStatus(_, norm) => {
                 let status = self.statuses.get(*norm).copied().flatten();
                 let id = self.program.norms.get(*norm).map_or("?", |n| n.id.as_str());
-                format!(
-                    "norm {id} is {}",
-                    status.map_or("not evaluated", |s| s.as_str())
-                )
+                let status = status.map_or("not evaluated", |s| s.as_str());
+                (format!("norm {id} is {status}"), None)
             }
             ExprKind::Unary(UnaryOp::Not, operand) => {
                 self.describe_failure(operand, observed.not())
             }
             ExprKind::Builtin(crate::check::Builtin::Exists, args) => {
                 let Some(arg) = args.first() else {
-                    return "the condition does not hold".into();
+                    return ("the condition does not hold".into(), None);
                 };
-                let name = self.name_of(arg).unwrap_or_else(|| "the value".into());
-                match self.eval(arg) {
+                let path = self.path_of(arg);
+                let range = path.as_ref().map(|path| 0..path.len());
+                let name = match &path {
+                    Some(path) => path.clone(),
+                    None => self.name_of(arg).unwrap_or_else(|| "the value".into()),
+                };
+                let text = match self.eval(arg) {
                     Ok(value) if observed == Truth::True => format!("{name} is {}", show(&value)),
                     _ => format!("{name} is missing"),
-                }
+                };
+                (text, range)
             }
             ExprKind::Builtin(builtin, args) => {
-                let mut shown = Vec::with_capacity(args.len());
-                for arg in args {
-                    let value = self
-                        .eval(arg)
-                        .map_or_else(|_| "?".to_string(), |v| show(&v));
-                    shown.push(match self.name_of(arg) {
-                        Some(name) => format!("{name} = {value}"),
-                        None => value,
-                    });
+                // `name(path = value, value)`; the path is that of the first argument with one.
+                let mut text = format!("{}(", builtin.name());
+                let mut range = None;
+                for (index, arg) in args.iter().enumerate() {
+                    if index > 0 {
+                        text.push_str(", ");
+                    }
+                    let start = text.len();
+                    if self.write_path(arg, &mut text) {
+                        range = range.or(Some(start..text.len()));
+                        text.push_str(" = ");
+                    } else {
+                        text.truncate(start);
+                        if self.write_name(arg, &mut text) {
+                            text.push_str(" = ");
+                        } else {
+                            text.truncate(start);
+                        }
+                    }
+                    match self.eval(arg) {
+                        Ok(value) => show_into(&value, &mut text),
+                        Err(_) => text.push('?'),
+                    }
                 }
                 let verdict = if observed == Truth::True {
                     "true"
                 } else {
                     "false"
                 };
-                format!("{}({}) is {verdict}", builtin.name(), shown.join(", "))
+                let _ = write!(text, ") is {verdict}");
+                (text, range)
             }
             _ => match (self.path_of(expr), self.eval(expr)) {
-                (Some(path), Ok(value)) => format!("{path} is {}", show(&value)),
-                _ if observed == Truth::True => "the condition holds".into(),
-                _ => "the condition does not hold".into(),
+                (Some(path), Ok(value)) => {
+                    let range = Some(0..path.len());
+                    (format!("{path} is {}", show(&value)), range)
+                }
+                _ if observed == Truth::True => ("the condition holds".into(), None),
+                _ => ("the condition does not hold".into(), None),
             },
         }
+    }
+
+    /// [`Ctx::describe_failure`] of a comparison: the left operand's path and value, then what
+    /// was required (the right operand's name and value). The path is the left operand's, else
+    /// the right one's.
+    fn describe_comparison(
+        &mut self,
+        op: BinaryOp,
+        (lhs, rhs): (&'a Expr, &'a Expr),
+        observed: Truth,
+    ) -> Subject {
+        let (Ok(a), Ok(b)) = (self.eval(lhs), self.eval(rhs)) else {
+            return ("the condition does not hold".into(), None);
+        };
+        let mut text = String::with_capacity(96);
+        let lhs_path = if self.write_path(lhs, &mut text) {
+            let range = 0..text.len();
+            text.push_str(" is ");
+            show_into(&a, &mut text);
+            Some(range)
+        } else {
+            // A computed value (`days_between(a.date, today)`) says which value it is from.
+            text.clear();
+            text.push_str("found ");
+            show_into(&a, &mut text);
+            self.first_read_path(lhs).map(|source| {
+                text.push_str(" (from ");
+                let start = text.len();
+                text.push_str(&source);
+                let range = start..text.len();
+                text.push(')');
+                range
+            })
+        };
+        // Under `none`, the item fails because the condition holds.
+        text.push_str(if observed == Truth::True {
+            ", which is "
+        } else {
+            "; required "
+        });
+        text.push_str(op.as_str());
+        text.push(' ');
+        let mark = text.len();
+        if self.write_name(rhs, &mut text) {
+            text.push_str(" (");
+            show_into(&b, &mut text);
+            text.push(')');
+        } else {
+            text.truncate(mark);
+            show_into(&b, &mut text);
+        }
+        match lhs_path {
+            Some(range) => (text, Some(range)),
+            // The right operand's name, when it is its path.
+            None => {
+                let rhs_path = self.path_of(rhs);
+                let end = mark + rhs_path.as_ref().map_or(0, String::len);
+                let range = rhs_path.filter(|path| text.get(mark..end) == Some(path));
+                (text, range.map(|_| mark..end))
+            }
+        }
+    }
+
+    /// The path of the first document value `expr` reads: its own when it is a path, else the
+    /// first one inside it, looking into the definitions it uses with their parameters bound
+    /// to the arguments. Locates a value computed from others, such as `days_between(a.date,
+    /// today)` or `phone_of(s)`.
+    fn first_read_path(&mut self, expr: &'a Expr) -> Option<String> {
+        if let Some(path) = self.path_of(expr) {
+            return Some(path);
+        }
+        let (def, args) = match &expr.kind {
+            ExprKind::Call(def, args) => (Some(*def), args.as_slice()),
+            ExprKind::DefValue(def) => (Some(*def), &[][..]),
+            _ => (None, &[][..]),
+        };
+        let program = self.program;
+        if let Some(definition) = def.and_then(|def| program.defs.get(def)) {
+            let mut found = None;
+            self.in_def_frame(definition.locals, args, |ctx| {
+                found = ctx.first_read_path(&definition.body)
+            });
+            if found.is_some() {
+                return found;
+            }
+        }
+        children(expr).find_map(|child| self.first_read_path(child))
     }
 
     /// How evidence names an operand: its path, or the parameter or definition it reads.
@@ -550,7 +671,9 @@ impl<'a> Ctx<'a> {
             return;
         }
         if let Some(path) = self.missing_path(expr) {
-            out.push(self.finding(FindingKind::Missing, within, path, expr.span));
+            let range = Some(0..path.len());
+            let subject = (path, range);
+            out.push(self.finding(FindingKind::Missing, within, subject, expr.span));
             return;
         }
         match &expr.kind {
@@ -591,9 +714,18 @@ impl<'a> Ctx<'a> {
                 if *kind == CollectKind::Latest {
                     if let Ok(Value::List(items)) = self.eval(list) {
                         if items.is_empty() {
-                            let what = self.path_of(list).unwrap_or_else(|| "the list".into());
-                            let text = format!("{what} has no item");
-                            out.push(self.finding(FindingKind::Missing, within, text, expr.span));
+                            let path = self.path_of(list);
+                            let subject = framed(
+                                "",
+                                (path.as_deref(), "the list"),
+                                format_args!(" has no item"),
+                            );
+                            out.push(self.finding(
+                                FindingKind::Missing,
+                                within,
+                                subject,
+                                expr.span,
+                            ));
                         }
                     }
                 }
@@ -643,8 +775,8 @@ impl<'a> Ctx<'a> {
                 _ => {}
             }
         }
-        if let Some(text) = budget.omitted_text(list_path.as_deref(), Truth::Unknown) {
-            out.push(self.finding(FindingKind::Omitted, within, text, list.span));
+        if let Some(subject) = budget.omitted(list_path.as_deref(), Truth::Unknown) {
+            out.push(self.finding(FindingKind::Omitted, within, subject, list.span));
         }
     }
 
@@ -726,10 +858,13 @@ impl<'a> Ctx<'a> {
         if let Some((base, root_field)) = target {
             if let Ok(Value::Str(id)) = self.eval(base) {
                 let list = self.root_field_name(root_field).unwrap_or("?");
-                let path = self.path_of(base).unwrap_or_else(|| "a reference".into());
-                let text =
-                    format!("dangling reference: {path} = \"{id}\" names no entry of {list}");
-                out.push(self.finding(FindingKind::Dangling, within, text, expr.span));
+                let path = self.path_of(base);
+                let subject = framed(
+                    "dangling reference: ",
+                    (path.as_deref(), "a reference"),
+                    format_args!(" = \"{id}\" names no entry of {list}"),
+                );
+                out.push(self.finding(FindingKind::Dangling, within, subject, expr.span));
                 return;
             }
         }
@@ -945,20 +1080,21 @@ impl Budget {
 
     /// The text of the finding for the items not explained (that fail, or lack evidence,
     /// like those before them), when there are some.
-    fn omitted_text(&self, list_path: Option<&str>, observed: Truth) -> Option<String> {
+    fn omitted(&self, list_path: Option<&str>, observed: Truth) -> Option<Subject> {
         let omitted = self.omitted;
         if omitted == 0 {
             return None;
         }
-        let list = list_path.unwrap_or("the list");
         let how = if observed == Truth::False {
             "fail"
         } else {
             "lack evidence"
         };
         let items = if omitted == 1 { "item" } else { "items" };
-        Some(format!(
-            "{omitted} more {items} of {list} {how} likewise (not listed)"
+        Some(framed(
+            &format!("{omitted} more {items} of "),
+            (list_path, "the list"),
+            format_args!(" {how} likewise (not listed)"),
         ))
     }
 }

@@ -317,6 +317,7 @@ fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
             kind: FindingKind::Fault,
             within: Vec::new(),
             text,
+            path_in_text: None,
             span: fault.span(),
         }],
         message: None,

@@ -218,6 +218,45 @@ fn a_dangling_reference_inside_a_definition_is_found_and_named_by_the_argument_p
 }
 
 #[test]
+fn each_finding_names_the_path_of_the_value_it_is_about() {
+    let program = program(
+        &[
+            norm("left", "require all s in systems: s.score >= 3"),
+            norm("right", "require all s in systems: 3 <= s.score"),
+            norm("missing", "require all s in systems: s.kind == \"a\""),
+            norm(
+                "dangling",
+                "require all s in systems: s.owner.phone != \"\"",
+            ),
+            norm("any-large", "require any s in systems: s.score > 10"),
+            norm(
+                "builtin",
+                "require all s in systems: starts_with(s.id, \"z\")",
+            ),
+            norm("status", "require passes(left)"),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "systems": [{ "id": "x", "score": 1, "owner": "nobody" },
+                                  { "id": "y", "score": 5, "ok": false }],
+                      "contacts": [] });
+    let first_path = |id: &str| {
+        let evidence = &result_of(&program, &doc, id).evidence;
+        let finding = &evidence[0].findings[0];
+        (finding.kind, finding.path().map(str::to_string))
+    };
+    let path = |text: &str| Some(text.to_string());
+    use FindingKind::*;
+    assert_eq!(first_path("left"), (Failed, path("systems[0].score")));
+    assert_eq!(first_path("right"), (Failed, path("systems[0].score")));
+    assert_eq!(first_path("missing"), (Missing, path("systems[0].kind")));
+    assert_eq!(first_path("dangling"), (Dangling, path("systems[0].owner")));
+    assert_eq!(first_path("any-large"), (Failed, path("systems")));
+    assert_eq!(first_path("builtin"), (Failed, path("systems[0].id")));
+    assert_eq!(first_path("status"), (Failed, None));
+}
+
+#[test]
 fn remembered_definition_calls_give_each_argument_its_own_value() {
     let program = program(
         &[
@@ -875,4 +914,48 @@ fn remembered_calls_and_skipped_searches_change_no_outcome() {
         }
     }
     assert!(compared > 500, "{compared} documents compared");
+}
+
+#[test]
+fn every_finding_path_on_the_examples_names_a_value_of_the_document() {
+    use crate::config::PathSegment;
+    use crate::report::text::parse_path;
+    use crate::test_support::{examples, library};
+    let program = library();
+    let options = Options {
+        run_date: Date::parse("2027-01-01"),
+        ..Options::default()
+    };
+    let evaluator = Evaluator::new(&program, options);
+    let (mut with_path, mut failed_without) = (0, Vec::new());
+    for example in examples() {
+        let outcome = evaluator.evaluate(&example);
+        let findings = outcome.results.iter().flat_map(|r| &r.evidence);
+        for finding in findings.flat_map(|e| &e.findings) {
+            let Some(path) = finding.path() else {
+                if finding.kind == FindingKind::Failed && !finding.text.starts_with("norm ") {
+                    failed_without.push(finding.text.clone());
+                }
+                continue;
+            };
+            let segments = parse_path(path).unwrap_or_else(|| panic!("{path} is a path"));
+            let pointer: String = segments
+                .iter()
+                .map(|segment| match segment {
+                    PathSegment::Key(key) => format!("/{key}"),
+                    PathSegment::Index(index) => format!("/{index}"),
+                })
+                .collect();
+            // A missing value is absent or null; every other finding reads a present one.
+            let value = example.pointer(&pointer);
+            if finding.kind == FindingKind::Missing {
+                assert!(value.is_none_or(Json::is_null), "{path}: {finding:?}");
+            } else {
+                assert!(value.is_some(), "{path} is in the document: {finding:?}");
+            }
+            with_path += 1;
+        }
+    }
+    assert!(with_path > 100, "{with_path} findings name a path");
+    assert!(failed_without.is_empty(), "{failed_without:#?}");
 }

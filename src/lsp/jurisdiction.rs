@@ -249,9 +249,8 @@ fn message(program: &Program, norm: &Norm, result: &NormResult, evidence: &Evide
     out
 }
 
-/// The JSON path of the value an evidence entry read: the path a finding starts with, else
-/// any path a finding mentions, else the item it is about, else the first path the norm reads
-/// (up to its first list).
+/// The JSON path of the value an evidence entry is about: the first finding's path, else the
+/// item it is about, else the first path the norm reads (up to its first list).
 fn evidence_path(
     program: &Program,
     norm: &Norm,
@@ -259,40 +258,19 @@ fn evidence_path(
     doc: &Doc,
 ) -> Option<config::Path> {
     let in_document = |path: &config::Path| starts_in(program, path, doc);
-    let texts = || {
-        evidence
-            .findings
-            .iter()
-            .map(|finding| finding.text.as_str())
-    };
-    texts()
-        .filter_map(|text| parse_path(leading_path(text)))
+    let findings = evidence.findings.iter();
+    let item = evidence.item.iter().map(|item| item.path.as_str());
+    findings
+        .filter_map(|finding| finding.path())
+        .chain(item)
+        .filter_map(parse_path)
         .find(in_document)
-        .or_else(|| {
-            texts()
-                .flat_map(|text| text.split(|c: char| c.is_whitespace() || "(),;=".contains(c)))
-                .filter_map(parse_path)
-                .find(in_document)
-        })
-        .or_else(|| {
-            let item = evidence.item.as_ref()?;
-            parse_path(&item.path).filter(in_document)
-        })
         .or_else(|| {
             norm.reads
                 .iter()
                 .filter_map(|read| parse_path(read.split("[]").next().unwrap_or("")))
                 .find(in_document)
         })
-}
-
-/// The path a finding's text starts with (`systems[2].owner is "x"` → `systems[2].owner`).
-fn leading_path(text: &str) -> &str {
-    let text = text.strip_prefix("dangling reference: ").unwrap_or(text);
-    let end = text
-        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')' | '='))
-        .unwrap_or(text.len());
-    text.get(..end).unwrap_or("")
 }
 
 /// True when the first key of `path` is a field of the document.
@@ -437,28 +415,6 @@ pub(crate) fn explain(analysis: &Analysis, id: &str) -> Option<(String, Option<U
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn evidence_paths_are_read_from_findings() {
-        let key = |k: &str| PathSegment::Key(k.to_string());
-        assert_eq!(
-            parse_path(leading_path("systems[2].certification.date is 2026-09-30")),
-            Some(vec![
-                key("systems"),
-                PathSegment::Index(2),
-                key("certification"),
-                key("date")
-            ])
-        );
-        assert_eq!(
-            parse_path(leading_path(
-                "dangling reference: a.b = \"x\" names no entry"
-            )),
-            Some(vec![key("a"), key("b")])
-        );
-        assert_eq!(parse_path("a[x]"), None);
-        assert_eq!(parse_path(""), None);
-    }
 
     #[test]
     fn value_ranges_end_before_the_comma_and_count_utf16() {

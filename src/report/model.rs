@@ -270,6 +270,10 @@ pub struct FindingRecord {
     pub within: Vec<ItemRecord>,
     /// The values or path involved.
     pub text: String,
+    /// The evidence path of the document value it is about, such as
+    /// `systems[3].certification.date` (absent in reports written before it was added).
+    #[serde(default)]
+    pub path: Option<String>,
     /// Where in the policy, as `file:line`.
     #[serde(default)]
     pub at: Option<String>,
@@ -484,6 +488,7 @@ fn evidence_record(ctx: &BuildContext, evidence: &eval::Evidence) -> EvidenceRec
                 kind: f.kind,
                 within: f.within.iter().map(item_record).collect(),
                 text: f.text.clone(),
+                path: f.path().map(str::to_string),
                 at: Some(ctx.location(f.span)),
             })
             .collect(),

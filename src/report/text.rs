@@ -43,38 +43,30 @@ fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {
     }
 }
 
-/// The JSON path in the document that a result is about: the item of its first evidence, else
-/// the first word of a finding that is a nested path (`a.b` or `a[0]`); `None` when none is.
+/// The JSON path in the document that a result is about: the first evidence path found
+/// reading its evidence in order (for each, the first finding's path, else its item's path);
+/// `None` when none names one.
 pub fn evidence_path(result: &ResultRecord) -> Option<Path> {
-    let first_item = result
-        .evidence
-        .first()
-        .map(|e| e.item.as_ref().map(|i| &*i.path));
-    let texts = result.evidence.iter().flat_map(|e| &e.findings);
-    path_of_evidence(first_item, texts.map(|f| f.text.as_str()))
+    first_path(result.evidence.iter().map(|evidence| {
+        let item = evidence.item.as_ref().map(|item| item.path.as_str());
+        (item, evidence.findings.iter().map(|f| f.path.as_deref()))
+    }))
 }
 
 /// The JSON path that evaluator evidence is about, as [`evidence_path`] for a record.
 pub fn evaluated_evidence_path(evidence: &[crate::eval::Evidence]) -> Option<Path> {
-    let first_item = evidence.first().map(|e| e.item.as_ref().map(|i| &*i.path));
-    let texts = evidence.iter().flat_map(|e| &e.findings);
-    path_of_evidence(first_item, texts.map(|f| f.text.as_str()))
+    first_path(evidence.iter().map(|evidence| {
+        let item = evidence.item.as_ref().map(|item| item.path.as_str());
+        (item, evidence.findings.iter().map(|f| f.path()))
+    }))
 }
 
-/// The path of the first evidence's item (`first_item`: `None` when there is no evidence,
-/// `Some(None)` when the first evidence has no item), else the first nested path a finding's
-/// text mentions.
-fn path_of_evidence<'t>(
-    first_item: Option<Option<&str>>,
-    texts: impl Iterator<Item = &'t str>,
-) -> Option<Path> {
-    if let Some(path) = first_item? {
-        return parse_path(path);
-    }
-    texts
-        .flat_map(str::split_whitespace)
-        .filter(|word| word.contains(['.', '[']))
-        .find_map(parse_path)
+/// The first path of a sequence of (item path, finding paths): a finding's, else the item's.
+fn first_path<'t, F>(mut evidence: impl Iterator<Item = (Option<&'t str>, F)>) -> Option<Path>
+where
+    F: Iterator<Item = Option<&'t str>>,
+{
+    evidence.find_map(|(item, mut findings)| findings.find_map(|p| p).or(item).and_then(parse_path))
 }
 
 /// Parses an evidence path as displayed (`systems[2].certification.date`); `None` when the
