@@ -12,12 +12,12 @@
 
 use std::path::PathBuf;
 
+use super::check_report::{Context, Evaluated, Origin, ReportWriter};
 use super::evaluation::EvalArgs;
 use super::output;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::check::{NormId, Program, Status};
-use crate::config::{self, Document, PathSegment};
 use crate::eval::{Evaluator, Options, Outcome};
 use crate::reference::{Filter, FilterError};
 use crate::report;
@@ -184,64 +184,34 @@ impl Verdict {
     }
 }
 
-/// A document with its outcome (`None` when it was not evaluated).
-type Evaluated = (Document, Option<Outcome>);
-
 impl Run<'_> {
-    /// Evaluates every document in batches and writes the report; the exit code, or the error
-    /// that stopped the output.
+    /// Evaluates every document in batches, writing each batch's part of the report before
+    /// reading the next; the exit code, or the error that stopped the output.
     fn check(&self) -> std::io::Result<u8> {
         let mut out = output::Output::open(self.args.output.as_deref())?;
         let mut batches = super::inputs::Batches::new(&self.args.paths);
         let mut verdict = Verdict::default();
-        if self.args.format == ReportFormat::Json {
-            self.stream_json(&mut out, &mut batches, &mut verdict)?;
-        } else {
-            let mut all: Vec<Evaluated> = Vec::new();
-            let mut origins: Vec<Origin> = Vec::new();
-            for batch in &mut batches {
-                let evaluated = self.evaluate_batch(&batch);
-                verdict.add(&evaluated, self.args.fail_on.severity());
-                origins.extend(batch.into_iter().map(Origin::from));
-                all.extend(evaluated);
-            }
-            out.write(&self.render(&all, &origins))?;
+        let ctx = Context {
+            program: self.program,
+            workspace: self.workspace,
+            evaluator: self.evaluator,
+            profile: self.args.eval.profile.as_deref(),
+            group_by: self.args.group_by.map(GroupBy::core),
+        };
+        let mut writer = ReportWriter::start(self.args.format, ctx, &mut out)?;
+        for batch in &mut batches {
+            let evaluated = self.evaluate_batch(&batch);
+            verdict.add(&evaluated, self.args.fail_on.severity());
+            let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
+            writer.batch(&mut out, &evaluated, &origins)?;
         }
+        writer.finish(&mut out)?;
         for (path, error) in &batches.unreadable {
             eprintln!("error: cannot read {}: {error}", path.display());
             verdict.invalid = true;
         }
         out.finish()?;
         Ok(verdict.exit_code())
-    }
-
-    /// Writes the JSON report document by document, batch by batch.
-    fn stream_json(
-        &self,
-        out: &mut output::Output,
-        batches: &mut super::inputs::Batches,
-        verdict: &mut Verdict,
-    ) -> std::io::Result<()> {
-        let frame = report::build(
-            self.program,
-            self.workspace,
-            self.args.eval.profile.as_deref(),
-            &[],
-        );
-        out.write(&report::json::head(&frame))?;
-        let mut first = true;
-        for batch in batches {
-            let evaluated = self.evaluate_batch(&batch);
-            verdict.add(&evaluated, self.args.fail_on.severity());
-            let pairs: Vec<(&Document, Option<&Outcome>)> =
-                evaluated.iter().map(|(d, o)| (d, o.as_ref())).collect();
-            let part = report::build(self.program, self.workspace, None, &pairs);
-            for document in &part.documents {
-                out.write(&report::json::document(document, first))?;
-                first = false;
-            }
-        }
-        out.write(&report::json::tail(&frame, !first))
     }
 
     /// Loads and evaluates a batch in parallel, in order; a document with errors is not
@@ -263,56 +233,6 @@ impl Run<'_> {
             .collect();
         progress.finish_and_clear();
         evaluated
-    }
-
-    /// The whole report in a format other than JSON.
-    fn render(&self, checked: &[Evaluated], origins: &[Origin]) -> String {
-        if self.args.format == ReportFormat::Human {
-            let locator = Locator::new(checked, origins);
-            let source_line = |index: usize, path: &[PathSegment]| locator.source_line(index, path);
-            return report::human::render(
-                self.program,
-                self.workspace,
-                checked,
-                self.args.group_by.map(GroupBy::core),
-                &source_line,
-            );
-        }
-        let pairs: Vec<(&Document, Option<&Outcome>)> =
-            checked.iter().map(|(d, o)| (d, o.as_ref())).collect();
-        let report = report::build(
-            self.program,
-            self.workspace,
-            self.args.eval.profile.as_deref(),
-            &pairs,
-        );
-        match self.args.format {
-            ReportFormat::Sarif => {
-                let locator = Locator::new(checked, origins);
-                let locate = |index: usize, path: &[PathSegment]| locator.locate(index, path);
-                report::sarif::render(self.program, &report, &locate) + "\n"
-            }
-            ReportFormat::Junit => report::junit::render(&report),
-            ReportFormat::Human | ReportFormat::Json => {
-                serde_json::to_string_pretty(&report).unwrap_or_default() + "\n"
-            }
-        }
-    }
-}
-
-/// Where a document came from, kept to locate evidence in it later: its line in a stream, and
-/// its text when it was not in a file of its own.
-struct Origin {
-    line: Option<usize>,
-    text: Option<String>,
-}
-
-impl From<super::inputs::Source> for Origin {
-    fn from(source: super::inputs::Source) -> Origin {
-        Origin {
-            line: source.line,
-            text: source.text,
-        }
     }
 }
 
@@ -345,64 +265,6 @@ fn progress_bar(n_documents: usize) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
-}
-
-/// Finds evidence values in the documents' text, re-reading one file at a time (results are
-/// located in document order, so each file is read once).
-struct Locator<'d> {
-    documents: Vec<(&'d Document, &'d Origin)>,
-    current: std::cell::RefCell<Option<(PathBuf, Option<String>)>>,
-}
-
-impl<'d> Locator<'d> {
-    fn new(checked: &'d [Evaluated], origins: &'d [Origin]) -> Self {
-        Locator {
-            documents: checked.iter().map(|(d, _)| d).zip(origins).collect(),
-            current: std::cell::RefCell::new(None),
-        }
-    }
-
-    /// The 1-based line and column of `path` in document `index`, and the text of that line.
-    fn source_line(&self, index: usize, path: &[PathSegment]) -> Option<(usize, usize, String)> {
-        let (line, column) = self.locate(index, path)?;
-        let (_, origin) = self.documents.get(index)?;
-        let text = match &origin.text {
-            Some(text) => text
-                .lines()
-                .nth(line.checked_sub(origin.line.unwrap_or(1))?)?
-                .to_string(),
-            None => {
-                let current = self.current.borrow();
-                current
-                    .as_ref()?
-                    .1
-                    .as_deref()?
-                    .lines()
-                    .nth(line.checked_sub(1)?)?
-                    .to_string()
-            }
-        };
-        Some((line, column, text))
-    }
-
-    /// The 1-based line and column of `path` in document `index`.
-    fn locate(&self, index: usize, path: &[PathSegment]) -> Option<(usize, usize)> {
-        let (document, origin) = self.documents.get(index)?;
-        if let Some(text) = &origin.text {
-            let (line, column) = config::locate(text, path)?;
-            return Some((line + origin.line.unwrap_or(1) - 1, column));
-        }
-        let mut current = self.current.borrow_mut();
-        if current.as_ref().is_none_or(|(at, _)| *at != document.path) {
-            let text = std::fs::read_to_string(&document.path).ok();
-            *current = Some((document.path.clone(), text));
-        }
-        let text = current.as_ref()?.1.as_deref()?;
-        match document.format {
-            config::Format::Json => config::locate(text, path),
-            config::Format::Yaml => config::YamlPositions::parse(text)?.locate(path),
-        }
-    }
 }
 
 /// True when a norm fails (or cannot be evaluated) at `fail_on` or above, after the profile's

@@ -2,6 +2,7 @@
 //! chooses the exit code. No rule of the language or of evaluation lives here.
 
 mod check;
+mod check_report;
 mod compare;
 mod evaluation;
 mod explain;

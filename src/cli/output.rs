@@ -50,13 +50,17 @@ impl Output {
 
     /// Appends `text`; after a reader closed standard output, does nothing.
     pub fn write(&mut self, text: &str) -> io::Result<()> {
+        self.write_bytes(text.as_bytes())
+    }
+
+    /// Appends `bytes` (text already encoded); after a reader closed standard output, does
+    /// nothing.
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
         match &mut self.target {
             Target::Stdout { closed: true, .. } => Ok(()),
-            Target::Stdout { out, closed } => {
-                quiet_on_broken_pipe(out.write_all(text.as_bytes()), closed)
-            }
-            Target::Temp { temp, .. } => temp.write_all(text.as_bytes()),
-            Target::Direct(file) => file.write_all(text.as_bytes()),
+            Target::Stdout { out, closed } => quiet_on_broken_pipe(out.write_all(bytes), closed),
+            Target::Temp { temp, .. } => temp.write_all(bytes),
+            Target::Direct(file) => file.write_all(bytes),
         }
     }
 

@@ -64,47 +64,45 @@ fn document_name(document: &Document) -> String {
     }
 }
 
-/// The human report: per document its problems and the norms that do not pass, with evidence,
-/// then a summary table; results grouped under stage or pillar headings with `group_by`.
-pub fn render(
+/// The part of the human report for one document: its problems and the norms that do not
+/// pass, with evidence, results grouped under stage or pillar headings with `group_by`.
+/// `index` is the document's index for `source_line`.
+pub fn document(
     program: &Program,
     workspace: &Workspace,
-    checked: &[(Document, Option<Outcome>)],
-    group_by: Option<GroupBy>,
+    (document, outcome): (&Document, Option<&Outcome>),
+    (index, group_by): (usize, Option<GroupBy>),
     source_line: &SourceLine<'_>,
 ) -> String {
     let mut out = String::new();
-    for (index, (document, outcome)) in checked.iter().enumerate() {
-        let _ = write!(
-            out,
-            "== {} — {}",
-            document_name(document),
-            document.path.display()
-        );
-        match outcome {
-            Some(outcome) => {
-                let _ = writeln!(out, ", evaluated on {}", outcome.today);
-            }
-            None => {
-                let _ = writeln!(out, ": not evaluated");
-            }
+    let _ = write!(
+        out,
+        "== {} — {}",
+        document_name(document),
+        document.path.display()
+    );
+    match outcome {
+        Some(outcome) => {
+            let _ = writeln!(out, ", evaluated on {}", outcome.today);
         }
-        for problem in &document.problems {
-            write_problem(&mut out, document, problem);
+        None => {
+            let _ = writeln!(out, ": not evaluated");
         }
-        if let Some(outcome) = outcome {
-            let ctx = Ctx {
-                program,
-                workspace,
-                document,
-                index,
-                source_line,
-            };
-            write_results(&mut out, &ctx, outcome, group_by);
-        }
-        out.push('\n');
     }
-    write_summary(&mut out, checked);
+    for problem in &document.problems {
+        write_problem(&mut out, document, problem);
+    }
+    if let Some(outcome) = outcome {
+        let ctx = Ctx {
+            program,
+            workspace,
+            document,
+            index,
+            source_line,
+        };
+        write_results(&mut out, &ctx, outcome, group_by);
+    }
+    out.push('\n');
     printable(out)
 }
 
@@ -319,63 +317,86 @@ fn snippet_window(text: &str, column: usize) -> (String, usize) {
     (shown, SNIPPET_LEAD + 1)
 }
 
-/// A row of the summary table: jurisdiction id, file, and the counts and critical fails of an
-/// evaluated document.
-type SummaryRow = (String, String, Option<([usize; 6], usize)>);
+/// A row of the summary table that ends the human report: jurisdiction id, file, and the
+/// counts and critical fails of an evaluated document. Rows serialise, so that a long run can
+/// keep them out of memory until the table is written.
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SummaryRow {
+    id: String,
+    file: String,
+    numbers: Option<([usize; 6], usize)>,
+}
 
-fn write_summary(out: &mut String, checked: &[(Document, Option<Outcome>)]) {
-    let rows: Vec<SummaryRow> = checked
-        .iter()
-        .map(|(document, outcome)| {
-            let id = document.jurisdiction_id().unwrap_or("?").to_string();
-            let file = document.path.display().to_string();
-            (
-                id,
-                file,
-                outcome.as_ref().map(|o| (counts(o), critical_fails(o))),
-            )
-        })
-        .collect();
-    let id_width = rows
-        .iter()
-        .map(|r| r.0.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(12);
-    let file_width = rows
-        .iter()
-        .map(|r| r.1.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(4);
-    let _ = writeln!(
-        out,
-        "{:<id_width$}  {:<file_width$}  {:>5} {:>5} {:>6} {:>7} {:>5} {:>5} {:>14}",
-        "jurisdiction",
-        "file",
-        "pass",
-        "fail",
-        "waived",
-        "unknown",
-        "n/a",
-        "error",
-        "critical fails"
-    );
-    for (id, file, numbers) in rows {
-        match numbers {
-            Some(([pass, fail, waived, unknown, na, error], critical)) => {
-                let _ = writeln!(
-                    out,
-                    "{id:<id_width$}  {file:<file_width$}  {pass:>5} {fail:>5} {waived:>6} {unknown:>7} {na:>5} {error:>5} {critical:>14}"
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "{id:<id_width$}  {file:<file_width$}  invalid document, not evaluated"
-                );
-            }
+impl SummaryRow {
+    /// The row of a document and its outcome (`None` when it was not evaluated).
+    pub fn new(document: &Document, outcome: Option<&Outcome>) -> SummaryRow {
+        SummaryRow {
+            id: document.jurisdiction_id().unwrap_or("?").to_string(),
+            file: document.path.display().to_string(),
+            numbers: outcome.map(|o| (counts(o), critical_fails(o))),
         }
+    }
+}
+
+/// The summary table, written row by row once every row has been seen ([`SummaryTable::fit`])
+/// so that its columns are as wide as their widest cell.
+#[derive(Debug)]
+pub struct SummaryTable {
+    id_width: usize,
+    file_width: usize,
+}
+
+impl Default for SummaryTable {
+    fn default() -> SummaryTable {
+        SummaryTable {
+            id_width: "jurisdiction".len(),
+            file_width: "file".len(),
+        }
+    }
+}
+
+impl SummaryTable {
+    /// Widens the columns for `row`.
+    pub fn fit(&mut self, row: &SummaryRow) {
+        self.id_width = self.id_width.max(row.id.chars().count());
+        self.file_width = self.file_width.max(row.file.chars().count());
+    }
+
+    /// The heading line.
+    pub fn heading(&self) -> String {
+        let SummaryTable {
+            id_width,
+            file_width,
+        } = *self;
+        format!(
+            "{:<id_width$}  {:<file_width$}  {:>5} {:>5} {:>6} {:>7} {:>5} {:>5} {:>14}\n",
+            "jurisdiction",
+            "file",
+            "pass",
+            "fail",
+            "waived",
+            "unknown",
+            "n/a",
+            "error",
+            "critical fails"
+        )
+    }
+
+    /// The line of `row`.
+    pub fn line(&self, SummaryRow { id, file, numbers }: &SummaryRow) -> String {
+        let SummaryTable {
+            id_width,
+            file_width,
+        } = *self;
+        let line = match numbers {
+            Some(([pass, fail, waived, unknown, na, error], critical)) => format!(
+                "{id:<id_width$}  {file:<file_width$}  {pass:>5} {fail:>5} {waived:>6} {unknown:>7} {na:>5} {error:>5} {critical:>14}\n"
+            ),
+            None => {
+                format!("{id:<id_width$}  {file:<file_width$}  invalid document, not evaluated\n")
+            }
+        };
+        printable(line)
     }
 }
 

@@ -41,7 +41,7 @@ pub fn tail(report: &Report, any_document: bool) -> String {
 
 /// Pretty JSON of `value` as if nested `depth` levels deep (two spaces a level); strings hold
 /// no raw newline, so indenting every line after the first is exact.
-fn pretty<T: Serialize>(value: &T, depth: usize) -> String {
+pub(super) fn pretty<T: Serialize>(value: &T, depth: usize) -> String {
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     let indent = "  ".repeat(depth);
     text.replace('\n', &format!("\n{indent}"))

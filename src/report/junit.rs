@@ -14,13 +14,64 @@ use super::model::{DocumentReport, Report, ResultRecord};
 use super::text::evidence_lines;
 use crate::check::Status;
 
-/// The JUnit XML of a report.
-pub fn render(report: &Report) -> String {
-    let mut junit = quick_junit::Report::new("rampart check");
-    for document in &report.documents {
-        junit.add_test_suite(suite(document));
-    }
-    junit.to_string().unwrap_or_default()
+/// The name of the root `<testsuites>` element.
+const REPORT_NAME: &str = "rampart check";
+
+/// The end tag of the root element.
+const ROOT_END: &str = "</testsuites>";
+
+/// The counts of test cases over a run, which the root element carries.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    tests: usize,
+    skipped: usize,
+    failures: usize,
+    errors: usize,
+}
+
+/// The `<testsuite>` elements of `report`'s documents (a part of the run), counted into
+/// `totals`. A run's XML is written in parts as its documents are evaluated: these, for each
+/// part, inside the [`frame`] of the run, which is known last since the root element carries
+/// the totals. Put together, the parts are the XML of one report of every document.
+pub fn suites(report: &Report, totals: &mut Totals) -> String {
+    let mut junit = quick_junit::Report::new(REPORT_NAME);
+    junit.add_test_suites(report.documents.iter().map(suite));
+    totals.tests += junit.tests;
+    totals.skipped += junit.skipped;
+    totals.failures += junit.failures;
+    totals.errors += junit.errors;
+    let text = junit.to_string().unwrap_or_default();
+    let (start, end) = root_content(&text);
+    text.get(start..end).unwrap_or_default().to_string()
+}
+
+/// The text before and after the test suites of a run with these `totals`.
+pub fn frame(totals: Totals) -> (String, String) {
+    let mut junit = quick_junit::Report::new(REPORT_NAME);
+    junit.tests = totals.tests;
+    junit.skipped = totals.skipped;
+    junit.failures = totals.failures;
+    junit.errors = totals.errors;
+    let text = junit.to_string().unwrap_or_default();
+    let (start, end) = root_content(&text);
+    let head = text.get(..start).unwrap_or_default().to_string();
+    (head, text.get(end..).unwrap_or_default().to_string())
+}
+
+/// Where the content of the root element starts (after the line of its start tag) and ends
+/// (at its end tag).
+fn root_content(text: &str) -> (usize, usize) {
+    let tag = text.find("<testsuites").unwrap_or(0);
+    let after_tag = text
+        .get(tag..)
+        .and_then(|rest| rest.find('>'))
+        .map_or(text.len(), |at| tag + at + 1);
+    let start = match text.get(after_tag..) {
+        Some(rest) if rest.starts_with('\n') => after_tag + 1,
+        _ => after_tag,
+    };
+    let end = text.rfind(ROOT_END).unwrap_or(text.len()).max(start);
+    (start, end)
 }
 
 fn suite(document: &DocumentReport) -> TestSuite {
@@ -107,4 +158,46 @@ fn not_evaluated(document: &DocumentReport) -> TestCase {
     let mut case = TestCase::new("document", status);
     case.set_classname("(document)");
     case
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::REPORT_VERSION;
+
+    fn sample(n_documents: usize) -> Report {
+        let text = r#"{"path": "a.json", "jurisdiction": "a", "name": null, "evaluated": false,
+            "today": null, "problems": [{"severity": "error", "code": "syntax", "path": "a.json",
+            "line": 1, "column": 2, "message": "m", "help": null}], "summary": null,
+            "results": null}"#;
+        let doc: DocumentReport = serde_json::from_str(text).expect("a document report");
+        Report {
+            version: REPORT_VERSION,
+            profile: None,
+            documents: vec![doc; n_documents],
+            pillars: Vec::new(),
+            stages: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn parts_equal_one_report_of_every_document() {
+        for n in [0, 1, 3] {
+            let report = sample(n);
+            let mut whole = quick_junit::Report::new(REPORT_NAME);
+            whole.add_test_suites(report.documents.iter().map(suite));
+            let whole = whole.to_string().expect("serialisable");
+            let mut totals = Totals::default();
+            let (first, rest) = report.documents.split_at(n.min(1));
+            let part = |documents: &[DocumentReport]| Report {
+                documents: documents.to_vec(),
+                ..sample(0)
+            };
+            let mut body = suites(&part(first), &mut totals);
+            body += &suites(&part(rest), &mut totals);
+            assert_eq!(totals.errors, n, "each document is an error case");
+            let (head, tail) = frame(totals);
+            assert_eq!(head + &body + &tail, whole, "{n} documents");
+        }
+    }
 }

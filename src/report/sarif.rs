@@ -1,85 +1,127 @@
 //! SARIF 2.1.0 (`rampart check --format sarif`), for code-scanning dashboards.
 //!
-//! One `reportingDescriptor` per norm evaluated (id, title, doc, citations as help, pillar,
-//! stages and severity as properties) and one result per failing (`error` for critical and
-//! high severity, `warning` otherwise), erroneous (`error`), unknown (`note`) or waived norm
+//! One `reportingDescriptor` per norm the run reports (id, title, doc, citations as help,
+//! pillar, stages and severity as properties) and one result per failing (`error` for critical
+//! and high severity, `warning` otherwise), erroneous (`error`), unknown (`note`) or waived norm
 //! (its level, with an `external` suppression carrying the waiver's justification). Each result
-//! points at the jurisdiction document, at the evidence value when a [`Locate`] finds it, else
-//! at the document's first line. Reads no files: the caller locates evidence.
+//! points at the jurisdiction document, at the evidence value when an [`At`] finds it, else at
+//! the document's first line. The log is written piece by piece ([`SarifWriter`]), so a run
+//! of any size holds one document at a time. Reads no files: the caller locates evidence.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 use serde_sarif::sarif;
 
-use super::model::{DocumentReport, Report, ResultRecord};
+use super::model::{DocumentReport, ResultRecord};
 use super::text::{evidence_lines, evidence_path};
-use crate::check::{Norm, Program, Status};
+use crate::check::{Norm, NormId, Program, Status};
 use crate::config::PathSegment;
 use crate::syntax::ast::Severity;
 
-/// Finds the 1-based line and column of a JSON path in the document at an index of
-/// [`Report::documents`].
-pub type Locate<'a> = dyn Fn(usize, &[PathSegment]) -> Option<(usize, usize)> + 'a;
+/// Finds the 1-based line and column of a JSON path in a document.
+pub type At<'a> = dyn Fn(&[PathSegment]) -> Option<(usize, usize)> + 'a;
 
-/// [`Locate`] for one document.
-type At<'a> = dyn Fn(&[PathSegment]) -> Option<(usize, usize)> + 'a;
-
-/// The SARIF log of a report, as pretty JSON.
-pub fn render(program: &Program, report: &Report, locate: &Locate<'_>) -> String {
-    let log = log(program, report, locate);
-    serde_json::to_string_pretty(&log).unwrap_or_default()
+/// The SARIF log of a run written piece by piece as its documents are evaluated:
+/// [`SarifWriter::head`], then [`SarifWriter::results`] for each part of the report, then
+/// [`SarifWriter::tail`]. The pieces put together are the pretty JSON of the whole log plus a
+/// newline. The rules are the norms the run reports, known before any document is read, so a
+/// result's `ruleIndex` never depends on later documents.
+pub struct SarifWriter<'p> {
+    program: &'p Program,
+    norms: Vec<&'p Norm>,
+    rule_index: BTreeMap<&'p str, usize>,
+    any_result: bool,
 }
 
-/// The SARIF log of a report.
-pub fn log(program: &Program, report: &Report, locate: &Locate<'_>) -> sarif::Sarif {
-    let norms = evaluated_norms(program, report);
-    let rules: Vec<sarif::ReportingDescriptor> =
-        norms.iter().map(|norm| rule(program, norm)).collect();
-    let rule_index: BTreeMap<&str, usize> = norms
-        .iter()
-        .enumerate()
-        .map(|(index, norm)| (norm.id.as_str(), index))
-        .collect();
-    let mut results = Vec::new();
-    for (doc_index, document) in report.documents.iter().enumerate() {
-        for record in document.results.iter().flatten() {
-            let at = |path: &[PathSegment]| locate(doc_index, path);
-            if let Some(res) = result(document, record, &rule_index, &at) {
-                results.push(res);
-            }
+/// The text that stands for the results while the frame of the log is printed.
+const RESULTS_SLOT: &str = "\"results\": []";
+
+/// Indentation depth of a result in the pretty log (`runs[0].results[i]`).
+const RESULT_DEPTH: usize = 4;
+
+impl<'p> SarifWriter<'p> {
+    /// A writer whose rules are `reported`, in program order.
+    pub fn new(program: &'p Program, reported: &[NormId]) -> SarifWriter<'p> {
+        let mut ids = reported.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let norms: Vec<&Norm> = ids.iter().filter_map(|&id| program.norms.get(id)).collect();
+        let rule_index = norms
+            .iter()
+            .enumerate()
+            .map(|(index, norm)| (norm.id.as_str(), index))
+            .collect();
+        SarifWriter {
+            program,
+            norms,
+            rule_index,
+            any_result: false,
         }
     }
-    let driver = sarif::ToolComponent::builder()
-        .name("rampart")
-        .version(env!("CARGO_PKG_VERSION"))
-        .information_uri("https://github.com/rampart-elections/rampart")
-        .rules(rules)
-        .build();
-    let run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(results)
-        .build();
-    sarif::Sarif::builder()
-        .schema(sarif::SCHEMA_URL)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build()
-}
 
-/// The norms that have a result in some document, in program order.
-fn evaluated_norms<'p>(program: &'p Program, report: &Report) -> Vec<&'p Norm> {
-    let seen: std::collections::BTreeSet<&str> = report
-        .documents
-        .iter()
-        .flat_map(|d| d.results.iter().flatten())
-        .map(|r| r.norm.as_str())
-        .collect();
-    program
-        .norms
-        .iter()
-        .filter(|norm| seen.contains(norm.id.as_str()))
-        .collect()
+    /// Everything before the first result.
+    pub fn head(&self) -> String {
+        let frame = self.frame();
+        let at = frame
+            .find(RESULTS_SLOT)
+            .map_or(0, |at| at + RESULTS_SLOT.len() - 1);
+        frame.get(..at).unwrap_or_default().to_string()
+    }
+
+    /// The results of one document, located in it with `at`.
+    pub fn results(&mut self, document: &DocumentReport, at: &At<'_>) -> String {
+        let mut out = String::new();
+        for record in document.results.iter().flatten() {
+            let Some(res) = result(document, record, &self.rule_index, at) else {
+                continue;
+            };
+            out.push_str(if self.any_result { ",\n" } else { "\n" });
+            out.push_str(&"  ".repeat(RESULT_DEPTH));
+            out.push_str(&super::json::pretty(&res, RESULT_DEPTH));
+            self.any_result = true;
+        }
+        out
+    }
+
+    /// Everything after the last result: the tool and its rules.
+    pub fn tail(&self) -> String {
+        let frame = self.frame();
+        let at = frame
+            .find(RESULTS_SLOT)
+            .map_or(0, |at| at + RESULTS_SLOT.len() - 1);
+        let close = if self.any_result {
+            format!("\n{}", "  ".repeat(RESULT_DEPTH - 1))
+        } else {
+            String::new()
+        };
+        format!("{close}{}\n", frame.get(at..).unwrap_or_default())
+    }
+
+    /// The pretty log with no result.
+    fn frame(&self) -> String {
+        let rules: Vec<sarif::ReportingDescriptor> = self
+            .norms
+            .iter()
+            .map(|norm| rule(self.program, norm))
+            .collect();
+        let driver = sarif::ToolComponent::builder()
+            .name("rampart")
+            .version(env!("CARGO_PKG_VERSION"))
+            .information_uri("https://github.com/rampart-elections/rampart")
+            .rules(rules)
+            .build();
+        let run = sarif::Run::builder()
+            .tool(sarif::Tool::builder().driver(driver).build())
+            .results(Vec::new())
+            .build();
+        let log = sarif::Sarif::builder()
+            .schema(sarif::SCHEMA_URL)
+            .version(json!("2.1.0"))
+            .runs(vec![run])
+            .build();
+        serde_json::to_string_pretty(&log).unwrap_or_default()
+    }
 }
 
 fn rule(program: &Program, norm: &Norm) -> sarif::ReportingDescriptor {
