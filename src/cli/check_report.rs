@@ -9,6 +9,8 @@
 //! `report` say how each format is cut.
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::io::{self, BufRead, Read, Seek, Write};
 
 use super::output::Output;
@@ -18,6 +20,7 @@ use crate::eval::{Evaluator, Outcome};
 use crate::report::human::{SummaryRow, SummaryTable};
 use crate::report::text::{evaluated_evidence_path, evidence_path};
 use crate::report::{self, junit, sarif::SarifWriter};
+use crate::syntax::LineIndex;
 use crate::workspace::Workspace;
 
 /// A document with its outcome (`None` when it was not evaluated).
@@ -122,10 +125,16 @@ impl<'a> ReportWriter<'a> {
                 Ok(())
             }
             ReportWriter::Json { ctx, any } => {
-                for document in &ctx.part(evaluated).documents {
-                    out.write(&report::json::document(document, !*any))?;
-                    *any = true;
+                // Documents are printed in parallel, then written in order.
+                let first = !*any;
+                let texts: Vec<String> = (ctx.part(evaluated).documents.par_iter())
+                    .enumerate()
+                    .map(|(index, document)| report::json::document(document, first && index == 0))
+                    .collect();
+                for text in &texts {
+                    out.write(text)?;
                 }
+                *any |= !texts.is_empty();
                 Ok(())
             }
             ReportWriter::Sarif { ctx, sarif } => {
@@ -230,8 +239,8 @@ struct Current<'d> {
     text: Option<std::borrow::Cow<'d, str>>,
     /// The line of the input its text starts at.
     first_line: usize,
-    /// Where each of its lines starts.
-    line_starts: Vec<usize>,
+    /// Where its lines start.
+    line_index: LineIndex,
     /// The positions found so far (JSON), by path.
     found: HashMap<Vec<PathSegment>, Option<(usize, usize)>>,
     /// The positions of a YAML document.
@@ -247,9 +256,7 @@ impl<'d> Current<'d> {
                 .map(std::borrow::Cow::Owned),
         };
         let text_str = text.as_deref().unwrap_or_default();
-        let line_starts = std::iter::once(0)
-            .chain(text_str.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
+        let line_index = LineIndex::new(text_str);
         let yaml = match document.format {
             config::Format::Yaml => config::YamlPositions::parse(text_str),
             config::Format::Json => None,
@@ -258,7 +265,7 @@ impl<'d> Current<'d> {
             index,
             text,
             first_line: origin.line.unwrap_or(1),
-            line_starts,
+            line_index,
             found: HashMap::new(),
             yaml,
         }
@@ -292,13 +299,11 @@ impl<'d> Current<'d> {
     /// The text of 1-based `line` of the text.
     fn line(&self, line: usize) -> Option<String> {
         let text = self.text.as_deref()?;
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(text.len(), |next| next - 1);
-        let line = text.get(start..end)?;
-        Some(line.strip_suffix('\r').unwrap_or(line).to_string())
+        Some(
+            self.line_index
+                .line_text(text, line.checked_sub(1)?)
+                .to_string(),
+        )
     }
 }
 

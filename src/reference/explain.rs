@@ -110,8 +110,7 @@ fn location(workspace: &Workspace, span: Span) -> (&str, usize) {
     let Some(file) = workspace.files.get(span.file.0 as usize) else {
         return ("?", 0);
     };
-    let before = file.text.get(..span.start as usize).unwrap_or("");
-    (file.path.as_str(), before.matches('\n').count() + 1)
+    (file.path.as_str(), file.line_of(span.start as usize))
 }
 
 /// The text of `span`, with continuation lines dedented by the column it starts at.

@@ -273,14 +273,8 @@ fn write_norm_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     let Some(file) = ctx.workspace.files.get(span.file.0 as usize) else {
         return;
     };
-    let start = span.start as usize;
-    let Some(before) = file.text.get(..start) else {
-        return;
-    };
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    let text = file.text.lines().nth(line - 1).unwrap_or("");
+    let (line, column) = file.line_column(span.start as usize);
+    let text = file.line_text(line);
     let at = format!("{}:{line}:{column}", file.display);
     write_snippet(out, &at, line, column, text, "required here");
 }

@@ -39,12 +39,42 @@ pub fn tail(report: &Report, any_document: bool) -> String {
     out
 }
 
-/// Pretty JSON of `value` as if nested `depth` levels deep (two spaces a level); strings hold
-/// no raw newline, so indenting every line after the first is exact.
+/// Pretty JSON of `value` as if nested `depth` levels deep (two spaces a level): serde_json's
+/// pretty printer, with every line after the first indented as it is written.
 pub(super) fn pretty<T: Serialize>(value: &T, depth: usize) -> String {
-    let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    let indent = "  ".repeat(depth);
-    text.replace('\n', &format!("\n{indent}"))
+    let mut out = Vec::with_capacity(1024);
+    let mut writer = Indenting {
+        out: &mut out,
+        indent: 2 * depth,
+    };
+    let serialized = value.serialize(&mut serde_json::Serializer::pretty(&mut writer));
+    match serialized {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Appends what serde_json's pretty printer writes to `out`, with `indent` more spaces after
+/// every line break. The printer writes a line break only at the end of a piece (`"\n"` or
+/// `",\n"`, before the indentation of the next line), and strings never hold a raw one, so
+/// looking at the last byte of each piece is exact.
+struct Indenting<'o> {
+    out: &'o mut Vec<u8>,
+    indent: usize,
+}
+
+impl std::io::Write for Indenting<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.out.extend_from_slice(bytes);
+        if bytes.last() == Some(&b'\n') {
+            self.out.resize(self.out.len() + self.indent, b' ');
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -75,6 +105,17 @@ mod tests {
             }],
             stages: Vec::new(),
         }
+    }
+
+    #[test]
+    fn nested_pretty_printing_indents_lines_but_not_strings() {
+        let value = serde_json::json!({"a": ["x\ny", {"b": 1}], "c": {}});
+        let whole = serde_json::to_string_pretty(&value).expect("serialisable");
+        assert_eq!(pretty(&value, 2), whole.replace('\n', "\n    "));
+        assert!(
+            pretty(&value, 2).contains("x\\ny"),
+            "a line break in a string stays escaped"
+        );
     }
 
     #[test]

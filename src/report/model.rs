@@ -340,10 +340,10 @@ pub fn build(
     }
 }
 
-/// The per-norm parts of results and the line starts of the policy files, computed once.
-struct BuildContext {
+/// The per-norm parts of results, computed once, and the policy files.
+struct BuildContext<'w> {
     norms: Vec<NormParts>,
-    lines: Vec<LineStarts>,
+    workspace: &'w Workspace,
 }
 
 /// The fields of a result that depend only on its norm.
@@ -355,14 +355,8 @@ struct NormParts {
     citations: Vec<CitationRecord>,
 }
 
-/// A policy file's display name and the byte offsets where its lines start.
-struct LineStarts {
-    display: String,
-    starts: Vec<usize>,
-}
-
-impl BuildContext {
-    fn new(program: &Program, workspace: &Workspace) -> BuildContext {
+impl<'w> BuildContext<'w> {
+    fn new(program: &Program, workspace: &'w Workspace) -> BuildContext<'w> {
         let norms = program
             .norms
             .iter()
@@ -390,27 +384,12 @@ impl BuildContext {
                     .collect(),
             })
             .collect();
-        let lines = workspace
-            .files
-            .iter()
-            .map(|file| LineStarts {
-                display: file.display.clone(),
-                starts: std::iter::once(0)
-                    .chain(file.text.match_indices('\n').map(|(i, _)| i + 1))
-                    .collect(),
-            })
-            .collect();
-        BuildContext { norms, lines }
+        BuildContext { norms, workspace }
     }
 
-    /// `file:line` of a policy span, as [`location`] gives it.
+    /// `file:line` of a policy span.
     fn location(&self, span: Span) -> String {
-        let Some(file) = self.lines.get(span.file.0 as usize) else {
-            return "?".into();
-        };
-        // The number of line starts at or before the span's start is its 1-based line.
-        let line = file.starts.partition_point(|&s| s <= span.start as usize);
-        format!("{}:{line}", file.display)
+        location(self.workspace, span)
     }
 }
 
@@ -525,13 +504,7 @@ pub fn location(workspace: &Workspace, span: Span) -> String {
     let Some(file) = workspace.files.get(span.file.0 as usize) else {
         return "?".into();
     };
-    let start = span.start as usize;
-    let line = file
-        .text
-        .get(..start)
-        .map_or(0, |before| before.matches('\n').count())
-        + 1;
-    format!("{}:{line}", file.display)
+    format!("{}:{}", file.display, file.line_of(span.start as usize))
 }
 
 /// Why a saved report could not be read.

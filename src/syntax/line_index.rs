@@ -66,6 +66,17 @@ impl LineIndex {
         }
     }
 
+    /// Zero-based `line` of `text` (the indexed text), without its `\r\n` or `\n`; empty past the
+    /// end.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
+        let Some(&start) = self.line_starts.get(line) else {
+            return "";
+        };
+        let end = (self.line_starts.get(line + 1)).map_or(text.len(), |&next| next as usize - 1);
+        let line = text.get(start as usize..end).unwrap_or("");
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+
     /// Byte offset of `pos` in `text`; a column past the end of its line clamps to the line end
     /// (before its `\r\n` or `\n`), a line past the end clamps to the end of the text.
     pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> usize {
@@ -125,6 +136,14 @@ mod tests {
         for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Char] {
             round_trip(text, unit);
         }
+    }
+
+    #[test]
+    fn line_text_leaves_out_the_line_break() {
+        let text = "a\r\nbc\n\nd";
+        let index = LineIndex::new(text);
+        let lines: Vec<&str> = (0..5).map(|line| index.line_text(text, line)).collect();
+        assert_eq!(lines, ["a", "bc", "", "d", ""]);
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub use files::{DiskFiles, EmbeddedFiles, MemoryFiles, PolicyFiles, ReadError};
 use std::collections::HashMap;
 
 use crate::diagnostics::{Code, Diagnostic, SourceLookup};
-use crate::syntax::{self, FileId, Parse, Span, ast};
+use crate::syntax::{self, ColumnUnit, FileId, LineIndex, Parse, Span, ast};
 
 /// One loaded policy file.
 #[derive(Debug)]
@@ -30,6 +30,27 @@ pub struct SourceFile {
     pub parse: Parse,
     /// Files this one imports, in `use` order.
     pub imports: Vec<FileId>,
+    /// Where the lines of `text` start, for locating spans in reports.
+    line_index: LineIndex,
+}
+
+impl SourceFile {
+    /// The 1-based line and column (in characters) of byte `offset` of the text.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let at = (self.line_index).line_col(&self.text, offset, ColumnUnit::Char);
+        (at.line as usize + 1, at.col as usize + 1)
+    }
+
+    /// The 1-based line of byte `offset` of the text.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_column(offset).0
+    }
+
+    /// The text of 1-based `line`, without its line break; empty past the end.
+    pub fn line_text(&self, line: usize) -> &str {
+        let index = line.checked_sub(1).unwrap_or(usize::MAX);
+        self.line_index.line_text(&self.text, index)
+    }
 }
 
 /// The policy files of one policy set.
@@ -290,6 +311,7 @@ fn parse_file(id: FileId, path: String, display: String, bytes: Vec<u8>) -> Sour
                 .with_help("save the file as UTF-8"),
         );
     }
+    let line_index = LineIndex::new(&text);
     SourceFile {
         id,
         path,
@@ -297,6 +319,7 @@ fn parse_file(id: FileId, path: String, display: String, bytes: Vec<u8>) -> Sour
         text,
         parse,
         imports: Vec::new(),
+        line_index,
     }
 }
 
