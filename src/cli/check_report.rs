@@ -8,6 +8,7 @@
 //! The parts put together are the report of the whole run, byte for byte; the renderers in
 //! `report` say how each format is cut.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -91,32 +92,38 @@ impl<'a> ReportWriter<'a> {
     }
 
     /// Writes the part of the report for a batch of documents (`origins` says where each came
-    /// from, to locate evidence in it).
+    /// from, to locate evidence in it). Each document's part is printed in parallel, then the
+    /// parts are written in order.
     pub fn batch(
         &mut self,
         out: &mut Output,
         evaluated: &[Evaluated],
         origins: &[Origin],
     ) -> io::Result<()> {
-        let locator = Locator::new(evaluated, origins);
         match self {
             ReportWriter::Human { ctx, table, rows } => {
-                let source_line =
-                    |index: usize, path: &[PathSegment]| locator.source_line(index, path);
-                for (index, (document, outcome)) in evaluated.iter().enumerate() {
-                    let failed = outcome.iter().flat_map(|o| &o.results);
-                    let paths: Vec<config::Path> = failed
-                        .filter(|result| result.status == Status::Fail)
-                        .filter_map(|result| evaluated_evidence_path(&result.evidence))
-                        .collect();
-                    locator.prefetch(index, &paths);
-                    out.write(&report::human::document(
-                        ctx.program,
-                        ctx.workspace,
-                        (document, outcome.as_ref()),
-                        (index, ctx.group_by),
-                        &source_line,
-                    ))?;
+                let sections: Vec<String> = (evaluated.par_iter().zip(origins))
+                    .map(|((document, outcome), origin)| {
+                        let text = DocumentText::new(document, origin);
+                        let failed = outcome.iter().flat_map(|o| &o.results);
+                        text.prefetch(
+                            failed
+                                .filter(|r| r.status == Status::Fail)
+                                .filter_map(|result| evaluated_evidence_path(&result.evidence)),
+                        );
+                        let source_line = |path: &[PathSegment]| text.source_line(path);
+                        let parts = (document, outcome.as_ref());
+                        report::human::document(
+                            ctx.program,
+                            ctx.workspace,
+                            parts,
+                            ctx.group_by,
+                            &source_line,
+                        )
+                    })
+                    .collect();
+                for (section, (document, outcome)) in sections.iter().zip(evaluated) {
+                    out.write(section)?;
                     let row = SummaryRow::new(document, outcome.as_ref());
                     table.fit(&row);
                     serde_json::to_writer(&mut *rows, &row)?;
@@ -125,7 +132,6 @@ impl<'a> ReportWriter<'a> {
                 Ok(())
             }
             ReportWriter::Json { ctx, any } => {
-                // Documents are printed in parallel, then written in order.
                 let first = !*any;
                 let texts: Vec<String> = (ctx.part(evaluated).documents.par_iter())
                     .enumerate()
@@ -138,12 +144,17 @@ impl<'a> ReportWriter<'a> {
                 Ok(())
             }
             ReportWriter::Sarif { ctx, sarif } => {
-                for (index, document) in ctx.part(evaluated).documents.iter().enumerate() {
-                    let results = document.results.iter().flatten();
-                    let paths: Vec<config::Path> = results.filter_map(evidence_path).collect();
-                    locator.prefetch(index, &paths);
-                    let at = |path: &[PathSegment]| locator.locate(index, path);
-                    out.write(&sarif.results(document, &at))?;
+                let part = ctx.part(evaluated);
+                let printed: Vec<Vec<String>> = (part.documents.par_iter().zip(evaluated))
+                    .zip(origins)
+                    .map(|((document, (loaded, _)), origin)| {
+                        let text = DocumentText::new(loaded, origin);
+                        text.prefetch(document.results.iter().flatten().filter_map(evidence_path));
+                        sarif.results(document, &|path: &[PathSegment]| text.locate(path))
+                    })
+                    .collect();
+                for results in &printed {
+                    out.write(&sarif.list(results))?;
                 }
                 Ok(())
             }
@@ -223,32 +234,28 @@ impl From<super::inputs::Source> for Origin {
     }
 }
 
-/// Finds evidence values in the documents of a batch. Results are located in document order,
-/// so only the current document's text is held: it is read once, and so are its positions
-/// (every path its results ask for, found in one scan with [`Locator::prefetch`]; a YAML
-/// document parsed once) and where its lines start.
-struct Locator<'d> {
-    documents: Vec<(&'d Document, &'d Origin)>,
-    current: std::cell::RefCell<Option<Current<'d>>>,
-}
+/// The 1-based line and column of each path looked for in a document (`None`: not found).
+type Positions = HashMap<Vec<PathSegment>, Option<(usize, usize)>>;
 
-/// The document being located in.
-struct Current<'d> {
-    index: usize,
+/// The text of one document, for locating evidence values in it: read once (a file is read
+/// again; a document of a stream kept its text), with where its lines start, and the positions
+/// found so far (every path its results ask for is found in one scan with
+/// [`DocumentText::prefetch`]; a YAML document is parsed once).
+struct DocumentText<'d> {
     /// Its text (`None` when it cannot be read).
     text: Option<std::borrow::Cow<'d, str>>,
     /// The line of the input its text starts at.
     first_line: usize,
     /// Where its lines start.
     line_index: LineIndex,
-    /// The positions found so far (JSON), by path.
-    found: HashMap<Vec<PathSegment>, Option<(usize, usize)>>,
+    /// The positions found so far (JSON).
+    found: RefCell<Positions>,
     /// The positions of a YAML document.
     yaml: Option<config::YamlPositions>,
 }
 
-impl<'d> Current<'d> {
-    fn new(index: usize, document: &Document, origin: &'d Origin) -> Current<'d> {
+impl<'d> DocumentText<'d> {
+    fn new(document: &Document, origin: &'d Origin) -> DocumentText<'d> {
         let text = match &origin.text {
             Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
             None => std::fs::read_to_string(&document.path)
@@ -261,92 +268,61 @@ impl<'d> Current<'d> {
             config::Format::Yaml => config::YamlPositions::parse(text_str),
             config::Format::Json => None,
         };
-        Current {
-            index,
+        DocumentText {
             text,
             first_line: origin.line.unwrap_or(1),
             line_index,
-            found: HashMap::new(),
+            found: RefCell::new(HashMap::new()),
             yaml,
         }
     }
 
-    /// Finds `paths` in one scan of the text (JSON; a YAML document is already parsed).
-    fn find_all(&mut self, paths: &[&[PathSegment]]) {
+    /// Finds `paths` in one scan of the text (JSON; a YAML document is already parsed), ahead
+    /// of the calls to [`DocumentText::locate`] that ask for them.
+    fn prefetch(&self, paths: impl Iterator<Item = config::Path>) {
+        let paths: Vec<config::Path> = paths.collect();
+        let paths: Vec<&[PathSegment]> = paths.iter().map(Vec::as_slice).collect();
+        self.find_all(&paths);
+    }
+
+    fn find_all(&self, paths: &[&[PathSegment]]) {
         let Some(text) = self.text.as_deref() else {
             return;
         };
-        if self.yaml.is_some() {
+        if self.yaml.is_some() || paths.is_empty() {
             return;
         }
         let positions = config::locate_all(text, paths);
+        let mut found = self.found.borrow_mut();
         for (path, position) in paths.iter().zip(positions) {
-            self.found.insert(path.to_vec(), position);
+            found.insert(path.to_vec(), position);
         }
     }
 
     /// The 1-based line and column of `path` in the text.
-    fn locate(&mut self, path: &[PathSegment]) -> Option<(usize, usize)> {
+    fn locate_in_text(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
         if let Some(yaml) = &self.yaml {
             return yaml.locate(path);
         }
-        if !self.found.contains_key(path) {
+        if !self.found.borrow().contains_key(path) {
             self.find_all(&[path]);
         }
-        self.found.get(path).copied().flatten()
+        self.found.borrow().get(path).copied().flatten()
     }
 
-    /// The text of 1-based `line` of the text.
-    fn line(&self, line: usize) -> Option<String> {
-        let text = self.text.as_deref()?;
-        Some(
-            self.line_index
-                .line_text(text, line.checked_sub(1)?)
-                .to_string(),
-        )
-    }
-}
-
-impl<'d> Locator<'d> {
-    fn new(checked: &'d [Evaluated], origins: &'d [Origin]) -> Self {
-        Locator {
-            documents: checked.iter().map(|(d, _)| d).zip(origins).collect(),
-            current: std::cell::RefCell::new(None),
-        }
+    /// The 1-based line and column of `path` in the input (for a document of a stream, its
+    /// line in the stream).
+    fn locate(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
+        let (line, column) = self.locate_in_text(path)?;
+        Some((line + self.first_line - 1, column))
     }
 
-    /// Runs `run` on document `index` as the current one (reading it when it is not).
-    fn with<T>(&self, index: usize, run: impl FnOnce(&mut Current<'d>) -> T) -> Option<T> {
-        let mut current = self.current.borrow_mut();
-        if current.as_ref().is_none_or(|c| c.index != index) {
-            let (document, origin) = self.documents.get(index)?;
-            *current = Some(Current::new(index, document, origin));
-        }
-        current.as_mut().map(run)
-    }
-
-    /// Finds the positions of `paths` in document `index` in one scan, ahead of the calls to
-    /// [`Locator::locate`] that ask for them.
-    fn prefetch(&self, index: usize, paths: &[config::Path]) {
-        let paths: Vec<&[PathSegment]> = paths.iter().map(Vec::as_slice).collect();
-        self.with(index, |current| current.find_all(&paths));
-    }
-
-    /// The 1-based line and column of `path` in document `index`, and the text of that line.
-    fn source_line(&self, index: usize, path: &[PathSegment]) -> Option<(usize, usize, String)> {
-        self.with(index, |current| {
-            let (line, column) = current.locate(path)?;
-            let text = current.line(line)?;
-            Some((line + current.first_line - 1, column, text))
-        })?
-    }
-
-    /// The 1-based line and column of `path` in document `index` (in its input, for a document
-    /// of a stream).
-    fn locate(&self, index: usize, path: &[PathSegment]) -> Option<(usize, usize)> {
-        self.with(index, |current| {
-            let (line, column) = current.locate(path)?;
-            Some((line + current.first_line - 1, column))
-        })?
+    /// [`DocumentText::locate`], and the text of that line.
+    fn source_line(&self, path: &[PathSegment]) -> Option<(usize, usize, String)> {
+        let (line, column) = self.locate_in_text(path)?;
+        let text = self
+            .line_index
+            .line_text(self.text.as_deref()?, line.checked_sub(1)?);
+        Some((line + self.first_line - 1, column, text.to_string()))
     }
 }

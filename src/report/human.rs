@@ -13,9 +13,9 @@ use crate::eval::{self, FindingKind, NormResult, Outcome};
 use crate::syntax::Span;
 use crate::workspace::Workspace;
 
-/// Finds the line of a JSON path in document `index` of the run: its 1-based line and column
-/// and the text of that line.
-pub type SourceLine<'a> = dyn Fn(usize, &[PathSegment]) -> Option<(usize, usize, String)> + 'a;
+/// Finds the line of a JSON path in the document: its 1-based line and column and the text of
+/// that line.
+pub type SourceLine<'a> = dyn Fn(&[PathSegment]) -> Option<(usize, usize, String)> + 'a;
 
 /// How results are grouped under headings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,12 +66,11 @@ fn document_name(document: &Document) -> String {
 
 /// The part of the human report for one document: its problems and the norms that do not
 /// pass, with evidence, results grouped under stage or pillar headings with `group_by`.
-/// `index` is the document's index for `source_line`.
 pub fn document(
     program: &Program,
     workspace: &Workspace,
     (document, outcome): (&Document, Option<&Outcome>),
-    (index, group_by): (usize, Option<GroupBy>),
+    group_by: Option<GroupBy>,
     source_line: &SourceLine<'_>,
 ) -> String {
     let mut out = String::new();
@@ -97,7 +96,6 @@ pub fn document(
             program,
             workspace,
             document,
-            index,
             source_line,
         };
         write_results(&mut out, &ctx, outcome, group_by);
@@ -141,7 +139,6 @@ struct Ctx<'a> {
     program: &'a Program,
     workspace: &'a Workspace,
     document: &'a Document,
-    index: usize,
     source_line: &'a SourceLine<'a>,
 }
 
@@ -251,7 +248,7 @@ fn write_config_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     let Some(path) = super::text::evaluated_evidence_path(&result.evidence) else {
         return;
     };
-    let Some((line, column, text)) = (ctx.source_line)(ctx.index, &path) else {
+    let Some((line, column, text)) = (ctx.source_line)(&path) else {
         return;
     };
     let at = format!("{}:{line}:{column}", ctx.document.path.display());

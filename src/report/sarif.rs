@@ -69,16 +69,23 @@ impl<'p> SarifWriter<'p> {
         frame.get(..at).unwrap_or_default().to_string()
     }
 
-    /// The results of one document, located in it with `at`.
-    pub fn results(&mut self, document: &DocumentReport, at: &At<'_>) -> String {
+    /// The results of one document, located in it with `at`, each printed as in the log (to
+    /// be written with [`SarifWriter::list`]).
+    pub fn results(&self, document: &DocumentReport, at: &At<'_>) -> Vec<String> {
+        let results = document.results.iter().flatten();
+        results
+            .filter_map(|record| result(document, record, &self.rule_index, at))
+            .map(|res| super::json::pretty(&res, RESULT_DEPTH))
+            .collect()
+    }
+
+    /// The printed results of [`SarifWriter::results`] as the next items of the log's list.
+    pub fn list(&mut self, printed: &[String]) -> String {
         let mut out = String::new();
-        for record in document.results.iter().flatten() {
-            let Some(res) = result(document, record, &self.rule_index, at) else {
-                continue;
-            };
+        for result in printed {
             out.push_str(if self.any_result { ",\n" } else { "\n" });
             out.push_str(&"  ".repeat(RESULT_DEPTH));
-            out.push_str(&super::json::pretty(&res, RESULT_DEPTH));
+            out.push_str(result);
             self.any_result = true;
         }
         out
