@@ -159,8 +159,14 @@ impl<'a> ReportWriter<'a> {
                 Ok(())
             }
             ReportWriter::Junit { ctx, totals, spool } => {
-                let suites = junit::suites(&ctx.part(evaluated), totals);
-                spool.write_all(suites.as_bytes())
+                let part = ctx.part(evaluated);
+                let suites: Vec<(String, junit::Totals)> =
+                    part.documents.par_iter().map(junit::suite_xml).collect();
+                for (xml, counts) in suites {
+                    spool.write_all(xml.as_bytes())?;
+                    *totals += counts;
+                }
+                Ok(())
             }
         }
     }

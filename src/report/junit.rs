@@ -10,7 +10,7 @@
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::model::{DocumentReport, Report, ResultRecord};
+use super::model::{DocumentReport, ResultRecord};
 use super::text::evidence_lines;
 use crate::check::Status;
 
@@ -29,20 +29,31 @@ pub struct Totals {
     errors: usize,
 }
 
-/// The `<testsuite>` elements of `report`'s documents (a part of the run), counted into
-/// `totals`. A run's XML is written in parts as its documents are evaluated: these, for each
-/// part, inside the [`frame`] of the run, which is known last since the root element carries
-/// the totals. Put together, the parts are the XML of one report of every document.
-pub fn suites(report: &Report, totals: &mut Totals) -> String {
+impl std::ops::AddAssign for Totals {
+    fn add_assign(&mut self, other: Totals) {
+        self.tests += other.tests;
+        self.skipped += other.skipped;
+        self.failures += other.failures;
+        self.errors += other.errors;
+    }
+}
+
+/// The `<testsuite>` element of one document, and its counts. A run's XML is written in parts
+/// as its documents are evaluated: these, in document order, inside the [`frame`] of the run,
+/// which is known last since the root element carries the totals. Put together, the parts are
+/// the XML of one report of every document.
+pub fn suite_xml(document: &DocumentReport) -> (String, Totals) {
     let mut junit = quick_junit::Report::new(REPORT_NAME);
-    junit.add_test_suites(report.documents.iter().map(suite));
-    totals.tests += junit.tests;
-    totals.skipped += junit.skipped;
-    totals.failures += junit.failures;
-    totals.errors += junit.errors;
+    junit.add_test_suite(suite(document));
+    let totals = Totals {
+        tests: junit.tests,
+        skipped: junit.skipped,
+        failures: junit.failures,
+        errors: junit.errors,
+    };
     let text = junit.to_string().unwrap_or_default();
     let (start, end) = root_content(&text);
-    text.get(start..end).unwrap_or_default().to_string()
+    (text.get(start..end).unwrap_or_default().to_string(), totals)
 }
 
 /// The text before and after the test suites of a run with these `totals`.
@@ -163,38 +174,30 @@ fn not_evaluated(document: &DocumentReport) -> TestCase {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::REPORT_VERSION;
 
-    fn sample(n_documents: usize) -> Report {
+    /// `n` documents that could not be evaluated (one error case each).
+    fn sample(n: usize) -> Vec<DocumentReport> {
         let text = r#"{"path": "a.json", "jurisdiction": "a", "name": null, "evaluated": false,
             "today": null, "problems": [{"severity": "error", "code": "syntax", "path": "a.json",
             "line": 1, "column": 2, "message": "m", "help": null}], "summary": null,
             "results": null}"#;
         let doc: DocumentReport = serde_json::from_str(text).expect("a document report");
-        Report {
-            version: REPORT_VERSION,
-            profile: None,
-            documents: vec![doc; n_documents],
-            pillars: Vec::new(),
-            stages: Vec::new(),
-        }
+        vec![doc; n]
     }
 
     #[test]
     fn parts_equal_one_report_of_every_document() {
         for n in [0, 1, 3] {
-            let report = sample(n);
+            let documents = sample(n);
             let mut whole = quick_junit::Report::new(REPORT_NAME);
-            whole.add_test_suites(report.documents.iter().map(suite));
+            whole.add_test_suites(documents.iter().map(suite));
             let whole = whole.to_string().expect("serialisable");
-            let mut totals = Totals::default();
-            let (first, rest) = report.documents.split_at(n.min(1));
-            let part = |documents: &[DocumentReport]| Report {
-                documents: documents.to_vec(),
-                ..sample(0)
-            };
-            let mut body = suites(&part(first), &mut totals);
-            body += &suites(&part(rest), &mut totals);
+            let (mut body, mut totals) = (String::new(), Totals::default());
+            for document in &documents {
+                let (xml, counts) = suite_xml(document);
+                body += &xml;
+                totals += counts;
+            }
             assert_eq!(totals.errors, n, "each document is an error case");
             let (head, tail) = frame(totals);
             assert_eq!(head + &body + &tail, whole, "{n} documents");
