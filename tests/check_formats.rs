@@ -524,6 +524,78 @@ fn stdin_with_several_values_is_read_as_json_lines() {
 }
 
 #[test]
+fn stdin_json_lines_with_a_broken_first_line_keep_the_lines_that_parse() {
+    let lines = json_lines();
+    let last = lines.trim_end().lines().last().expect("a truncated line");
+    let broken_first = format!("{last}\n{lines}");
+    let output = check_stdin(&broken_first);
+    assert_eq!(output.status.code(), Some(2));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents.len(), 4, "{documents:?}");
+    assert!(documents[0].contains("evaluated=false [\"1:100"), "{documents:?}");
+    assert!(documents[1].contains("\"kestria\" evaluated=true"), "{documents:?}");
+}
+
+#[test]
+fn stdin_with_pretty_documents_one_after_another_reads_each() {
+    let text = std::fs::read_to_string(FIXTURES[0]).expect("fixture");
+    let output = check_stdin(&format!("{text}{text}"));
+    assert_eq!(output.status.code(), Some(1));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents.len(), 2, "{documents:?}");
+    assert!(documents.iter().all(|d| d.contains("\"kestria\" evaluated=true")));
+    // A broken second document is one invalid document, located in the input.
+    let truncated = &text[..text.len() / 2];
+    let output = check_stdin(&format!("{text}{truncated}"));
+    assert_eq!(output.status.code(), Some(2));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents.len(), 2, "{documents:?}");
+    assert!(documents[1].contains("evaluated=false"), "{documents:?}");
+    let line: usize = (documents[1].split("[\"").nth(1))
+        .and_then(|problem| problem.split(':').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("a located problem: {documents:?}"));
+    assert!(line > text.lines().count(), "{documents:?}");
+}
+
+#[test]
+fn stdin_holding_yaml_is_read_as_yaml() {
+    let text = std::fs::read_to_string(FIXTURES[1]).expect("fixture");
+    let output = check_stdin(&text);
+    assert_eq!(output.status.code(), Some(1));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents, ["<stdin> \"tavaro\" evaluated=true []"]);
+}
+
+#[test]
+fn a_path_that_cannot_be_read_is_a_document_in_every_report() {
+    let args = ["check", "--today", TODAY, "/nonexistent/state.json", FIXTURES[0]];
+    let output = rampart(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents.len(), 2, "{documents:?}");
+    assert!(
+        documents[0].contains("state.json null evaluated=false [\"null:null \\\"rampart::config::unreadable"),
+        "{documents:?}"
+    );
+    let junit = rampart(&[&args[..], &["--format", "junit"]].concat());
+    let xml = String::from_utf8_lossy(&junit.stdout);
+    assert!(xml.contains("errors=\"1\""), "{xml}");
+    let human = rampart(&args);
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(text.contains("/nonexistent/state.json: not evaluated"), "{text}");
+}
+
+#[test]
+fn a_run_that_finds_no_document_is_invalid_input() {
+    let dir = temp_dir();
+    std::fs::write(dir.path().join("notes.txt"), "not a jurisdiction").expect("a file");
+    let output = rampart(&["check", &dir.path().to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no jurisdiction documents found"), "{stderr}");
+}
+
+#[test]
 fn json_output_matches_the_snapshot() {
     let (code, text) = check_fixtures("json");
     assert_eq!(code, Some(1));

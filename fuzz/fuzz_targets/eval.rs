@@ -1,6 +1,7 @@
 //! Documents derived from the examples with random omissions, nulls, wrong types, empty and
 //! huge arrays, extreme numbers and dates, evaluated by the library: no panic, one result per
-//! reported norm, and identical outcomes at 1 and 2 rayon threads.
+//! reported norm, identical outcomes at 1 and 2 rayon threads, and every finding's path an
+//! evidence path within its text.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -120,6 +121,16 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(outcome.results.len(), n_reported);
         for result in &outcome.results {
             assert!(rampart::check::Status::ALL.contains(&result.status));
+            // A finding's path is a part of its text, and an evidence path reports can locate.
+            for finding in result.evidence.iter().flat_map(|e| &e.findings) {
+                if finding.path_in_text.is_some() {
+                    let path = finding.path().expect("the path lies in the text");
+                    assert!(
+                        rampart::report::text::parse_path(path).is_some(),
+                        "{path:?} is not an evidence path: {finding:?}"
+                    );
+                }
+            }
         }
     }
 });

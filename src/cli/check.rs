@@ -199,15 +199,21 @@ impl Run<'_> {
             group_by: self.args.group_by.map(GroupBy::core),
         };
         let mut writer = ReportWriter::start(self.args.format, ctx, &mut out)?;
+        let mut n_documents = 0;
         for batch in &mut batches {
+            n_documents += batch.len();
             let evaluated = self.evaluate_batch(&batch);
             verdict.add(&evaluated, self.args.fail_on.severity());
             let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
             writer.batch(&mut out, &evaluated, &origins)?;
         }
         writer.finish(&mut out)?;
-        for (path, error) in &batches.unreadable {
-            eprintln!("error: cannot read {}: {error}", path.display());
+        if n_documents == 0 {
+            // A run that checked nothing must not pass (a CI job pointed at the wrong folder).
+            eprintln!(
+                "error: no jurisdiction documents found in {}\n  help: rampart check reads *.json, *.yaml, *.yml and *.jsonl files (directories recursively) and `-` for standard input",
+                super::inputs::describe(&self.args.paths)
+            );
             verdict.invalid = true;
         }
         out.finish()?;

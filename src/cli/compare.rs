@@ -172,15 +172,12 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
     let source = PolicySource::from_arg(args.policy.as_deref());
     let (workspace, program) = load_program(&source)?;
     let options = args.eval.options(&program)?;
-    let mut batches = Batches::new(paths);
+    let batches = Batches::new(paths);
     let mut documents: Vec<Document> = Vec::new();
-    for batch in batches.by_ref() {
+    for batch in batches {
         use rayon::prelude::*;
         let loaded: Vec<Document> = batch.par_iter().map(|s| s.load(&program)).collect();
         documents.extend(loaded);
-    }
-    for (path, error) in &batches.unreadable {
-        eprintln!("error: cannot read {}: {error}", path.display());
     }
     let evaluator = Evaluator::new(&program, options);
     let valid: Vec<&Doc> = documents
@@ -197,10 +194,18 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
             (d, evaluated.then(|| next.next()).flatten())
         })
         .collect();
-    let mut ok = batches.unreadable.is_empty();
-    for document in documents.iter().filter(|d| d.has_errors()) {
+    let mut ok = !documents.is_empty();
+    if documents.is_empty() {
         eprintln!(
-            "error: {}: invalid document, not evaluated (see `rampart check`)",
+            "error: no jurisdiction documents found in {}",
+            super::inputs::describe(paths)
+        );
+    }
+    for document in documents.iter().filter(|d| d.has_errors()) {
+        let why = (document.first_error())
+            .map_or_else(String::new, |problem| format!(": {}", problem.message));
+        eprintln!(
+            "error: {}: invalid document, not evaluated{why} (see `rampart check`)",
             document.path.display()
         );
         ok = false;

@@ -1,15 +1,17 @@
 //! The documents `rampart check` and `rampart compare` read, in order and in bounded batches:
 //! files (and directories of them), JSON-lines streams (`*.jsonl`, one jurisdiction per line,
-//! also when found in a directory) and `-` for standard input (one JSON document, or JSON lines
-//! when it holds more than one top-level value).
-//! Streams are read lazily, [`BATCH`] documents at a time, so memory stays flat.
+//! also when found in a directory) and `-` for standard input (one JSON or YAML document, JSON
+//! lines, or several JSON documents one after the other). A path that cannot be read is a
+//! document with a read problem, so every report lists it. Streams are read lazily,
+//! [`BATCH`] documents at a time, so memory stays flat.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::check::Program;
-use crate::config::{self, Document, Format};
+use crate::config::{self, Document, Format, Problem, ProblemKind};
 
 /// Documents loaded and evaluated together: enough to keep every core busy, few enough that a
 /// batch with its outcomes and its part of the report stays small (a 40 KiB document with 85
@@ -24,20 +26,65 @@ pub const STDIN_NAME: &str = "<stdin>";
 pub struct Source {
     /// The file it is in (or [`STDIN_NAME`]).
     pub path: PathBuf,
-    /// Its 1-based line, for a line of a stream.
+    /// Its 1-based line, for a document that starts inside a stream.
     pub line: Option<usize>,
     /// Its text, when already read (a line, standard input).
     pub text: Option<String>,
+    /// Its notation, when its text is already read.
+    pub format: Format,
+    /// Why it could not be read, when it could not.
+    pub unreadable: Option<String>,
 }
 
 impl Source {
+    /// A document at `path`, read when it is loaded.
+    fn file(path: PathBuf) -> Source {
+        Source {
+            format: Format::of_path(&path),
+            path,
+            line: None,
+            text: None,
+            unreadable: None,
+        }
+    }
+
+    /// A document already read: `text`, starting at `line` of `path`.
+    fn text(path: PathBuf, line: Option<usize>, text: String, format: Format) -> Source {
+        Source {
+            path,
+            line,
+            text: Some(text),
+            format,
+            unreadable: None,
+        }
+    }
+
+    /// What stands for `path`, which could not be read (`why`).
+    fn unreadable(path: PathBuf, why: String) -> Source {
+        Source {
+            format: Format::of_path(&path),
+            path,
+            line: None,
+            text: None,
+            unreadable: Some(why),
+        }
+    }
+
     /// Reads (if needed), parses and validates the document; positions of problems are lines
     /// of the whole file.
     pub fn load(&self, program: &Program) -> Document {
+        if let Some(why) = &self.unreadable {
+            return Document {
+                path: self.path.clone(),
+                format: self.format,
+                doc: None,
+                problems: vec![Problem::new(ProblemKind::Read, Vec::new(), why.clone())],
+            };
+        }
         let Some(text) = &self.text else {
             return config::load(program, &self.path);
         };
-        let mut document = config::from_text(program, &self.path, text, Format::Json);
+        let mut document = config::from_text(program, &self.path, text, self.format);
         if let Some(line) = self.line {
             for problem in &mut document.problems {
                 problem.position = problem.position.map(|(l, c)| (l + line - 1, c));
@@ -52,15 +99,15 @@ enum Input {
     File(PathBuf),
     Lines(PathBuf),
     Stdin,
+    Unreadable(PathBuf, String),
 }
 
-/// Yields the documents of every input in order, in batches of at most [`BATCH`]; inputs that
-/// cannot be read are collected in [`Batches::unreadable`].
+/// Yields the documents of every input in order, in batches of at most [`BATCH`].
 pub struct Batches {
     inputs: std::vec::IntoIter<Input>,
     lines: Option<Lines>,
-    /// Paths that could not be read, with why.
-    pub unreadable: Vec<(PathBuf, String)>,
+    /// Documents already cut out of standard input, waiting their turn.
+    pending: VecDeque<Source>,
 }
 
 /// A JSON-lines stream being read.
@@ -74,7 +121,6 @@ impl Batches {
     /// The batches of the documents named by `paths` (`-` is standard input).
     pub fn new(paths: &[PathBuf]) -> Batches {
         let mut inputs = Vec::new();
-        let mut unreadable = Vec::new();
         for path in paths {
             if path.as_os_str() == "-" {
                 inputs.push(Input::Stdin);
@@ -86,17 +132,18 @@ impl Batches {
                     true => Input::Lines(path),
                     false => Input::File(path),
                 }));
-                unreadable.extend(errors);
+                inputs.extend(errors.into_iter().map(|(p, why)| Input::Unreadable(p, why)));
             }
         }
         Batches {
             inputs: inputs.into_iter(),
             lines: None,
-            unreadable,
+            pending: VecDeque::new(),
         }
     }
 
-    /// The next line of the open stream, if any.
+    /// The next line of the open stream, if any; a stream that stops being readable ends
+    /// with a document saying why.
     fn next_line(&mut self) -> Option<Source> {
         let lines = self.lines.as_mut()?;
         loop {
@@ -107,16 +154,14 @@ impl Batches {
                 Ok(_) if text.trim().is_empty() => continue,
                 Ok(_) => {
                     text.truncate(text.trim_end_matches(['\n', '\r']).len());
-                    return Some(Source {
-                        path: lines.path.clone(),
-                        line: Some(lines.line),
-                        text: Some(text),
-                    });
+                    let path = lines.path.clone();
+                    return Some(Source::text(path, Some(lines.line), text, Format::Json));
                 }
                 Err(error) => {
-                    let at = format!("line {}: {error}", lines.line);
-                    self.unreadable.push((lines.path.clone(), at));
-                    break;
+                    let why = format!("line {}: {error}", lines.line);
+                    let source = Source::unreadable(lines.path.clone(), why);
+                    self.lines = None;
+                    return Some(source);
                 }
             }
         }
@@ -127,26 +172,20 @@ impl Batches {
     /// The next document of any input.
     fn next_source(&mut self) -> Option<Source> {
         loop {
+            if let Some(source) = self.pending.pop_front() {
+                return Some(source);
+            }
             if let Some(source) = self.next_line() {
                 return Some(source);
             }
             match self.inputs.next()? {
-                Input::File(path) => {
-                    return Some(Source {
-                        path,
-                        line: None,
-                        text: None,
-                    });
-                }
+                Input::File(path) => return Some(Source::file(path)),
+                Input::Unreadable(path, why) => return Some(Source::unreadable(path, why)),
                 Input::Lines(path) => match File::open(&path) {
                     Ok(file) => self.open_lines(path, Box::new(BufReader::new(file))),
-                    Err(error) => self.unreadable.push((path, error.to_string())),
+                    Err(error) => return Some(Source::unreadable(path, error.to_string())),
                 },
-                Input::Stdin => {
-                    if let Some(source) = self.open_stdin() {
-                        return Some(source);
-                    }
-                }
+                Input::Stdin => self.open_stdin(),
             }
         }
     }
@@ -159,25 +198,30 @@ impl Batches {
         });
     }
 
-    /// Reads standard input: one document, or opens it as JSON lines when it holds more than
-    /// one top-level JSON value.
-    fn open_stdin(&mut self) -> Option<Source> {
+    /// Reads standard input and queues its documents (see [`stdin_shape`]).
+    fn open_stdin(&mut self) {
+        let path = PathBuf::from(STDIN_NAME);
         let mut text = String::new();
         if let Err(error) = io::stdin().lock().read_to_string(&mut text) {
-            self.unreadable
-                .push((PathBuf::from(STDIN_NAME), error.to_string()));
-            return None;
+            self.pending
+                .push_back(Source::unreadable(path, error.to_string()));
+            return;
         }
-        let path = PathBuf::from(STDIN_NAME);
-        if count_values(&text) > 1 {
-            self.open_lines(path, Box::new(io::Cursor::new(text.into_bytes())));
-            return None;
+        match stdin_shape(&text) {
+            Shape::Lines => self.open_lines(path, Box::new(io::Cursor::new(text.into_bytes()))),
+            Shape::Values(starts) => {
+                let ends = starts.iter().skip(1).copied().chain([text.len()]);
+                for (start, end) in starts.iter().copied().zip(ends) {
+                    let line = text.get(..start).map_or(0, |s| s.matches('\n').count()) + 1;
+                    let part = text.get(start..end).unwrap_or_default().to_string();
+                    let source = Source::text(path.clone(), Some(line), part, Format::Json);
+                    self.pending.push_back(source);
+                }
+            }
+            Shape::One(format) => self
+                .pending
+                .push_back(Source::text(path, None, text, format)),
         }
-        Some(Source {
-            path,
-            line: None,
-            text: Some(text),
-        })
     }
 }
 
@@ -192,15 +236,105 @@ impl Iterator for Batches {
     }
 }
 
-/// How many top-level JSON values `text` starts with, counting at most two.
-fn count_values(text: &str) -> usize {
-    serde_json::Deserializer::from_str(text)
-        .into_iter::<serde::de::IgnoredAny>()
-        .take(2)
-        .take_while(Result::is_ok)
-        .count()
+/// What standard input holds.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    /// One document, in this notation.
+    One(Format),
+    /// JSON lines: one document per line (a broken line is one invalid document).
+    Lines,
+    /// Several JSON documents one after the other, starting at these byte offsets (the last
+    /// one runs to the end, and holds whatever did not parse).
+    Values(Vec<usize>),
+}
+
+/// Lines looked at to tell JSON lines from pretty-printed JSON.
+const SNIFFED_LINES: usize = 3;
+
+/// Tells what standard input holds: YAML when it does not start like JSON; JSON lines when one
+/// of its first non-blank lines (at least two) is a whole JSON value on its own (a line of a
+/// pretty-printed document never is, but for `{}` or `[]`); several documents when it holds more
+/// than one JSON value; else one JSON document.
+fn stdin_shape(text: &str) -> Shape {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if !trimmed.starts_with(['{', '[']) && !trimmed.is_empty() {
+        return Shape::One(Format::Yaml);
+    }
+    let lines: Vec<&str> = (text.lines().map(str::trim))
+        .filter(|line| !line.is_empty())
+        .take(SNIFFED_LINES)
+        .collect();
+    let whole_value = |line: &&str| {
+        !matches!(*line, "{}" | "[]") && serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok()
+    };
+    if lines.len() > 1 && lines.iter().any(whole_value) {
+        return Shape::Lines;
+    }
+    let starts = value_starts(text);
+    if starts.len() > 1 {
+        Shape::Values(starts)
+    } else {
+        Shape::One(Format::Json)
+    }
+}
+
+/// Where each top-level JSON value of `text` starts; after one that does not parse, nothing
+/// more is cut (the rest is one more document, whose error its loading reports).
+fn value_starts(text: &str) -> Vec<usize> {
+    let skip_space = |at: usize| {
+        let rest = text.get(at..).unwrap_or_default();
+        at + (rest.len() - rest.trim_start().len())
+    };
+    let mut starts = Vec::new();
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    let mut start = skip_space(0);
+    while start < text.len() {
+        starts.push(start);
+        match values.next() {
+            Some(Ok(_)) => start = skip_space(values.byte_offset()),
+            _ => break,
+        }
+    }
+    starts
+}
+
+/// The paths of a command line, for messages.
+pub fn describe(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    names.join(", ")
 }
 
 fn is_lines_file(path: &Path) -> bool {
     config::is_lines_file(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_input_is_told_apart_by_its_shape() {
+        let pretty = "{\n  \"a\": {\n    \"b\": 1\n  }\n}\n";
+        assert_eq!(stdin_shape(pretty), Shape::One(Format::Json));
+        assert_eq!(stdin_shape("a: 1\nb: [2]\n"), Shape::One(Format::Yaml));
+        assert_eq!(stdin_shape("{\"a\": 1}\n{\"a\": 2}\n"), Shape::Lines);
+        // A broken first or second line does not hide the lines that parse.
+        assert_eq!(
+            stdin_shape("{\"a\": 1}\n{\"a\": \n{\"a\": 3}\n"),
+            Shape::Lines
+        );
+        assert_eq!(stdin_shape("{\"a\": \n{\"a\": 2}\n"), Shape::Lines);
+        let two = format!("{pretty}{pretty}");
+        assert_eq!(stdin_shape(&two), Shape::Values(vec![0, pretty.len()]));
+        // Truncated: one document, whose loading reports where it breaks.
+        assert_eq!(stdin_shape("{\n  \"a\": [1,\n"), Shape::One(Format::Json));
+        assert_eq!(stdin_shape(""), Shape::One(Format::Json));
+    }
+
+    #[test]
+    fn documents_after_one_that_does_not_parse_are_one_more_document() {
+        let text = "{\n\"a\": 1\n}\n{\n\"a\": oops\n}\n{\n}\n";
+        let second = text.find("{\n\"a\": oops").expect("the second document");
+        assert_eq!(value_starts(text), vec![0, second]);
+    }
 }

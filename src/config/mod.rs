@@ -179,9 +179,14 @@ pub struct Document {
 impl Document {
     /// True when a problem is an error: the document is not evaluated.
     pub fn has_errors(&self) -> bool {
+        self.first_error().is_some()
+    }
+
+    /// Its first problem that is an error.
+    pub fn first_error(&self) -> Option<&Problem> {
         self.problems
             .iter()
-            .any(|p| p.severity() == Severity::Error)
+            .find(|p| p.severity() == Severity::Error)
     }
 
     /// `jurisdiction`, as written, if present.

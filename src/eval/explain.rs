@@ -935,7 +935,6 @@ impl<'a> Ctx<'a> {
     /// Appends the evidence path of `expr` to `out`; false (with `out` partly written) when
     /// `expr` is not a path or its path cannot be told.
     fn write_path(&mut self, expr: &'a Expr, out: &mut String) -> bool {
-        use std::fmt::Write;
         match &expr.kind {
             ExprKind::Root(index) => match self.root_field_name(*index) {
                 Some(name) => {
@@ -966,11 +965,15 @@ impl<'a> Ctx<'a> {
             }
             ExprKind::Local(slot) => self.write_variable_path(*slot, out),
             ExprKind::Index(base, index) => {
+                // Only an index that names an item (a whole number from 0) is a path.
                 let Ok(Value::Number(n)) = self.eval(index) else {
                     return false;
                 };
+                if n < 0.0 || n.fract() != 0.0 || n > u32::MAX as f64 {
+                    return false;
+                }
                 let written = self.write_path(base, out);
-                let _ = write!(out, "[{n}]");
+                push_index(out, n as usize);
                 written
             }
             ExprKind::DefValue(def) => {

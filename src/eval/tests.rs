@@ -234,12 +234,13 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
                 "require all s in systems: starts_with(s.id, \"z\")",
             ),
             norm("status", "require passes(left)"),
+            norm("half", "require flags.words[flags.n / 2] == \"x\""),
         ]
         .concat(),
     );
     let doc = json!({ "systems": [{ "id": "x", "score": 1, "owner": "nobody" },
                                   { "id": "y", "score": 5, "ok": false }],
-                      "contacts": [] });
+                      "contacts": [], "flags": { "n": 3, "words": ["a", "b"] } });
     let first_path = |id: &str| {
         let evidence = &result_of(&program, &doc, id).evidence;
         let finding = &evidence[0].findings[0];
@@ -254,6 +255,8 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
     assert_eq!(first_path("any-large"), (Failed, path("systems")));
     assert_eq!(first_path("builtin"), (Failed, path("systems[0].id")));
     assert_eq!(first_path("status"), (Failed, None));
+    // Item 1.5 names no item: the path stops at the list.
+    assert_eq!(first_path("half"), (Missing, path("flags.words")));
 }
 
 #[test]
