@@ -97,6 +97,41 @@ fn sarif_output_validates_against_the_sarif_2_1_0_schema() {
 }
 
 #[test]
+fn sarif_reports_a_document_that_cannot_be_evaluated_at_its_problem() {
+    let dir = temp_dir();
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\n  \"jurisdiction\": {\"id\": \"x\"},\n  \"legal\": [1,\n",
+    )
+    .expect("a file");
+    let args = ["check", "--today", TODAY, "--format", "sarif", FIXTURES[0]];
+    let output = rampart(&[&args[..], &[&*broken.to_string_lossy()]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    let log: Json = serde_json::from_slice(&output.stdout).expect("SARIF output is JSON");
+    let validator = jsonschema::draft7::new(&sarif_schema()).expect("the SARIF schema compiles");
+    assert!(validator.is_valid(&log));
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().expect("results");
+    let problem = (results.iter())
+        .find(|r| r["ruleId"] == "rampart::config::syntax")
+        .expect("the syntax error is a result");
+    assert_eq!(problem["level"], "error");
+    let location = &problem["locations"][0]["physicalLocation"];
+    assert!(
+        location["artifactLocation"]["uri"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("broken.json"))
+    );
+    assert_eq!(location["region"]["startLine"], 4);
+    let index = problem["ruleIndex"].as_u64().expect("a rule index") as usize;
+    assert_eq!(
+        run["tool"]["driver"]["rules"][index]["id"],
+        "rampart::config::syntax"
+    );
+}
+
+#[test]
 fn sarif_results_point_at_the_evidence_value() {
     let (_, text) = check_fixtures("sarif");
     let log: Json = serde_json::from_str(&text).expect("SARIF output is JSON");
@@ -532,8 +567,14 @@ fn stdin_json_lines_with_a_broken_first_line_keep_the_lines_that_parse() {
     assert_eq!(output.status.code(), Some(2));
     let documents = document_lines(&output.stdout);
     assert_eq!(documents.len(), 4, "{documents:?}");
-    assert!(documents[0].contains("evaluated=false [\"1:100"), "{documents:?}");
-    assert!(documents[1].contains("\"kestria\" evaluated=true"), "{documents:?}");
+    assert!(
+        documents[0].contains("evaluated=false [\"1:100"),
+        "{documents:?}"
+    );
+    assert!(
+        documents[1].contains("\"kestria\" evaluated=true"),
+        "{documents:?}"
+    );
 }
 
 #[test]
@@ -543,7 +584,11 @@ fn stdin_with_pretty_documents_one_after_another_reads_each() {
     assert_eq!(output.status.code(), Some(1));
     let documents = document_lines(&output.stdout);
     assert_eq!(documents.len(), 2, "{documents:?}");
-    assert!(documents.iter().all(|d| d.contains("\"kestria\" evaluated=true")));
+    assert!(
+        documents
+            .iter()
+            .all(|d| d.contains("\"kestria\" evaluated=true"))
+    );
     // A broken second document is one invalid document, located in the input.
     let truncated = &text[..text.len() / 2];
     let output = check_stdin(&format!("{text}{truncated}"));
@@ -568,13 +613,21 @@ fn stdin_holding_yaml_is_read_as_yaml() {
 
 #[test]
 fn a_path_that_cannot_be_read_is_a_document_in_every_report() {
-    let args = ["check", "--today", TODAY, "/nonexistent/state.json", FIXTURES[0]];
+    let args = [
+        "check",
+        "--today",
+        TODAY,
+        "/nonexistent/state.json",
+        FIXTURES[0],
+    ];
     let output = rampart(&[&args[..], &["--format", "json"]].concat());
     assert_eq!(output.status.code(), Some(2));
     let documents = document_lines(&output.stdout);
     assert_eq!(documents.len(), 2, "{documents:?}");
     assert!(
-        documents[0].contains("state.json null evaluated=false [\"null:null \\\"rampart::config::unreadable"),
+        documents[0].contains(
+            "state.json null evaluated=false [\"null:null \\\"rampart::config::unreadable"
+        ),
         "{documents:?}"
     );
     let junit = rampart(&[&args[..], &["--format", "junit"]].concat());
@@ -582,7 +635,10 @@ fn a_path_that_cannot_be_read_is_a_document_in_every_report() {
     assert!(xml.contains("errors=\"1\""), "{xml}");
     let human = rampart(&args);
     let text = String::from_utf8_lossy(&human.stdout);
-    assert!(text.contains("/nonexistent/state.json: not evaluated"), "{text}");
+    assert!(
+        text.contains("/nonexistent/state.json: not evaluated"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -592,7 +648,10 @@ fn a_run_that_finds_no_document_is_invalid_input() {
     let output = rampart(&["check", &dir.path().to_string_lossy()]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("no jurisdiction documents found"), "{stderr}");
+    assert!(
+        stderr.contains("no jurisdiction documents found"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -84,6 +84,18 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// Every kind, in the order reports list them.
+    pub const ALL: [ProblemKind; 8] = [
+        ProblemKind::Read,
+        ProblemKind::Syntax,
+        ProblemKind::WrongType,
+        ProblemKind::MissingField,
+        ProblemKind::UnknownField,
+        ProblemKind::InvalidDate,
+        ProblemKind::UnknownEnumMember,
+        ProblemKind::UnknownWaivedNorm,
+    ];
+
     /// The stable code.
     pub fn code(self) -> &'static str {
         self.registry_code().as_str()

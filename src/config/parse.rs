@@ -59,7 +59,8 @@ fn parse_json(text: &str) -> Result<Json, SyntaxError> {
         .and_then(|value| deserializer.end().map(|()| value));
     value.map_err(|error| SyntaxError {
         message: strip_position(&error.to_string()),
-        position: (error.line() > 0).then(|| (error.line(), error.column())),
+        // At the end of the text serde_json says column 0; columns are 1-based.
+        position: (error.line() > 0).then(|| (error.line(), error.column().max(1))),
     })
 }
 
@@ -78,7 +79,7 @@ fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
         // serde-saphyr locates its own errors; a repeated key found by our visitor (in a flow
         // mapping whose first key is tagged, serde-saphyr's own check lets it through) is
         // located by reading the text again with positions.
-        let message = first_line(&error.to_string());
+        let message = yaml_message(&error.to_string());
         let position = error
             .location()
             .map(|location| (location.line() as usize, location.column() as usize))
@@ -110,7 +111,17 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
 }
 
-/// serde_json appends " at line L column C"; the position is reported separately.
+/// serde-saphyr's message for the user: its first line, without the position (reported
+/// separately) or advice about its own options, which a user of Rampart cannot set.
+fn yaml_message(message: &str) -> String {
+    let line = first_line(message);
+    let line = strip_position(&line);
+    let advice = ", set DuplicateKeyPolicy in Options if acceptable";
+    line.replace(advice, "")
+}
+
+/// serde_json appends " at line L column C" (serde-saphyr " at line L, column C"); the position
+/// is reported separately.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(index) => message[..index].to_string(),
@@ -247,6 +258,19 @@ mod tests {
             error.message.to_lowercase().contains("duplicate"),
             "{error:?}"
         );
+        // The position is given once, apart; serde-saphyr's advice about its own options is
+        // left out.
+        assert!(!error.message.contains("line"), "{error:?}");
+        assert!(!error.message.contains("Options"), "{error:?}");
+        assert_eq!(error.position.map(|(line, _)| line), Some(2));
+    }
+
+    #[test]
+    fn an_error_at_the_end_of_the_text_has_a_1_based_column() {
+        let error = parse("{\"a\": [1,\n", Format::Json).unwrap_err();
+        assert_eq!(error.position, Some((2, 1)));
+        let error = parse("", Format::Json).unwrap_err();
+        assert_eq!(error.position, Some((1, 1)));
     }
 
     #[test]

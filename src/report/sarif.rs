@@ -13,10 +13,10 @@ use std::collections::BTreeMap;
 use serde_json::{Value as Json, json};
 use serde_sarif::sarif;
 
-use super::model::{DocumentReport, ResultRecord};
+use super::model::{DocumentReport, ProblemRecord, ProblemSeverity, ResultRecord};
 use super::text::{evidence_lines, evidence_path};
 use crate::check::{Norm, NormId, Program, Status};
-use crate::config::PathSegment;
+use crate::config::{PathSegment, ProblemKind};
 use crate::syntax::ast::Severity;
 
 /// Finds the 1-based line and column of a JSON path in a document.
@@ -47,10 +47,13 @@ impl<'p> SarifWriter<'p> {
         ids.sort_unstable();
         ids.dedup();
         let norms: Vec<&Norm> = ids.iter().filter_map(|&id| program.norms.get(id)).collect();
-        let rule_index = norms
-            .iter()
+        // Norm ids and problem codes (`rampart::config::…`) cannot clash.
+        let ids = norms.iter().map(|norm| norm.id.as_str());
+        let codes = ProblemKind::ALL.iter().map(|kind| kind.code());
+        let rule_index = ids
+            .chain(codes)
             .enumerate()
-            .map(|(index, norm)| (norm.id.as_str(), index))
+            .map(|(i, id)| (id, i))
             .collect();
         SarifWriter {
             program,
@@ -72,9 +75,12 @@ impl<'p> SarifWriter<'p> {
     /// The results of one document, located in it with `at`, each printed as in the log (to
     /// be written with [`SarifWriter::list`]).
     pub fn results(&self, document: &DocumentReport, at: &At<'_>) -> Vec<String> {
+        let problems = (document.problems.iter())
+            .map(|problem| problem_result(document, problem, &self.rule_index));
         let results = document.results.iter().flatten();
-        results
-            .filter_map(|record| result(document, record, &self.rule_index, at))
+        let results = results.filter_map(|record| result(document, record, &self.rule_index, at));
+        problems
+            .chain(results)
             .map(|res| super::json::pretty(&res, RESULT_DEPTH))
             .collect()
     }
@@ -107,11 +113,9 @@ impl<'p> SarifWriter<'p> {
 
     /// The pretty log with no result.
     fn frame(&self) -> String {
-        let rules: Vec<sarif::ReportingDescriptor> = self
-            .norms
-            .iter()
-            .map(|norm| rule(self.program, norm))
-            .collect();
+        let norm_rules = self.norms.iter().map(|norm| rule(self.program, norm));
+        let problem_rules = ProblemKind::ALL.iter().map(|&kind| problem_rule(kind));
+        let rules: Vec<sarif::ReportingDescriptor> = norm_rules.chain(problem_rules).collect();
         let driver = sarif::ToolComponent::builder()
             .name("rampart")
             .version(env!("CARGO_PKG_VERSION"))
@@ -157,6 +161,53 @@ fn rule(program: &Program, norm: &Norm) -> sarif::ReportingDescriptor {
         descriptor.full_description = Some(message_string(doc));
     }
     descriptor
+}
+
+/// The rule of a kind of document problem: a document that cannot be read, parsed or
+/// validated is reported as a result of this rule, so a dashboard shows it.
+fn problem_rule(kind: ProblemKind) -> sarif::ReportingDescriptor {
+    let code = kind.registry_code();
+    sarif::ReportingDescriptor::builder()
+        .id(code.as_str())
+        .name(code.as_str())
+        .short_description(message_string(code.summary()))
+        .help(message_string(
+            "A problem of the jurisdiction document itself: it is not evaluated when the \
+             problem is an error. docs/language.md §12 lists every code.",
+        ))
+        .build()
+}
+
+/// A problem of a document as a result: an error (the document was not evaluated) or a
+/// warning, at the problem's position.
+fn problem_result(
+    document: &DocumentReport,
+    problem: &ProblemRecord,
+    rule_index: &BTreeMap<&str, usize>,
+) -> sarif::Result {
+    let level = match problem.severity {
+        ProblemSeverity::Error => sarif::ResultLevel::Error,
+        ProblemSeverity::Warning => sarif::ResultLevel::Warning,
+        ProblemSeverity::Info => sarif::ResultLevel::Note,
+    };
+    let mut text = format!("{}: {}", problem.path, problem.message);
+    if let Some(help) = &problem.help {
+        text.push_str(" (help: ");
+        text.push_str(help);
+        text.push(')');
+    }
+    let position = (
+        problem.line.unwrap_or(1),
+        problem.column.unwrap_or(1).max(1),
+    );
+    let mut res = sarif::Result::builder()
+        .rule_id(problem.code.as_str())
+        .level(level)
+        .message(sarif::Message::builder().text(text).build())
+        .locations(vec![physical_location(&document.path, position)])
+        .build();
+    res.rule_index = (rule_index.get(problem.code.as_str())).and_then(|&i| i64::try_from(i).ok());
+    res
 }
 
 fn message_string(text: &str) -> sarif::MultiformatMessageString {
@@ -254,17 +305,20 @@ fn suppression(record: &ResultRecord) -> sarif::Suppression {
 }
 
 fn location(document: &DocumentReport, record: &ResultRecord, at: &At<'_>) -> sarif::Location {
-    let (line, column) = evidence_path(record)
+    let position = evidence_path(record)
         .and_then(|path| at(&path))
         .or_else(|| at(&[]))
         .unwrap_or((1, 1));
+    physical_location(&document.path, position)
+}
+
+/// Line and column `(line, column)` of the document at `path`.
+fn physical_location(path: &str, (line, column): (usize, usize)) -> sarif::Location {
     let region = sarif::Region::builder()
         .start_line(i64::try_from(line).unwrap_or(1))
         .start_column(i64::try_from(column).unwrap_or(1))
         .build();
-    let artifact = sarif::ArtifactLocation::builder()
-        .uri(uri(&document.path))
-        .build();
+    let artifact = sarif::ArtifactLocation::builder().uri(uri(path)).build();
     let physical = sarif::PhysicalLocation::builder()
         .artifact_location(artifact)
         .region(region)
