@@ -332,6 +332,38 @@ fn fail_on_exits_1_only_for_failures_at_or_above_the_threshold() {
 }
 
 #[test]
+fn strict_fails_unknown_norms_and_documents_with_warnings() {
+    let dir = temp_dir();
+    let policy = "source s { title \"S\" }\npillar p \"P\"\nschema { staff?: Staff }\ntype Staff { trained?: int }\nnorm staff-trained {\n  title \"Staff are trained\"  pillar p  severity high  cites s\n  require staff.trained >= 3\n}\n";
+    std::fs::write(dir.path().join("main.rampart"), policy).expect("a policy");
+    let unknown = dir.path().join("unknown.json");
+    std::fs::write(&unknown, r#"{"staff": {}}"#).expect("a document");
+    let misspelt = dir.path().join("misspelt.json");
+    std::fs::write(&misspelt, r#"{"staff": {"trained": 5, "traned": 1}}"#).expect("a document");
+    let code = |document: &std::path::Path, extra: &[&str]| {
+        let policy = dir.path().to_string_lossy();
+        let args = ["check", "--policy", &policy, &document.to_string_lossy()];
+        rampart(&[&args[..], extra].concat()).status.code()
+    };
+    assert_eq!(
+        code(&unknown, &[]),
+        Some(0),
+        "unknown does not fail by default"
+    );
+    assert_eq!(code(&unknown, &["--strict"]), Some(1));
+    assert_eq!(
+        code(&unknown, &["--strict", "--fail-on", "critical"]),
+        Some(0)
+    );
+    assert_eq!(
+        code(&misspelt, &[]),
+        Some(0),
+        "a warning does not fail by default"
+    );
+    assert_eq!(code(&misspelt, &["--strict"]), Some(2));
+}
+
+#[test]
 fn fail_on_does_not_hide_invalid_input() {
     let dir = temp_dir();
     let broken = dir.path().join("broken.json");

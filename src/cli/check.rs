@@ -95,9 +95,15 @@ pub struct Args {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Exit 1 only when a norm fails (or cannot be evaluated) at this severity or above.
+    /// Exit 1 only when a norm fails or could not be evaluated (status `error`) at this
+    /// severity or above; an `unknown` norm (evidence missing) counts only with --strict.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Low)]
     fail_on: FailOn,
+    /// Strict: an `unknown` norm at the --fail-on severity or above exits 1 like a failure,
+    /// and a document with a warning (such as a field the schema does not declare, often a
+    /// misspelt one) is invalid input (exit 2).
+    #[arg(long)]
+    strict: bool,
     /// Number of worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -166,10 +172,10 @@ struct Verdict {
 }
 
 impl Verdict {
-    fn add(&mut self, evaluated: &[Evaluated], fail_on: Severity) {
+    fn add(&mut self, evaluated: &[Evaluated], (fail_on, strict): (Severity, bool)) {
         for (document, outcome) in evaluated {
-            self.invalid |= document.has_errors();
-            self.failed |= outcome.as_ref().is_some_and(|o| fails(o, fail_on));
+            self.invalid |= document.has_errors() || (strict && !document.problems.is_empty());
+            self.failed |= outcome.as_ref().is_some_and(|o| fails(o, fail_on, strict));
         }
     }
 
@@ -203,7 +209,7 @@ impl Run<'_> {
         for batch in &mut batches {
             n_documents += batch.len();
             let evaluated = self.evaluate_batch(&batch);
-            verdict.add(&evaluated, self.args.fail_on.severity());
+            verdict.add(&evaluated, (self.args.fail_on.severity(), self.args.strict));
             let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
             writer.batch(&mut out, &evaluated, &origins)?;
         }
@@ -273,13 +279,15 @@ fn progress_bar(n_documents: usize) -> indicatif::ProgressBar {
     bar
 }
 
-/// True when a norm fails (or cannot be evaluated) at `fail_on` or above, after the profile's
-/// overrides.
-fn fails(outcome: &Outcome, fail_on: Severity) -> bool {
-    outcome
-        .results
-        .iter()
-        .any(|r| matches!(r.status, Status::Fail | Status::Error) && r.severity >= fail_on)
+/// True when a norm fails (or could not be evaluated, or with `strict` is unknown) at
+/// `fail_on` or above, after the profile's overrides.
+fn fails(outcome: &Outcome, fail_on: Severity, strict: bool) -> bool {
+    let failing = |status: Status| match status {
+        Status::Fail | Status::Error => true,
+        Status::Unknown => strict,
+        Status::Pass | Status::Waived | Status::NotApplicable => false,
+    };
+    (outcome.results.iter()).any(|r| failing(r.status) && r.severity >= fail_on)
 }
 
 /// The evaluation options from the arguments; prints the problem and returns `None` when a
