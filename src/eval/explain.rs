@@ -558,14 +558,18 @@ impl<'a> Ctx<'a> {
             text.clear();
             text.push_str("found ");
             show_into(&a, &mut text);
-            self.first_read_path(lhs).map(|source| {
+            let mut sources = Vec::new();
+            self.read_paths(lhs, &mut sources);
+            let first = sources.first().map(|source| {
+                let start = text.len() + " (from ".len();
+                start..start + source.len()
+            });
+            if !sources.is_empty() {
                 text.push_str(" (from ");
-                let start = text.len();
-                text.push_str(&source);
-                let range = start..text.len();
+                text.push_str(&list_words(&sources));
                 text.push(')');
-                range
-            })
+            }
+            first
         };
         // Under `none`, the item fails because the condition holds.
         text.push_str(if observed == Truth::True {
@@ -596,13 +600,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The path of the first document value `expr` reads: its own when it is a path, else the
-    /// first one inside it, looking into the definitions it uses with their parameters bound
-    /// to the arguments. Locates a value computed from others, such as `days_between(a.date,
-    /// today)` or `phone_of(s)`.
-    fn first_read_path(&mut self, expr: &'a Expr) -> Option<String> {
+    /// Appends the paths of the document values `expr` reads, in order and each once, up to
+    /// [`MAX_SOURCES`]: its own when it is a path, else those inside it, looking into the
+    /// definitions it uses with their parameters bound to the arguments. Names the values a
+    /// computed one comes from, such as `days_between(a.date, b.date)` or `phone_of(s)`.
+    fn read_paths(&mut self, expr: &'a Expr, out: &mut Vec<String>) {
+        if out.len() >= MAX_SOURCES {
+            return;
+        }
         if let Some(path) = self.path_of(expr) {
-            return Some(path);
+            if !out.contains(&path) {
+                out.push(path);
+            }
+            return;
         }
         let (def, args) = match &expr.kind {
             ExprKind::Call(def, args) => (Some(*def), args.as_slice()),
@@ -610,16 +620,16 @@ impl<'a> Ctx<'a> {
             _ => (None, &[][..]),
         };
         let program = self.program;
-        if let Some(definition) = def.and_then(|def| program.defs.get(def)) {
-            let mut found = None;
-            self.in_def_frame(definition.locals, args, |ctx| {
-                found = ctx.first_read_path(&definition.body)
-            });
-            if found.is_some() {
-                return found;
+        match def.and_then(|def| program.defs.get(def)) {
+            Some(definition) => self.in_def_frame(definition.locals, args, |ctx| {
+                ctx.read_paths(&definition.body, out)
+            }),
+            None => {
+                for child in children(expr) {
+                    self.read_paths(child, out);
+                }
             }
         }
-        children(expr).find_map(|child| self.first_read_path(child))
     }
 
     /// How evidence names an operand: its path, or the parameter or definition it reads.
@@ -1122,6 +1132,18 @@ fn dedup(findings: &mut Vec<Finding>) {
 fn is_comparison(op: BinaryOp) -> bool {
     use BinaryOp::*;
     matches!(op, Eq | Ne | Lt | Le | Gt | Ge | In | NotIn)
+}
+
+/// Most values a computed value is said to come from.
+const MAX_SOURCES: usize = 3;
+
+/// `a`, `a and b`, `a, b and c`.
+fn list_words(words: &[String]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// Appends `[index]`.

@@ -235,12 +235,17 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
             ),
             norm("status", "require passes(left)"),
             norm("half", "require flags.words[flags.n / 2] == \"x\""),
+            norm(
+                "computed",
+                "require days_between(flags.d, jurisdiction.evaluated_on) > 400",
+            ),
         ]
         .concat(),
     );
     let doc = json!({ "systems": [{ "id": "x", "score": 1, "owner": "nobody" },
                                   { "id": "y", "score": 5, "ok": false }],
-                      "contacts": [], "flags": { "n": 3, "words": ["a", "b"] } });
+                      "contacts": [], "flags": { "n": 3, "words": ["a", "b"], "d": "2026-01-01" },
+                      "jurisdiction": { "evaluated_on": "2026-02-01" } });
     let first_path = |id: &str| {
         let evidence = &result_of(&program, &doc, id).evidence;
         let finding = &evidence[0].findings[0];
@@ -257,6 +262,13 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
     assert_eq!(first_path("status"), (Failed, None));
     // Item 1.5 names no item: the path stops at the list.
     assert_eq!(first_path("half"), (Missing, path("flags.words")));
+    // A computed value names every value it comes from, and is located at the first.
+    assert_eq!(first_path("computed"), (Failed, path("flags.d")));
+    let computed = &result_of(&program, &doc, "computed").evidence[0].findings[0];
+    assert_eq!(
+        computed.text,
+        "found 31 (from flags.d and jurisdiction.evaluated_on); required > 400"
+    );
 }
 
 #[test]
