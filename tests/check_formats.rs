@@ -132,6 +132,34 @@ fn sarif_reports_a_document_that_cannot_be_evaluated_at_its_problem() {
 }
 
 #[test]
+fn a_sarif_message_quotes_a_dozen_evidence_lines_and_counts_the_rest() {
+    let dir = temp_dir();
+    let policy = "source s { title \"S\" }\npillar p \"P\"\nschema { systems: [System] }\ntype System { id: string  ok: bool }\nnorm all-ok {\n  title \"Every system is ok\"  pillar p  severity high  cites s\n  require all s in systems: s.ok\n}\n";
+    std::fs::write(dir.path().join("main.rampart"), policy).expect("a policy");
+    let systems: Vec<Json> = (0..30)
+        .map(|i| serde_json::json!({ "id": format!("s{i}"), "ok": false }))
+        .collect();
+    let document = dir.path().join("many.json");
+    let text = serde_json::to_string(&serde_json::json!({ "systems": systems })).expect("JSON");
+    std::fs::write(&document, text).expect("a document");
+    let policy = dir.path().to_string_lossy();
+    let args = ["check", "--format", "sarif", "--policy", &policy];
+    let output = rampart(&[&args[..], &[&*document.to_string_lossy()]].concat());
+    let log: Json = serde_json::from_slice(&output.stdout).expect("SARIF output is JSON");
+    let message = log["runs"][0]["results"][0]["message"]["text"]
+        .as_str()
+        .expect("a message");
+    assert!(
+        message.contains("systems[11]") && !message.contains("systems[12]"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("; and 18 more (the JSON and human reports list them)"),
+        "{message}"
+    );
+}
+
+#[test]
 fn sarif_results_point_at_the_evidence_value() {
     let (_, text) = check_fixtures("sarif");
     let log: Json = serde_json::from_str(&text).expect("SARIF output is JSON");

@@ -352,10 +352,22 @@ impl<'a> Ctx<'a> {
         };
         let list_path = self.path_of(list);
         if quantifier == Quantifier::Any && observed == Truth::False {
+            // With a `where`, how many items it let through: those are the candidates.
+            let counted = match filter {
+                Some(filter) => {
+                    let mut candidates = 0;
+                    for item in items.iter() {
+                        self.bind(var, item, VarPath::Unknown);
+                        candidates += usize::from(self.truth(filter)? != Truth::False);
+                    }
+                    format!("{} item(s), {candidates} after `where`", items.len())
+                }
+                None => format!("{} item(s)", items.len()),
+            };
             let subject = framed(
                 "no item of ",
                 (list_path.as_deref(), "the list"),
-                format_args!(" ({} item(s)) satisfies the condition", items.len()),
+                format_args!(" ({counted}) satisfies the condition"),
             );
             out.push(self.finding(FindingKind::Failed, within, subject, body.span));
             // Then why the first few candidates fail, item by item.
@@ -869,8 +881,9 @@ impl<'a> Ctx<'a> {
             if let Ok(Value::Str(id)) = self.eval(base) {
                 let list = self.root_field_name(root_field).unwrap_or("?");
                 let path = self.path_of(base);
+                // The finding's kind says it dangles; its text says which reference.
                 let subject = framed(
-                    "dangling reference: ",
+                    "",
                     (path.as_deref(), "a reference"),
                     format_args!(" = \"{id}\" names no entry of {list}"),
                 );

@@ -180,7 +180,7 @@ fn a_dangling_reference_makes_comparisons_false() {
     assert_eq!(finding.kind, FindingKind::Dangling);
     assert_eq!(
         finding.text,
-        "dangling reference: systems[0].owner = \"nobody\" names no entry of contacts"
+        "systems[0].owner = \"nobody\" names no entry of contacts"
     );
     let missing = json!({ "systems": [{ "id": "x" }], "contacts": [] });
     assert_eq!(status_of(&program, &missing, "phone"), Status::Unknown);
@@ -206,7 +206,7 @@ fn a_dangling_reference_inside_a_definition_is_found_and_named_by_the_argument_p
     assert_eq!(facts.norm_may_dangle, [true, true, false]);
     let doc = json!({ "systems": [{ "id": "x", "owner": "nobody", "ok": false }],
                       "contacts": [] });
-    let expected = "dangling reference: systems[0].owner = \"nobody\" names no entry of contacts";
+    let expected = "systems[0].owner = \"nobody\" names no entry of contacts";
     for id in ["call", "value"] {
         let evidence = &result_of(&program, &doc, id).evidence;
         let finding = &evidence[0].findings[0];
@@ -239,6 +239,10 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
                 "computed",
                 "require days_between(flags.d, jurisdiction.evaluated_on) > 400",
             ),
+            norm(
+                "any-where",
+                "require any s in systems where s.score > 2: s.ok",
+            ),
         ]
         .concat(),
     );
@@ -262,6 +266,12 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
     assert_eq!(first_path("status"), (Failed, None));
     // Item 1.5 names no item: the path stops at the list.
     assert_eq!(first_path("half"), (Missing, path("flags.words")));
+    // `any … where` counts the items its filter lets through.
+    let any_where = &result_of(&program, &doc, "any-where").evidence[0].findings[0];
+    assert_eq!(
+        any_where.text,
+        "no item of systems (2 item(s), 1 after `where`) satisfies the condition"
+    );
     // A computed value names every value it comes from, and is located at the first.
     assert_eq!(first_path("computed"), (Failed, path("flags.d")));
     let computed = &result_of(&program, &doc, "computed").evidence[0].findings[0];

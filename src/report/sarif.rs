@@ -37,6 +37,10 @@ pub struct SarifWriter<'p> {
 /// The text that stands for the results while the frame of the log is printed.
 const RESULTS_SLOT: &str = "\"results\": []";
 
+/// Evidence lines a result's message quotes at most (a norm failing on hundreds of systems
+/// would otherwise make a message of tens of kilobytes, which dashboards cut anyway).
+const MAX_MESSAGE_LINES: usize = 12;
+
 /// Indentation depth of a result in the pretty log (`runs[0].results[i]`).
 const RESULT_DEPTH: usize = 4;
 
@@ -262,9 +266,17 @@ fn result(
     let level = level(record)?;
     let mut text = format!("{} ({})", record.title, record.status.as_str());
     let lines = evidence_lines(record);
-    if !lines.is_empty() {
-        text.push_str(": ");
-        text.push_str(&lines.join("; "));
+    if let Some(shown) = lines.get(..lines.len().min(MAX_MESSAGE_LINES)) {
+        if !shown.is_empty() {
+            text.push_str(": ");
+            text.push_str(&shown.join("; "));
+        }
+    }
+    if lines.len() > MAX_MESSAGE_LINES {
+        let more = lines.len() - MAX_MESSAGE_LINES;
+        text.push_str(&format!(
+            "; and {more} more (the JSON and human reports list them)"
+        ));
     }
     let mut res = sarif::Result::builder()
         .rule_id(record.norm.as_str())
