@@ -389,6 +389,12 @@ fn strict_fails_unknown_norms_and_documents_with_warnings() {
         "a warning does not fail by default"
     );
     assert_eq!(code(&misspelt, &["--strict"]), Some(2));
+    // The human report shows where the missing evidence would be: its closest parent.
+    let policy = dir.path().to_string_lossy();
+    let output = rampart(&["check", "--policy", &policy, &unknown.to_string_lossy()]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("unknown.json:1:11"), "{text}");
+    assert!(text.contains("^ missing: staff.trained"), "{text}");
 }
 
 #[test]
@@ -549,6 +555,30 @@ fn json_lines_files_give_one_document_per_line_located_by_line() {
     let output = rampart(&[&args[..], &[&*path.to_string_lossy()]].concat());
     assert_eq!(output.status.code(), Some(2));
     insta::assert_debug_snapshot!(document_lines(&output.stdout));
+}
+
+#[test]
+fn documents_of_a_stream_are_named_by_their_line_in_every_report() {
+    let dir = temp_dir();
+    let path = dir.path().join("states.jsonl");
+    std::fs::write(&path, json_lines()).expect("a JSON-lines file");
+    let path = path.to_string_lossy();
+    let args = ["check", "--today", TODAY, &path, "--format"];
+    let json = rampart(&[&args[..], &["json"]].concat());
+    let report: Json = serde_json::from_slice(&json.stdout).expect("JSON report");
+    let lines: Vec<&Json> = (report["documents"].as_array().expect("documents").iter())
+        .map(|d| &d["line"])
+        .collect();
+    assert_eq!(lines, [1, 3, 4]);
+    let human =
+        String::from_utf8_lossy(&rampart(&[&args[..], &["human"]].concat()).stdout).into_owned();
+    assert!(human.contains("states.jsonl:3"), "{human}");
+    let junit =
+        String::from_utf8_lossy(&rampart(&[&args[..], &["junit"]].concat()).stdout).into_owned();
+    assert!(
+        junit.contains("<property name=\"line\" value=\"3\"/>"),
+        "{junit}"
+    );
 }
 
 #[test]

@@ -105,11 +105,11 @@ impl<'a> ReportWriter<'a> {
                 let sections: Vec<String> = (evaluated.par_iter().zip(origins))
                     .map(|((document, outcome), origin)| {
                         let text = DocumentText::new(document, origin);
-                        let failed = outcome.iter().flat_map(|o| &o.results);
+                        // The results the human report shows a snippet for.
+                        let shown = (outcome.iter().flat_map(|o| &o.results))
+                            .filter(|r| matches!(r.status, Status::Fail | Status::Unknown));
                         text.prefetch(
-                            failed
-                                .filter(|r| r.status == Status::Fail)
-                                .filter_map(|result| evaluated_evidence_path(&result.evidence)),
+                            shown.filter_map(|result| evaluated_evidence_path(&result.evidence)),
                         );
                         let source_line = |path: &[PathSegment]| text.source_line(path);
                         let parts = (document, outcome.as_ref());

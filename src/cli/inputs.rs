@@ -79,6 +79,7 @@ impl Source {
                 format: self.format,
                 doc: None,
                 problems: vec![Problem::new(ProblemKind::Read, Vec::new(), why.clone())],
+                line: self.line,
             };
         }
         let Some(text) = &self.text else {
@@ -90,6 +91,7 @@ impl Source {
                 problem.position = problem.position.map(|(l, c)| (l + line - 1, c));
             }
         }
+        document.line = self.line;
         document
     }
 }

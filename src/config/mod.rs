@@ -186,9 +186,20 @@ pub struct Document {
     pub doc: Option<Doc>,
     /// Its problems, in document order.
     pub problems: Vec<Problem>,
+    /// The line of its input it starts at, for a document of a stream (JSON lines, or one of
+    /// several documents on standard input).
+    pub line: Option<usize>,
 }
 
 impl Document {
+    /// Where it is, as reports name it: its path, and its line for a document of a stream.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
+
     /// True when a problem is an error: the document is not evaluated.
     pub fn has_errors(&self) -> bool {
         self.first_error().is_some()
@@ -308,6 +319,7 @@ pub fn load(program: &Program, path: &FsPath) -> Document {
                 format,
                 doc: None,
                 problems: vec![Problem::new(ProblemKind::Read, Vec::new(), message)],
+                line: None,
             };
         }
     };
@@ -338,6 +350,7 @@ pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -
         format,
         doc: None,
         problems: Vec::new(),
+        line: None,
     };
     if format == Format::Json {
         if let Some(doc) = stream::load_valid(program, text) {

@@ -60,7 +60,7 @@ fn document_name(document: &Document) -> String {
     match (document.jurisdiction_id(), document.jurisdiction_name()) {
         (Some(id), Some(name)) => format!("{id} ({name})"),
         (Some(id), None) => id.to_string(),
-        _ => document.path.display().to_string(),
+        _ => document.place(),
     }
 }
 
@@ -74,12 +74,7 @@ pub fn document(
     source_line: &SourceLine<'_>,
 ) -> String {
     let mut out = String::new();
-    let _ = write!(
-        out,
-        "== {} — {}",
-        document_name(document),
-        document.path.display()
-    );
+    let _ = write!(out, "== {} — {}", document_name(document), document.place());
     match outcome {
         Some(outcome) => {
             let _ = writeln!(out, ", evaluated on {}", outcome.today);
@@ -237,7 +232,7 @@ fn write_result(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
         norm.title
     );
     write_evidence(out, program, workspace, result, "    ");
-    if result.status == Status::Fail {
+    if matches!(result.status, Status::Fail | Status::Unknown) {
         write_config_snippet(out, ctx, result);
         write_norm_snippet(out, ctx, result);
     }
@@ -252,7 +247,12 @@ fn write_config_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
         return;
     };
     let at = format!("{}:{line}:{column}", ctx.document.path.display());
-    write_snippet(out, &at, line, column, &text, &config::display_path(&path));
+    // Missing evidence is shown at its closest parent that is present.
+    let label = match result.status {
+        Status::Unknown => format!("missing: {}", config::display_path(&path)),
+        _ => config::display_path(&path),
+    };
+    write_snippet(out, &at, line, column, &text, &label);
 }
 
 /// The `require` line of the norm's first failing requirement, with a caret under it.
@@ -323,7 +323,7 @@ impl SummaryRow {
     pub fn new(document: &Document, outcome: Option<&Outcome>) -> SummaryRow {
         SummaryRow {
             id: document.jurisdiction_id().unwrap_or("?").to_string(),
-            file: document.path.display().to_string(),
+            file: document.place(),
             numbers: outcome.map(|o| (counts(o), critical_fails(o))),
         }
     }

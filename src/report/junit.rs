@@ -92,6 +92,9 @@ fn suite(document: &DocumentReport) -> TestSuite {
         .unwrap_or_else(|| document.path.clone());
     let mut suite = TestSuite::new(name);
     suite.add_property(("file", document.path.as_str()));
+    if let Some(line) = document.line {
+        suite.add_property(("line", line.to_string().as_str()));
+    }
     match &document.results {
         Some(results) => {
             suite.add_test_cases(results.iter().map(test_case));

@@ -48,6 +48,10 @@ pub struct Category {
 pub struct DocumentReport {
     /// The path as given or found.
     pub path: String,
+    /// The line of the file it starts at, for a document of a stream (JSON lines, or one of
+    /// several documents on standard input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     /// `jurisdiction.id`, if present.
     pub jurisdiction: Option<String>,
     /// `jurisdiction.name`, if present.
@@ -409,6 +413,7 @@ fn document_report(
         outcome.map(|o| o.results.iter().map(|r| result_record(ctx, r)).collect());
     DocumentReport {
         path: document.path.display().to_string(),
+        line: document.line,
         jurisdiction: document.jurisdiction_id().map(str::to_string),
         name: document.jurisdiction_name().map(str::to_string),
         evaluated: outcome.is_some(),
