@@ -1,7 +1,7 @@
 //! What the command line costs and touches on long streams and when writing reports: a
-//! JSON-lines stream is read in bounded batches, so peak resident memory is the same at 20,000
-//! and at 100,000 lines in every report format; `--output` writes the named file and nothing
-//! else, and a report it cannot write leaves nothing behind.
+//! JSON-lines stream (a file, or standard input) is read in bounded batches, so peak resident
+//! memory is the same at 20,000 and at 100,000 lines in every report format; `--output` writes
+//! the named file and nothing else, and a report it cannot write leaves nothing behind.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -16,11 +16,17 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 /// Runs the binary with output discarded; its exit code and peak resident memory in KiB.
+fn exit_and_peak_memory(args: &[&str]) -> (i32, i64) {
+    exit_and_peak_memory_reading(args, Stdio::null())
+}
+
+/// [`exit_and_peak_memory`] with `stdin` as standard input.
 // The child is reaped by `wait4`, which `Child::wait` cannot replace: it gives no rusage.
 #[allow(clippy::zombie_processes)]
-fn exit_and_peak_memory(args: &[&str]) -> (i32, i64) {
+fn exit_and_peak_memory_reading(args: &[&str], stdin: Stdio) -> (i32, i64) {
     let child = Command::new(env!("CARGO_BIN_EXE_rampart"))
         .args(args)
+        .stdin(stdin)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -79,6 +85,20 @@ fn a_json_lines_stream_is_read_with_flat_memory_in_every_format() {
             "{format}: {small} KiB at 20,000 lines, {large} KiB at 100,000"
         );
     }
+    // JSON lines on standard input are read lazily too.
+    let peak = |path: &Path| {
+        let stdin = Stdio::from(std::fs::File::open(path).expect("the stream"));
+        let args = ["check", "--policy", &policy, "--format", "json", "-"];
+        let (code, peak) = exit_and_peak_memory_reading(&args, stdin);
+        assert_eq!(code, 1, "failures are found on standard input");
+        peak
+    };
+    let (small, large) = (peak(&small_stream), peak(&large_stream));
+    println!("stdin: peak resident memory {small} KiB at 20,000 lines, {large} KiB at 100,000");
+    assert!(
+        large <= small + small / 4,
+        "stdin: {small} KiB at 20,000 lines, {large} KiB at 100,000"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

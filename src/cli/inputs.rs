@@ -200,15 +200,31 @@ impl Batches {
         });
     }
 
-    /// Reads standard input and queues its documents (see [`stdin_shape`]).
+    /// Reads standard input and queues its documents (see [`stdin_shape`]). JSON lines are
+    /// read lazily like a file's, so a long stream takes no more memory than a batch; any
+    /// other input is read whole.
     fn open_stdin(&mut self) {
         let path = PathBuf::from(STDIN_NAME);
-        let mut text = String::new();
-        if let Err(error) = io::stdin().lock().read_to_string(&mut text) {
-            self.pending
-                .push_back(Source::unreadable(path, error.to_string()));
-            return;
-        }
+        let mut reader = BufReader::new(io::stdin());
+        let read = read_head(&mut reader).and_then(|head| {
+            if stdin_shape(&head) == Shape::Lines {
+                return Ok((head, true));
+            }
+            let mut text = head;
+            reader.read_to_string(&mut text)?;
+            Ok((text, false))
+        });
+        let text = match read {
+            Ok((head, true)) => {
+                let rest = io::Cursor::new(head.into_bytes()).chain(reader);
+                return self.open_lines(path, Box::new(BufReader::new(rest)));
+            }
+            Ok((text, false)) => text,
+            Err(error) => {
+                let source = Source::unreadable(path, error.to_string());
+                return self.pending.push_back(source);
+            }
+        };
         match stdin_shape(&text) {
             Shape::Lines => self.open_lines(path, Box::new(io::Cursor::new(text.into_bytes()))),
             Shape::Values(starts) => {
@@ -225,6 +241,21 @@ impl Batches {
                 .push_back(Source::text(path, None, text, format)),
         }
     }
+}
+
+/// The first lines of `reader`, up to [`SNIFFED_LINES`] that are not blank: enough for
+/// [`stdin_shape`] to tell JSON lines.
+fn read_head(reader: &mut impl BufRead) -> io::Result<String> {
+    let mut head = String::new();
+    let mut non_blank = 0;
+    while non_blank < SNIFFED_LINES {
+        let start = head.len();
+        if reader.read_line(&mut head)? == 0 {
+            break;
+        }
+        non_blank += usize::from(!head.get(start..).unwrap_or_default().trim().is_empty());
+    }
+    Ok(head)
 }
 
 impl Iterator for Batches {
