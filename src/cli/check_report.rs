@@ -10,9 +10,9 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::io::{self, BufRead, Read, Seek, Write};
 
 use rayon::prelude::*;
-use std::io::{self, BufRead, Read, Seek, Write};
 
 use super::output::Output;
 use crate::check::{Program, Status};
@@ -29,10 +29,15 @@ pub type Evaluated = (Document, Option<Outcome>);
 
 /// What a report is written with.
 pub struct Context<'a> {
+    /// The checked policy set.
     pub program: &'a Program,
+    /// Its files, for quoting and locating policy text.
     pub workspace: &'a Workspace,
+    /// The evaluator (its reported norms are the SARIF rules).
     pub evaluator: &'a Evaluator<'a>,
+    /// The profile the run uses, if any.
     pub profile: Option<&'a str>,
+    /// How the human report groups results.
     pub group_by: Option<report::human::GroupBy>,
 }
 
