@@ -229,19 +229,16 @@ fn copy_to(from: &mut impl Read, out: &mut Output) -> io::Result<()> {
     }
 }
 
-/// Where a document came from, kept to locate evidence in it later: its line in a stream, and
-/// its text when it was not in a file of its own.
+/// What is kept of where a document came from, to locate evidence in it later: its text when
+/// it was not in a file of its own (a line of a stream, standard input). The line it starts at
+/// is the document's own ([`Document::line`]).
 pub struct Origin {
-    line: Option<usize>,
     text: Option<String>,
 }
 
 impl From<super::inputs::Source> for Origin {
     fn from(source: super::inputs::Source) -> Origin {
-        Origin {
-            line: source.line,
-            text: source.text,
-        }
+        Origin { text: source.text }
     }
 }
 
@@ -281,7 +278,7 @@ impl<'d> DocumentText<'d> {
         };
         DocumentText {
             text,
-            first_line: origin.line.unwrap_or(1),
+            first_line: document.line.unwrap_or(1),
             line_index,
             found: RefCell::new(HashMap::new()),
             yaml,

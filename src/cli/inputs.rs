@@ -229,8 +229,13 @@ impl Batches {
             Shape::Lines => self.open_lines(path, Box::new(io::Cursor::new(text.into_bytes()))),
             Shape::Values(starts) => {
                 let ends = starts.iter().skip(1).copied().chain([text.len()]);
+                // Lines are counted from one document's start to the next, once over the text.
+                let (mut line, mut counted_to) = (1, 0);
                 for (start, end) in starts.iter().copied().zip(ends) {
-                    let line = text.get(..start).map_or(0, |s| s.matches('\n').count()) + 1;
+                    line += text
+                        .get(counted_to..start)
+                        .map_or(0, |s| s.matches('\n').count());
+                    counted_to = start;
                     let part = text.get(start..end).unwrap_or_default().to_string();
                     let source = Source::text(path.clone(), Some(line), part, Format::Json);
                     self.pending.push_back(source);

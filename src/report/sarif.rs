@@ -69,11 +69,7 @@ impl<'p> SarifWriter<'p> {
 
     /// Everything before the first result.
     pub fn head(&self) -> String {
-        let frame = self.frame();
-        let at = frame
-            .find(RESULTS_SLOT)
-            .map_or(0, |at| at + RESULTS_SLOT.len() - 1);
-        frame.get(..at).unwrap_or_default().to_string()
+        self.frame().0
     }
 
     /// The results of one document, located in it with `at`, each printed as in the log (to
@@ -103,20 +99,17 @@ impl<'p> SarifWriter<'p> {
 
     /// Everything after the last result: the tool and its rules.
     pub fn tail(&self) -> String {
-        let frame = self.frame();
-        let at = frame
-            .find(RESULTS_SLOT)
-            .map_or(0, |at| at + RESULTS_SLOT.len() - 1);
         let close = if self.any_result {
             format!("\n{}", "  ".repeat(RESULT_DEPTH - 1))
         } else {
             String::new()
         };
-        format!("{close}{}\n", frame.get(at..).unwrap_or_default())
+        format!("{close}{}\n", self.frame().1)
     }
 
-    /// The pretty log with no result.
-    fn frame(&self) -> String {
+    /// The pretty log with no result, cut inside its empty list of results: up to its `[`, and
+    /// from its `]`.
+    fn frame(&self) -> (String, String) {
         let norm_rules = self.norms.iter().map(|norm| rule(self.program, norm));
         let problem_rules = ProblemKind::ALL.iter().map(|&kind| problem_rule(kind));
         let rules: Vec<sarif::ReportingDescriptor> = norm_rules.chain(problem_rules).collect();
@@ -135,7 +128,10 @@ impl<'p> SarifWriter<'p> {
             .version(json!("2.1.0"))
             .runs(vec![run])
             .build();
-        serde_json::to_string_pretty(&log).unwrap_or_default()
+        let text = serde_json::to_string_pretty(&log).unwrap_or_default();
+        let at = (text.find(RESULTS_SLOT)).map_or(0, |at| at + RESULTS_SLOT.len() - 1);
+        let (before, after) = text.split_at(at);
+        (before.to_string(), after.to_string())
     }
 }
 
