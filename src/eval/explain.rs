@@ -677,6 +677,17 @@ impl<'a> Ctx<'a> {
                 }
             }
             ExprKind::Const(_) => false,
+            // A definition's parameter is named as the caller named its argument, so that
+            // evidence inside a definition still says which parameter of the policy it met.
+            ExprKind::Local(slot) => match self.paths.get(self.base + *slot as usize) {
+                Some(&VarPath::Argument(arg, caller_base)) => {
+                    let callee_base = std::mem::replace(&mut self.base, caller_base);
+                    let written = self.write_name(arg, out);
+                    self.base = callee_base;
+                    written
+                }
+                _ => self.write_path(expr, out),
+            },
             _ => self.write_path(expr, out),
         }
     }

@@ -282,6 +282,41 @@ fn each_finding_names_the_path_of_the_value_it_is_about() {
 }
 
 #[test]
+fn a_parameter_passed_to_a_definition_is_named_in_its_evidence() {
+    let program = program(
+        &[
+            "param max_score: int = 3\n",
+            "def at_most(n: int, limit: int) = n <= limit\n",
+            &norm(
+                "param",
+                "require all s in systems: at_most(s.score, max_score)",
+            ),
+            &norm(
+                "path",
+                "require all s in systems: at_most(s.score, flags.n)",
+            ),
+            &norm("constant", "require all s in systems: at_most(s.score, 4)"),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "systems": [{ "id": "x", "score": 5 }], "flags": { "n": 2 } });
+    let text = |id: &str| {
+        result_of(&program, &doc, id).evidence[0].findings[0]
+            .text
+            .clone()
+    };
+    assert_eq!(
+        text("param"),
+        "systems[0].score is 5; required <= max_score (3)"
+    );
+    assert_eq!(
+        text("path"),
+        "systems[0].score is 5; required <= flags.n (2)"
+    );
+    assert_eq!(text("constant"), "systems[0].score is 5; required <= 4");
+}
+
+#[test]
 fn remembered_definition_calls_give_each_argument_its_own_value() {
     let program = program(
         &[
