@@ -353,7 +353,7 @@ type Spanned<T> = serde_saphyr::Spanned<T>;
 enum YamlNode {
     Leaf,
     Seq(Vec<Spanned<YamlNode>>),
-    Map(Vec<(String, Spanned<YamlNode>)>),
+    Map(Vec<(Spanned<String>, Spanned<YamlNode>)>),
 }
 
 impl YamlPositions {
@@ -367,32 +367,37 @@ impl YamlPositions {
             .map(YamlPositions)
     }
 
-    /// The 1-based line and column of the value at `path`, or of its closest existing ancestor.
+    /// The 1-based line and column of the value at `path`, or of its closest existing
+    /// ancestor; a member found whole is placed at its key, as in JSON (see [`locate`]).
     pub fn locate(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
         let mut node = &self.0;
+        let mut key_of_node = None;
         for segment in path {
             let child = match (segment, &node.value) {
-                (PathSegment::Key(key), YamlNode::Map(entries)) => {
-                    entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+                (PathSegment::Key(key), YamlNode::Map(entries)) => entries
+                    .iter()
+                    .find(|(k, _)| k.value == *key)
+                    .map(|(k, v)| (Some(k), v)),
+                (PathSegment::Index(index), YamlNode::Seq(items)) => {
+                    items.get(*index).map(|item| (None, item))
                 }
-                (PathSegment::Index(index), YamlNode::Seq(items)) => items.get(*index),
                 _ => None,
             };
             match child {
-                Some(child) => node = child,
-                None => break,
+                Some((key, child)) => (key_of_node, node) = (key, child),
+                None => return Some(position(node)),
             }
         }
-        Some(position(node))
+        Some(key_of_node.map_or_else(|| position(node), position))
     }
 
-    /// The position of the value of the first key repeated in a mapping, if any.
+    /// The position of the first key repeated in a mapping, if any.
     pub fn first_repeated_key(&self) -> Option<(usize, usize)> {
         repeated_key(&self.0)
     }
 }
 
-fn position(node: &Spanned<YamlNode>) -> (usize, usize) {
+fn position<T>(node: &Spanned<T>) -> (usize, usize) {
     let at = node.referenced;
     (at.line() as usize, at.column() as usize)
 }
@@ -404,8 +409,8 @@ fn repeated_key(node: &Spanned<YamlNode>) -> Option<(usize, usize)> {
         YamlNode::Map(entries) => entries
             .iter()
             .enumerate()
-            .find(|(index, (key, _))| entries[..*index].iter().any(|(k, _)| k == key))
-            .map(|(_, (_, value))| position(value))
+            .find(|(index, (key, _))| entries[..*index].iter().any(|(k, _)| k.value == key.value))
+            .map(|(_, (key, _))| position(key))
             .or_else(|| entries.iter().find_map(|(_, value)| repeated_key(value))),
     }
 }
@@ -556,9 +561,22 @@ mod tests {
     fn finds_yaml_keys_and_items() {
         let text = "a:\n  b:\n    - 1\n    - c: x\nd: true\n";
         let positions = YamlPositions::parse(text).expect("valid YAML");
-        assert_eq!(positions.locate(&[key("d")]), Some((5, 4)));
+        // A member is placed at its key, as in JSON; an item at its value.
+        assert_eq!(positions.locate(&[key("d")]), Some((5, 1)));
         let path = [key("a"), key("b"), PathSegment::Index(1), key("c")];
-        assert_eq!(positions.locate(&path), Some((4, 10)));
+        assert_eq!(positions.locate(&path), Some((4, 7)));
+        assert_eq!(positions.locate(&path[..3]), Some((4, 7)));
+        assert_eq!(positions.locate(&path[..2]), Some((2, 3)));
+        // A missing member: its parent's value.
+        assert_eq!(positions.locate(&[key("a"), key("z")]), Some((2, 3)));
+    }
+
+    #[test]
+    fn a_repeated_yaml_key_is_placed_at_its_second_occurrence() {
+        // A tagged first key passes serde-saphyr's own duplicate check (see `config::parse`).
+        let text = "a: 1\nb: {!x c: 2, c: 3}\n";
+        let positions = YamlPositions::parse(text).expect("YAML with a tagged key");
+        assert_eq!(positions.first_repeated_key(), Some((2, 14)));
     }
 
     #[test]
