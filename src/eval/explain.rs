@@ -13,7 +13,7 @@ use crate::syntax::Span;
 use crate::syntax::ast::{BinaryOp, CollectKind, Quantifier, UnaryOp};
 
 /// How many items of a failing `any` are explained one by one.
-const MAX_ANY_ITEMS: usize = 5;
+pub(super) const MAX_ANY_ITEMS: usize = 5;
 
 /// How many failing (or unknown) items of an inner `all` or `none` are explained one by one;
 /// the others are counted in one [`FindingKind::Omitted`] finding. A pairwise norm over a list
@@ -352,17 +352,19 @@ impl<'a> Ctx<'a> {
         };
         let list_path = self.path_of(list);
         if quantifier == Quantifier::Any && observed == Truth::False {
-            // With a `where`, how many items it let through: those are the candidates.
-            let counted = match filter {
+            // The candidates are the items the `where` lets through (all, without one); as
+            // none satisfies the condition, each of them fails.
+            let (counted, candidates) = match filter {
                 Some(filter) => {
                     let mut candidates = 0;
                     for item in items.iter() {
                         self.bind(var, item, VarPath::Unknown);
                         candidates += usize::from(self.truth(filter)? != Truth::False);
                     }
-                    format!("{} item(s), {candidates} after `where`", items.len())
+                    let counted = format!("{} item(s), {candidates} after `where`", items.len());
+                    (counted, candidates)
                 }
-                None => format!("{} item(s)", items.len()),
+                None => (format!("{} item(s)", items.len()), items.len()),
             };
             let subject = framed(
                 "no item of ",
@@ -370,22 +372,26 @@ impl<'a> Ctx<'a> {
                 format_args!(" ({counted}) satisfies the condition"),
             );
             out.push(self.finding(FindingKind::Failed, within, subject, body.span));
-            // Then why the first few candidates fail, item by item.
-            let mut shown = 0;
+            // Then why the first few candidates fail, item by item, and how many more do.
+            let mut budget = Budget::new(MAX_ANY_ITEMS);
             for (index, item) in items.iter().enumerate() {
-                if shown == MAX_ANY_ITEMS {
+                if budget.is_spent() {
                     break;
                 }
                 self.bind(var, item.clone(), VarPath::Unknown);
                 if self.item_truth_untraced(quantifier, filter, body)? != Some(Truth::False) {
                     continue;
                 }
+                budget.admit();
                 let item_ref = describe_item(list_path.as_deref(), index, &item);
                 self.bind(var, item, VarPath::Item(item_ref.path.clone()));
-                shown += 1;
                 within.push(item_ref);
                 self.explain(body, Truth::False, within, out)?;
                 within.pop();
+            }
+            budget.count_rest(candidates);
+            if let Some(subject) = budget.omitted(list_path.as_deref(), observed) {
+                out.push(self.finding(FindingKind::Omitted, within, subject, body.span));
             }
             return Ok(());
         }
@@ -1115,6 +1121,17 @@ impl Budget {
         }
     }
 
+    /// True when no more item will be explained.
+    fn is_spent(&self) -> bool {
+        self.explained == self.limit
+    }
+
+    /// Counts as omitted the items of `total` not explained, when the rest of a list is not
+    /// looked at once the budget is spent.
+    fn count_rest(&mut self, total: usize) {
+        self.omitted = total.saturating_sub(self.explained);
+    }
+
     /// The text of the finding for the items not explained (that fail, or lack evidence,
     /// like those before them), when there are some.
     fn omitted(&self, list_path: Option<&str>, observed: Truth) -> Option<Subject> {
@@ -1122,10 +1139,11 @@ impl Budget {
         if omitted == 0 {
             return None;
         }
-        let how = if observed == Truth::False {
-            "fail"
-        } else {
-            "lack evidence"
+        let how = match (observed == Truth::False, omitted == 1) {
+            (true, true) => "fails",
+            (true, false) => "fail",
+            (false, true) => "lacks evidence",
+            (false, false) => "lack evidence",
         };
         let items = if omitted == 1 { "item" } else { "items" };
         Some(framed(

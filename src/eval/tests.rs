@@ -678,6 +678,46 @@ fn evidence_of_a_pairwise_norm_over_a_long_list_is_bounded_and_counts_the_rest()
 }
 
 #[test]
+fn a_failing_any_explains_its_first_candidates_and_counts_the_others() {
+    let program = program(
+        &[
+            norm("any", "require any s in systems: s.score > 10"),
+            norm("where", "require any s in systems where s.ok: s.score > 10"),
+        ]
+        .concat(),
+    );
+    let systems: Vec<Json> = (0..8)
+        .map(|i| json!({ "id": format!("s{i}"), "score": i, "ok": i != 3 }))
+        .collect();
+    let doc = json!({ "systems": systems });
+    let texts = |id: &str| -> Vec<(FindingKind, String)> {
+        let result = result_of(&program, &doc, id);
+        assert_eq!(result.status, Status::Fail);
+        let findings = result.evidence.iter().flat_map(|e| e.findings.iter());
+        findings.map(|f| (f.kind, f.text.clone())).collect()
+    };
+    let any = texts("any");
+    assert_eq!(any.len(), 1 + explain::MAX_ANY_ITEMS + 1, "{any:#?}");
+    assert_eq!(
+        any.last(),
+        Some(&(
+            FindingKind::Omitted,
+            "3 more items of systems fail likewise (not listed)".to_string()
+        ))
+    );
+    // The item the `where` leaves out is neither shown nor counted.
+    let filtered = texts("where");
+    assert!(!filtered.iter().any(|(_, text)| text.contains("systems[3]")));
+    assert_eq!(
+        filtered.last(),
+        Some(&(
+            FindingKind::Omitted,
+            "2 more items of systems fail likewise (not listed)".to_string()
+        ))
+    );
+}
+
+#[test]
 fn missing_evidence_in_a_long_list_names_the_first_items_and_counts_the_rest() {
     let program = program(&norm(
         "scored",
