@@ -609,6 +609,34 @@ fn a_waiver_that_does_not_apply_says_why() {
 }
 
 #[test]
+fn a_scoped_waiver_that_does_not_apply_names_the_failing_items_it_leaves_out() {
+    let program = waiver_program();
+    let doc = |systems: Json| {
+        json!({ "systems": systems, "contacts": [{ "id": "chair" }],
+                "waivers": [{ "norm": "sys-ok", "approved_by": "chair",
+                              "expires": "2027-12-31", "scope": "a" }] })
+    };
+    let text = |systems: Json| {
+        let result = result_of(&program, &doc(systems), "sys-ok");
+        let waiver = result.waiver.as_ref().expect("the waiver is reported");
+        assert_eq!(waiver.state, WaiverState::OutOfScope);
+        waiver.state_text(&result.evidence)
+    };
+    // `a` fails too: the waiver covers it, but not `b`.
+    let two = json!([{ "id": "a", "ok": false }, { "id": "b", "ok": false }]);
+    assert_eq!(
+        text(two),
+        "is limited to a, but systems[1] (id \"b\") fails too, so it does not apply"
+    );
+    let three = json!([{ "id": "b", "ok": false }, { "id": "c", "ok": false }]);
+    assert_eq!(
+        text(three),
+        "is limited to a, but 2 failing items are not covered (systems[0] (id \"b\"), \
+         systems[1] (id \"c\")), so it does not apply"
+    );
+}
+
+#[test]
 fn a_waiver_for_another_norm_does_not_apply() {
     let program = waiver_program();
     let doc = waiver_doc(

@@ -27,7 +27,7 @@ pub struct WaiverUse {
     pub approved_by: Option<String>,
     /// Its last day, as written.
     pub expires: Option<String>,
-    /// The system it is limited to.
+    /// The id of the item (such as a system) it is limited to.
     pub scope: Option<String>,
 }
 
@@ -43,7 +43,7 @@ pub enum WaiverState {
     NoExpiry,
     /// `approved_by` is missing or names no contact.
     NotApproved,
-    /// Its scope does not cover every failing item.
+    /// Its scope does not cover every failing item (see [`WaiverUse::state_text`]).
     OutOfScope,
 }
 
@@ -55,7 +55,7 @@ impl WaiverState {
             WaiverState::Expired => "expired: it no longer excuses the failure",
             WaiverState::NoExpiry => "has no valid expiry date, so it does not apply",
             WaiverState::NotApproved => "is not approved by a known contact, so it does not apply",
-            WaiverState::OutOfScope => "is limited to another system, so it does not apply",
+            WaiverState::OutOfScope => "does not cover every failing item, so it does not apply",
         }
     }
 }
@@ -140,6 +140,38 @@ impl<'a> Ctx<'a> {
             Type::Ref(root_field) => Some(root_field),
             _ => None,
         }
+    }
+}
+
+impl WaiverUse {
+    /// Words for reports on whether the waiver applies to a failure with `evidence`; a scoped
+    /// waiver that does not apply names the failing items it leaves out.
+    pub fn state_text(&self, evidence: &[Evidence]) -> String {
+        match (self.state, &self.scope) {
+            (WaiverState::OutOfScope, Some(scope)) => out_of_scope(scope, evidence),
+            (state, _) => state.describe().to_string(),
+        }
+    }
+}
+
+/// What keeps a waiver limited to `scope` from applying: the failing items it does not cover
+/// (their paths and ids), or, when the failure is not about items, that.
+fn out_of_scope(scope: &str, evidence: &[Evidence]) -> String {
+    let uncovered: Vec<String> = evidence
+        .iter()
+        .filter(|e| !concerns(e, scope))
+        .filter_map(|e| e.item.as_ref().map(ToString::to_string))
+        .collect();
+    match uncovered.as_slice() {
+        [] => format!(
+            "is limited to {scope}, but the failure is not about that item alone, so it does not apply"
+        ),
+        [one] => format!("is limited to {scope}, but {one} fails too, so it does not apply"),
+        many => format!(
+            "is limited to {scope}, but {} failing items are not covered ({}), so it does not apply",
+            many.len(),
+            many.join(", ")
+        ),
     }
 }
 

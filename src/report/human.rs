@@ -445,13 +445,13 @@ pub fn write_evidence(
         }
     }
     if let Some(waiver) = &result.waiver {
+        let state = waiver.state_text(&result.evidence);
         let _ = writeln!(
             out,
-            "{indent}waiver waivers[{}] (approved by {}, expires {}): {}",
+            "{indent}waiver waivers[{}] (approved by {}, expires {}): {state}",
             waiver.index,
             waiver.approved_by.as_deref().unwrap_or("nobody"),
             waiver.expires.as_deref().unwrap_or("never"),
-            waiver.state.describe()
         );
     }
 }

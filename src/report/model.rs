@@ -299,7 +299,7 @@ pub struct WaiverRecord {
     pub approved_by: Option<String>,
     /// Its last day, as written.
     pub expires: Option<String>,
-    /// The system it is limited to.
+    /// The id of the item (such as a system) it is limited to.
     pub scope: Option<String>,
 }
 
