@@ -395,6 +395,40 @@ fn strict_fails_unknown_norms_and_documents_with_warnings() {
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("unknown.json:1:11"), "{text}");
     assert!(text.contains("^ missing: staff.trained"), "{text}");
+    // Every format tells the same story as the exit code: the misspelt document is invalid
+    // input, not evaluated; the unknown norm is a failure.
+    let report = |document: &std::path::Path, format: &str| {
+        let args = ["check", "--policy", &policy, "--strict", "--format", format];
+        let output = rampart(&[&args[..], &[&*document.to_string_lossy()]].concat());
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&report(&misspelt, "json")).expect("a JSON report");
+    let document = &json["documents"][0];
+    assert_eq!(document["evaluated"], false, "{document}");
+    assert_eq!(document["problems"][0]["severity"], "error", "{document}");
+    let help = document["problems"][0]["help"].as_str().unwrap_or_default();
+    assert!(
+        help.contains("--strict treats this warning as an error"),
+        "{help}"
+    );
+    let junit = report(&misspelt, "junit");
+    assert!(junit.contains("errors=\"1\""), "{junit}");
+    let junit = report(&unknown, "junit");
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+    assert!(
+        junit.contains("unknown (a failure under --strict)"),
+        "{junit}"
+    );
+    let sarif: serde_json::Value =
+        serde_json::from_str(&report(&unknown, "sarif")).expect("a SARIF log");
+    let result = &sarif["runs"][0]["results"][0];
+    assert_eq!(result["level"], "error", "{result}");
+    // Without --strict the unknown norm is skipped and only a note.
+    let args = ["check", "--policy", &policy, "--format", "sarif"];
+    let output = rampart(&[&args[..], &[&*unknown.to_string_lossy()]].concat());
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a SARIF log");
+    assert_eq!(sarif["runs"][0]["results"][0]["level"], "note");
 }
 
 #[test]

@@ -8,7 +8,8 @@
 //! above, 1 when one fails or could not be evaluated (`error`; with `--strict`, also `unknown`),
 //! 2 for invalid input (a document that cannot be read, is not valid JSON/YAML or breaks the
 //! schema is reported and not evaluated, the others still are; with `--strict`, a document with
-//! a warning; a run that finds no document) or when the report cannot be written. Renderers live
+//! a warning, which is then an error in every format and not evaluated; a run that finds no
+//! document) or when the report cannot be written. Renderers live
 //! in `report`; this module reads arguments and inputs and writes output.
 
 use std::path::PathBuf;
@@ -175,7 +176,7 @@ struct Verdict {
 impl Verdict {
     fn add(&mut self, evaluated: &[Evaluated], (fail_on, strict): (Severity, bool)) {
         for (document, outcome) in evaluated {
-            self.invalid |= document.has_errors() || (strict && !document.problems.is_empty());
+            self.invalid |= document.has_errors();
             self.failed |= outcome.as_ref().is_some_and(|o| fails(o, fail_on, strict));
         }
     }
@@ -204,6 +205,7 @@ impl Run<'_> {
             evaluator: self.evaluator,
             profile: self.args.eval.profile.as_deref(),
             group_by: self.args.group_by.map(GroupBy::core),
+            strict: self.args.strict,
         };
         let mut writer = ReportWriter::start(self.args.format, ctx, &mut out)?;
         let mut n_documents = 0;
@@ -235,7 +237,10 @@ impl Run<'_> {
         let evaluated = batch
             .par_iter()
             .map(|source| {
-                let document = source.load(self.program);
+                let mut document = source.load(self.program);
+                if self.args.strict {
+                    document.treat_warnings_as_errors();
+                }
                 let outcome = match (&document.doc, document.has_errors()) {
                     (Some(doc), false) => Some(self.evaluator.evaluate_doc(doc)),
                     _ => None,

@@ -39,6 +39,8 @@ pub struct Context<'a> {
     pub profile: Option<&'a str>,
     /// How the human report groups results.
     pub group_by: Option<report::human::GroupBy>,
+    /// `--strict`: unknown norms count as failures (in SARIF levels and JUnit failures).
+    pub strict: bool,
 }
 
 /// A report being written, in one of the formats.
@@ -84,7 +86,7 @@ impl<'a> ReportWriter<'a> {
                 ReportWriter::Json { ctx, any: false }
             }
             ReportFormat::Sarif => {
-                let sarif = SarifWriter::new(ctx.program, ctx.evaluator.reported());
+                let sarif = SarifWriter::new(ctx.program, ctx.evaluator.reported(), ctx.strict);
                 out.write(&sarif.head())?;
                 ReportWriter::Sarif { ctx, sarif }
             }
@@ -165,8 +167,9 @@ impl<'a> ReportWriter<'a> {
             }
             ReportWriter::Junit { ctx, totals, spool } => {
                 let part = ctx.part(evaluated);
-                let suites: Vec<(String, junit::Totals)> =
-                    part.documents.par_iter().map(junit::suite_xml).collect();
+                let suites: Vec<(String, junit::Totals)> = (part.documents.par_iter())
+                    .map(|document| junit::suite_xml(document, ctx.strict))
+                    .collect();
                 for (xml, counts) in suites {
                     spool.write_all(xml.as_bytes())?;
                     *totals += counts;

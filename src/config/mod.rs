@@ -134,6 +134,8 @@ pub struct Problem {
     pub help: Option<String>,
     /// 1-based line and column, when known.
     pub position: Option<(usize, usize)>,
+    /// Error or warning: its kind's, unless a strict run made a warning an error.
+    severity: Severity,
 }
 
 impl Problem {
@@ -145,6 +147,7 @@ impl Problem {
             message: message.into(),
             help: None,
             position: None,
+            severity: kind.severity(),
         }
     }
 
@@ -156,7 +159,7 @@ impl Problem {
 
     /// Error or warning.
     pub fn severity(&self) -> Severity {
-        self.kind.severity()
+        self.severity
     }
 }
 
@@ -203,6 +206,20 @@ impl Document {
     /// True when a problem is an error: the document is not evaluated.
     pub fn has_errors(&self) -> bool {
         self.first_error().is_some()
+    }
+
+    /// Makes every warning an error (`check --strict`), so that the document is reported as
+    /// invalid input and not evaluated in every format.
+    pub fn treat_warnings_as_errors(&mut self) {
+        for problem in &mut self.problems {
+            if problem.severity == Severity::Warning {
+                problem.severity = Severity::Error;
+                let help = problem.help.take();
+                let strict = "--strict treats this warning as an error";
+                problem.help =
+                    Some(help.map_or_else(|| strict.to_string(), |h| format!("{h} ({strict})")));
+            }
+        }
     }
 
     /// Its first problem that is an error.

@@ -5,7 +5,7 @@
 //! the first evidence line; body: all of it), an evaluation error an `<error>`; not-applicable,
 //! waived and unknown norms are `<skipped>` with the reason. Unknown is skipped rather than
 //! failed because it is not a proven failure and does not fail `rampart check` either (see
-//! `docs/report-schema.md`). A document that could not be evaluated gets one `<error>` test
+//! `docs/report-schema.md`), except under `check --strict`, where it is a `<failure>`. A document that could not be evaluated gets one `<error>` test
 //! case listing its problems. Reads no files.
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
@@ -42,9 +42,10 @@ impl std::ops::AddAssign for Totals {
 /// as its documents are evaluated: these, in document order, inside the [`frame`] of the run,
 /// which is known last since the root element carries the totals. Put together, the parts are
 /// the XML of one report of every document.
-pub fn suite_xml(document: &DocumentReport) -> (String, Totals) {
+/// With `unknown_fails` (`check --strict`), an unknown norm is a failure.
+pub fn suite_xml(document: &DocumentReport, unknown_fails: bool) -> (String, Totals) {
     let mut junit = quick_junit::Report::new(REPORT_NAME);
-    junit.add_test_suite(suite(document));
+    junit.add_test_suite(suite(document, unknown_fails));
     let totals = Totals {
         tests: junit.tests,
         skipped: junit.skipped,
@@ -85,7 +86,7 @@ fn root_content(text: &str) -> (usize, usize) {
     (start, end)
 }
 
-fn suite(document: &DocumentReport) -> TestSuite {
+fn suite(document: &DocumentReport, unknown_fails: bool) -> TestSuite {
     let name = document
         .jurisdiction
         .clone()
@@ -97,7 +98,7 @@ fn suite(document: &DocumentReport) -> TestSuite {
     }
     match &document.results {
         Some(results) => {
-            suite.add_test_cases(results.iter().map(test_case));
+            suite.add_test_cases(results.iter().map(|r| test_case(r, unknown_fails)));
         }
         None => {
             suite.add_test_case(not_evaluated(document));
@@ -106,14 +107,14 @@ fn suite(document: &DocumentReport) -> TestSuite {
     suite
 }
 
-fn test_case(record: &ResultRecord) -> TestCase {
+fn test_case(record: &ResultRecord, unknown_fails: bool) -> TestCase {
     let name = format!("{} {}", record.norm, record.title);
-    let mut case = TestCase::new(name, status(record));
+    let mut case = TestCase::new(name, status(record, unknown_fails));
     case.set_classname(record.pillar.as_deref().unwrap_or("(no pillar)"));
     case
 }
 
-fn status(record: &ResultRecord) -> TestCaseStatus {
+fn status(record: &ResultRecord, unknown_fails: bool) -> TestCaseStatus {
     let lines = evidence_lines(record);
     let first = lines.first().cloned().unwrap_or_default();
     let body = lines.join("\n");
@@ -123,6 +124,10 @@ fn status(record: &ResultRecord) -> TestCaseStatus {
         Status::Error => non_success(NonSuccessKind::Error, first, body),
         Status::NotApplicable => skipped("not applicable".to_string(), String::new()),
         Status::Waived => skipped(format!("waived: {}", waiver_reason(record)), body),
+        Status::Unknown if unknown_fails => {
+            let message = format!("unknown (a failure under --strict): evidence missing: {first}");
+            non_success(NonSuccessKind::Failure, message, body)
+        }
         Status::Unknown => skipped(format!("unknown: evidence missing: {first}"), body),
     }
 }
@@ -193,11 +198,11 @@ mod tests {
         for n in [0, 1, 3] {
             let documents = sample(n);
             let mut whole = quick_junit::Report::new(REPORT_NAME);
-            whole.add_test_suites(documents.iter().map(suite));
+            whole.add_test_suites(documents.iter().map(|d| suite(d, false)));
             let whole = whole.to_string().expect("serialisable");
             let (mut body, mut totals) = (String::new(), Totals::default());
             for document in &documents {
-                let (xml, counts) = suite_xml(document);
+                let (xml, counts) = suite_xml(document, false);
                 body += &xml;
                 totals += counts;
             }

@@ -32,6 +32,8 @@ pub struct SarifWriter<'p> {
     norms: Vec<&'p Norm>,
     rule_index: BTreeMap<&'p str, usize>,
     any_result: bool,
+    /// `check --strict`: an unknown norm is reported at the level of a failure.
+    unknown_fails: bool,
 }
 
 /// The text that stands for the results while the frame of the log is printed.
@@ -45,8 +47,9 @@ const MAX_MESSAGE_LINES: usize = 12;
 const RESULT_DEPTH: usize = 4;
 
 impl<'p> SarifWriter<'p> {
-    /// A writer whose rules are `reported`, in program order.
-    pub fn new(program: &'p Program, reported: &[NormId]) -> SarifWriter<'p> {
+    /// A writer whose rules are `reported`, in program order; with `unknown_fails` (`check
+    /// --strict`), unknown norms are results at the level of failures, not notes.
+    pub fn new(program: &'p Program, reported: &[NormId], unknown_fails: bool) -> SarifWriter<'p> {
         let mut ids = reported.to_vec();
         ids.sort_unstable();
         ids.dedup();
@@ -64,6 +67,7 @@ impl<'p> SarifWriter<'p> {
             norms,
             rule_index,
             any_result: false,
+            unknown_fails,
         }
     }
 
@@ -78,7 +82,10 @@ impl<'p> SarifWriter<'p> {
         let problems = (document.problems.iter())
             .map(|problem| problem_result(document, problem, &self.rule_index));
         let results = document.results.iter().flatten();
-        let results = results.filter_map(|record| result(document, record, &self.rule_index, at));
+        let results = results.filter_map(|record| {
+            let level = level(record, self.unknown_fails)?;
+            Some(result(document, (record, level), &self.rule_index, at))
+        });
         problems
             .chain(results)
             .map(|res| super::json::pretty(&res, RESULT_DEPTH))
@@ -242,11 +249,13 @@ fn citations_text(program: &Program, norm: &Norm) -> String {
     }
 }
 
-fn level(record: &ResultRecord) -> Option<sarif::ResultLevel> {
+fn level(record: &ResultRecord, unknown_fails: bool) -> Option<sarif::ResultLevel> {
     let serious = record.severity >= Severity::High;
     match record.status {
         Status::Fail | Status::Waived if serious => Some(sarif::ResultLevel::Error),
         Status::Fail | Status::Waived => Some(sarif::ResultLevel::Warning),
+        Status::Unknown if unknown_fails && serious => Some(sarif::ResultLevel::Error),
+        Status::Unknown if unknown_fails => Some(sarif::ResultLevel::Warning),
         Status::Error => Some(sarif::ResultLevel::Error),
         Status::Unknown => Some(sarif::ResultLevel::Note),
         Status::Pass | Status::NotApplicable => None,
@@ -255,11 +264,10 @@ fn level(record: &ResultRecord) -> Option<sarif::ResultLevel> {
 
 fn result(
     document: &DocumentReport,
-    record: &ResultRecord,
+    (record, level): (&ResultRecord, sarif::ResultLevel),
     rule_index: &BTreeMap<&str, usize>,
     at: &At<'_>,
-) -> Option<sarif::Result> {
-    let level = level(record)?;
+) -> sarif::Result {
     let mut text = format!("{} ({})", record.title, record.status.as_str());
     let lines = evidence_lines(record);
     if let Some(shown) = lines.get(..lines.len().min(MAX_MESSAGE_LINES)) {
@@ -287,7 +295,7 @@ fn result(
     if record.status == Status::Waived {
         res.suppressions = Some(vec![suppression(record)]);
     }
-    Some(res)
+    res
 }
 
 fn result_properties(document: &DocumentReport, record: &ResultRecord) -> sarif::PropertyBag {
