@@ -432,6 +432,37 @@ fn strict_fails_unknown_norms_and_documents_with_warnings() {
 }
 
 #[test]
+fn the_output_file_name_chooses_the_format_unless_format_is_given() {
+    let dir = temp_dir();
+    let report = |name: &str, extra: &[&str]| {
+        let path = dir.path().join(name);
+        let path_arg = path.to_string_lossy();
+        let args = ["check", "--today", TODAY, "-o", &path_arg, FIXTURES[0]];
+        let output = rampart(&[&args[..], extra].concat());
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        std::fs::read_to_string(&path).expect("the report is written")
+    };
+    assert!(report("r.json", &[]).starts_with("{\n  \"version\""));
+    assert!(report("r.sarif", &[]).contains("\"$schema\""));
+    assert!(report("r.sarif.json", &[]).contains("sarif-2.1.0.json"));
+    assert!(report("r.XML", &[]).starts_with("<?xml"));
+    assert!(report("r.txt", &[]).starts_with("== "));
+    assert!(report("r.json", &["--format", "human"]).starts_with("== "));
+}
+
+#[test]
+fn an_unwritable_output_names_its_directory_not_a_temporary_file() {
+    let output = rampart(&["check", "-o", "/nonexistent-dir/r.json", FIXTURES[0]]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("cannot create a file in /nonexistent-dir: No such file or directory"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(".tmp"), "{stderr}");
+}
+
+#[test]
 fn fail_on_does_not_hide_invalid_input() {
     let dir = temp_dir();
     let broken = dir.path().join("broken.json");

@@ -571,3 +571,22 @@ fn invalid_document_is_listed_as_not_evaluated() {
         ]
     );
 }
+
+#[test]
+fn the_output_file_name_chooses_the_format_unless_format_is_given() {
+    let dir = scratch("extension");
+    let written = |name: &str, extra: &[&str]| {
+        let path = dir.join(name);
+        let path_arg = path.to_string_lossy();
+        let output = rampart(&[&["compare", "examples", "-o", &path_arg][..], extra].concat());
+        stdout(&output);
+        std::fs::read_to_string(&path).expect("the output is written")
+    };
+    assert!(written("region.html", &[]).starts_with("<!DOCTYPE html>"));
+    assert!(written("region.csv", &[]).starts_with("rank,jurisdiction"));
+    assert!(written("region.md", &[]).starts_with("# Comparison"));
+    assert!(written("region.json", &[]).contains("\"kind\": \"rampart-comparison\""));
+    assert!(written("region.txt", &[]).starts_with("Comparison of"));
+    assert!(written("region.html", &["--format", "csv"]).starts_with("rank,"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

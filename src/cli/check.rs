@@ -40,6 +40,21 @@ pub enum ReportFormat {
     Junit,
 }
 
+impl ReportFormat {
+    /// The format a report file's name asks for: `.json`, `.sarif` (or `.sarif.json`), `.xml`.
+    fn from_extension(path: &std::path::Path) -> Option<ReportFormat> {
+        let extension = output::extension(path);
+        if extension == "sarif" || extension == "sarif.json" {
+            return Some(ReportFormat::Sarif);
+        }
+        match extension.rsplit('.').next()? {
+            "json" => Some(ReportFormat::Json),
+            "xml" => Some(ReportFormat::Junit),
+            _ => None,
+        }
+    }
+}
+
 /// How `--group-by` groups the human report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum GroupBy {
@@ -91,9 +106,10 @@ pub struct Args {
     policy: Option<PathBuf>,
     #[command(flatten)]
     eval: EvalArgs,
-    /// How to print the results.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
-    format: ReportFormat,
+    /// How to print the results [default: from the --output file's extension (.json, .sarif,
+    /// .xml), else human]
+    #[arg(long, value_enum)]
+    format: Option<ReportFormat>,
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -207,7 +223,15 @@ impl Run<'_> {
             group_by: self.args.group_by.map(GroupBy::core),
             strict: self.args.strict,
         };
-        let mut writer = ReportWriter::start(self.args.format, ctx, &mut out)?;
+        let format = (self.args.format)
+            .or_else(|| {
+                self.args
+                    .output
+                    .as_deref()
+                    .and_then(ReportFormat::from_extension)
+            })
+            .unwrap_or(ReportFormat::Human);
+        let mut writer = ReportWriter::start(format, ctx, &mut out)?;
         let mut n_documents = 0;
         for batch in &mut batches {
             n_documents += batch.len();

@@ -31,6 +31,17 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// The format an output file's name asks for: `.html`, `.csv`, `.md`, `.json`.
+    fn from_extension(path: &std::path::Path) -> Option<OutputFormat> {
+        match super::output::extension(path).rsplit('.').next()? {
+            "html" | "htm" => Some(OutputFormat::Html),
+            "csv" => Some(OutputFormat::Csv),
+            "md" | "markdown" => Some(OutputFormat::Markdown),
+            "json" => Some(OutputFormat::Json),
+            _ => None,
+        }
+    }
+
     fn core(self) -> Format {
         match self {
             OutputFormat::Table => Format::Table,
@@ -50,9 +61,10 @@ pub struct Args {
     policy: Option<PathBuf>,
     #[command(flatten)]
     eval: EvalArgs,
-    /// How to print the comparison.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    format: OutputFormat,
+    /// How to print the comparison [default: from the --output file's extension (.html, .csv,
+    /// .md, .json), else table]
+    #[arg(long, value_enum)]
+    format: Option<OutputFormat>,
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -99,7 +111,14 @@ pub fn run(args: &Args) -> u8 {
     } else {
         Colour::Never
     };
-    let text = compare::render(&comparison, &report, args.format.core(), colour);
+    let format = (args.format)
+        .or_else(|| {
+            args.output
+                .as_deref()
+                .and_then(OutputFormat::from_extension)
+        })
+        .unwrap_or(OutputFormat::Table);
+    let text = compare::render(&comparison, &report, format.core(), colour);
     let written = match &args.output {
         None => super::output::write_stdout(&text)
             .map_err(|error| eprintln!("error: cannot write the output: {error}"))

@@ -128,7 +128,34 @@ fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     // Like a file the shell creates: readable by others unless the umask says otherwise.
     #[cfg(unix)]
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    builder.tempfile_in(parent(path))
+    let dir = parent(path);
+    // The temporary file's name means nothing to the user: say which directory failed.
+    builder.tempfile_in(dir).map_err(|error| {
+        // tempfile appends " at path <the temporary file>".
+        let text = error.to_string();
+        let cause = text.split(" at path ").next().unwrap_or_default();
+        let message = format!("cannot create a file in {}: {cause}", dir.display());
+        io::Error::new(error.kind(), message)
+    })
+}
+
+/// The lower-case extension of `path`'s file name (`sarif` for `out.sarif`), with the inner one
+/// for a compound name (`sarif.json` for `out.sarif.json`).
+pub fn extension(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let stem_ext = Path::new(&name)
+        .file_stem()
+        .and_then(|stem| Path::new(stem).extension());
+    match (stem_ext, Path::new(&name).extension()) {
+        (Some(inner), Some(outer)) => {
+            format!("{}.{}", inner.to_string_lossy(), outer.to_string_lossy())
+        }
+        (None, Some(outer)) => outer.to_string_lossy().into_owned(),
+        _ => String::new(),
+    }
 }
 
 /// Syncs a directory so a rename in it survives a crash; best effort (not every platform or
