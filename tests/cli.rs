@@ -171,6 +171,35 @@ fn check_json_report_is_stable() {
 }
 
 #[test]
+fn test_command_fails_a_test_whose_document_check_would_refuse() {
+    let dir = scratch("wrong-type-in-given");
+    let policy = POLICY.replace(
+        "given { \"staff\": { \"trained\": 3 } }",
+        "given { \"staff\": { \"trained\": \"three\" } }",
+    );
+    write(&dir.join("main.rampart"), &policy);
+    let output = rampart(&["test", "--policy", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output).replace(dir.to_str().unwrap_or(""), "DIR");
+    assert!(
+        text.contains("test main.rampart: \"three trained staff pass\" ... FAILED\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  the test's document is one `rampart check` would refuse, so it was not evaluated (DIR/main.rampart:"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "    error[rampart::config::wrong-type]: staff.trained: expected a whole number, found a string\n"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
 fn test_command_notes_a_field_the_schema_does_not_have() {
     let dir = scratch("typo-in-given");
     let policy = POLICY.replace(

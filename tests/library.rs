@@ -34,6 +34,10 @@ fn every_library_test_passes() {
             let test = &program.tests[run.test];
             match &run.outcome {
                 TestOutcome::Fixture(error) => format!("{:?}: {error}", test.name),
+                TestOutcome::Invalid(problems) => {
+                    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    format!("{:?}: invalid document: {}", test.name, problems.join("; "))
+                }
                 TestOutcome::Ran { mismatches, .. } => {
                     let found: Vec<String> = mismatches
                         .iter()

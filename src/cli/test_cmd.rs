@@ -9,6 +9,7 @@ use super::policy::{PolicySource, load_program};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::check::Program;
 use crate::config;
+use crate::diagnostics::Severity;
 use crate::eval::testing::{TestOutcome, TestRun, run_tests};
 use crate::workspace::Workspace;
 
@@ -66,15 +67,15 @@ pub fn render(program: &Program, workspace: &Workspace, runs: &[TestRun]) -> Str
     out
 }
 
-/// Warns about what in a test's document the schema does not allow (an unknown field is
-/// usually a typo that leaves the intended field missing). Missing required fields are left
-/// out: tests omit them on purpose to exercise `unknown`.
+/// Warns about what in a test's document the schema does not declare (an unknown field is
+/// usually a typo that leaves the intended field missing). Errors fail the test instead, and
+/// missing required fields are left out: tests omit them on purpose to exercise `unknown`.
 fn write_document_problems(out: &mut String, program: &Program, run: &TestRun) {
     let TestOutcome::Ran { document, .. } = &run.outcome else {
         return;
     };
     for problem in config::validate(program, document) {
-        if problem.kind != config::ProblemKind::MissingField {
+        if problem.severity() == Severity::Warning {
             let _ = writeln!(out, "  note: the test's document: {problem}");
         }
     }
@@ -97,6 +98,17 @@ fn write_failure(out: &mut String, program: &Program, workspace: &Workspace, run
                 "  {error} ({})",
                 super::check::location(workspace, error.span())
             );
+        }
+        TestOutcome::Invalid(problems) => {
+            let test = &program.tests[run.test];
+            let _ = writeln!(
+                out,
+                "  the test's document is one `rampart check` would refuse, so it was not evaluated ({}):",
+                super::check::location(workspace, test.span)
+            );
+            for problem in problems {
+                let _ = writeln!(out, "    {problem}");
+            }
         }
         TestOutcome::Ran { mismatches, .. } => {
             for mismatch in mismatches {

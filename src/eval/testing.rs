@@ -4,7 +4,8 @@
 
 use serde_json::Value as Json;
 
-use crate::diagnostics::{Code, Diagnostic};
+use crate::config::{Problem, ProblemKind};
+use crate::diagnostics::{Code, Diagnostic, Severity};
 
 use super::{Evaluator, NormResult, Options};
 use crate::check::{Given, NormId, Program, Status};
@@ -35,6 +36,9 @@ pub enum TestOutcome {
     },
     /// A fixture could not be read or parsed.
     Fixture(FixtureError),
+    /// The document the givens build is one `rampart check` would refuse (see
+    /// [`refusals`]), so it is not evaluated.
+    Invalid(Vec<Problem>),
 }
 
 impl TestRun {
@@ -144,6 +148,10 @@ fn run_test(
         Ok(doc) => doc,
         Err(error) => return TestOutcome::Fixture(error),
     };
+    let refused = refusals(program, &doc);
+    if !refused.is_empty() {
+        return TestOutcome::Invalid(refused);
+    }
     let norms: Vec<NormId> = test.expects.iter().map(|(_, norm, _)| *norm).collect();
     let options = Options {
         profile: test.profile,
@@ -171,6 +179,15 @@ fn run_test(
         expectations: test.expects.len(),
         document: doc,
     }
+}
+
+/// The errors of a test's document that would make `rampart check` refuse it: a wrong type,
+/// an invalid date, an unknown enum member. A missing required field is not one of them:
+/// tests leave fields out on purpose to exercise `unknown`.
+pub fn refusals(program: &Program, doc: &Json) -> Vec<Problem> {
+    let mut problems = crate::config::validate(program, doc);
+    problems.retain(|p| p.severity() == Severity::Error && p.kind != ProblemKind::MissingField);
+    problems
 }
 
 /// The document of a test: its givens merged in order.
