@@ -391,7 +391,8 @@ impl<'w> Checker<'w> {
         ) = (&checked.kind, &strip_parens(condition).kind)
         {
             let element = list.ty.element().cloned().unwrap_or(Type::Any);
-            let path = self.path_of(scope, list).map(|p| format!("{p}[]"));
+            let list_path = self.path_of(scope, list);
+            let path = list_path.as_ref().map(|p| format!("{p}[]"));
             scope.locals.push(super::expr::Local {
                 name: var_name.to_string(),
                 ty: element,
@@ -399,13 +400,13 @@ impl<'w> Checker<'w> {
                 path,
             });
             if *quantifier == ast::Quantifier::Any {
-                any_var = Some((*var, var_name.clone()));
+                any_var = Some((*var, var_name.clone(), list_path));
             }
         }
         let message = message.map(|template| self.template(scope, template));
         scope.locals.truncate(mark);
-        if let (Some((slot, name)), Some(segments)) = (any_var, &message) {
-            self.lint_any_variable_in_message(slot, &name, segments);
+        if let (Some((slot, name, list)), Some(segments)) = (any_var, &message) {
+            self.lint_any_variable_in_message((slot, &name), list.as_deref(), segments);
         }
         let end = message.as_ref().map_or(condition.span, |_| condition.span);
         Requirement {

@@ -77,11 +77,11 @@ impl Checker<'_> {
     }
 
     /// An `any` requirement fails when no item satisfies it, so its variable names no item in
-    /// the failure message.
+    /// the failure message; the help counts `list` (its path, when it has one).
     pub(super) fn lint_any_variable_in_message(
         &mut self,
-        slot: u32,
-        name: &str,
+        (slot, name): (u32, &str),
+        list: Option<&str>,
         segments: &[Segment],
     ) {
         for segment in segments {
@@ -92,10 +92,14 @@ impl Checker<'_> {
             let mut has_error = false;
             mark_locals(expr, &mut used, &mut has_error);
             if used[slot as usize] {
+                let example = match list {
+                    Some(list) => format!(", e.g. `{{count({list})}}`"),
+                    None => String::new(),
+                };
                 self.report(
                     Diagnostic::new(Code::UnknownName, expr.span, format!("`{name}` names no item in this message"))
                         .with_label("no single item fails an `any`")
-                        .with_help(format!("an `any` requirement fails when no item satisfies it; report a count instead, e.g. `{{count({name}s)}}`")),
+                        .with_help(format!("an `any` requirement fails when no item satisfies it; report a count of the list instead{example}")),
                 );
             }
         }
