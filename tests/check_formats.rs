@@ -463,6 +463,48 @@ fn an_unwritable_output_names_its_directory_not_a_temporary_file() {
 }
 
 #[test]
+fn each_document_of_a_yaml_stream_is_checked_and_located_in_the_stream() {
+    let dir = temp_dir();
+    let yaml = std::fs::read_to_string("examples/tavaro.yaml").expect("the example");
+    let lines = yaml.lines().count();
+    let stream = format!("{yaml}---\n{yaml}--- # a broken one\nsystems: [\n");
+    let path = dir.path().join("stream.yaml");
+    std::fs::write(&path, &stream).expect("a stream");
+    let path_arg = path.to_string_lossy();
+    let output = rampart(&["check", "--format", "json", &path_arg]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "the broken document is invalid input"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a report");
+    let documents = report["documents"].as_array().expect("documents");
+    let places: Vec<(bool, u64)> = documents
+        .iter()
+        .map(|d| (d["evaluated"] == true, d["line"].as_u64().unwrap_or(0)))
+        .collect();
+    let second = lines as u64 + 1;
+    let third = 2 * lines as u64 + 2;
+    assert_eq!(places, [(true, 1), (true, second), (false, third)]);
+    // The two copies give the same results, each located in its own part of the file.
+    assert_eq!(documents[0]["results"], documents[1]["results"]);
+    let problem = &documents[2]["problems"][0];
+    assert_eq!(problem["line"], third + 1, "{problem}");
+    let output = rampart(&["check", "--format", "sarif", &path_arg]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a SARIF log");
+    let lines_of = |from: u64, to: u64| {
+        sarif["runs"][0]["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .filter_map(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64())
+            .filter(|line| (from..to).contains(line))
+            .count()
+    };
+    assert!(lines_of(1, second) > 0 && lines_of(1, second) == lines_of(second, third));
+}
+
+#[test]
 fn fail_on_does_not_hide_invalid_input() {
     let dir = temp_dir();
     let broken = dir.path().join("broken.json");

@@ -2,15 +2,15 @@
 //! jurisdiction, the norms that fail, are unknown or are waived, with their evidence: for
 //! people (`human`), as the JSON report, SARIF 2.1.0 or JUnit XML, on standard output or
 //! atomically into `--output FILE`. Inputs are files, directories, JSON-lines streams
-//! (`*.jsonl`) and `-` (standard input), read and evaluated in bounded batches on a rayon pool of
-//! `--jobs` threads; every format is written batch by batch (`check_report`). `--stage`,
-//! `--pillar` and `--severity` select the norms. Exit 0 when no norm fails at `--fail-on` or
-//! above, 1 when one fails or could not be evaluated (`error`; with `--strict`, also `unknown`),
-//! 2 for invalid input (a document that cannot be read, is not valid JSON/YAML or breaks the
-//! schema is reported and not evaluated, the others still are; with `--strict`, a document with
-//! a warning, which is then an error in every format and not evaluated; a run that finds no
-//! document) or when the report cannot be written. Renderers live
-//! in `report`; this module reads arguments and inputs and writes output.
+//! (`*.jsonl`), YAML streams (`---`) and `-` (standard input), read and evaluated in bounded
+//! batches on a rayon pool of `--jobs` threads; every format is written batch by batch
+//! (`check_report`). `--stage`, `--pillar` and `--severity` select the norms. Exit 0 when no
+//! norm fails at `--fail-on` or above, 1 when one fails or could not be evaluated (`error`;
+//! with `--strict`, also `unknown`), 2 for invalid input (a document that cannot be read, is
+//! not valid JSON/YAML or breaks the schema is reported and not evaluated, the others still
+//! are; with `--strict`, a document with a warning, which is then an error in every format and
+//! not evaluated; a run that finds no document) or when the report cannot be written.
+//! Renderers live in `report`; this module reads arguments and inputs and writes output.
 
 use std::path::PathBuf;
 

@@ -181,6 +181,7 @@ impl Batches {
                 return Some(source);
             }
             match self.inputs.next()? {
+                Input::File(path) if Format::of_path(&path) == Format::Yaml => self.open_yaml(path),
                 Input::File(path) => return Some(Source::file(path)),
                 Input::Unreadable(path, why) => return Some(Source::unreadable(path, why)),
                 Input::Lines(path) => match File::open(&path) {
@@ -227,25 +228,81 @@ impl Batches {
         };
         match stdin_shape(&text) {
             Shape::Lines => self.open_lines(path, Box::new(io::Cursor::new(text.into_bytes()))),
-            Shape::Values(starts) => {
-                let ends = starts.iter().skip(1).copied().chain([text.len()]);
-                // Lines are counted from one document's start to the next, once over the text.
-                let (mut line, mut counted_to) = (1, 0);
-                for (start, end) in starts.iter().copied().zip(ends) {
-                    line += text
-                        .get(counted_to..start)
-                        .map_or(0, |s| s.matches('\n').count());
-                    counted_to = start;
-                    let part = text.get(start..end).unwrap_or_default().to_string();
-                    let source = Source::text(path.clone(), Some(line), part, Format::Json);
-                    self.pending.push_back(source);
-                }
-            }
+            Shape::Values(starts) => self.queue_parts(&path, &text, &starts, Format::Json),
+            Shape::One(Format::Yaml) => self.queue_yaml(path, text),
             Shape::One(format) => self
                 .pending
                 .push_back(Source::text(path, None, text, format)),
         }
     }
+
+    /// Reads a YAML file and queues its documents (see [`yaml_document_starts`]).
+    fn open_yaml(&mut self, path: PathBuf) {
+        match std::fs::read(&path).map(String::from_utf8) {
+            Ok(Ok(text)) => self.queue_yaml(path, text),
+            // Not UTF-8: loading says so, with the same words as for any other file.
+            Ok(Err(_)) => self.pending.push_back(Source::file(path)),
+            Err(error) => (self.pending).push_back(Source::unreadable(path, error.to_string())),
+        }
+    }
+
+    /// Queues the documents of a YAML stream: one, or each between `---` markers.
+    fn queue_yaml(&mut self, path: PathBuf, text: String) {
+        let starts = yaml_document_starts(&text);
+        if starts.len() > 1 {
+            self.queue_parts(&path, &text, &starts, Format::Yaml);
+        } else {
+            self.pending
+                .push_back(Source::text(path, None, text, Format::Yaml));
+        }
+    }
+
+    /// Queues the documents of `text` that start at `starts` (each runs to the next), with
+    /// their first lines.
+    fn queue_parts(&mut self, path: &Path, text: &str, starts: &[usize], format: Format) {
+        let ends = starts.iter().skip(1).copied().chain([text.len()]);
+        // Lines are counted from one document's start to the next, once over the text.
+        let (mut line, mut counted_to) = (1, 0);
+        for (start, end) in starts.iter().copied().zip(ends) {
+            line += text
+                .get(counted_to..start)
+                .map_or(0, |s| s.matches('\n').count());
+            counted_to = start;
+            let part = text.get(start..end).unwrap_or_default().to_string();
+            let source = Source::text(path.to_path_buf(), Some(line), part, format);
+            self.pending.push_back(source);
+        }
+    }
+}
+
+/// Where each document of a YAML stream starts: at the start of the text and at each `---`
+/// line (YAML reserves `---` at the start of a line for document markers, so it never
+/// belongs to a value), keeping only parts with content (a file that begins with `---` holds
+/// one document, not an empty one and another).
+fn yaml_document_starts(text: &str) -> Vec<usize> {
+    let mut cuts = vec![0];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let marker = line.strip_prefix("---");
+        if offset > 0
+            && marker.is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+        {
+            cuts.push(offset);
+        }
+        offset += line.len();
+    }
+    let ends = cuts.iter().skip(1).copied().chain([text.len()]);
+    let has_content = |part: &str| {
+        part.lines().any(|line| {
+            let line = line.trim();
+            let line = line.strip_prefix("---").unwrap_or(line).trim();
+            !(line.is_empty() || line.starts_with('#') || line.starts_with('%') || line == "...")
+        })
+    };
+    (cuts.iter().copied().zip(ends))
+        .filter(|&(start, end)| has_content(text.get(start..end).unwrap_or_default()))
+        .map(|(start, _)| start)
+        .collect()
 }
 
 /// The first lines of `reader`, up to [`SNIFFED_LINES`] that are not blank: enough for
@@ -367,6 +424,23 @@ mod tests {
         // Truncated: one document, whose loading reports where it breaks.
         assert_eq!(stdin_shape("{\n  \"a\": [1,\n"), Shape::One(Format::Json));
         assert_eq!(stdin_shape(""), Shape::One(Format::Json));
+    }
+
+    #[test]
+    fn a_yaml_stream_is_cut_at_its_document_markers() {
+        let two = "a: 1\n---\nb: 2\n--- # third\nc: 3\n";
+        assert_eq!(yaml_document_starts(two), vec![0, 5, 14]);
+        // A leading marker, a comment header or a closing marker is not a document.
+        assert_eq!(yaml_document_starts("---\na: 1\n"), vec![0]);
+        assert_eq!(yaml_document_starts("# head\n---\na: 1\n...\n"), vec![7]);
+        assert_eq!(yaml_document_starts("a: 1\n---\n\n"), vec![0]);
+        // `---` inside a line, or indented, or followed by more dashes, is not a marker.
+        let one = "a: \"x --- y\"\nb: |\n  ---\n----: 1\n";
+        assert_eq!(yaml_document_starts(one), vec![0]);
+        assert_eq!(
+            yaml_document_starts("--- {a: 1}\n--- {b: 2}\n"),
+            vec![0, 11]
+        );
     }
 
     #[test]

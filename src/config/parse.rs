@@ -117,7 +117,8 @@ fn yaml_message(message: &str) -> String {
     let line = first_line(message);
     let line = strip_position(&line);
     let advice = ", set DuplicateKeyPolicy in Options if acceptable";
-    line.replace(advice, "")
+    let multiple = "; use from_multiple or from_multiple_with_options";
+    (line.replace(advice, "")).replace(multiple, "; start each with a `---` line")
 }
 
 /// serde_json appends " at line L column C" (serde-saphyr " at line L, column C"); the position
@@ -263,6 +264,16 @@ mod tests {
         assert!(!error.message.contains("line"), "{error:?}");
         assert!(!error.message.contains("Options"), "{error:?}");
         assert_eq!(error.position.map(|(line, _)| line), Some(2));
+    }
+
+    #[test]
+    fn several_yaml_documents_in_one_text_are_an_error_without_library_advice() {
+        let error = parse("a: 1\n---\na: 2\n", Format::Yaml).unwrap_err();
+        assert!(
+            error.message.contains("multiple YAML documents"),
+            "{error:?}"
+        );
+        assert!(!error.message.contains("from_multiple"), "{error:?}");
     }
 
     #[test]
