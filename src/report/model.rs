@@ -526,7 +526,7 @@ pub enum ReadError {
     #[error("not a Rampart report: it has no top-level `version` and `documents`")]
     #[diagnostic(
         code(rampart::report::not_a_report),
-        help("give a report written by `rampart check --format json`, or a jurisdiction document")
+        help("give a report written by `rampart check --format json`")
     )]
     NotAReport,
     /// The report's version is not [`REPORT_VERSION`].
