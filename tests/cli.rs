@@ -83,6 +83,32 @@ fn test_command_reports_a_failing_expectation_with_its_evidence() {
 }
 
 #[test]
+fn a_policy_path_that_names_no_policy_set_is_one_clear_error() {
+    let empty = scratch("empty-policy");
+    let empty = empty.to_str().expect("a UTF-8 path");
+    for (path, why) in [
+        ("/nonexistent-policy", "/nonexistent-policy does not exist"),
+        (empty, "has no main.rampart"),
+    ] {
+        for command in ["check", "test", "validate", "compare"] {
+            let mut args = vec![command, "--policy", path];
+            if matches!(command, "check" | "compare") {
+                args.push("examples/castellan.json");
+            }
+            let output = rampart(&args);
+            assert_eq!(output.status.code(), Some(2), "{command} {path}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.starts_with(&format!("error: no policy set at {path}: "))
+                    && stderr.contains(why)
+                    && stderr.contains("help: --policy takes a directory holding main.rampart"),
+                "{command}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
 fn test_command_exits_2_on_an_invalid_policy() {
     let dir = scratch("invalid-policy");
     write(&dir.join("main.rampart"), "norm {");

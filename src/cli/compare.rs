@@ -188,7 +188,7 @@ fn read_report(path: &Path) -> Result<Report, ()> {
 /// Evaluates the documents at `paths`; the report, and false when a path is missing or a
 /// document invalid. `None` when the policy set or the options are invalid.
 fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
-    let source = PolicySource::from_arg(args.policy.as_deref());
+    let source = PolicySource::from_arg(args.policy.as_deref())?;
     let (workspace, program) = load_program(&source)?;
     let options = args.eval.options(&program)?;
     let batches = Batches::new(paths);

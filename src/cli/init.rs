@@ -34,7 +34,9 @@ enum InitFormat {
 
 /// Runs `init`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let source = PolicySource::from_arg(args.policy.as_deref());
+    let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
+        return EXIT_INVALID;
+    };
     let Some((_, program)) = load_program(&source) else {
         return EXIT_INVALID;
     };

@@ -48,7 +48,9 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("error: --full needs --format markdown");
         return EXIT_INVALID;
     }
-    let source = PolicySource::from_arg(args.policy.as_deref());
+    let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
+        return EXIT_INVALID;
+    };
     let Some((_, program)) = load_program(&source) else {
         return EXIT_INVALID;
     };

@@ -22,10 +22,24 @@ pub enum PolicySource {
 }
 
 impl PolicySource {
-    /// `--policy PATH` if given, else the embedded library.
-    pub fn from_arg(policy: Option<&Path>) -> PolicySource {
+    /// The norm library embedded in the binary.
+    pub fn library() -> PolicySource {
+        PolicySource::Embedded(EmbeddedFiles::new(&LIBRARY, "<builtin>"))
+    }
+
+    /// `--policy PATH` if given, else the embedded library; `None` (with the error printed to
+    /// standard error) when `PATH` names no policy set.
+    pub fn from_arg(policy: Option<&Path>) -> Option<PolicySource> {
+        if let Some(problem) = missing_policy(policy) {
+            eprintln!("{problem}");
+            return None;
+        }
+        Some(PolicySource::at(policy))
+    }
+
+    fn at(policy: Option<&Path>) -> PolicySource {
         match policy {
-            None => PolicySource::Embedded(EmbeddedFiles::new(&LIBRARY, "<builtin>")),
+            None => PolicySource::library(),
             Some(path) if path.is_file() => {
                 let root = path
                     .parent()
@@ -59,6 +73,25 @@ impl PolicySource {
             PolicySource::Embedded(files) => files,
         }
     }
+}
+
+/// Why `--policy PATH` names no policy set, with a hint: the directory does not exist or has
+/// no entry file. `None` when it names one (or when the library is used).
+fn missing_policy(policy: Option<&Path>) -> Option<String> {
+    let path = policy?;
+    let entry = path.join(ENTRY_FILE);
+    if path.is_file() || entry.is_file() {
+        return None;
+    }
+    let what = if path.is_dir() {
+        format!("{} has no {ENTRY_FILE}", path.display())
+    } else {
+        format!("{} does not exist", path.display())
+    };
+    Some(format!(
+        "error: no policy set at {}: {what}\n  help: --policy takes a directory holding {ENTRY_FILE} (its entry file), or a policy file; without --policy the built-in norm library is used",
+        path.display()
+    ))
 }
 
 /// Loads and checks the policy set; prints its diagnostics to standard error when it has

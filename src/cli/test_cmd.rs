@@ -23,7 +23,9 @@ pub struct Args {
 
 /// Runs `test`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let source = PolicySource::from_arg(args.policy.as_deref());
+    let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
+        return EXIT_INVALID;
+    };
     let Some((workspace, program)) = load_program(&source) else {
         return EXIT_INVALID;
     };

@@ -23,7 +23,9 @@ pub struct Args {
 
 /// Runs `validate`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let source = PolicySource::from_arg(args.policy.as_deref());
+    let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
+        return EXIT_INVALID;
+    };
     let workspace = source.load();
     let checked = check::check(&workspace);
     let fixtures = crate::eval::testing::fixture_problems(&checked.program, source.files());

@@ -466,7 +466,7 @@ pub(crate) struct Retained {
 
 /// Loads and checks the norm library embedded in the binary.
 fn load_embedded() -> Analysis {
-    let source = crate::cli::policy::PolicySource::from_arg(None);
+    let source = crate::cli::policy::PolicySource::library();
     Analysis::load(source.files(), PathBuf::from("<builtin>"), ENTRY)
 }
 
