@@ -242,3 +242,16 @@ fn test_command_notes_a_field_the_schema_does_not_have() {
         "{text}"
     );
 }
+
+#[test]
+fn a_today_that_is_not_a_date_says_whether_its_form_or_its_day_is_wrong() {
+    let message = |today: &str| {
+        let output = rampart(&["check", "--today", today, "examples/castellan.json"]);
+        assert_eq!(output.status.code(), Some(2), "{today}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    assert!(
+        message("2027-02-30").contains("--today 2027-02-30: there is no such day in the calendar"),
+    );
+    assert!(message("27-2-3").contains("--today 27-2-3: not a date (write YYYY-MM-DD)"));
+}

@@ -81,7 +81,19 @@ impl EvalArgs {
         match Date::parse(text) {
             Some(date) => Some(Some(date)),
             None => {
-                eprintln!("error: --today {text}: not a date (write YYYY-MM-DD)");
+                let shaped = text.len() == 10
+                    && (text.bytes().enumerate()).all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    });
+                if shaped {
+                    eprintln!("error: --today {text}: there is no such day in the calendar");
+                } else {
+                    eprintln!("error: --today {text}: not a date (write YYYY-MM-DD)");
+                }
                 None
             }
         }

@@ -100,8 +100,22 @@ fn example(ty: &Type) -> Option<&'static str> {
     })
 }
 
-/// A constant of type `ty` written as on the command line.
+/// A constant of type `ty` written as on the command line, or as in a policy: a text may be
+/// in double quotes, and digits may be grouped with `_` (`1_000`).
 fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
+    let unquoted = raw
+        .strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw);
+    let grouped;
+    let raw = match ty {
+        Type::String | Type::Ref(_) | Type::Enum(_) => unquoted,
+        Type::Int | Type::Number | Type::Ratio | Type::Duration | Type::Any => {
+            grouped = without_digit_groups(raw);
+            grouped.as_str()
+        }
+        _ => raw,
+    };
     match ty {
         Type::Bool => match raw {
             "true" => Some(Const::Bool(true)),
@@ -145,6 +159,16 @@ fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
         }
         Type::Object(_) => None,
     }
+}
+
+/// `raw` without the `_` that group digits (`1_000` → `1000`); other text is kept as is.
+fn without_digit_groups(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let digit = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    (raw.char_indices())
+        .filter(|&(i, c)| !(c == '_' && digit(i.checked_sub(1)) && digit(Some(i + 1))))
+        .map(|(_, c)| c)
+        .collect()
 }
 
 /// `90d`, `2w` or a plain number of days.

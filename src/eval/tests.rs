@@ -862,6 +862,20 @@ fn settings_are_parsed_against_the_parameter_type() {
 }
 
 #[test]
+fn settings_are_written_as_in_a_policy_too() {
+    let program = program(
+        &(norm("n", "require flags.n >= min_n")
+            + "param min_n: int = 3\nparam label: string = \"x\"\nparam lead: duration = 90d\n"),
+    );
+    let value = |text: &str| parse_setting(&program, text).map(|(_, value)| value);
+    assert_eq!(value("min_n=1_000"), Ok(Const::Number(1000.0)));
+    assert_eq!(value("lead=1_000d"), Ok(Const::Duration(1000)));
+    assert_eq!(value("label=\"y\""), Ok(Const::Str("y".into())));
+    assert_eq!(value("label=a_b"), Ok(Const::Str("a_b".into())));
+    assert!(value("min_n=_1").is_err() && value("min_n=1__0").is_err());
+}
+
+#[test]
 fn merge_patch_follows_rfc_7396() {
     let mut doc = json!({ "a": { "b": 1, "c": 2 }, "d": [1, 2] });
     testing::merge_patch(&mut doc, &json!({ "a": { "b": null, "e": 3 }, "d": [3] }));
