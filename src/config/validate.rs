@@ -193,11 +193,24 @@ fn check_value(
                 path.pop();
             }
         }
+        (Type::Bool, Json::String(text)) if is_boolean_word(text) => {
+            let help = format!(
+                "\"{text}\" is text, not a boolean (YAML 1.2 reads yes, no, on and off as text too): write true or false, without quotes"
+            );
+            problems.push(wrong("true or false".into()).with_help(help));
+        }
         (ty, _) => {
             let expected = describe_type(program, ty);
             problems.push(wrong(expected));
         }
     }
+}
+
+/// Text that was meant as a boolean: `"true"` in quotes, or a word older YAML read as one and
+/// YAML 1.2 (like Rampart) reads as text.
+fn is_boolean_word(text: &str) -> bool {
+    const WORDS: [&str; 8] = ["y", "yes", "n", "no", "on", "off", "true", "false"];
+    WORDS.iter().any(|word| text.eq_ignore_ascii_case(word))
 }
 
 fn describe_type(program: &Program, ty: &Type) -> String {
@@ -279,7 +292,7 @@ mod tests {
             pillar p "P"
             enum Kind { "website", "email" }
             schema { election: Election  systems?: [System]  waivers?: [Waiver] }
-            type Election { date: date  turnout?: ratio  rounds?: int }
+            type Election { date: date  turnout?: ratio  rounds?: int  paper?: bool }
             type System { id: string  kind?: Kind }
             type Waiver { norm: string }
             norm n { title "t" pillar p severity low cites s require election.date <= 2030-01-01 }
@@ -335,6 +348,22 @@ mod tests {
         let found = validate(&program(), &doc);
         assert_eq!(found[0].help.as_deref(), Some("did you mean `rounds`?"));
         assert_eq!(found[0].severity(), crate::diagnostics::Severity::Warning);
+    }
+
+    #[test]
+    fn a_boolean_written_as_text_is_told_how_to_write_it() {
+        for word in ["yes", "Off", "true"] {
+            let doc = json!({ "election": { "date": "2027-01-01", "paper": word } });
+            let found = validate(&program(), &doc);
+            assert_eq!(found[0].kind, ProblemKind::WrongType);
+            let help = found[0].help.as_deref().unwrap_or_default();
+            assert!(
+                help.contains(&format!("\"{word}\" is text, not a boolean")),
+                "{help}"
+            );
+        }
+        let doc = json!({ "election": { "date": "2027-01-01", "paper": "maybe" } });
+        assert_eq!(validate(&program(), &doc)[0].help, None);
     }
 
     #[test]
