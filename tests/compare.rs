@@ -590,3 +590,17 @@ fn the_output_file_name_chooses_the_format_unless_format_is_given() {
     assert!(written("region.html", &["--format", "csv"]).starts_with("rank,"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_group_by_path_no_jurisdiction_has_is_an_error_with_the_closest_field() {
+    let output = rampart(&["compare", "examples", "--group-by", "regoin"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no jurisdiction has a value at `jurisdiction.regoin`")
+            && stderr.contains("did you mean `region`?"),
+        "{stderr}"
+    );
+    stdout(&rampart(&["compare", "examples", "--group-by", "region"]));
+}

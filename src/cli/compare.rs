@@ -106,6 +106,12 @@ pub fn run(args: &Args) -> u8 {
             Err(()) => return EXIT_INVALID,
         },
     };
+    if let Some(problem) = (args.group_by.as_deref())
+        .and_then(|path| unknown_group_path(path, &comparison.jurisdictions))
+    {
+        eprintln!("{problem}");
+        return EXIT_INVALID;
+    }
     let colour = if args.output.is_none() && super::stdout_is_colour_terminal() {
         Colour::Ansi
     } else {
@@ -128,6 +134,33 @@ pub fn run(args: &Args) -> u8 {
             .is_ok(),
     };
     if ok && written { EXIT_OK } else { EXIT_INVALID }
+}
+
+/// Why `--group-by PATH` groups nothing: no jurisdiction has a value there (usually a
+/// misspelt field), with the closest field of their metadata. `None` when one has a value, or
+/// when there is no jurisdiction to look at.
+fn unknown_group_path(path: &str, jurisdictions: &[compare::Jurisdiction]) -> Option<String> {
+    let metadata: Vec<&report::Metadata> = jurisdictions
+        .iter()
+        .filter_map(|j| j.metadata.as_ref())
+        .collect();
+    if jurisdictions.is_empty() || metadata.iter().any(|m| !m.values_at(path).is_empty()) {
+        return None;
+    }
+    let mut fields: Vec<&str> = vec!["id", "name", "region", "memberships"];
+    fields.extend(
+        metadata
+            .iter()
+            .flat_map(|m| m.other.keys().map(String::as_str)),
+    );
+    let first = path.split('.').next().unwrap_or(path);
+    let help = match crate::diagnostics::did_you_mean(first, fields.iter().copied()) {
+        Some(close) if close != first => format!("did you mean `{close}`?"),
+        _ => "--group-by takes a dotted path into each document's `jurisdiction` object, such as `region` or `memberships`".to_string(),
+    };
+    Some(format!(
+        "error: --group-by {path}: no jurisdiction has a value at `jurisdiction.{path}`\n  help: {help}"
+    ))
 }
 
 fn empty_report() -> Report {
