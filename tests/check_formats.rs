@@ -505,6 +505,33 @@ fn each_document_of_a_yaml_stream_is_checked_and_located_in_the_stream() {
 }
 
 #[test]
+fn a_human_section_is_headed_by_the_jurisdiction_name_or_else_the_path_once() {
+    let dir = temp_dir();
+    let policy = "source s { title \"S\" }\npillar p \"P\"\nschema { jurisdiction?: J  n?: int }\ntype J { id?: string  name?: string }\nnorm big {\n  title \"Big\"  pillar p  severity high  cites s\n  require n >= 3\n}\n";
+    std::fs::write(dir.path().join("main.rampart"), policy).expect("a policy");
+    let policy = dir.path().to_string_lossy();
+    let heading = |json: &str| {
+        let path = dir.path().join("doc.json");
+        std::fs::write(&path, json).expect("a document");
+        let args = ["check", "--today", TODAY, "--policy", &policy];
+        let output = rampart(&[&args[..], &[&*path.to_string_lossy()]].concat());
+        let text = String::from_utf8_lossy(&output.stdout).into_owned();
+        let first = text.lines().next().unwrap_or_default().to_string();
+        let first = first.replace(&format!(", evaluated on {TODAY}"), "");
+        first.replace(&*path.to_string_lossy(), "PATH")
+    };
+    assert_eq!(
+        heading(r#"{"jurisdiction": {"id": "v", "name": "Valoria"}, "n": 1}"#),
+        "== v (Valoria) — PATH"
+    );
+    assert_eq!(
+        heading(r#"{"jurisdiction": {"name": "Valoria"}, "n": 1}"#),
+        "== Valoria — PATH"
+    );
+    assert_eq!(heading(r#"{"n": 1}"#), "== PATH");
+}
+
+#[test]
 fn fail_on_does_not_hide_invalid_input() {
     let dir = temp_dir();
     let broken = dir.path().join("broken.json");

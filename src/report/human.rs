@@ -56,11 +56,11 @@ fn critical_fails(outcome: &Outcome) -> usize {
         .count()
 }
 
-fn document_name(document: &Document) -> String {
+fn document_name(document: &Document) -> Option<String> {
     match (document.jurisdiction_id(), document.jurisdiction_name()) {
-        (Some(id), Some(name)) => format!("{id} ({name})"),
-        (Some(id), None) => id.to_string(),
-        _ => document.place(),
+        (Some(id), Some(name)) => Some(format!("{id} ({name})")),
+        (Some(name), None) | (None, Some(name)) => Some(name.to_string()),
+        (None, None) => None,
     }
 }
 
@@ -74,7 +74,10 @@ pub fn document(
     source_line: &SourceLine<'_>,
 ) -> String {
     let mut out = String::new();
-    let _ = write!(out, "== {} — {}", document_name(document), document.place());
+    let _ = match document_name(document) {
+        Some(name) => write!(out, "== {name} — {}", document.place()),
+        None => write!(out, "== {}", document.place()),
+    };
     match outcome {
         Some(outcome) => {
             let _ = writeln!(out, ", evaluated on {}", outcome.today);
