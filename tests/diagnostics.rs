@@ -55,6 +55,14 @@ fn five_independent_errors_are_all_reported() {
 }
 
 #[test]
+fn a_clause_that_does_not_parse_is_not_also_called_missing() {
+    let outcome = load_fixture(std::path::Path::new(
+        "tests/fixtures/invalid/77-misspelt-severity.rampart",
+    ));
+    assert_eq!(outcome.errors(), 1, "{}", outcome.render());
+}
+
+#[test]
 fn the_norm_library_is_clean() {
     let outcome = load_fixture(std::path::Path::new("policies"));
     assert_eq!(

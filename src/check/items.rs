@@ -285,7 +285,7 @@ impl<'w> Checker<'w> {
             (!checked.requires.is_empty(), "require"),
         ]
         .into_iter()
-        .filter(|(present, _)| !present)
+        .filter(|(present, name)| !present && !norm.broken.iter().any(|b| b == name))
         .map(|(_, name)| name)
         .collect();
         let has_require_clause = norm

@@ -299,6 +299,9 @@ pub struct Norm {
     pub id: Ident,
     /// Clauses in source order.
     pub clauses: Vec<NormClause>,
+    /// The keywords of clauses that did not parse (their syntax error is reported), so that
+    /// the checker does not also call them missing.
+    pub broken: Vec<String>,
 }
 
 /// One clause of a norm, with the span of its keyword.

@@ -772,14 +772,22 @@ impl<'t> Parser<'t> {
 
     fn norm(&mut self) -> Option<ast::Norm> {
         let id = self.ident("a norm id such as `gov-ci-designation`")?;
+        let mut broken = Vec::new();
         let clauses = self.block("norm", NORM_CLAUSES, |p, keyword| {
-            let kind = p.norm_clause(keyword)?;
+            let Some(kind) = p.norm_clause(keyword) else {
+                broken.push(p.text_of(keyword).to_string());
+                return None;
+            };
             Some(ast::NormClause {
                 keyword: keyword.span,
                 kind,
             })
         })?;
-        Some(ast::Norm { id, clauses })
+        Some(ast::Norm {
+            id,
+            clauses,
+            broken,
+        })
     }
 
     fn norm_clause(&mut self, keyword: Token) -> Option<ast::NormClauseKind> {
