@@ -74,6 +74,17 @@ impl<'w> Checker<'w> {
             let help = match ty {
                 Type::Ratio => "a ratio is a number from 0 to 1, e.g. `0.9`".to_string(),
                 Type::Int => "an int is a whole number".to_string(),
+                Type::Duration => match value {
+                    Const::Number(n) if n.fract() == 0.0 => {
+                        format!(
+                            "a duration has a unit: write `{n}d` for {n} days, or weeks as `2w`"
+                        )
+                    }
+                    _ => "a duration has a unit, e.g. `90d` or `2w`".to_string(),
+                },
+                Type::Date => {
+                    "a date is written YYYY-MM-DD, without quotes, e.g. `2027-01-31`".to_string()
+                }
                 _ => format!("write a {expected} value"),
             };
             self.report(
