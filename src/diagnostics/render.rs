@@ -117,10 +117,22 @@ impl<'a> Report<'a> {
             let end = (span.end as usize).min(text_len).max(start);
             (start, end - start)
         };
-        let mut labels = vec![LabeledSpan::new_primary_with_span(
-            diagnostic.primary.text.clone(),
-            clamp(diagnostic.primary.span),
-        )];
+        // An unlabelled primary span around labelled parts (the operands of a mismatched
+        // operator) would be drawn over them, and miette then hangs their labels off its end:
+        // the parts alone show the problem.
+        let primary = diagnostic.primary.span;
+        let parts_inside = diagnostic.secondary.iter().any(|label| {
+            label.span.file == file
+                && label.span.start >= primary.start
+                && label.span.end <= primary.end
+        });
+        let mut labels = Vec::new();
+        if diagnostic.primary.text.is_some() || !parts_inside {
+            labels.push(LabeledSpan::new_primary_with_span(
+                diagnostic.primary.text.clone(),
+                clamp(primary),
+            ));
+        }
         let mut elsewhere = Vec::new();
         for label in &diagnostic.secondary {
             if label.span.file == file {
