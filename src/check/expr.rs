@@ -508,6 +508,22 @@ impl Checker<'_> {
             format!("{owner} has no field `{}`", field.name),
         )
         .with_label("unknown field");
+        // `s.headcount-1`: a field followed by a subtraction written without spaces.
+        let field_then_minus =
+            (field.name.split_once('-')).is_some_and(|(first, _)| names.contains(&first));
+        if field_then_minus {
+            let spaced = field.name.replace('-', " - ");
+            let help = format!(
+                "`{}` is one hyphenated name; to subtract, put spaces around the minus: `{spaced}`",
+                field.name
+            );
+            self.report(
+                diagnostic
+                    .with_help(help)
+                    .with_suggestion(field.span, spaced),
+            );
+            return;
+        }
         diagnostic = match did_you_mean(&field.name, names.iter().copied()) {
             Some(close) => diagnostic
                 .with_help(format!("did you mean `{close}`?"))
