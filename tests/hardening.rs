@@ -298,6 +298,20 @@ fn use_cannot_leave_the_policy_root() {
     // Inside the root, `..` that stays inside is fine.
     let errors = policy_set(&dir, &format!("use \"sub/../sub/inner.rampart\"\n{POLICY}"));
     assert!(errors.is_empty(), "{errors:?}");
+    // A link that leads outside is named as the cause.
+    write(
+        &dir.join("root/main.rampart"),
+        &format!("use \"link.rampart\"\n{POLICY}"),
+    );
+    let workspace = Workspace::load(&DiskFiles::new(&dir.join("root")), "main.rampart");
+    let help: Vec<&str> = (workspace.syntax_diagnostics())
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    assert!(
+        help.iter()
+            .any(|h| h.contains("a symbolic link takes this import outside")),
+        "{help:?}"
+    );
 }
 
 #[test]

@@ -183,9 +183,16 @@ impl Workspace {
                 let message = format!("cannot read \"{path}\": {error}");
                 let mut diagnostic = Diagnostic::new(code, span, message);
                 if used_at.is_some() {
-                    diagnostic = diagnostic
-                        .with_label("imported here")
-                        .with_help("check the path; it is relative to the importing file");
+                    let help = match error {
+                        ReadError::OutsideRoot => {
+                            "a symbolic link takes this import outside the policy root, which policies may not read; copy the file into the policy directory"
+                        }
+                        ReadError::TooLarge => "split the file into smaller ones",
+                        ReadError::NotFound | ReadError::Io(_) => {
+                            "check the path; it is relative to the importing file"
+                        }
+                    };
+                    diagnostic = diagnostic.with_label("imported here").with_help(help);
                 }
                 self.diagnostics.push(diagnostic);
                 return None;
