@@ -604,3 +604,22 @@ fn a_group_by_path_no_jurisdiction_has_is_an_error_with_the_closest_field() {
     );
     stdout(&rampart(&["compare", "examples", "--group-by", "region"]));
 }
+
+#[test]
+fn a_jurisdiction_given_twice_is_compared_twice_with_a_warning() {
+    let dir = scratch("twice");
+    let copy = dir.join("copy.json");
+    std::fs::copy("examples/norrvale.json", &copy).expect("a copy");
+    let output = rampart(&["compare", "examples/norrvale.json", &copy.to_string_lossy()]);
+    let table = stdout(&output);
+    assert!(
+        table.starts_with("Comparison of 2 jurisdictions"),
+        "{table}"
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("warning: jurisdiction `norrvale` is described by 2 documents"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

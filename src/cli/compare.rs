@@ -106,6 +106,7 @@ pub fn run(args: &Args) -> u8 {
             Err(()) => return EXIT_INVALID,
         },
     };
+    warn_repeated_jurisdictions(&comparison.jurisdictions);
     if let Some(problem) = (args.group_by.as_deref())
         .and_then(|path| unknown_group_path(path, &comparison.jurisdictions))
     {
@@ -134,6 +135,24 @@ pub fn run(args: &Args) -> u8 {
             .is_ok(),
     };
     if ok && written { EXIT_OK } else { EXIT_INVALID }
+}
+
+/// Warns about a jurisdiction id given by several documents (the same file twice, or an old
+/// and a new version): each is still compared as its own row.
+fn warn_repeated_jurisdictions(jurisdictions: &[compare::Jurisdiction]) {
+    let mut paths: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for jurisdiction in jurisdictions {
+        if let Some(id) = jurisdiction.metadata.as_ref().and_then(|m| m.id.as_deref()) {
+            paths.entry(id).or_default().push(&jurisdiction.path);
+        }
+    }
+    for (id, paths) in paths.iter().filter(|(_, paths)| paths.len() > 1) {
+        eprintln!(
+            "warning: jurisdiction `{id}` is described by {} documents ({}); each is compared as its own row",
+            paths.len(),
+            paths.join(", ")
+        );
+    }
 }
 
 /// Why `--group-by PATH` groups nothing: no jurisdiction has a value there (usually a
