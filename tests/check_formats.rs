@@ -876,6 +876,8 @@ fn a_run_that_finds_no_document_is_invalid_input() {
         stderr.contains("no jurisdiction documents found"),
         "{stderr}"
     );
+    // No document, no empty summary table.
+    assert!(output.stdout.is_empty(), "{output:?}");
 }
 
 #[test]

@@ -623,3 +623,23 @@ fn a_jurisdiction_given_twice_is_compared_twice_with_a_warning() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn nothing_to_compare_is_an_error_without_an_empty_table() {
+    let dir = scratch("nothing");
+    let empty_report = dir.join("empty.json");
+    std::fs::write(
+        &empty_report,
+        r#"{"version": 1, "profile": null, "documents": [], "pillars": [], "stages": []}"#,
+    )
+    .expect("a report");
+    let output = rampart(&["compare", &empty_report.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("error: no jurisdiction to compare in "),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -183,8 +183,12 @@ impl<'a> ReportWriter<'a> {
     pub fn finish(self, out: &mut Output) -> io::Result<()> {
         match self {
             ReportWriter::Human { table, rows, .. } => {
-                out.write(&table.heading())?;
                 let mut rows = rows.into_inner().map_err(io::IntoInnerError::into_error)?;
+                // No document, no table: the run's error says why.
+                if rows.stream_position()? == 0 {
+                    return Ok(());
+                }
+                out.write(&table.heading())?;
                 rows.rewind()?;
                 for line in io::BufReader::new(rows).lines() {
                     let row: SummaryRow = serde_json::from_str(&line?)?;

@@ -106,6 +106,16 @@ pub fn run(args: &Args) -> u8 {
             Err(()) => return EXIT_INVALID,
         },
     };
+    if comparison.jurisdictions.is_empty() {
+        // The inputs' errors say why; an empty comparison would only hide them.
+        if ok {
+            eprintln!(
+                "error: no jurisdiction to compare in {}",
+                super::inputs::describe(&args.paths)
+            );
+        }
+        return EXIT_INVALID;
+    }
     warn_repeated_jurisdictions(&comparison.jurisdictions);
     if let Some(problem) = (args.group_by.as_deref())
         .and_then(|path| unknown_group_path(path, &comparison.jurisdictions))
