@@ -14,6 +14,9 @@ use lsp_server::{Connection, Message};
 /// The largest message body read, in bytes (a policy file may be 64 MiB; JSON escapes grow it).
 const MAX_BODY_BYTES: usize = 512 << 20;
 
+/// The header that gives a body's length, in lower case.
+const CONTENT_LENGTH: &str = "content-length:";
+
 /// The output thread behind [`stdio`].
 pub(crate) struct Transport {
     writer: thread::JoinHandle<()>,
@@ -109,6 +112,12 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
         }
         let text = String::from_utf8_lossy(&line);
         let header = text.trim_end_matches(['\r', '\n']);
+        // After a body shorter or longer than its header said, the next header is glued to the
+        // rest of it on one line: the frame starts again at the header.
+        let header = match header.to_ascii_lowercase().rfind(CONTENT_LENGTH) {
+            Some(at) => &header[at..],
+            None => header,
+        };
         if header.is_empty() {
             if seen_header {
                 return Ok(Some(length));
@@ -117,7 +126,9 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
         }
         seen_header = true;
         if let Some((name, value)) = header.split_once(':')
-            && name.trim().eq_ignore_ascii_case("content-length")
+            && name
+                .trim()
+                .eq_ignore_ascii_case(&CONTENT_LENGTH[..CONTENT_LENGTH.len() - 1])
         {
             length = value.trim().parse::<usize>().ok();
         }
@@ -169,5 +180,25 @@ mod tests {
                 "garbled: a 99999999999999-byte message is too large",
             ]
         );
+    }
+
+    #[test]
+    fn a_body_of_another_length_than_its_header_said_does_not_lose_the_next_frames() {
+        let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        let frame = |length: &str| {
+            let mut frame = format!("Content-Length: {length}\r\n\r\n").into_bytes();
+            frame.extend_from_slice(ok);
+            frame
+        };
+        let good = frame(&ok.len().to_string());
+        for bad in [frame("abc"), frame("5"), frame(&(ok.len() - 1).to_string())] {
+            let input = [bad, good.clone(), good.clone()].concat();
+            let found = frames(&input);
+            assert_eq!(
+                found.iter().filter(|f| *f == "request shutdown").count(),
+                2,
+                "{found:?}"
+            );
+        }
     }
 }
