@@ -314,6 +314,27 @@ fn hover_on_a_norm_shows_title_severity_and_citation() {
 }
 
 #[test]
+fn hover_on_a_definition_shows_its_code_and_doc_comment() {
+    let mut client = two_file_client("hover-def");
+    let text = MAIN.replace(
+        "def certified_all",
+        "/// Every system is certified.\ndef certified_all",
+    );
+    client.change_all("main.rampart", 2, &text);
+    let (line, column) = at(&text, "require", "certified_all", 2);
+    let hover = client.position("textDocument/hover", "main.rampart", line, column);
+    let value = hover["contents"]["value"].as_str().unwrap_or_default();
+    assert!(
+        value.contains("def certified_all = all s in systems"),
+        "{value}"
+    );
+    assert!(
+        value.ends_with("def\n\nEvery system is certified."),
+        "{value}"
+    );
+}
+
+#[test]
 fn hover_on_a_field_shows_type_and_doc() {
     let mut client = two_file_client("hover-field");
     // `election.date` on the require line: hover over `date`.

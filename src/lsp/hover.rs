@@ -208,11 +208,16 @@ fn param(program: &Program, name: &str) -> Option<String> {
     Some(out)
 }
 
-/// The text of the item that declares `symbol`, in a code block.
+/// The text of the item that declares `symbol`, in a code block, then its doc comment.
 fn declaration_text(analysis: &Analysis, symbol: &Symbol, what: &str) -> Option<String> {
     let decl = analysis.index().declarations(symbol).next()?;
-    let text = analysis.slice(decl.item?);
-    Some(format!("```rampart\n{text}\n```\n{what}"))
+    let item = decl.item?;
+    let text = analysis.slice(item);
+    let doc = (analysis.file(item.file))
+        .and_then(|file| file.parse.file.items.iter().find(|i| i.span == item))
+        .and_then(|i| i.doc.as_ref())
+        .map_or(String::new(), |doc| format!("\n\n{}", doc.text()));
+    Some(format!("```rampart\n{text}\n```\n{what}{doc}"))
 }
 
 fn category(categories: &[crate::check::Category], id: &str, what: &str) -> Option<String> {
