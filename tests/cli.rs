@@ -219,7 +219,7 @@ fn test_command_fails_a_test_whose_document_check_would_refuse() {
     );
     assert!(
         text.contains(
-            "    error[rampart::config::wrong-type]: staff.trained: expected a whole number, found a string\n"
+            "    error[rampart::config::wrong-type]: staff.trained: expected a whole number, found the string \"three\"\n"
         ),
         "{text}"
     );

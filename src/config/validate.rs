@@ -122,7 +122,7 @@ fn check_value(
         Problem::new(
             ProblemKind::WrongType,
             path.clone(),
-            format!("expected {expected}, found {}", json_kind(value)),
+            format!("expected {expected}, found {}", found(value)),
         )
     };
     match (ty, value) {
@@ -225,6 +225,24 @@ fn describe_type(program: &Program, ty: &Type) -> String {
         Type::Object(_) => format!("an object ({})", ty.display(&program.schema)),
         Type::List(_) => format!("a list ({})", ty.display(&program.schema)),
         Type::Duration | Type::Any => ty.display(&program.schema).to_string(),
+    }
+}
+
+/// Longest text quoted in a wrong-type problem.
+const MAX_QUOTED_CHARS: usize = 40;
+
+/// A value as a wrong-type problem names it: a scalar with its value (`the string "3.5%"`,
+/// `2.5`), a list or an object by its kind.
+fn found(value: &Json) -> String {
+    match value {
+        Json::String(text) if text.chars().count() > MAX_QUOTED_CHARS => {
+            let start: String = text.chars().take(MAX_QUOTED_CHARS).collect();
+            format!("the string \"{start}…\"")
+        }
+        Json::String(text) => format!("the string {}", Json::from(text.as_str())),
+        Json::Number(n) => format!("the number {n}"),
+        Json::Bool(b) => format!("{b}"),
+        _ => json_kind(value).to_string(),
     }
 }
 
