@@ -467,6 +467,17 @@ fn init_command_writes_a_new_file_and_refuses_to_overwrite_it() {
     let stdout = String::from_utf8_lossy(&check.stdout);
     assert!(stdout.contains(" 0 fail, 0 waived, "), "{stdout}");
     assert!(stdout.contains(" 0 error"), "{stdout}");
+    // It claims no waiver, so it has no warning and passes a strict run's input checks too.
+    let strict = rampart(&[
+        "check",
+        path_arg.as_ref(),
+        "--today",
+        "2027-01-01",
+        "--strict",
+    ]);
+    let stdout = String::from_utf8_lossy(&strict.stdout);
+    assert!(!stdout.contains("warning"), "{stdout}");
+    assert!(!stdout.contains("not evaluated"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

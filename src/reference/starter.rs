@@ -3,13 +3,15 @@
 //!
 //! The document is valid against the schema and claims nothing: optional scalars are `null`
 //! (absent, so norms reading them report "unknown"), optional objects are written out with
-//! their fields, each list of objects holds one example element, and lists of plain values are
-//! `null` (an empty list would be evidence of "none"). Required fields get obvious
+//! their fields, each list of objects holds one example element (but `waivers`, which is empty:
+//! the document excuses nothing), and lists of plain values are `null` (an empty list would be
+//! evidence of "none"). Required fields get obvious
 //! placeholders (`"my-jurisdiction"`, `"2099-01-01"`).
 
 use serde_json::{Map, Value as Json};
 
 use crate::check::{FieldDef, ObjectId, Schema, Type};
+use crate::eval::WAIVERS_FIELD;
 
 /// Placeholder for a required date.
 pub const PLACEHOLDER_DATE: &str = "2099-01-01";
@@ -111,6 +113,11 @@ fn field_node<'a>(
     stack: &mut Vec<ObjectId>,
 ) -> Node<'a> {
     match (&field.ty, field.required) {
+        // A waiver excuses a failure, so the starting document claims none: an example waiver
+        // would name no norm, a warning in every run.
+        (Type::List(_), _) if stack.len() == 1 && field.name == WAIVERS_FIELD => {
+            Node::Scalar(Json::Array(Vec::new()))
+        }
         (Type::Object(id), _) if !stack.contains(id) => object_node(schema, *id, stack),
         (Type::List(element), _) => match **element {
             Type::Object(id) if !stack.contains(&id) => {
