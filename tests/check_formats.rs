@@ -532,6 +532,56 @@ fn a_human_section_is_headed_by_the_jurisdiction_name_or_else_the_path_once() {
 }
 
 #[test]
+fn an_id_repeated_in_a_list_that_references_point_into_is_a_located_warning() {
+    let dir = temp_dir();
+    let mut document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(FIXTURES[0]).expect("a fixture"))
+            .expect("JSON");
+    let contacts = document["contacts"].as_array_mut().expect("contacts");
+    let first = contacts[0].clone();
+    contacts.push(first);
+    let repeated = contacts.len() - 1;
+    let text = serde_json::to_string_pretty(&document).expect("JSON");
+    let json = dir.path().join("repeated.json");
+    std::fs::write(&json, &text).expect("a document");
+    // The same document as YAML (JSON is YAML) takes the full validation path.
+    let yaml = dir.path().join("repeated.yaml");
+    std::fs::write(&yaml, &text).expect("a document");
+    for path in [&json, &yaml] {
+        let output = rampart(&[
+            "check",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            &path.to_string_lossy(),
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a report");
+        let document = &report["documents"][0];
+        assert_eq!(
+            document["evaluated"], true,
+            "a warning does not stop evaluation"
+        );
+        let problems = document["problems"].as_array().expect("problems");
+        let [problem] = problems.as_slice() else {
+            panic!("one problem expected: {problems:#?}")
+        };
+        assert_eq!(problem["code"], "rampart::config::duplicate-id");
+        assert_eq!(problem["severity"], "warning");
+        assert_eq!(problem["path"], format!("contacts[{repeated}].id"));
+        assert!(problem["line"].as_u64().unwrap_or(0) > 1, "{problem}");
+    }
+    let strict = rampart(&[
+        "check",
+        "--today",
+        TODAY,
+        "--strict",
+        &json.to_string_lossy(),
+    ]);
+    assert_eq!(strict.status.code(), Some(2));
+}
+
+#[test]
 fn fail_on_does_not_hide_invalid_input() {
     let dir = temp_dir();
     let broken = dir.path().join("broken.json");

@@ -81,11 +81,13 @@ pub enum ProblemKind {
     UnknownEnumMember,
     /// A waiver naming a norm the policy set does not have.
     UnknownWaivedNorm,
+    /// An id repeated in a root list that references point into.
+    DuplicateId,
 }
 
 impl ProblemKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [ProblemKind; 8] = [
+    pub const ALL: [ProblemKind; 9] = [
         ProblemKind::Read,
         ProblemKind::Syntax,
         ProblemKind::WrongType,
@@ -94,6 +96,7 @@ impl ProblemKind {
         ProblemKind::InvalidDate,
         ProblemKind::UnknownEnumMember,
         ProblemKind::UnknownWaivedNorm,
+        ProblemKind::DuplicateId,
     ];
 
     /// The stable code.
@@ -112,6 +115,7 @@ impl ProblemKind {
             ProblemKind::InvalidDate => Code::ConfigInvalidDate,
             ProblemKind::UnknownEnumMember => Code::ConfigUnknownEnumMember,
             ProblemKind::UnknownWaivedNorm => Code::ConfigUnknownWaivedNorm,
+            ProblemKind::DuplicateId => Code::ConfigDuplicateId,
         }
     }
 
@@ -371,15 +375,21 @@ pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -
     };
     if format == Format::Json {
         if let Some(doc) = stream::load_valid(program, text) {
+            document.problems = validate::repeated_ids(program, &doc);
+            place(&mut document.problems, text, format);
             document.doc = Some(doc);
             return document;
         }
     }
     match parse(text, format) {
         Ok(value) => {
+            let doc = Doc::from_json(program, &value);
             document.problems = validate(program, &value);
+            document
+                .problems
+                .extend(validate::repeated_ids(program, &doc));
             place(&mut document.problems, text, format);
-            document.doc = Some(Doc::from_json(program, &value));
+            document.doc = Some(doc);
         }
         Err(error) => {
             let mut problem = Problem::new(ProblemKind::Syntax, Vec::new(), error.message);

@@ -1,7 +1,8 @@
 //! Validates a jurisdiction document against the program's schema: every required field is
 //! present, every value has its field's type (dates are real `YYYY-MM-DD` dates, enum values
-//! are members), no field is unknown (a warning, with a suggestion), and every waiver names a
-//! norm of the policy set (a warning).
+//! are members), no field is unknown (a warning, with a suggestion), every waiver names a
+//! norm of the policy set (a warning), and no id repeats in a list that references point into
+//! (a warning).
 
 use serde_json::Value as Json;
 
@@ -9,7 +10,9 @@ use super::{Path, PathSegment, Problem, ProblemKind};
 use crate::check::{ObjectType, Program, Type};
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
-use crate::eval::WAIVERS_FIELD;
+use std::collections::HashMap;
+
+use crate::eval::{Doc, Node, WAIVERS_FIELD};
 
 /// Every schema problem of `doc`, in document order.
 pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
@@ -255,6 +258,65 @@ fn json_kind(value: &Json) -> &'static str {
         Json::Array(_) => "a list",
         Json::Object(_) => "an object",
     }
+}
+
+/// Each repeated `id` in a root list that references point into (a warning): a reference
+/// finds the first item with its id, so the evidence of the others is never read.
+pub(super) fn repeated_ids(program: &Program, doc: &Doc) -> Vec<Problem> {
+    let schema = &program.schema;
+    let targets = reference_targets(program);
+    let mut problems = Vec::new();
+    for (index, field) in schema.root_object().fields.iter().enumerate() {
+        if !targets.get(index).copied().unwrap_or(false) {
+            continue;
+        }
+        let Node::List { first, len } = doc.root_field(index) else {
+            continue;
+        };
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (item, node) in doc.nodes(first, len).iter().enumerate() {
+            let Some(id) = doc.id_of(*node) else {
+                continue;
+            };
+            if let Some(earlier) = seen.insert(id, item) {
+                // Keep the first item as the one references find.
+                seen.insert(id, earlier);
+                let path = vec![
+                    PathSegment::Key(field.name.clone()),
+                    PathSegment::Index(item),
+                    PathSegment::Key("id".to_string()),
+                ];
+                let message = format!(
+                    "id \"{id}\" is also the id of {}[{earlier}]; references to it find that one",
+                    field.name
+                );
+                let help = "give each item its own id, or merge the two items";
+                problems
+                    .push(Problem::new(ProblemKind::DuplicateId, path, message).with_help(help));
+            }
+        }
+    }
+    problems
+}
+
+/// For each root field, whether some `ref` in the schema points into it.
+fn reference_targets(program: &Program) -> Vec<bool> {
+    fn target(ty: &Type) -> Option<usize> {
+        match ty {
+            Type::Ref(target) => Some(*target),
+            Type::List(element) => target(element),
+            _ => None,
+        }
+    }
+    let schema = &program.schema;
+    let mut targets = vec![false; schema.root_object().fields.len()];
+    let fields = schema.objects.iter().flat_map(|object| &object.fields);
+    for index in fields.filter_map(|field| target(&field.ty)) {
+        if let Some(slot) = targets.get_mut(index) {
+            *slot = true;
+        }
+    }
+    targets
 }
 
 /// A waiver naming no norm of the policy set excuses nothing: a warning for each.

@@ -63,6 +63,7 @@ codes! {
     ConfigInvalidDate = "rampart::config::invalid-date", Error, "A document date is not a real YYYY-MM-DD calendar date.";
     ConfigUnknownEnumMember = "rampart::config::unknown-enum-member", Error, "A document value is not a member of its enum.";
     ConfigUnknownWaivedNorm = "rampart::config::unknown-waived-norm", Warning, "A waiver names a norm the policy set does not have.";
+    ConfigDuplicateId = "rampart::config::duplicate-id", Warning, "Two items of a list that references point into have the same id; references find the first.";
     // Names.
     UnknownName = "rampart::check::unknown-name", Error, "A name that no definition, parameter or variable declares.";
     UnknownField = "rampart::check::unknown-field", Error, "A path names a field the schema does not have.";
