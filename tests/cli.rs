@@ -255,3 +255,12 @@ fn a_today_that_is_not_a_date_says_whether_its_form_or_its_day_is_wrong() {
     );
     assert!(message("27-2-3").contains("--today 27-2-3: not a date (write YYYY-MM-DD)"));
 }
+
+#[test]
+fn validate_takes_the_policy_path_as_an_argument_too() {
+    let output = rampart(&["validate", "policies"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("85 norm(s): 0 error(s), 0 warning(s)"));
+    let both = rampart(&["validate", "--policy", "policies", "policies"]);
+    assert_eq!(both.status.code(), Some(2));
+}

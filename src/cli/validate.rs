@@ -19,11 +19,15 @@ pub struct Args {
     /// Exit with 1 when there are warnings.
     #[arg(long)]
     deny_warnings: bool,
+    /// The policy directory or file, as with --policy.
+    #[arg(value_name = "PATH", conflicts_with = "policy")]
+    path: Option<PathBuf>,
 }
 
 /// Runs `validate`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
+    let policy = args.policy.as_deref().or(args.path.as_deref());
+    let Some(source) = PolicySource::from_arg(policy) else {
         return EXIT_INVALID;
     };
     let workspace = source.load();
