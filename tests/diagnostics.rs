@@ -63,6 +63,14 @@ fn a_clause_that_does_not_parse_is_not_also_called_missing() {
 }
 
 #[test]
+fn a_block_comment_is_one_error_and_its_text_is_not_read() {
+    let outcome = load_fixture(std::path::Path::new(
+        "tests/fixtures/invalid/80-block-comment.rampart",
+    ));
+    assert_eq!(outcome.errors(), 1, "{}", outcome.render());
+}
+
+#[test]
 fn the_norm_library_is_clean() {
     let outcome = load_fixture(std::path::Path::new("policies"));
     assert_eq!(

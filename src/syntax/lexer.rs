@@ -107,6 +107,8 @@ impl Lexer<'_, '_> {
             .expect("next_token is called on non-empty text");
         let (kind, len) = if rest.starts_with("//") {
             comment(rest)
+        } else if rest.starts_with("/*") {
+            self.block_comment(rest)
         } else if first == '"' {
             self.string(rest)
         } else if first.is_ascii_digit() {
@@ -244,6 +246,20 @@ impl Lexer<'_, '_> {
     }
 
     /// A run of characters that start no token becomes one error.
+    /// `/* … */`, which the language does not have: one error, and the block is skipped as a
+    /// comment so that its text is not read as policy.
+    fn block_comment(&mut self, rest: &str) -> (TokenKind, usize) {
+        let len = rest.find("*/").map_or(rest.len(), |end| end + 2);
+        self.error(
+            Code::UnexpectedCharacter,
+            0,
+            2,
+            "block comments `/* … */` are not part of the language",
+            "start each comment line with `//`",
+        );
+        (TokenKind::Comment, len)
+    }
+
     fn unexpected(&mut self, rest: &str) -> (TokenKind, usize) {
         let len = rest
             .char_indices()
