@@ -273,7 +273,7 @@ pub(super) fn repeated_ids(program: &Program, doc: &Doc) -> Vec<Problem> {
         let Node::List { first, len } = doc.root_field(index) else {
             continue;
         };
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize, foldhash::fast::FixedState> = HashMap::default();
         for (item, node) in doc.nodes(first, len).iter().enumerate() {
             let Some(id) = doc.id_of(*node) else {
                 continue;
