@@ -74,6 +74,21 @@ fn a_document_over_the_size_limit_is_refused_without_reading_it() {
 }
 
 #[test]
+fn check_refuses_a_yaml_file_over_the_size_limit_without_reading_it() {
+    let dir = scratch("size-yaml");
+    let path = dir.join("huge.yaml");
+    let file = std::fs::File::create(&path).expect("a scratch file");
+    file.set_len(config::MAX_DOCUMENT_BYTES + 1)
+        .expect("set the length");
+    let started = Instant::now();
+    let output = rampart(&["check", &path.to_string_lossy()]);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("the file is larger than"), "{text}");
+}
+
+#[test]
 fn json_and_yaml_nested_past_the_limit_are_syntax_errors_with_a_position() {
     let depth = config::MAX_DEPTH + 1;
     let json = format!("{{\"a\": {}1{}}}", "[".repeat(depth), "]".repeat(depth));

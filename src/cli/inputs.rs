@@ -238,6 +238,12 @@ impl Batches {
 
     /// Reads a YAML file and queues its documents (see [`yaml_document_starts`]).
     fn open_yaml(&mut self, path: PathBuf) {
+        let too_large = std::fs::metadata(&path)
+            .is_ok_and(|metadata| metadata.len() > config::MAX_DOCUMENT_BYTES);
+        if too_large {
+            // Not read here: loading reports the size like any other file's.
+            return self.pending.push_back(Source::file(path));
+        }
         match std::fs::read(&path).map(String::from_utf8) {
             Ok(Ok(text)) => self.queue_yaml(path, text),
             // Not UTF-8: loading says so, with the same words as for any other file.
