@@ -442,6 +442,31 @@ fn norms_full_markdown_command_prints_the_docs_reference() {
 }
 
 #[test]
+fn a_filtered_full_reference_counts_only_what_the_filters_select() {
+    let args = [
+        "norms",
+        "--format",
+        "markdown",
+        "--full",
+        "--pillar",
+        "governance",
+    ];
+    let output = rampart(&args);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("7 norms in 1 pillar (the norms the filters select)."),
+        "{text}"
+    );
+    assert!(!text.contains("Regenerate with"), "{text}");
+    assert!(!text.contains("## JSON listing"), "{text}");
+    assert!(!text.contains("| `security` |"), "{text}");
+    let none = rampart(&[&args[..], &["--severity", "critical"]].concat());
+    let text = String::from_utf8_lossy(&none.stdout);
+    assert!(text.contains("0 norms in 0 pillars"), "{text}");
+}
+
+#[test]
 fn schema_command_prints_the_exported_schema() {
     let (_, program) = library();
     let output = rampart(&["schema", "--json-schema"]);

@@ -32,31 +32,53 @@ pub fn norm_reference(program: &Program, filter: &Filter) -> String {
     out
 }
 
+/// The title, the pillar table and (for the whole library, which is `docs/norms.md`) the
+/// banner and the JSON section. A filtered reference counts and lists only what passes.
 fn push_header(out: &mut String, program: &Program, filter: &Filter) {
+    let whole = *filter == Filter::default();
     let n_norms = program.norms.iter().filter(|n| filter.accepts(n)).count();
+    let pillars: Vec<(&crate::check::Category, usize)> = (program.pillars.iter().enumerate())
+        .map(|(index, pillar)| {
+            let norms = program.norms.iter();
+            let n = norms
+                .filter(|n| n.pillar == index && filter.accepts(n))
+                .count();
+            (pillar, n)
+        })
+        .filter(|&(_, n)| whole || n > 0)
+        .collect();
     out.push_str("# Norm reference\n\n");
+    if whole {
+        out.push_str(&format!(
+            "<!-- Generated from the norm library; do not edit. Regenerate with `{REGENERATE}`. -->\n\n"
+        ));
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     out.push_str(&format!(
-        "<!-- Generated from the norm library; do not edit. Regenerate with `{REGENERATE}`. -->\n\n"
-    ));
-    out.push_str(&format!(
-        "{n_norms} norms in {} pillars. `rampart explain ID` shows one norm with its \
+        "{} in {}{}. `rampart explain ID` shows one norm with its \
          applicability condition and requirements as written.\n",
-        program.pillars.len()
+        plural(n_norms, "norm"),
+        plural(pillars.len(), "pillar"),
+        if whole {
+            ""
+        } else {
+            " (the norms the filters select)"
+        }
     ));
+    if pillars.is_empty() {
+        return;
+    }
     out.push_str("\n| Pillar | Id | Norms |\n|---|---|---|\n");
-    for (pillar_idx, pillar) in program.pillars.iter().enumerate() {
-        let n_norms = program
-            .norms
-            .iter()
-            .filter(|n| n.pillar == pillar_idx && filter.accepts(n))
-            .count();
+    for (pillar, n_norms) in pillars {
         out.push_str(&format!(
             "| {} | `{}` | {n_norms} |\n",
             escape_cell(&pillar.title),
             pillar.id
         ));
     }
-    out.push_str(JSON_FORMAT_SECTION);
+    if whole {
+        out.push_str(JSON_FORMAT_SECTION);
+    }
 }
 
 /// Describes the stable JSON rendering of `rampart norms --format json`.
