@@ -166,14 +166,14 @@ fn warn_repeated_jurisdictions(jurisdictions: &[compare::Jurisdiction]) {
 }
 
 /// Why `--group-by PATH` groups nothing: no jurisdiction has a value there (usually a
-/// misspelt field), with the closest field of their metadata. `None` when one has a value, or
-/// when there is no jurisdiction to look at.
+/// misspelt field), with the closest field of their metadata; `None` when one has a value.
+/// Called with at least one jurisdiction.
 fn unknown_group_path(path: &str, jurisdictions: &[compare::Jurisdiction]) -> Option<String> {
     let metadata: Vec<&report::Metadata> = jurisdictions
         .iter()
         .filter_map(|j| j.metadata.as_ref())
         .collect();
-    if jurisdictions.is_empty() || metadata.iter().any(|m| !m.values_at(path).is_empty()) {
+    if metadata.iter().any(|m| !m.values_at(path).is_empty()) {
         return None;
     }
     let mut fields: Vec<&str> = vec!["id", "name", "region", "memberships"];

@@ -8,8 +8,6 @@ use super::check::write_evidence;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::check::Program;
-use crate::config;
-use crate::diagnostics::Severity;
 use crate::eval::testing::{TestOutcome, TestRun, run_tests};
 use crate::workspace::Workspace;
 
@@ -49,7 +47,7 @@ pub fn render(program: &Program, workspace: &Workspace, runs: &[TestRun]) -> Str
             "test {} ... {verdict}",
             test_name(program, workspace, run)
         );
-        write_document_problems(&mut out, program, run);
+        write_document_problems(&mut out, run);
     }
     let failed: Vec<&TestRun> = runs.iter().filter(|run| !run.passed()).collect();
     if !failed.is_empty() {
@@ -69,17 +67,14 @@ pub fn render(program: &Program, workspace: &Workspace, runs: &[TestRun]) -> Str
     out
 }
 
-/// Warns about what in a test's document the schema does not declare (an unknown field is
-/// usually a typo that leaves the intended field missing). Errors fail the test instead, and
-/// missing required fields are left out: tests omit them on purpose to exercise `unknown`.
-fn write_document_problems(out: &mut String, program: &Program, run: &TestRun) {
-    let TestOutcome::Ran { document, .. } = &run.outcome else {
+/// Notes what in a test's document the schema does not declare (an unknown field is usually
+/// a typo that leaves the intended field missing). Errors fail the test instead.
+fn write_document_problems(out: &mut String, run: &TestRun) {
+    let TestOutcome::Ran { warnings, .. } = &run.outcome else {
         return;
     };
-    for problem in config::validate(program, document) {
-        if problem.severity() == Severity::Warning {
-            let _ = writeln!(out, "  note: the test's document: {problem}");
-        }
+    for problem in warnings {
+        let _ = writeln!(out, "  note: the test's document: {problem}");
     }
 }
 

@@ -31,13 +31,14 @@ pub enum TestOutcome {
         mismatches: Vec<Mismatch>,
         /// Number of expectations checked.
         expectations: usize,
-        /// The document the test built from its givens.
-        document: Json,
+        /// The warnings of the document the test built from its givens (a field the schema
+        /// does not declare is usually a typo that leaves the intended field missing).
+        warnings: Vec<Problem>,
     },
     /// A fixture could not be read or parsed.
     Fixture(FixtureError),
     /// The document the givens build is one `rampart check` would refuse (see
-    /// [`refusals`]), so it is not evaluated.
+    /// [`document_problems`]), so it is not evaluated.
     Invalid(Vec<Problem>),
 }
 
@@ -148,7 +149,7 @@ fn run_test(
         Ok(doc) => doc,
         Err(error) => return TestOutcome::Fixture(error),
     };
-    let refused = refusals(program, &doc);
+    let (refused, warnings) = document_problems(program, &doc);
     if !refused.is_empty() {
         return TestOutcome::Invalid(refused);
     }
@@ -177,17 +178,19 @@ fn run_test(
     TestOutcome::Ran {
         mismatches,
         expectations: test.expects.len(),
-        document: doc,
+        warnings,
     }
 }
 
-/// The errors of a test's document that would make `rampart check` refuse it: a wrong type,
-/// an invalid date, an unknown enum member. A missing required field is not one of them:
-/// tests leave fields out on purpose to exercise `unknown`.
-pub fn refusals(program: &Program, doc: &Json) -> Vec<Problem> {
+/// A test's document validated once: the errors that would make `rampart check` refuse it (a
+/// wrong type, an invalid date, an unknown enum member), then its warnings. A missing required
+/// field is neither: tests leave fields out on purpose to exercise `unknown`.
+fn document_problems(program: &Program, doc: &Json) -> (Vec<Problem>, Vec<Problem>) {
     let mut problems = crate::config::validate(program, doc);
-    problems.retain(|p| p.severity() == Severity::Error && p.kind != ProblemKind::MissingField);
+    problems.retain(|p| p.kind != ProblemKind::MissingField);
     problems
+        .into_iter()
+        .partition(|p| p.severity() == Severity::Error)
 }
 
 /// The document of a test: its givens merged in order.
