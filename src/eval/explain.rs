@@ -82,6 +82,22 @@ impl FindingKind {
             FindingKind::Omitted => "omitted",
         }
     }
+
+    /// The word reports use for a finding of this kind, which is an `alternative` of a
+    /// failing `or` when that is true (`or failed`: the findings before it would be mended
+    /// as well by mending this one).
+    pub fn label_as(self, alternative: bool) -> &'static str {
+        if !alternative {
+            return self.label();
+        }
+        match self {
+            FindingKind::Failed => "or failed",
+            FindingKind::Missing => "or missing",
+            FindingKind::Dangling => "or dangling",
+            FindingKind::Fault => "or error",
+            FindingKind::Omitted => "or omitted",
+        }
+    }
 }
 
 /// One smallest failing part.
@@ -97,6 +113,10 @@ pub struct Finding {
     /// Where in `text` the evidence path of the value it is about is (see [`Finding::path`]).
     #[serde(skip)]
     pub path_in_text: Option<Range<usize>>,
+    /// True when it starts another alternative of a failing `or`: the findings before it
+    /// and the ones from it on are each enough to mend the requirement, not all required.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub alternative: bool,
     /// The part of the policy it is about.
     #[serde(skip)]
     pub span: Span,
@@ -297,11 +317,19 @@ impl<'a> Ctx<'a> {
                 } else {
                     left == observed
                 };
+                let first_of_lhs = out.len();
                 if left_wanted {
                     self.explain(lhs, observed, within, out)?;
                 }
                 if right == observed {
+                    let first_of_rhs = out.len();
                     self.explain(rhs, observed, within, out)?;
+                    // Both sides of a false `or` fail: either one holding would mend it.
+                    if *op == BinaryOp::Or && first_of_rhs > first_of_lhs {
+                        if let Some(finding) = out.get_mut(first_of_rhs) {
+                            finding.alternative = observed == Truth::False;
+                        }
+                    }
                 }
                 Ok(())
             }
@@ -473,6 +501,7 @@ impl<'a> Ctx<'a> {
             within: within.to_vec(),
             text,
             path_in_text,
+            alternative: false,
             span,
         }
     }

@@ -318,6 +318,7 @@ fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
             within: Vec::new(),
             text,
             path_in_text: None,
+            alternative: false,
             span: fault.span(),
         }],
         message: None,

@@ -1101,3 +1101,33 @@ fn every_finding_path_on_the_examples_names_a_value_of_the_document() {
     assert!(with_path > 100, "{with_path} findings name a path");
     assert!(failed_without.is_empty(), "{failed_without:#?}");
 }
+
+#[test]
+fn the_findings_of_a_failing_or_are_marked_as_alternatives() {
+    let program = program(
+        &[
+            norm(
+                "or",
+                "require all s in systems: s.score > 10 or s.ok or s.kind == \"a\"",
+            ),
+            norm("and", "require all s in systems: s.score > 10 and s.ok"),
+            norm("unknown", "require all s in systems: s.score > 10 or s.ok"),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "systems": [{ "id": "a", "score": 1, "ok": false, "kind": "b" }] });
+    let marks = |id: &str, doc: &Json| -> Vec<(FindingKind, bool)> {
+        let result = result_of(&program, doc, id);
+        let findings = result.evidence.iter().flat_map(|e| e.findings.iter());
+        findings.map(|f| (f.kind, f.alternative)).collect()
+    };
+    let failed = FindingKind::Failed;
+    assert_eq!(
+        marks("or", &doc),
+        [(failed, false), (failed, true), (failed, true)]
+    );
+    assert_eq!(marks("and", &doc), [(failed, false), (failed, false)]);
+    // An unknown `or` lists what is missing: no alternative was seen to fail.
+    let partial = json!({ "systems": [{ "id": "a", "ok": false }] });
+    assert_eq!(marks("unknown", &partial), [(FindingKind::Missing, false)]);
+}

@@ -227,7 +227,11 @@ fn message(program: &Program, norm: &Norm, result: &NormResult, evidence: &Evide
         out.push_str(&format!("\nitem: {item}"));
     }
     for finding in &evidence.findings {
-        out.push_str("\n- ");
+        out.push_str(if finding.alternative {
+            "\n- or "
+        } else {
+            "\n- "
+        });
         out.push_str(&finding.text);
     }
     let citations: Vec<String> = norm

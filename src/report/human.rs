@@ -460,7 +460,10 @@ pub fn write_evidence(
 }
 
 fn write_finding(out: &mut String, workspace: &Workspace, finding: &eval::Finding, indent: &str) {
-    let mut line = format!("{indent}  - {}: ", finding.kind.label());
+    let mut line = format!(
+        "{indent}  - {}: ",
+        finding.kind.label_as(finding.alternative)
+    );
     // A missing path already names the items it lies in.
     if finding.kind != FindingKind::Missing {
         for item in &finding.within {

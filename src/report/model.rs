@@ -281,6 +281,9 @@ pub struct FindingRecord {
     /// Where in the policy, as `file:line`.
     #[serde(default)]
     pub at: Option<String>,
+    /// True when it starts another alternative of a failing `or` (absent when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub alternative: bool,
 }
 
 /// What kind of finding: the evaluator's kinds, serialised in kebab case both ways.
@@ -474,6 +477,7 @@ fn evidence_record(ctx: &BuildContext, evidence: &eval::Evidence) -> EvidenceRec
                 text: f.text.clone(),
                 path: f.path().map(str::to_string),
                 at: Some(ctx.location(f.span)),
+                alternative: f.alternative,
             })
             .collect(),
         message: evidence.message.clone(),

@@ -37,7 +37,7 @@ fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {
     for finding in &evidence.findings {
         lines.push(format!(
             "{prefix}{}: {}",
-            finding.kind.label(),
+            finding.kind.label_as(finding.alternative),
             finding.text
         ));
     }

@@ -270,7 +270,7 @@ fn cell<'c>(
                 .map(|w| format!("{}: ", w.id.as_deref().unwrap_or(&w.path)))
                 .collect();
             flat.extend([
-                finding_kind(finding.kind),
+                finding_kind(finding.kind, finding.alternative),
                 texts.reference(Some(within.as_str()).filter(|w| !w.is_empty())),
                 texts.reference(Some(finding.text.as_str())),
                 texts.reference(finding.at.as_deref()),
@@ -288,15 +288,17 @@ fn cell<'c>(
     }
 }
 
-/// The index of a finding kind in the page script's `KINDS`.
-fn finding_kind(kind: FindingKind) -> usize {
-    match kind {
+/// The index of a finding kind in the page script's `KINDS`, whose second half holds the
+/// kinds of findings that are alternatives of a failing `or`.
+fn finding_kind(kind: FindingKind, alternative: bool) -> usize {
+    let index = match kind {
         FindingKind::Failed => 0,
         FindingKind::Missing => 1,
         FindingKind::Dangling => 2,
         FindingKind::Fault => 3,
         FindingKind::Omitted => 4,
-    }
+    };
+    if alternative { index + 5 } else { index }
 }
 
 #[derive(Serialize)]

@@ -14,7 +14,9 @@
   };
   const SEVERITIES = ["critical", "high", "medium", "low"];
   // Finding kinds, indexed as in the data's evidence.
-  const KINDS = ["failed", "missing", "dangling", "fault", "omitted"];
+  const BASE_KINDS = ["failed", "missing", "dangling", "fault", "omitted"];
+  // Then the same kinds for a finding that is an alternative of a failing `or`.
+  const KINDS = BASE_KINDS.concat(BASE_KINDS.map((kind) => "or " + kind));
   const CHART_LIMIT = 60;
   const $ = (id) => document.getElementById(id);
 
