@@ -384,6 +384,48 @@ fn saved_report_and_documents_compare_together() {
 }
 
 #[test]
+fn a_report_of_documents_with_odd_metadata_reads_back() {
+    // `memberships: null` is what `rampart init` writes; a region list is a document error.
+    let dir = scratch("odd-metadata");
+    let blank = dir.join("blank.json");
+    let odd = dir.join("odd.json");
+    std::fs::write(
+        &blank,
+        r#"{"jurisdiction": {"id": "blank", "name": "Blank", "memberships": null},
+            "election": {"date": "2027-01-01"}}"#,
+    )
+    .expect("a scratch file");
+    std::fs::write(
+        &odd,
+        r#"{"jurisdiction": {"id": "odd", "name": "Odd", "region": ["a", "b"]},
+            "election": {"date": "2027-01-01"}}"#,
+    )
+    .expect("a scratch file");
+    let report = dir.join("report.json");
+    let output = rampart(&[
+        "check",
+        path_arg(&blank),
+        path_arg(&odd),
+        "--output",
+        path_arg(&report),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "the odd document is invalid");
+    let text = stdout(&rampart(&["compare", path_arg(&report), "--format", "csv"]));
+    assert!(text.contains(",blank,"), "{text}");
+    let saved = std::fs::read_to_string(&report).expect("the report");
+    for odd_value in ["\"memberships\": null", "\"region\": ["] {
+        assert!(
+            !saved.contains(odd_value),
+            "{odd_value} is left out: {saved}"
+        );
+    }
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 scratch path")
+}
+
+#[test]
 fn output_is_written_whole_and_leaves_no_temporary_file() {
     let dir = scratch("output");
     let target = dir.join("region.csv");

@@ -71,38 +71,61 @@ pub struct DocumentReport {
     pub metadata: Option<Metadata>,
 }
 
-/// The `jurisdiction` object of a document: the fields comparisons group by.
+/// The `jurisdiction` object of a document: the fields comparisons group by. It is read
+/// leniently, from a document as from a report: `id`, `name` and `region` are kept when they
+/// are text and `memberships` when it is a list of texts; a value of another type (which the
+/// document's checks report) is left out, so that every report written reads back and meets
+/// its schema.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "serde_json::Map<String, Json>")]
 pub struct Metadata {
     /// Its id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Its name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its region.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// The regional and international bodies it belongs to.
-    #[serde(default)]
     pub memberships: Vec<String>,
     /// Every other field, as written.
     #[serde(flatten)]
     pub other: serde_json::Map<String, Json>,
 }
 
-impl Metadata {
-    /// The metadata of a document's `jurisdiction` value; a field of an unexpected type is kept
-    /// in [`Metadata::other`] rather than lost.
-    pub fn from_value(value: &Json) -> Option<Metadata> {
-        let object = value.as_object()?;
-        match serde_json::from_value::<Metadata>(value.clone()) {
-            Ok(metadata) => Some(metadata),
-            Err(_) => Some(Metadata {
-                other: object.clone(),
-                ..Metadata::default()
-            }),
+impl From<serde_json::Map<String, Json>> for Metadata {
+    fn from(mut object: serde_json::Map<String, Json>) -> Self {
+        let mut text = |key: &str| match object.remove(key) {
+            Some(Json::String(text)) => Some(text),
+            _ => None,
+        };
+        let (id, name, region) = (text("id"), text("name"), text("region"));
+        let memberships = match object.remove("memberships") {
+            Some(Json::Array(items)) => items
+                .into_iter()
+                .filter_map(|item| match item {
+                    Json::String(text) => Some(text),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Metadata {
+            id,
+            name,
+            region,
+            memberships,
+            other: object,
         }
+    }
+}
+
+impl Metadata {
+    /// The metadata of a document's `jurisdiction` value, when it is an object.
+    pub fn from_value(value: &Json) -> Option<Metadata> {
+        value.as_object().cloned().map(Metadata::from)
     }
 
     /// The values at a dotted `path` (`region`, `memberships`, `address.country`): one per
