@@ -45,7 +45,8 @@ pub struct Group {
     pub peers: Vec<PeerPass>,
 }
 
-/// Mean and distribution of scores, as fractions between 0 and 1.
+/// Mean and distribution of scores, as fractions between 0 and 1 rounded to four decimals,
+/// and as the percentages shown, each rounded once from its exact value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Stats {
     /// Number of scores.
@@ -58,6 +59,10 @@ pub struct Stats {
     pub median: f64,
     /// Highest.
     pub max: f64,
+    /// The percentages shown, in tenths of a point: mean, min, median and max. They are
+    /// not rounded from the four-decimal fractions, which would round twice.
+    #[serde(skip)]
+    pub shown: [u64; 4],
 }
 
 impl Stats {
@@ -66,21 +71,42 @@ impl Stats {
         let mut sorted: Vec<Ratio> = scores.collect();
         sorted.sort();
         let count = sorted.len();
-        let first = sorted.first()?;
-        let last = sorted.last()?;
-        let median = if count % 2 == 1 {
-            sorted[count / 2].value()
+        let (first, last) = (*sorted.first()?, *sorted.last()?);
+        let (median, median_tenths) = if count % 2 == 1 {
+            let middle = sorted[count / 2];
+            (middle.value(), middle.tenths_of_percent())
         } else {
-            (sorted[count / 2 - 1].value() + sorted[count / 2].value()) / 2.0
+            let (low, high) = (sorted[count / 2 - 1], sorted[count / 2]);
+            (
+                (low.value() + high.value()) / 2.0,
+                low.midpoint_tenths(high),
+            )
         };
         let mean = sorted.iter().map(|r| r.value()).sum::<f64>() / count as f64;
+        // Half up, like the ratios; the mean is the one figure that is not an exact ratio.
+        let mean_tenths = (mean * 1000.0 + 0.5).floor() as u64;
         Some(Stats {
             count,
             mean: round4(mean),
             min: round4(first.value()),
             median: round4(median),
             max: round4(last.value()),
+            shown: [
+                mean_tenths,
+                first.tenths_of_percent(),
+                median_tenths,
+                last.tenths_of_percent(),
+            ],
         })
+    }
+
+    /// The mean, min, median and max of `stats` as shown, with one decimal (`96.2`); dashes
+    /// when there are none.
+    pub fn percent_texts(stats: Option<&Stats>) -> [String; 4] {
+        match stats {
+            Some(stats) => stats.shown.map(super::score::tenths_text),
+            None => std::array::from_fn(|_| "–".to_string()),
+        }
     }
 }
 
@@ -214,4 +240,25 @@ fn peers(members: &[&Jurisdiction], norms: &[NormInfo]) -> Vec<PeerPass> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Ratio, Stats};
+
+    fn texts(scores: &[(u64, u64)]) -> [String; 4] {
+        let ratios = scores.iter().filter_map(|&(num, den)| Ratio::new(num, den));
+        Stats::percent_texts(Stats::of(ratios).as_ref())
+    }
+
+    #[test]
+    fn shown_statistics_are_rounded_once_from_the_exact_scores() {
+        // 173/182 = 95.0549…%: its four-decimal fraction 0.9505 would show as 95.0 or 95.1.
+        assert_eq!(texts(&[(173, 182)]), ["95.1", "95.1", "95.1", "95.1"]);
+        // The median of 1/8 and 1/7 is 13.39…%; the mean is the same.
+        assert_eq!(texts(&[(1, 8), (1, 7)]), ["13.4", "12.5", "13.4", "14.3"]);
+        // 1/16 and 1/16: 6.25 % is rounded half up, as every ratio is.
+        assert_eq!(texts(&[(1, 16), (1, 16)]), ["6.3", "6.3", "6.3", "6.3"]);
+        assert_eq!(texts(&[]), ["–", "–", "–", "–"]);
+    }
 }

@@ -69,14 +69,26 @@ impl Ratio {
 
     /// The percentage in tenths of a point, rounded half up (`962` for 96.2 %).
     pub fn tenths_of_percent(self) -> u64 {
-        let scaled = u128::from(self.num) * 2000 + u128::from(self.den);
-        u64::try_from(scaled / (2 * u128::from(self.den))).unwrap_or(u64::MAX)
+        tenths_of_percent(u128::from(self.num), u128::from(self.den))
     }
 
     /// The percentage with one decimal, e.g. `96.2`.
     pub fn percent_text(self) -> String {
-        let tenths = self.tenths_of_percent();
-        format!("{}.{}", tenths / 10, tenths % 10)
+        tenths_text(self.tenths_of_percent())
+    }
+
+    /// The value as shown: the fraction of the percentage rounded to one decimal (`0.962`),
+    /// for output whose reader formats it again, so that it shows the same figure.
+    pub fn shown_value(self) -> f64 {
+        self.tenths_of_percent() as f64 / 1000.0
+    }
+
+    /// Half the sum of two ratios (the median of an even count), in tenths of a percent
+    /// rounded half up.
+    pub fn midpoint_tenths(self, other: Ratio) -> u64 {
+        let (a, b) = (u128::from(self.den), u128::from(other.den));
+        let num = u128::from(self.num) * b + u128::from(other.num) * a;
+        tenths_of_percent(num, 2 * a * b)
     }
 
     /// The whole percentage, rounded half up.
@@ -186,6 +198,17 @@ impl Default for Score {
     fn default() -> Self {
         Tally::default().score()
     }
+}
+
+/// `num / den` as a percentage in tenths of a point, rounded half up; `den` is not zero.
+fn tenths_of_percent(num: u128, den: u128) -> u64 {
+    let scaled = num.saturating_mul(2000).saturating_add(den);
+    u64::try_from(scaled / (2 * den)).unwrap_or(u64::MAX)
+}
+
+/// A percentage given in tenths of a point, with one decimal: `962` is `96.2`.
+pub fn tenths_text(tenths: u64) -> String {
+    format!("{}.{}", tenths / 10, tenths % 10)
 }
 
 /// The percentage of an optional ratio with one decimal, or `–` when there is none.

@@ -149,9 +149,31 @@ fn page_trend(trend: &Trend) -> PageTrend<'_> {
     }
 }
 
-/// A ratio as a fraction rounded to four decimals.
+/// A ratio as the fraction of its percentage as shown (one decimal, rounded once from the
+/// exact ratio), so that the page's formatting shows the same figure as the other formats.
 fn rounded(ratio: Option<crate::compare::Ratio>) -> Option<f64> {
-    ratio.map(|r| (r.value() * 10_000.0).round() / 10_000.0)
+    ratio.map(crate::compare::Ratio::shown_value)
+}
+
+/// A group's statistics as the page shows them: fractions of the one-decimal percentages.
+#[derive(Serialize)]
+struct PageStats {
+    mean: f64,
+    min: f64,
+    median: f64,
+    max: f64,
+}
+
+impl PageStats {
+    fn of(stats: &crate::compare::Stats) -> PageStats {
+        let [mean, min, median, max] = stats.shown.map(|tenths| tenths as f64 / 1000.0);
+        PageStats {
+            mean,
+            min,
+            median,
+            max,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -305,7 +327,7 @@ fn finding_kind(kind: FindingKind, alternative: bool) -> usize {
 struct PageGroup<'c> {
     value: &'c str,
     members: &'c [String],
-    compliance: Option<crate::compare::Stats>,
+    compliance: Option<PageStats>,
     #[serde(rename = "mostFailed")]
     most_failed: &'c [(String, usize)],
 }
@@ -327,7 +349,7 @@ impl<'c> PageData<'c> {
                     .map(|group| PageGroup {
                         value: &group.value,
                         members: &group.members,
-                        compliance: group.compliance,
+                        compliance: group.compliance.as_ref().map(PageStats::of),
                         most_failed: &group.most_failed,
                     })
                     .collect()

@@ -63,8 +63,8 @@ fn write_heading(out: &mut String, comparison: &Comparison) {
     let w = comparison.weights;
     let _ = writeln!(
         out,
-        "# Comparison of {} jurisdictions\n",
-        comparison.jurisdictions.len()
+        "# Comparison of {}\n",
+        super::jurisdictions_counted(comparison)
     );
     let profile = comparison.profile.as_deref().map_or_else(
         || "all norms".to_string(),
@@ -169,10 +169,6 @@ fn write_below_baseline(out: &mut String, comparison: &Comparison) {
     out.push('\n');
 }
 
-fn stat(stats: Option<&crate::compare::Stats>, f: fn(&crate::compare::Stats) -> f64) -> String {
-    stats.map_or_else(|| "–".to_string(), |s| format!("{:.1}", f(s) * 100.0))
-}
-
 fn write_groups(out: &mut String, grouping: &Grouping) {
     let _ = writeln!(out, "## Groups by {}\n", escape(&grouping.path));
     let _ = writeln!(
@@ -187,16 +183,17 @@ fn write_groups(out: &mut String, grouping: &Grouping) {
             .iter()
             .map(|(norm, n)| format!("{} ({n})", escape(norm)))
             .collect();
-        let stats = group.compliance.as_ref();
+        let [mean, min, median, max] =
+            crate::compare::Stats::percent_texts(group.compliance.as_ref());
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} | {} |",
             escape(&group.value),
             members.join(", "),
-            stat(stats, |s| s.mean),
-            stat(stats, |s| s.min),
-            stat(stats, |s| s.median),
-            stat(stats, |s| s.max),
+            mean,
+            min,
+            median,
+            max,
             failed.join(", ")
         );
     }

@@ -36,6 +36,14 @@ pub enum Colour {
     Ansi,
 }
 
+/// The heading's count of jurisdictions: "1 jurisdiction", "6 jurisdictions".
+pub fn jurisdictions_counted(comparison: &Comparison) -> String {
+    match comparison.jurisdictions.len() {
+        1 => "1 jurisdiction".to_string(),
+        n => format!("{n} jurisdictions"),
+    }
+}
+
 /// Renders `comparison` (of `report`) in `format`.
 pub fn render(comparison: &Comparison, report: &Report, format: Format, colour: Colour) -> String {
     match format {

@@ -60,7 +60,7 @@
     const below = data.jurisdictions.filter((j) => j.below).length;
     const w = data.weights;
     $("summary").textContent =
-      n + " jurisdictions, " + data.norms.length + " norms" +
+      n + (n === 1 ? " jurisdiction, " : " jurisdictions, ") + data.norms.length + " norms" +
       (data.profile ? ", profile " + data.profile : "") +
       ". Weights: critical " + w.critical + ", high " + w.high + ", medium " + w.medium +
       ", low " + w.low + ". " + below + " below baseline (a critical norm fails).";

@@ -94,8 +94,8 @@ fn write_heading(out: &mut String, comparison: &Comparison) {
     );
     let _ = writeln!(
         out,
-        "Comparison of {} jurisdictions on {} norms ({profile})",
-        comparison.jurisdictions.len(),
+        "Comparison of {} on {} norms ({profile})",
+        super::jurisdictions_counted(comparison),
         comparison.norms.len()
     );
     let w = comparison.weights;
@@ -256,12 +256,8 @@ fn write_groups(out: &mut String, grouping: &Grouping) {
         "Max"
     );
     for group in &grouping.groups {
-        let stat = |f: fn(&crate::compare::Stats) -> f64| {
-            group
-                .compliance
-                .as_ref()
-                .map_or_else(|| "–".to_string(), |s| format!("{:.1}", f(s) * 100.0))
-        };
+        let [mean, min, median, max] =
+            crate::compare::Stats::percent_texts(group.compliance.as_ref());
         let failed: Vec<String> = group
             .most_failed
             .iter()
@@ -272,10 +268,10 @@ fn write_groups(out: &mut String, grouping: &Grouping) {
             "{}  {:>7} {:>6} {:>6} {:>6} {:>6}  {}",
             pad(&cell(&group.value, 20), 20),
             group.members.len(),
-            stat(|s| s.mean),
-            stat(|s| s.min),
-            stat(|s| s.median),
-            stat(|s| s.max),
+            mean,
+            min,
+            median,
+            max,
             cell(&failed.join(", "), WIDTH - 59)
         );
     }
