@@ -482,7 +482,8 @@ fn init_command_writes_a_new_file_and_refuses_to_overwrite_it() {
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     let path = dir.join("jurisdiction.json");
     let path_arg = path.to_string_lossy();
-    let args = ["init", "--format", "json", "--output", path_arg.as_ref()];
+    // The `.json` extension chooses JSON, as `--format json` would.
+    let args = ["init", "--output", path_arg.as_ref()];
     assert_eq!(rampart(&args).status.code(), Some(0));
     let written = std::fs::read_to_string(&path).expect("written");
     let (_, program) = library();
@@ -503,6 +504,14 @@ fn init_command_writes_a_new_file_and_refuses_to_overwrite_it() {
     let stdout = String::from_utf8_lossy(&strict.stdout);
     assert!(!stdout.contains("warning"), "{stdout}");
     assert!(!stdout.contains("not evaluated"), "{stdout}");
+    let yaml = dir.join("jurisdiction.yml");
+    let yaml_arg = yaml.to_string_lossy();
+    assert_eq!(
+        rampart(&["init", "-o", yaml_arg.as_ref()]).status.code(),
+        Some(0)
+    );
+    let written = std::fs::read_to_string(&yaml).expect("written");
+    assert_eq!(written, reference::starter_yaml(&program.schema));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

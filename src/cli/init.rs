@@ -12,9 +12,10 @@ use crate::reference;
 /// Arguments of `rampart init`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Notation of the document.
-    #[arg(long, value_enum, default_value_t = InitFormat::Yaml)]
-    format: InitFormat,
+    /// Notation of the document; without it, the `--output` file's extension chooses
+    /// (`.json`), else YAML.
+    #[arg(long, value_enum)]
+    format: Option<InitFormat>,
     /// File to create (refused if it exists); standard output when omitted.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -32,6 +33,18 @@ enum InitFormat {
     Yaml,
 }
 
+impl InitFormat {
+    /// The notation `--format` names, else the one the output file's extension names (YAML
+    /// unless it is `.json`).
+    fn chosen(args: &Args) -> InitFormat {
+        let from_extension = args.output.as_deref().and_then(|path| {
+            let extension = super::output::extension(path);
+            (extension.rsplit('.').next() == Some("json")).then_some(InitFormat::Json)
+        });
+        args.format.or(from_extension).unwrap_or(InitFormat::Yaml)
+    }
+}
+
 /// Runs `init`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
@@ -40,7 +53,7 @@ pub fn run(args: &Args) -> u8 {
     let Some((_, program)) = load_program(&source) else {
         return EXIT_INVALID;
     };
-    let text = match args.format {
+    let text = match InitFormat::chosen(args) {
         InitFormat::Yaml => reference::starter_yaml(&program.schema),
         InitFormat::Json => reference::starter_json_text(&program.schema),
     };
