@@ -707,3 +707,30 @@ fn a_doc_comment_before_a_comma_documents_the_next_field_before_and_after_format
         assert_eq!(tree(input), tree(&once), "tree changed:\n{once}");
     }
 }
+
+#[test]
+fn an_id_too_long_for_a_table_column_is_cut_and_every_document_is_reported() {
+    let dir = scratch("long-id");
+    let long = format!(
+        r#"{{"jurisdiction": {{"id": "{}", "name": "Long"}}, "election": {{"date": "2027-01-01"}}}}"#,
+        "x".repeat(70_000)
+    );
+    write(&dir.join("a-long.json"), &long);
+    write(
+        &dir.join("b-wide.json"),
+        r#"{"jurisdiction": {"id": "桜国", "name": "Sakura"}, "election": {"date": "2027-01-01"}}"#,
+    );
+    let output = rampart(&["check", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let rows: Vec<&str> = stdout.lines().rev().take(2).collect();
+    // Both rows are cut or padded to the same columns (桜国 takes four).
+    assert!(
+        rows[1].starts_with(&format!("{}…  ", "x".repeat(39))),
+        "{stdout}"
+    );
+    assert!(
+        rows[0].starts_with(&format!("桜国{}  ", " ".repeat(36))),
+        "{stdout}"
+    );
+}

@@ -250,10 +250,15 @@ pub fn render_table(program: &Program, norms: &[NormSummary<'_>]) -> String {
 fn push_row(out: &mut String, cells: &[String; 5], widths: &[usize; 5], title: &str) {
     let mut line = String::new();
     for (index, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        // Padded by hand: `format!` widths stop at 65,535, and a policy's ids may be longer.
+        let padding = " ".repeat(width.saturating_sub(cell.chars().count()));
         if index == 4 {
-            line.push_str(&format!("{cell:>width$}"));
+            line.push_str(&padding);
+            line.push_str(cell);
         } else {
-            line.push_str(&format!("{cell:<width$}  "));
+            line.push_str(cell);
+            line.push_str(&padding);
+            line.push_str("  ");
         }
     }
     out.push_str(&truncate(line.trim_end(), TABLE_WIDTH));

@@ -10,6 +10,7 @@ use std::fmt::Write;
 use crate::check::{Program, Status};
 use crate::config::{self, Document, PathSegment};
 use crate::eval::{self, FindingKind, NormResult, Outcome};
+use crate::report::columns;
 use crate::syntax::Span;
 use crate::workspace::Workspace;
 
@@ -349,23 +350,32 @@ impl Default for SummaryTable {
     }
 }
 
+/// Widest id shown in the summary table; a longer one is cut.
+const MAX_ID_COLUMNS: usize = 40;
+
+/// Widest file shown in the summary table; a longer path keeps its end.
+const MAX_FILE_COLUMNS: usize = 60;
+
 impl SummaryTable {
     /// Widens the columns for `row`.
     pub fn fit(&mut self, row: &SummaryRow) {
-        self.id_width = self.id_width.max(row.id.chars().count());
-        self.file_width = self.file_width.max(row.file.chars().count());
+        let (id, file) = SummaryTable::cells(row);
+        self.id_width = self.id_width.max(columns::width(&id));
+        self.file_width = self.file_width.max(columns::width(&file));
+    }
+
+    /// The id and file of `row` as shown: cut to their widest, without unsafe characters.
+    fn cells(row: &SummaryRow) -> (String, String) {
+        let file = columns::tail(&columns::cell(&row.file, usize::MAX), MAX_FILE_COLUMNS);
+        (columns::cell(&row.id, MAX_ID_COLUMNS), file)
     }
 
     /// The heading line.
     pub fn heading(&self) -> String {
-        let SummaryTable {
-            id_width,
-            file_width,
-        } = *self;
         format!(
-            "{:<id_width$}  {:<file_width$}  {:>5} {:>5} {:>6} {:>7} {:>5} {:>5} {:>14}\n",
-            "jurisdiction",
-            "file",
+            "{}  {}  {:>5} {:>5} {:>6} {:>7} {:>5} {:>5} {:>14}\n",
+            columns::pad("jurisdiction", self.id_width),
+            columns::pad("file", self.file_width),
             "pass",
             "fail",
             "waived",
@@ -377,20 +387,18 @@ impl SummaryTable {
     }
 
     /// The line of `row`.
-    pub fn line(&self, SummaryRow { id, file, numbers }: &SummaryRow) -> String {
-        let SummaryTable {
-            id_width,
-            file_width,
-        } = *self;
-        let line = match numbers {
+    pub fn line(&self, row: &SummaryRow) -> String {
+        let (id, file) = SummaryTable::cells(row);
+        let (id, file) = (
+            columns::pad(&id, self.id_width),
+            columns::pad(&file, self.file_width),
+        );
+        match row.numbers {
             Some(([pass, fail, waived, unknown, na, error], critical)) => format!(
-                "{id:<id_width$}  {file:<file_width$}  {pass:>5} {fail:>5} {waived:>6} {unknown:>7} {na:>5} {error:>5} {critical:>14}\n"
+                "{id}  {file}  {pass:>5} {fail:>5} {waived:>6} {unknown:>7} {na:>5} {error:>5} {critical:>14}\n"
             ),
-            None => {
-                format!("{id:<id_width$}  {file:<file_width$}  invalid document, not evaluated\n")
-            }
-        };
-        printable(line)
+            None => format!("{id}  {file}  invalid document, not evaluated\n"),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 //! the JSON report described in `docs/report-schema.md`; [`sarif`] and [`junit`] render a
 //! report for code-scanning and CI tools. It evaluates nothing and reads no files.
 
+pub mod columns;
 pub mod human;
 pub mod json;
 pub mod junit;

@@ -46,31 +46,8 @@ pub fn render(comparison: &Comparison, colour: Colour) -> String {
     out
 }
 
-/// True for characters that can drive a terminal or reorder what it shows: control
-/// characters and the bidirectional embedding, override and isolate marks.
-pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-}
-
-/// `text` with unsafe characters replaced, cut to `width` characters (ending in `…`).
-pub fn cell(text: &str, width: usize) -> String {
-    let clean: String = text
-        .chars()
-        .map(|c| if is_unsafe_char(c) { '\u{fffd}' } else { c })
-        .collect();
-    if clean.chars().count() <= width {
-        return clean;
-    }
-    let mut cut: String = clean.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
-}
-
-/// Pads `text` on the right to `width` characters.
-fn pad(text: &str, width: usize) -> String {
-    let len = text.chars().count();
-    format!("{text}{}", " ".repeat(width.saturating_sub(len)))
-}
+use crate::report::columns::{self, pad};
+pub use crate::report::columns::{cell, is_unsafe_char};
 
 /// Words joined with `separator` and wrapped at [`WIDTH`], continuation lines indented.
 fn wrap(out: &mut String, first: &str, words: &[String], indent: usize) {
@@ -78,7 +55,7 @@ fn wrap(out: &mut String, first: &str, words: &[String], indent: usize) {
     for (index, word) in words.iter().enumerate() {
         let word = cell(word, WIDTH - indent - 2);
         let sep = if index + 1 < words.len() { "," } else { "" };
-        if line.chars().count() + word.chars().count() + 2 > WIDTH {
+        if columns::width(&line) + columns::width(&word) + 2 > WIDTH {
             let _ = writeln!(out, "{}", line.trim_end());
             line = " ".repeat(indent);
         }
