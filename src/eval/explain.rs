@@ -24,6 +24,11 @@ pub const MAX_INNER_ITEMS: usize = 10;
 /// others are counted in one last entry, so a result's evidence stays bounded on huge lists.
 pub const MAX_EVIDENCE_ITEMS: usize = 100;
 
+/// Most conditions the explanation of one requirement looks into: far more than the items
+/// above need, and a bound on definitions that branch (`def d2 = d1 or d1`), whose
+/// explanation would otherwise double at every level.
+pub const MAX_EXPLAIN_STEPS: u32 = 100_000;
+
 /// Why a norm did not pass: one requirement, or one item of its outermost quantifier.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Evidence {
@@ -161,8 +166,24 @@ impl<'a> Ctx<'a> {
         out: &mut Vec<Evidence>,
     ) -> Result<(), Fault> {
         self.tracing = true;
+        (self.explain_left, self.explain_cut) = (MAX_EXPLAIN_STEPS, false);
         let result = self.explain_outer(requirement, condition, message, observed, out);
         self.tracing = false;
+        if self.explain_cut {
+            let subject = (
+                format!(
+                    "the explanation stops after {MAX_EXPLAIN_STEPS} conditions: the definitions \
+                     it goes through branch too often to explain in full"
+                ),
+                None,
+            );
+            out.push(Evidence {
+                requirement,
+                item: None,
+                findings: vec![self.finding(FindingKind::Omitted, &[], subject, condition.0.span)],
+                message: None,
+            });
+        }
         result
     }
 
@@ -295,6 +316,11 @@ impl<'a> Ctx<'a> {
         within: &mut Vec<Item>,
         out: &mut Vec<Finding>,
     ) -> Result<(), Fault> {
+        if self.explain_left == 0 {
+            self.explain_cut = true;
+            return Ok(());
+        }
+        self.explain_left -= 1;
         self.descend(expr.span)?;
         let result = self.explain_inner(expr, observed, within, out);
         self.depth -= 1;

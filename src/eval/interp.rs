@@ -39,6 +39,9 @@ pub enum Fault {
     DependsOnError(NormId, Span),
     /// Definitions call each other more deeply than evaluation allows.
     TooDeep(Span),
+    /// Evaluating the norm took more than [`MAX_EVAL_STEPS`] steps (definitions that call
+    /// each other more than once per call branch exponentially).
+    TooCostly(Span),
     /// The program broke an invariant of the checker (a bug, reported rather than panicking).
     Internal(Span),
 }
@@ -51,6 +54,7 @@ impl Fault {
             | Fault::DateOutOfRange(span)
             | Fault::DependsOnError(_, span)
             | Fault::TooDeep(span)
+            | Fault::TooCostly(span)
             | Fault::Internal(span) => *span,
         }
     }
@@ -58,6 +62,11 @@ impl Fault {
 
 /// Deepest nesting of expressions evaluated at once, definition bodies included.
 pub const MAX_EVAL_DEPTH: u32 = 256;
+
+/// Most expressions evaluated for one norm on one document, explaining included: far above
+/// what a norm over thousands of items needs, and a bound on a policy whose definitions
+/// branch exponentially.
+pub const MAX_EVAL_STEPS: u64 = 20_000_000;
 
 /// Root lists longer than this are indexed by id for following references.
 const INDEX_FROM: usize = 16;
@@ -93,6 +102,13 @@ pub struct Ctx<'a> {
     pub(super) tracing: bool,
     /// Nesting of expressions being evaluated, across definition calls.
     pub(super) depth: u32,
+    /// Expressions evaluated for the current norm (see [`MAX_EVAL_STEPS`]).
+    pub(super) steps: u64,
+    /// Conditions the explanation of the current requirement may still look into (see
+    /// [`super::explain`]); when none is left, it stops and says so.
+    pub(super) explain_left: u32,
+    /// True when the explanation of the current requirement stopped for want of them.
+    pub(super) explain_cut: bool,
     /// False when the norm being evaluated can meet no dangling reference (see
     /// [`super::facts`]): explaining it then skips the search for one.
     pub(super) may_dangle: bool,
@@ -153,6 +169,9 @@ impl<'a> Ctx<'a> {
             base: 0,
             tracing: false,
             depth: 0,
+            steps: 0,
+            explain_left: 0,
+            explain_cut: false,
             may_dangle: true,
             def_values: vec![None; program.defs.len()],
             def_missing: HashMap::new(),
@@ -219,6 +238,10 @@ impl<'a> Ctx<'a> {
     pub(super) fn descend(&mut self, span: Span) -> Result<(), Fault> {
         if self.depth >= MAX_EVAL_DEPTH {
             return Err(Fault::TooDeep(span));
+        }
+        self.steps += 1;
+        if self.steps > MAX_EVAL_STEPS {
+            return Err(Fault::TooCostly(span));
         }
         self.depth += 1;
         Ok(())

@@ -200,6 +200,7 @@ impl<'p> Evaluator<'p> {
     {
         let norm = &self.program.norms[norm_id];
         let previous = ctx.enter(norm.locals);
+        ctx.steps = 0;
         ctx.may_dangle = (self.facts.norm_may_dangle.get(norm_id))
             .copied()
             .unwrap_or(true);
@@ -307,6 +308,11 @@ fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
         Fault::TooDeep(_) => format!(
             "expressions and definition calls nest more than {} levels deep",
             interp::MAX_EVAL_DEPTH
+        ),
+        Fault::TooCostly(_) => format!(
+            "evaluating this norm took more than {} steps: definitions that use another \
+             definition more than once, in a chain, branch exponentially",
+            interp::MAX_EVAL_STEPS
         ),
         Fault::Internal(_) => "internal error: the checked program broke an invariant".to_string(),
     };

@@ -1131,3 +1131,51 @@ fn the_findings_of_a_failing_or_are_marked_as_alternatives() {
     let partial = json!({ "systems": [{ "id": "a", "ok": false }] });
     assert_eq!(marks("unknown", &partial), [(FindingKind::Missing, false)]);
 }
+
+/// Forty definitions, each using the one before twice: `d1 = d0 OP d0`, `d2 = d1 OP d1`, ….
+fn branching_defs(params: &str, args: &str, op: &str, base: &str) -> String {
+    let mut defs = format!("def d0{params} = {base}\n");
+    for level in 1..40 {
+        let below = level - 1;
+        defs += &format!("def d{level}{params} = d{below}{args} {op} d{below}{args}\n");
+    }
+    defs
+}
+
+#[test]
+fn the_explanation_of_branching_definitions_stops_and_says_so() {
+    let defs = branching_defs("", "", "or", "flags.n > 5");
+    let program = program(&(defs + &norm("branching", "require d39")));
+    let result = result_of(&program, &json!({ "flags": { "n": 1 } }), "branching");
+    assert_eq!(result.status, Status::Fail);
+    let findings: Vec<(FindingKind, &str)> = result
+        .evidence
+        .iter()
+        .flat_map(|e| e.findings.iter().map(|f| (f.kind, f.text.as_str())))
+        .collect();
+    assert_eq!(
+        findings[0],
+        (FindingKind::Failed, "flags.n is 1; required > 5")
+    );
+    let (kind, text) = findings.last().copied().expect("a finding");
+    assert_eq!(kind, FindingKind::Omitted);
+    assert!(text.starts_with("the explanation stops after 100000 conditions"));
+}
+
+#[test]
+fn evaluation_that_branches_exponentially_is_an_error_not_a_hang() {
+    // Four parameters: calls are not remembered, so every call is evaluated again.
+    let params = "(a: int, b: int, c: int, e: int)";
+    let defs = branching_defs(params, "(a, b, c, e)", "or", "a > b + c + e");
+    let body = defs
+        + &norm("branching", "require d39(flags.n, 1, 1, 1)")
+        + &norm("next", "require flags.n > 5");
+    let program = program(&body);
+    let doc = json!({ "flags": { "n": 1 } });
+    let result = result_of(&program, &doc, "branching");
+    assert_eq!(result.status, Status::Error);
+    let text = &result.evidence[0].findings[0].text;
+    assert!(text.contains("more than 20000000 steps"), "{text}");
+    // The next norm has its own allowance.
+    assert_eq!(status_of(&program, &doc, "next"), Status::Fail);
+}
