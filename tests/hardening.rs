@@ -734,3 +734,43 @@ fn an_id_too_long_for_a_table_column_is_cut_and_every_document_is_reported() {
         "{stdout}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_among_the_documents_are_refused_unread_and_the_run_goes_on() {
+    let dir = scratch("not-files");
+    std::fs::copy("examples/castellan.json", dir.join("a.json")).expect("a copy");
+    let fifo = dir.join("fifo.json");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.yaml")).expect("a link");
+    let dir_arg = dir.to_str().expect("a UTF-8 path");
+    let output = Command::new(env!("CARGO_BIN_EXE_rampart"))
+        .args(["check", dir_arg, "/dev/zero", "--format", "json"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a report");
+    let documents = report["documents"].as_array().expect("documents");
+    let refused: Vec<&str> = documents
+        .iter()
+        .filter(|d| {
+            d["problems"][0]["message"].as_str()
+                == Some("not a regular file (a pipe or a device is not read)")
+        })
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(refused.len(), 3, "{refused:?}");
+    assert!(documents.iter().any(|d| d["jurisdiction"] == "castellan"));
+    // `fmt` does not wait on a pipe either.
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(&policies).expect("a directory");
+    let made = Command::new("mkfifo")
+        .arg(policies.join("main.rampart"))
+        .status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    let output = rampart(&["fmt", "--check", policies.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not a regular file"));
+}

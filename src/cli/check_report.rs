@@ -273,8 +273,9 @@ impl<'d> DocumentText<'d> {
     fn new(document: &Document, origin: &'d Origin) -> DocumentText<'d> {
         let text = match &origin.text {
             Some(text) => Some(std::borrow::Cow::Borrowed(text.as_str())),
-            None => std::fs::read_to_string(&document.path)
+            None => config::read_bytes(&document.path)
                 .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
                 .map(std::borrow::Cow::Owned),
         };
         let text_str = text.as_deref().unwrap_or_default();

@@ -237,6 +237,10 @@ fn saved_report_value(path: &Path) -> Option<serde_json::Value> {
 }
 
 fn read_report(path: &Path) -> Result<Report, ()> {
+    if path.exists() && !path.is_file() {
+        eprintln!("error: cannot read {}: not a regular file", path.display());
+        return Err(());
+    }
     let text = std::fs::read_to_string(path)
         .map_err(|error| eprintln!("error: cannot read {}: {error}", path.display()))?;
     Report::from_json(&text).map_err(|error| {

@@ -151,8 +151,23 @@ impl Batches {
         loop {
             let mut text = String::new();
             lines.line += 1;
-            match lines.reader.read_line(&mut text) {
+            let mut line_reader = lines.reader.by_ref().take(config::MAX_DOCUMENT_BYTES + 1);
+            match line_reader.read_line(&mut text) {
                 Ok(0) => break,
+                Ok(read) if read as u64 > config::MAX_DOCUMENT_BYTES => {
+                    // The rest of the line is skipped, unread; the next line is a document.
+                    let skipped = lines.reader.skip_until(b'\n');
+                    let why = format!(
+                        "line {}: the line is longer than {} bytes",
+                        lines.line,
+                        config::MAX_DOCUMENT_BYTES
+                    );
+                    let source = Source::unreadable(lines.path.clone(), why);
+                    if skipped.is_err() {
+                        self.lines = None;
+                    }
+                    return Some(source);
+                }
                 Ok(_) if text.trim().is_empty() => continue,
                 Ok(_) => {
                     text.truncate(text.trim_end_matches(['\n', '\r']).len());
@@ -212,7 +227,14 @@ impl Batches {
                 return Ok((head, true));
             }
             let mut text = head;
-            reader.read_to_string(&mut text)?;
+            let limit = MAX_STDIN_BYTES.saturating_sub(text.len() as u64);
+            reader.by_ref().take(limit + 1).read_to_string(&mut text)?;
+            if text.len() as u64 > MAX_STDIN_BYTES {
+                return Err(io::Error::other(format!(
+                    "standard input holds more than {MAX_STDIN_BYTES} bytes that are not JSON \
+                     lines; pass files, or one document per line"
+                )));
+            }
             Ok((text, false))
         });
         let text = match read {
@@ -244,11 +266,11 @@ impl Batches {
             // Not read here: loading reports the size like any other file's.
             return self.pending.push_back(Source::file(path));
         }
-        match std::fs::read(&path).map(String::from_utf8) {
+        match config::read_bytes(&path).map(String::from_utf8) {
             Ok(Ok(text)) => self.queue_yaml(path, text),
             // Not UTF-8: loading says so, with the same words as for any other file.
             Ok(Err(_)) => self.pending.push_back(Source::file(path)),
-            Err(error) => (self.pending).push_back(Source::unreadable(path, error.to_string())),
+            Err(why) => self.pending.push_back(Source::unreadable(path, why)),
         }
     }
 
@@ -318,7 +340,13 @@ fn read_head(reader: &mut impl BufRead) -> io::Result<String> {
     let mut non_blank = 0;
     while non_blank < SNIFFED_LINES {
         let start = head.len();
-        if reader.read_line(&mut head)? == 0 {
+        // A line is read up to the size of a document: endless input without line breaks
+        // is then read whole, and refused at the limit of standard input.
+        if reader
+            .take(config::MAX_DOCUMENT_BYTES)
+            .read_line(&mut head)?
+            == 0
+        {
             break;
         }
         non_blank += usize::from(!head.get(start..).unwrap_or_default().trim().is_empty());
@@ -351,6 +379,10 @@ enum Shape {
 
 /// Lines looked at to tell JSON lines from pretty-printed JSON.
 const SNIFFED_LINES: usize = 3;
+
+/// Most bytes of standard input read at once when it is not JSON lines (which are read line
+/// by line): one document, or pretty documents one after another.
+const MAX_STDIN_BYTES: u64 = 4 * config::MAX_DOCUMENT_BYTES;
 
 /// Tells what standard input holds: YAML when it does not start like JSON; JSON lines when one
 /// of its first non-blank lines (at least two) is a whole JSON value on its own (a line of a

@@ -15,6 +15,7 @@ pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};
 pub use validate::validate;
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path as FsPath, PathBuf};
 
 use serde_json::Value as Json;
@@ -261,12 +262,17 @@ pub fn find_documents(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)
             walk(path, &mut found, &mut errors, &mut visited, 0);
         } else if path.is_file() {
             found.push(path.clone());
+        } else if path.exists() {
+            errors.push((path.clone(), NOT_A_FILE.to_string()));
         } else {
             errors.push((path.clone(), "no such file or directory".to_string()));
         }
     }
     (found, errors)
 }
+
+/// Why a pipe, a socket or a device among the documents is not read.
+const NOT_A_FILE: &str = "not a regular file (a pipe or a device is not read)";
 
 /// Directory depth followed at most (guards against link loops).
 const MAX_WALK_DEPTH: usize = 32;
@@ -309,7 +315,12 @@ fn walk(
         if path.is_dir() {
             walk(&path, found, errors, visited, depth + 1);
         } else if is_document_file(&path) {
-            found.push(path);
+            if path.is_file() || !path.exists() {
+                // A link that leads nowhere is found, and loading says so.
+                found.push(path);
+            } else {
+                errors.push((path, NOT_A_FILE.to_string()));
+            }
         }
     }
 }
@@ -347,14 +358,32 @@ pub fn load(program: &Program, path: &FsPath) -> Document {
     from_text(program, path, &text, format)
 }
 
-fn read(path: &FsPath) -> Result<String, String> {
+/// The bytes of the document file at `path`, refused with a reason when it is not a regular
+/// file (a pipe or a device could be read for ever) or holds more than
+/// [`MAX_DOCUMENT_BYTES`]: decided from its metadata before reading, and again while reading,
+/// should it grow.
+pub fn read_bytes(path: &FsPath) -> Result<Vec<u8>, String> {
     let metadata = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if metadata.len() > MAX_DOCUMENT_BYTES {
-        return Err(format!(
-            "the file is larger than {MAX_DOCUMENT_BYTES} bytes"
-        ));
+    if !metadata.is_file() {
+        return Err(NOT_A_FILE.to_string());
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let too_large = || format!("the file is larger than {MAX_DOCUMENT_BYTES} bytes");
+    if metadata.len() > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    file.take(MAX_DOCUMENT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_DOCUMENT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+fn read(path: &FsPath) -> Result<String, String> {
+    let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(
             &String::from_utf8_lossy(e.as_bytes()),
