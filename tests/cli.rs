@@ -264,3 +264,15 @@ fn validate_takes_the_policy_path_as_an_argument_too() {
     let both = rampart(&["validate", "--policy", "policies", "policies"]);
     assert_eq!(both.status.code(), Some(2));
 }
+
+#[test]
+fn jobs_outside_1_to_256_is_a_usage_error() {
+    for jobs in ["0", "257", "65535"] {
+        let output = rampart(&["check", "--jobs", jobs, "examples/norrvale.json"]);
+        assert_eq!(output.status.code(), Some(2), "--jobs {jobs}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("1..=256"), "{stderr}");
+    }
+    let output = rampart(&["check", "--jobs", "256", "examples/norrvale.json"]);
+    assert_eq!(output.status.code(), Some(1), "256 threads is allowed");
+}

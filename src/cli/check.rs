@@ -122,8 +122,8 @@ pub struct Args {
     /// misspelt one) is invalid input (exit 2).
     #[arg(long)]
     strict: bool,
-    /// Number of worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Number of worker threads, 1 to 256 (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
     /// Only norms that apply at this electoral-cycle stage (repeatable).
     #[arg(long = "stage", value_name = "STAGE")]
