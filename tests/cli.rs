@@ -276,3 +276,37 @@ fn jobs_outside_1_to_256_is_a_usage_error() {
     let output = rampart(&["check", "--jobs", "256", "examples/norrvale.json"]);
     assert_eq!(output.status.code(), Some(1), "256 threads is allowed");
 }
+
+#[test]
+fn a_fixture_file_is_read_as_check_reads_a_document() {
+    let dir = scratch("fixture-keys");
+    let policy = POLICY.replace(
+        "given { \"staff\": { \"trained\": 3 } }",
+        "given \"three.json\"",
+    );
+    write(&dir.join("main.rampart"), &policy);
+    // A byte-order mark is allowed, as in a document.
+    write(
+        &dir.join("three.json"),
+        "\u{feff}{ \"staff\": { \"trained\": 3 } }",
+    );
+    let dir_arg = dir.to_str().expect("a UTF-8 path");
+    let output = rampart(&["test", "--policy", dir_arg]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("\"three trained staff pass\" ... ok"),
+        "{text}"
+    );
+    // A repeated key could hide the value a test means: it is an error, as in `check`.
+    write(
+        &dir.join("three.json"),
+        "{ \"staff\": { \"trained\": 1 }, \"staff\": { \"trained\": 3 } }",
+    );
+    let output = rampart(&["validate", "--policy", dir_arg]);
+    assert_eq!(output.status.code(), Some(2));
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.contains("duplicate key \"staff\" (line 1, column 36)"),
+        "{printed}"
+    );
+}

@@ -774,3 +774,14 @@ fn pipes_and_devices_among_the_documents_are_refused_unread_and_the_run_goes_on(
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("not a regular file"));
 }
+
+#[test]
+fn a_document_that_starts_with_a_byte_order_mark_is_read() {
+    let dir = scratch("bom");
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    write(&dir.join("bom.json"), &format!("\u{feff}{text}"));
+    let output = rampart(&["check", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("castellan  "), "{stdout}");
+}

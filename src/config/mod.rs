@@ -393,8 +393,18 @@ fn read(path: &FsPath) -> Result<String, String> {
     })
 }
 
+/// `text` with a leading byte-order mark, which some editors write and JSON does not allow,
+/// replaced by as many spaces, so that every offset stays where it was.
+pub fn without_byte_order_mark(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => std::borrow::Cow::Owned(format!("   {rest}")),
+        None => std::borrow::Cow::Borrowed(text),
+    }
+}
+
 /// Parses and validates a document's text.
 pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -> Document {
+    let text = &*without_byte_order_mark(text);
     let mut document = Document {
         path: path.to_path_buf(),
         format,

@@ -205,11 +205,23 @@ pub fn build_document(givens: &[Given], files: &dyn PolicyFiles) -> Result<Json,
                     error,
                     span: *span,
                 })?;
-                let patch: Json =
-                    serde_json::from_slice(&bytes).map_err(|e| FixtureError::Invalid {
-                        path: path.clone(),
-                        message: e.to_string(),
-                        span: *span,
+                let invalid = |message: String| FixtureError::Invalid {
+                    path: path.clone(),
+                    message,
+                    span: *span,
+                };
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| invalid(format!("not valid UTF-8: {}", e.utf8_error())))?;
+                // Read as `check` reads a document: repeated keys and deep nesting are errors.
+                let text = crate::config::without_byte_order_mark(&text);
+                let patch =
+                    crate::config::parse(&text, crate::config::Format::Json).map_err(|error| {
+                        match error.position {
+                            Some((line, column)) => {
+                                invalid(format!("{} (line {line}, column {column})", error.message))
+                            }
+                            None => invalid(error.message),
+                        }
                     })?;
                 if !patch.is_object() {
                     return Err(FixtureError::Invalid {
