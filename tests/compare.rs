@@ -685,3 +685,47 @@ fn nothing_to_compare_is_an_error_without_an_empty_table() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn groups_hold_evaluated_documents_and_say_whom_statistics_leave_out() {
+    let dir = scratch("group-members");
+    let unscored = dir.join("unscored.json");
+    let invalid = dir.join("invalid.json");
+    std::fs::write(
+        &unscored,
+        r#"{"jurisdiction": {"id": "u", "name": "U", "region": "Southeast Asia"},
+            "election": {"date": "2027-01-01"}}"#,
+    )
+    .expect("a scratch file");
+    // A blank id is a missing required field: the document is not evaluated.
+    std::fs::write(
+        &invalid,
+        r#"{"jurisdiction": {"id": " ", "name": "X", "region": "Elsewhere"},
+            "election": {"date": "2027-01-01"}}"#,
+    )
+    .expect("a scratch file");
+    let args = [
+        "compare",
+        "examples/castellan.json",
+        path_arg(&unscored),
+        path_arg(&invalid),
+        "--group-by",
+        "region",
+        "--format",
+        "markdown",
+    ];
+    let output = rampart(&args);
+    assert_eq!(output.status.code(), Some(2), "a document is invalid");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("| Southeast Asia | castellan, u | 96.2 |"),
+        "{text}"
+    );
+    assert!(!text.contains("| Elsewhere |"), "{text}");
+    assert!(
+        text.contains(
+            "leave out members without a score \\(no norm decided\\): Southeast Asia 1 of 2."
+        ),
+        "{text}"
+    );
+}

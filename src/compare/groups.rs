@@ -127,10 +127,43 @@ pub struct PeerPass {
     pub more: usize,
 }
 
-/// Groups `jurisdictions` (in rank order) by the metadata at `path`.
+impl Group {
+    /// How many members have no score (no norm was decided for them), so that the
+    /// statistics leave them out.
+    pub fn unscored(&self) -> usize {
+        let scored = self.compliance.as_ref().map_or(0, |stats| stats.count);
+        self.members.len().saturating_sub(scored)
+    }
+}
+
+impl Grouping {
+    /// A line saying which groups' statistics leave members out, when any do.
+    pub fn unscored_note(&self) -> Option<String> {
+        let counts: Vec<String> = (self.groups.iter())
+            .filter(|group| group.unscored() > 0)
+            .map(|group| {
+                format!(
+                    "{} {} of {}",
+                    group.value,
+                    group.unscored(),
+                    group.members.len()
+                )
+            })
+            .collect();
+        (!counts.is_empty()).then(|| {
+            format!(
+                "Mean, min, median and max leave out members without a score (no norm decided): {}.",
+                counts.join(", ")
+            )
+        })
+    }
+}
+
+/// Groups `jurisdictions` (in rank order) by the metadata at `path`; a document that was not
+/// evaluated is in no group.
 pub fn group(path: &str, jurisdictions: &[Jurisdiction], norms: &[NormInfo]) -> Grouping {
     let mut members: BTreeMap<String, Vec<&Jurisdiction>> = BTreeMap::new();
-    for jurisdiction in jurisdictions {
+    for jurisdiction in jurisdictions.iter().filter(|j| j.evaluated) {
         let mut values = jurisdiction
             .metadata
             .as_ref()

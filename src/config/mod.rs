@@ -239,14 +239,19 @@ impl Document {
         self.doc.as_ref()?.jurisdiction()
     }
 
-    /// `jurisdiction.id`, if present.
+    /// `jurisdiction.id`, if present and not blank.
     pub fn jurisdiction_id(&self) -> Option<&str> {
-        self.jurisdiction()?.get("id")?.as_str()
+        self.jurisdiction_text("id")
     }
 
-    /// `jurisdiction.name`, if present.
+    /// `jurisdiction.name`, if present and not blank.
     pub fn jurisdiction_name(&self) -> Option<&str> {
-        self.jurisdiction()?.get("name")?.as_str()
+        self.jurisdiction_text("name")
+    }
+
+    fn jurisdiction_text(&self, field: &str) -> Option<&str> {
+        let text = self.jurisdiction()?.get(field)?.as_str()?;
+        (!text.trim().is_empty()).then_some(text)
     }
 }
 

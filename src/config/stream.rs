@@ -256,7 +256,8 @@ impl<'s> ObjectReader<'_, 's> {
             self.builder.set_field(first, index, node);
         }
         let complete = object.fields.iter().enumerate().all(|(index, field)| {
-            !field.required || !matches!(self.builder.field(first, index), Node::Missing)
+            let node = self.builder.field(first, index);
+            !field.required || !(matches!(node, Node::Missing) || self.builder.is_blank(node))
         });
         if !complete {
             return Err(give_up());

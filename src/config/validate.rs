@@ -53,6 +53,18 @@ fn check_object(
     let Json::Object(map) = value else { return };
     for field in &object.fields {
         let present = map.get(&field.name).filter(|v| !v.is_null());
+        if field.required
+            && present
+                .and_then(Json::as_str)
+                .is_some_and(|t| t.trim().is_empty())
+        {
+            let mut at = path.clone();
+            at.push(PathSegment::Key(field.name.clone()));
+            let message = format!("required field `{}` is empty", field.name);
+            let help = format!("give `{}` a value: it may not be blank", field.name);
+            problems.push(Problem::new(ProblemKind::MissingField, at, message).with_help(help));
+            continue;
+        }
         match present {
             Some(value) => {
                 path.push(PathSegment::Key(field.name.clone()));

@@ -290,6 +290,17 @@ impl<'s> DocBuilder<'s> {
         }
     }
 
+    /// True for text that is empty or only white space, which a required field may not be.
+    pub fn is_blank(&self, node: Node) -> bool {
+        let Node::Str { start, len } = node else {
+            return false;
+        };
+        let (start, end) = (start as usize, start as usize + len as usize);
+        self.text
+            .get(start..end)
+            .is_some_and(|t| t.trim().is_empty())
+    }
+
     /// Field `field` of the object whose fields start at `first`, as set so far.
     pub fn field(&self, first: u32, field: usize) -> Node {
         self.nodes

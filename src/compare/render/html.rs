@@ -328,6 +328,8 @@ struct PageGroup<'c> {
     value: &'c str,
     members: &'c [String],
     compliance: Option<PageStats>,
+    /// Members the statistics leave out: they have no score.
+    unscored: usize,
     #[serde(rename = "mostFailed")]
     most_failed: &'c [(String, usize)],
 }
@@ -350,6 +352,7 @@ impl<'c> PageData<'c> {
                         value: &group.value,
                         members: &group.members,
                         compliance: group.compliance.as_ref().map(PageStats::of),
+                        unscored: group.unscored(),
                         most_failed: &group.most_failed,
                     })
                     .collect()

@@ -197,6 +197,9 @@ fn write_groups(out: &mut String, grouping: &Grouping) {
             failed.join(", ")
         );
     }
+    if let Some(note) = grouping.unscored_note() {
+        let _ = writeln!(out, "\n{}", escape(&note));
+    }
     out.push('\n');
     let _ = writeln!(out, "### Peers that pass what a member fails\n");
     for group in &grouping.groups {

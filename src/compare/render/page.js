@@ -398,7 +398,8 @@
     table.appendChild(el("tr", null, ["Group", "Members", "Mean", "Min", "Median", "Max", "Most failed"].map((h) => el("th", { text: h }))));
     for (const g of data.groups) {
       const s = g.compliance;
-      const cells = [g.value, g.members.join(", "), s ? pct(s.mean) : "\u2013", s ? pct(s.min) : "\u2013",
+      const unscored = g.unscored ? " (" + g.unscored + " without a score, left out of the statistics)" : "";
+      const cells = [g.value, g.members.join(", ") + unscored, s ? pct(s.mean) : "\u2013", s ? pct(s.min) : "\u2013",
         s ? pct(s.median) : "\u2013", s ? pct(s.max) : "\u2013",
         g.mostFailed.map((m) => m[0] + " (" + m[1] + ")").join(", ")];
       table.appendChild(el("tr", null, cells.map((c) => el("td", { text: c }))));

@@ -252,6 +252,11 @@ fn write_groups(out: &mut String, grouping: &Grouping) {
             cell(&failed.join(", "), WIDTH - 59)
         );
     }
+    if let Some(note) = grouping.unscored_note() {
+        for line in textwrap::wrap(&cell(&note, usize::MAX), WIDTH) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
     out.push('\n');
     write_peers(out, grouping);
 }
