@@ -877,6 +877,30 @@ fn stdin_with_pretty_documents_one_after_another_reads_each() {
 }
 
 #[test]
+fn stdin_documents_after_a_broken_one_are_each_read() {
+    let text = std::fs::read_to_string(FIXTURES[0]).expect("fixture");
+    // Stray text between pretty documents is one invalid document.
+    let output = check_stdin(&format!("{text}xx\n{text}"));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents.len(), 3, "{documents:?}");
+    assert!(documents[1].contains("evaluated=false"), "{documents:?}");
+    assert!(
+        documents[2].contains("\"kestria\" evaluated=true"),
+        "{documents:?}"
+    );
+    // Broken JSON lines first, too many to sniff the stream as JSON lines.
+    let line = serde_json::to_string(&serde_json::from_str::<Json>(&text).expect("JSON"))
+        .expect("one line");
+    let output = check_stdin(&format!("{{\"a\":\n{{\"b\":\n{{\"c\":\n{line}\n{line}\n"));
+    let documents = document_lines(&output.stdout);
+    assert_eq!(documents.len(), 5, "{documents:?}");
+    assert!(
+        documents[4].contains("\"kestria\" evaluated=true"),
+        "{documents:?}"
+    );
+}
+
+#[test]
 fn stdin_holding_yaml_is_read_as_yaml() {
     let text = std::fs::read_to_string(FIXTURES[1]).expect("fixture");
     let output = check_stdin(&text);

@@ -411,22 +411,25 @@ fn stdin_shape(text: &str) -> Shape {
     }
 }
 
-/// Where each top-level JSON value of `text` starts; after one that does not parse, nothing
-/// more is cut (the rest is one more document, whose error its loading reports).
+/// Where each top-level JSON value of `text` starts. A value that does not parse runs to the
+/// next line that starts with `{` (where pretty-printed documents and JSON lines start), so
+/// the documents after a broken one are still found; its loading reports its error.
 fn value_starts(text: &str) -> Vec<usize> {
     let skip_space = |at: usize| {
         let rest = text.get(at..).unwrap_or_default();
         at + (rest.len() - rest.trim_start().len())
     };
     let mut starts = Vec::new();
-    let mut values = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
     let mut start = skip_space(0);
     while start < text.len() {
         starts.push(start);
-        match values.next() {
-            Some(Ok(_)) => start = skip_space(values.byte_offset()),
-            _ => break,
-        }
+        let rest = text.get(start..).unwrap_or_default();
+        let mut values =
+            serde_json::Deserializer::from_str(rest).into_iter::<serde::de::IgnoredAny>();
+        start = match values.next() {
+            Some(Ok(_)) => skip_space(start + values.byte_offset()),
+            _ => rest.find("\n{").map_or(text.len(), |at| start + at + 1),
+        };
     }
     starts
 }
@@ -482,9 +485,15 @@ mod tests {
     }
 
     #[test]
-    fn documents_after_one_that_does_not_parse_are_one_more_document() {
-        let text = "{\n\"a\": 1\n}\n{\n\"a\": oops\n}\n{\n}\n";
-        let second = text.find("{\n\"a\": oops").expect("the second document");
-        assert_eq!(value_starts(text), vec![0, second]);
+    fn a_document_that_does_not_parse_runs_to_the_next_line_starting_a_document() {
+        let text = "{\n\"a\": 1\n}\nxx\n{\n\"a\": oops,\n  \"b\": {\n}\n}\n{\n}\n";
+        let starts: Vec<&str> = value_starts(text)
+            .into_iter()
+            .map(|start| text.get(start..start + 4).unwrap_or_default())
+            .collect();
+        assert_eq!(starts, ["{\n\"a", "xx\n{", "{\n\"a", "{\n}\n"]);
+        // Broken JSON lines at the start do not hide the whole lines after them.
+        let lines = "{\"a\":\n{\"b\":\n{\"c\":\n{\"d\": 1}\n{\"e\": 2}\n";
+        assert_eq!(value_starts(lines).len(), 5);
     }
 }
