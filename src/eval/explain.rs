@@ -308,6 +308,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Counts one more condition looked into while explaining; false (and the explanation is
+    /// marked as cut short) when [`MAX_EXPLAIN_STEPS`] are spent.
+    fn explain_step(&mut self) -> bool {
+        if self.explain_left == 0 {
+            self.explain_cut = true;
+            return false;
+        }
+        self.explain_left -= 1;
+        true
+    }
+
     /// Records why `expr` has the truth `observed` (false or unknown).
     fn explain(
         &mut self,
@@ -316,11 +327,9 @@ impl<'a> Ctx<'a> {
         within: &mut Vec<Item>,
         out: &mut Vec<Finding>,
     ) -> Result<(), Fault> {
-        if self.explain_left == 0 {
-            self.explain_cut = true;
+        if !self.explain_step() {
             return Ok(());
         }
-        self.explain_left -= 1;
         self.descend(expr.span)?;
         let result = self.explain_inner(expr, observed, within, out);
         self.depth -= 1;
@@ -760,6 +769,9 @@ impl<'a> Ctx<'a> {
         within: &[Item],
         out: &mut Vec<Finding>,
     ) {
+        if !self.explain_step() {
+            return;
+        }
         let Ok(value) = self.eval(expr) else { return };
         if !value.is_missing() {
             return;
@@ -889,7 +901,10 @@ impl<'a> Ctx<'a> {
             });
         }
         let found: std::rc::Rc<[Finding]> = found.into();
-        self.def_missing.insert(def, found.clone());
+        // A list cut short is not the definition's: it is not remembered.
+        if !self.explain_cut {
+            self.def_missing.insert(def, found.clone());
+        }
         found
     }
 

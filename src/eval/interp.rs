@@ -39,8 +39,8 @@ pub enum Fault {
     DependsOnError(NormId, Span),
     /// Definitions call each other more deeply than evaluation allows.
     TooDeep(Span),
-    /// Evaluating the norm took more than [`MAX_EVAL_STEPS`] steps (definitions that call
-    /// each other more than once per call branch exponentially).
+    /// Evaluating the norm called definitions more than [`MAX_DEF_CALLS`] times (definitions
+    /// that use another more than once branch exponentially).
     TooCostly(Span),
     /// The program broke an invariant of the checker (a bug, reported rather than panicking).
     Internal(Span),
@@ -63,10 +63,11 @@ impl Fault {
 /// Deepest nesting of expressions evaluated at once, definition bodies included.
 pub const MAX_EVAL_DEPTH: u32 = 256;
 
-/// Most expressions evaluated for one norm on one document, explaining included: far above
-/// what a norm over thousands of items needs, and a bound on a policy whose definitions
-/// branch exponentially.
-pub const MAX_EVAL_STEPS: u64 = 20_000_000;
+/// Most definition bodies evaluated for one norm on one document (calls answered from the
+/// memo are free): far above what a norm over thousands of items needs, and a bound on a
+/// policy whose definitions branch exponentially (without calls, the work of a norm grows
+/// only with its size and the lists it ranges over).
+pub const MAX_DEF_CALLS: u64 = 10_000_000;
 
 /// Root lists longer than this are indexed by id for following references.
 const INDEX_FROM: usize = 16;
@@ -102,8 +103,8 @@ pub struct Ctx<'a> {
     pub(super) tracing: bool,
     /// Nesting of expressions being evaluated, across definition calls.
     pub(super) depth: u32,
-    /// Expressions evaluated for the current norm (see [`MAX_EVAL_STEPS`]).
-    pub(super) steps: u64,
+    /// Definition bodies evaluated for the current norm (see [`MAX_DEF_CALLS`]).
+    pub(super) calls_made: u64,
     /// Conditions the explanation of the current requirement may still look into (see
     /// [`super::explain`]); when none is left, it stops and says so.
     pub(super) explain_left: u32,
@@ -169,7 +170,7 @@ impl<'a> Ctx<'a> {
             base: 0,
             tracing: false,
             depth: 0,
-            steps: 0,
+            calls_made: 0,
             explain_left: 0,
             explain_cut: false,
             may_dangle: true,
@@ -238,10 +239,6 @@ impl<'a> Ctx<'a> {
     pub(super) fn descend(&mut self, span: Span) -> Result<(), Fault> {
         if self.depth >= MAX_EVAL_DEPTH {
             return Err(Fault::TooDeep(span));
-        }
-        self.steps += 1;
-        if self.steps > MAX_EVAL_STEPS {
-            return Err(Fault::TooCostly(span));
         }
         self.depth += 1;
         Ok(())
@@ -367,11 +364,21 @@ impl<'a> Ctx<'a> {
         Ok(value)
     }
 
+    /// Counts one more evaluation of a definition's body; refuses past [`MAX_DEF_CALLS`].
+    fn count_call(&mut self, span: Span) -> Result<(), Fault> {
+        self.calls_made += 1;
+        if self.calls_made > MAX_DEF_CALLS {
+            return Err(Fault::TooCostly(span));
+        }
+        Ok(())
+    }
+
     fn call(&mut self, def: usize, args: &'a [Expr], span: Span) -> Eval<'a> {
         let program = self.program;
         let definition = program.defs.get(def).ok_or(Fault::Internal(span))?;
         let memoizable = self.memoizable.get(def).copied().unwrap_or(false);
         if !memoizable || args.len() > MAX_MEMO_ARGS {
+            self.count_call(span)?;
             let previous = self.push_arguments(args, definition.locals)?;
             let result = self.eval(&definition.body);
             self.leave(previous);
@@ -395,6 +402,7 @@ impl<'a> Ctx<'a> {
         if let Some(value) = key.as_ref().and_then(|key| self.calls.get(key)) {
             return Ok(value.clone());
         }
+        self.count_call(span)?;
         let start = self.locals.len();
         self.locals.extend(values.into_iter().take(args.len()));
         let previous = self.start_frame(start, args, definition.locals);

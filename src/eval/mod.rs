@@ -200,7 +200,7 @@ impl<'p> Evaluator<'p> {
     {
         let norm = &self.program.norms[norm_id];
         let previous = ctx.enter(norm.locals);
-        ctx.steps = 0;
+        ctx.calls_made = 0;
         ctx.may_dangle = (self.facts.norm_may_dangle.get(norm_id))
             .copied()
             .unwrap_or(true);
@@ -310,9 +310,9 @@ fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
             interp::MAX_EVAL_DEPTH
         ),
         Fault::TooCostly(_) => format!(
-            "evaluating this norm took more than {} steps: definitions that use another \
-             definition more than once, in a chain, branch exponentially",
-            interp::MAX_EVAL_STEPS
+            "evaluating this norm called definitions more than {} times: definitions that use \
+             another definition more than once, in a chain, branch exponentially",
+            interp::MAX_DEF_CALLS
         ),
         Fault::Internal(_) => "internal error: the checked program broke an invariant".to_string(),
     };
