@@ -3,8 +3,10 @@
 //! [`Connection`].
 //!
 //! Unlike `lsp_server::Connection::stdio`, a garbled frame does not end the session: a body that
-//! is not JSON-RPC, a missing or absurd `Content-Length`, or invalid UTF-8 in a header is logged
-//! to stderr and skipped, and reading goes on with the next frame.
+//! is not JSON-RPC, a missing or absurd `Content-Length`, an endless header line or invalid
+//! UTF-8 in a header is logged to stderr and skipped, and reading goes on with the next frame.
+//! A body that is JSON with an `id` but not a valid message is answered with an "invalid
+//! request" error, so that the client does not wait for that id for ever.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread;
@@ -13,6 +15,13 @@ use lsp_server::{Connection, Message};
 
 /// The largest message body read, in bytes (a policy file may be 64 MiB; JSON escapes grow it).
 const MAX_BODY_BYTES: usize = 512 << 20;
+
+/// The longest header line kept whole; of a longer one only the end is kept (where a header
+/// glued to the rest of a body of another length than said starts again).
+const MAX_HEADER_LINE: usize = 64 << 10;
+
+/// The end of an overlong header line that is kept.
+const KEPT_LINE_END: usize = 1024;
 
 /// The header that gives a body's length, in lower case.
 const CONTENT_LENGTH: &str = "content-length:";
@@ -35,6 +44,7 @@ impl Transport {
 pub(crate) fn stdio() -> (Connection, Transport) {
     let (server, client) = Connection::memory();
     let Connection { sender, receiver } = client;
+    let replies = server.sender.clone();
     thread::spawn(move || {
         let mut stdin = BufReader::new(io::stdin().lock());
         loop {
@@ -47,6 +57,14 @@ pub(crate) fn stdio() -> (Connection, Transport) {
                     }
                 }
                 Ok(Frame::Garbled(why)) => eprintln!("rampart lsp: skipping a frame: {why}"),
+                Ok(Frame::Invalid(id, why)) => {
+                    eprintln!("rampart lsp: refusing request {id}: {why}");
+                    let code = lsp_server::ErrorCode::InvalidRequest as i32;
+                    let response = lsp_server::Response::new_err(id, code, why);
+                    if replies.send(Message::Response(response)).is_err() {
+                        break;
+                    }
+                }
                 Ok(Frame::End) => break,
                 Err(error) => {
                     eprintln!("rampart lsp: cannot read from the client: {error}");
@@ -73,6 +91,8 @@ enum Frame {
     Message(Message),
     /// Something unusable, described.
     Garbled(String),
+    /// JSON with a request id that is not a valid message: it gets an error response.
+    Invalid(lsp_server::RequestId, String),
     /// The input ended.
     End,
 }
@@ -95,8 +115,49 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
     input.read_exact(&mut body)?;
     Ok(match serde_json::from_slice::<Message>(&body) {
         Ok(message) => Frame::Message(message),
-        Err(error) => Frame::Garbled(format!("malformed message: {error}")),
+        Err(error) => match request_id(&body) {
+            Some(id) => Frame::Invalid(id, format!("not a valid request: {error}")),
+            None => Frame::Garbled(format!("malformed message: {error}")),
+        },
     })
+}
+
+/// The `id` of a body that is a JSON object with a number or string `id`.
+fn request_id(body: &[u8]) -> Option<lsp_server::RequestId> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    match value.get("id")? {
+        serde_json::Value::Number(n) => Some(i32::try_from(n.as_i64()?).ok()?.into()),
+        serde_json::Value::String(text) => Some(text.clone().into()),
+        _ => None,
+    }
+}
+
+/// Reads one line into `line` (cleared first), up to and including its `\n`; of a line longer
+/// than [`MAX_HEADER_LINE`] only the last [`KEPT_LINE_END`] bytes are kept, so that an endless
+/// line takes no more memory. Returns false at the end of the input.
+fn read_header_line(input: &mut impl BufRead, line: &mut Vec<u8>) -> io::Result<bool> {
+    line.clear();
+    let mut read_any = false;
+    loop {
+        let available = input.fill_buf()?;
+        if available.is_empty() {
+            return Ok(read_any);
+        }
+        read_any = true;
+        let (chunk, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(at) => (&available[..=at], true),
+            None => (available, false),
+        };
+        line.extend_from_slice(chunk);
+        let used = chunk.len();
+        input.consume(used);
+        if line.len() > MAX_HEADER_LINE {
+            line.drain(..line.len() - KEPT_LINE_END);
+        }
+        if done {
+            return Ok(true);
+        }
+    }
 }
 
 /// Reads header lines up to the empty line that ends them; returns the `Content-Length` if one
@@ -106,8 +167,7 @@ fn read_headers(input: &mut impl BufRead) -> io::Result<Option<Option<usize>>> {
     let mut seen_header = false;
     let mut line = Vec::new();
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        if !read_header_line(input, &mut line)? {
             return Ok(None);
         }
         let text = String::from_utf8_lossy(&line);
@@ -148,6 +208,7 @@ mod tests {
                     out.push(format!("request {}", r.method))
                 }
                 Ok(Frame::Message(_)) => out.push("other".to_string()),
+                Ok(Frame::Invalid(id, _)) => out.push(format!("invalid request {id}")),
                 Ok(Frame::Garbled(why)) => {
                     out.push(format!("garbled: {}", why.split(':').next().unwrap_or("")))
                 }
@@ -180,6 +241,36 @@ mod tests {
                 "garbled: a 99999999999999-byte message is too large",
             ]
         );
+    }
+
+    #[test]
+    fn a_request_that_is_not_a_valid_message_is_refused_by_its_id() {
+        let bad = br#"{"jsonrpc":"2.0","id":5,"method":7}"#;
+        let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        let mut input = format!("Content-Length: {}\r\n\r\n", bad.len()).into_bytes();
+        input.extend_from_slice(bad);
+        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", ok.len()).as_bytes());
+        input.extend_from_slice(ok);
+        assert_eq!(frames(&input), ["invalid request 5", "request shutdown"]);
+    }
+
+    #[test]
+    fn an_endless_header_line_is_read_in_bounded_memory() {
+        let ok = br#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#;
+        let mut input = vec![b'A'; 3 * MAX_HEADER_LINE];
+        input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", ok.len()).as_bytes());
+        input.extend_from_slice(ok);
+        let mut reader = io::Cursor::new(input);
+        let mut line = Vec::new();
+        assert!(read_header_line(&mut reader, &mut line).expect("read"));
+        assert!(
+            line.len() <= MAX_HEADER_LINE + KEPT_LINE_END,
+            "{}",
+            line.len()
+        );
+        // The header at the end of the long line still starts the next frame.
+        reader.set_position(0);
+        assert_eq!(frames(reader.get_ref()), ["request shutdown"]);
     }
 
     #[test]
