@@ -785,3 +785,17 @@ fn a_document_that_starts_with_a_byte_order_mark_is_read() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(stdout.contains("castellan  "), "{stdout}");
 }
+
+#[cfg(unix)]
+#[test]
+fn compare_does_not_replay_control_characters_from_a_file_name() {
+    let dir = scratch("escape-name");
+    write(
+        &dir.join("bad\u{1b}]0;title\u{7}.json"),
+        r#"{"jurisdiction": {"id": "x", "name": "X", "region": ["a"]}, "election": {"date": "2027-01-01"}}"#,
+    );
+    let output = rampart(&["compare", dir.to_str().expect("a UTF-8 path")]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("bad\\u{1b}]0;title\\u{7}.json"), "{stderr}");
+    assert!(!stderr.contains(['\u{1b}', '\u{7}']), "{stderr}");
+}

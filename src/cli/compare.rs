@@ -289,10 +289,11 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
     for document in documents.iter().filter(|d| d.has_errors()) {
         let why = (document.first_error())
             .map_or_else(String::new, |problem| format!(": {}", problem.message));
-        eprintln!(
+        let line = format!(
             "error: {}: invalid document, not evaluated{why} (see `rampart check`)",
             document.path.display()
         );
+        eprintln!("{}", crate::report::columns::escape_unsafe(&line));
         ok = false;
     }
     let report = report::build(&program, &workspace, args.eval.profile.as_deref(), &checked);

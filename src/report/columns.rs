@@ -10,6 +10,20 @@ pub fn is_unsafe_char(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `text` with every unsafe character written as an escape (`\u{1b}`), line breaks included:
+/// for one-line messages that quote file names or document text.
+pub fn escape_unsafe(text: &str) -> String {
+    if !text.chars().any(is_unsafe_char) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match is_unsafe_char(c) {
+            true => format!("\\u{{{:x}}}", u32::from(c)),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
 /// The columns `text` takes on a terminal.
 pub fn width(text: &str) -> usize {
     text.width()
@@ -64,7 +78,7 @@ pub fn tail(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, pad, tail, width};
+    use super::{cell, escape_unsafe, pad, tail, width};
 
     #[test]
     fn wide_characters_take_two_columns() {
@@ -74,6 +88,10 @@ mod tests {
         assert_eq!(width(&cell("桜国桜国桜国", 7)), 7);
         assert_eq!(cell("a\u{1b}]0;x", 20), "a\u{fffd}]0;x");
         assert_eq!(tail("dir/桜国.json", 10), "…桜国.json");
+        assert_eq!(
+            escape_unsafe("a\u{1b}]0;x\u{7}\n"),
+            "a\\u{1b}]0;x\\u{7}\\u{a}"
+        );
         assert_eq!(tail("dir/桜国.json", 9), "…国.json");
     }
 }

@@ -180,7 +180,8 @@ impl Workspace {
                 } else {
                     Code::ImportNotFound
                 };
-                let message = format!("cannot read \"{path}\": {error}");
+                let shown = crate::report::columns::escape_unsafe(&path);
+                let message = format!("cannot read \"{shown}\": {error}");
                 let mut diagnostic = Diagnostic::new(code, span, message);
                 if used_at.is_some() {
                     let help = match error {
