@@ -104,6 +104,40 @@ fn json_and_yaml_nested_past_the_limit_are_syntax_errors_with_a_position() {
         let problem = &document.problems[0];
         assert_eq!(problem.kind, ProblemKind::Syntax, "{format:?}: {problem}");
         assert!(problem.position.is_some(), "{format:?}: {problem:?}");
+        // In words, not the parsers' internals ("budget breached: Depth { depth: 65 }").
+        assert!(
+            problem.message.starts_with("the document is nested"),
+            "{problem:?}"
+        );
+        let help = problem.help.as_deref().unwrap_or_default();
+        assert!(
+            help.contains("brackets that are never closed"),
+            "{problem:?}"
+        );
+    }
+}
+
+#[test]
+fn every_syntax_error_has_a_hint() {
+    let cases = [
+        ("{\"a\": 1,}", Format::Json, "no comma after the last item"),
+        ("{\"a\": 1", Format::Json, "the document ends early"),
+        (
+            "{\"a\": 1 \"b\": 2}",
+            Format::Json,
+            "a comma, or the closing bracket",
+        ),
+        ("{a: 1}", Format::Json, "keys take double quotes"),
+        ("{\"a\": 1}{", Format::Json, "JSON lines"),
+        ("a: .nan\n", Format::Yaml, "leave the field out"),
+        ("a: [1\n", Format::Yaml, "indentation and quoting"),
+    ];
+    for (text, format, hint) in cases {
+        let document = config::from_text(&library(), Path::new("bad"), text, format);
+        let problem = &document.problems[0];
+        assert_eq!(problem.kind, ProblemKind::Syntax, "{text}: {problem:?}");
+        let help = problem.help.as_deref().unwrap_or_default();
+        assert!(help.contains(hint), "{text}: {problem:?}");
     }
 }
 

@@ -436,12 +436,63 @@ pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -
             document.doc = Some(doc);
         }
         Err(error) => {
-            let mut problem = Problem::new(ProblemKind::Syntax, Vec::new(), error.message);
+            let (message, help) = syntax_message(&error.message, format);
+            let mut problem =
+                Problem::new(ProblemKind::Syntax, Vec::new(), message).with_help(help);
             problem.position = error.position;
             document.problems.push(problem);
         }
     }
     document
+}
+
+/// A syntax error as the user should read it, and how to mend it: the parsers' words, with
+/// the ones that name their internals (`budget breached: Depth { depth: 65 }`) rewritten.
+fn syntax_message(message: &str, format: Format) -> (String, String) {
+    let nested = message.contains("recursion limit exceeded")
+        || message.contains("budget breached: Depth")
+        || message.contains("nested more than");
+    if nested {
+        // serde-saphyr's own depth budget, lower than ours, stops YAML first.
+        let message = match format {
+            Format::Json => format!("the document is nested more than {MAX_DEPTH} levels deep"),
+            Format::Yaml => "the document is nested too deeply".to_string(),
+        };
+        let help = "a jurisdiction document needs only a few levels: look for brackets that \
+                    are never closed, or indentation that keeps growing";
+        return (message, help.into());
+    }
+    if message.contains("non-finite float") {
+        return (
+            "NaN and infinity are not numbers a document may hold".into(),
+            "write the number, or leave the field out when it is not known".into(),
+        );
+    }
+    let help = match message {
+        m if m.starts_with("duplicate key") => {
+            "each key may appear once in an object: a repeated key can hide evidence, so keep one"
+        }
+        m if m.starts_with("EOF while parsing") => {
+            "the document ends early: is the file cut short, or a closing bracket or quote missing?"
+        }
+        m if m.starts_with("expected `,` or") => {
+            "a comma, or the closing bracket, is missing before this point"
+        }
+        m if m.starts_with("trailing comma") => "JSON allows no comma after the last item",
+        m if m.starts_with("key must be a string") => "keys take double quotes in JSON",
+        m if m.starts_with("trailing characters") => {
+            "a JSON file holds one document; write several as JSON lines (`.jsonl`, one per line)"
+        }
+        m if m.starts_with("expected value") || m.starts_with("expected ident") => {
+            "a value is missing or is not JSON here: strings take double quotes, and JSON has no comments"
+        }
+        m if m.contains("tagged scalar") => {
+            "remove the YAML tag (such as `!!float`): Rampart reads each value by its field's type"
+        }
+        _ if format == Format::Yaml => "check the indentation and quoting around this position",
+        _ => "check the JSON syntax around this position",
+    };
+    (message.to_string(), help.to_string())
 }
 
 /// Finds the line and column of each problem (YAML is parsed again, only when there are
