@@ -833,3 +833,26 @@ fn compare_does_not_replay_control_characters_from_a_file_name() {
     assert!(stderr.contains("bad\\u{1b}]0;title\\u{7}.json"), "{stderr}");
     assert!(!stderr.contains(['\u{1b}', '\u{7}']), "{stderr}");
 }
+
+#[test]
+fn an_int_field_refuses_numbers_too_large_to_be_exact() {
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let program = library();
+    for (number, valid) in [
+        ("9007199254740992", true),
+        ("1e2", true),
+        ("9007199254740994", false),
+        ("18446744073709551616", false),
+        ("1e300", false),
+    ] {
+        let doc = text.replacen(
+            "\"security_specialists\": 7",
+            &format!("\"security_specialists\": {number}"),
+            1,
+        );
+        assert!(doc != text, "the example has the field");
+        let document = config::from_text(&program, Path::new("x.json"), &doc, Format::Json);
+        let wrong = (document.problems.iter()).any(|p| p.kind == ProblemKind::WrongType);
+        assert_eq!(wrong, !valid, "{number}: {:?}", document.problems);
+    }
+}

@@ -137,7 +137,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Node, E> {
         let valid = match self.ty {
             Type::Number => true,
-            Type::Int => value.fract() == 0.0,
+            Type::Int => super::validate::is_whole_number(value),
             Type::Ratio => (0.0..=1.0).contains(&value),
             _ => false,
         };

@@ -14,6 +14,13 @@ use std::collections::HashMap;
 
 use crate::eval::{Doc, Node, WAIVERS_FIELD};
 
+/// True for a number an `int` field may hold: whole, and small enough that every whole
+/// number up to it is exact (2^53), so that arithmetic and comparisons on it are exact.
+pub(super) fn is_whole_number(value: f64) -> bool {
+    const LARGEST_EXACT: f64 = 9_007_199_254_740_992.0;
+    value.fract() == 0.0 && value.abs() <= LARGEST_EXACT
+}
+
 /// Every schema problem of `doc`, in document order.
 pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
     let mut problems = Vec::new();
@@ -144,8 +151,10 @@ fn check_value(
         (Type::Any, _) | (Type::Bool, Json::Bool(_)) => {}
         (Type::Number, Json::Number(_)) => {}
         (Type::Int, Json::Number(n)) => {
-            if n.as_f64().is_none_or(|n| n.fract() != 0.0) {
-                problems.push(wrong("a whole number".into()));
+            if !n.as_f64().is_some_and(is_whole_number) {
+                let help = "an `int` field holds a whole number no larger than 2^53 \
+                            (9007199254740992) either way";
+                problems.push(wrong("a whole number".into()).with_help(help));
             }
         }
         (Type::Ratio, Json::Number(n)) => {
