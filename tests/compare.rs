@@ -729,3 +729,34 @@ fn groups_hold_evaluated_documents_and_say_whom_statistics_leave_out() {
         "{text}"
     );
 }
+
+#[test]
+fn a_score_resting_on_little_evidence_is_flagged_low_coverage() {
+    let dir = scratch("low-coverage");
+    let sparse = dir.join("sparse.json");
+    // Only the required fields: nearly every norm is unknown.
+    std::fs::write(
+        &sparse,
+        r#"{"jurisdiction": {"id": "sparse", "name": "Sparse"}, "election": {"date": "2027-01-01"}}"#,
+    )
+    .expect("a scratch file");
+    let args = [
+        "compare",
+        "examples/castellan.json",
+        path_arg(&sparse),
+        "--format",
+        "json",
+    ];
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&rampart(&args))).expect("JSON output");
+    let flags = |key: &str| -> Vec<String> {
+        let jurisdictions = json["jurisdictions"].as_array().expect("jurisdictions");
+        let found = jurisdictions
+            .iter()
+            .find(|j| j["key"] == key)
+            .expect("listed");
+        serde_json::from_value(found["flags"].clone()).expect("flags")
+    };
+    assert_eq!(flags("sparse"), ["low coverage"]);
+    assert!(flags("castellan").is_empty());
+}

@@ -90,6 +90,18 @@ impl Jurisdiction {
     pub fn below_baseline(&self) -> bool {
         !self.critical_fails.is_empty()
     }
+
+    /// True when its score rests on less than half of the applicable weight (coverage under
+    /// 50 %): most of its evidence is missing, so its compliance says little, and a
+    /// document that leaves evidence out can score higher than one that gives it.
+    pub fn low_coverage(&self) -> bool {
+        let half = Ratio { num: 1, den: 2 };
+        self.evaluated
+            && self
+                .overall
+                .coverage
+                .is_some_and(|coverage| coverage < half)
+    }
 }
 
 /// The comparison of every jurisdiction of a report (serialised by [`render::json`]).

@@ -64,6 +64,9 @@ pub fn flags(jurisdiction: &Jurisdiction) -> Vec<String> {
     if jurisdiction.below_baseline() {
         flags.push("below baseline".to_string());
     }
+    if jurisdiction.low_coverage() {
+        flags.push("low coverage".to_string());
+    }
     if !jurisdiction.errors.is_empty() {
         flags.push(format!("errors: {}", jurisdiction.errors.len()));
     }
