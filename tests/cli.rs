@@ -310,3 +310,20 @@ fn a_fixture_file_is_read_as_check_reads_a_document() {
         "{printed}"
     );
 }
+
+#[test]
+fn an_output_extension_that_names_no_format_is_warned_about() {
+    let dir = scratch("unchosen-format");
+    let sheet = dir.join("region.xlsx");
+    let sheet_arg = sheet.to_str().expect("a UTF-8 path");
+    let output = rampart(&["compare", "examples/castellan.json", "-o", sheet_arg]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`.xlsx` names no format"), "{stderr}");
+    let text = dir.join("report.txt");
+    let text_arg = text.to_str().expect("a UTF-8 path");
+    let output = rampart(&["check", "examples/castellan.json", "-o", text_arg]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stderr.is_empty(), "{output:?}");
+    assert!(std::fs::read_to_string(&text).is_ok_and(|t| t.contains("castellan")));
+}

@@ -232,7 +232,11 @@ impl Run<'_> {
                     .as_deref()
                     .and_then(ReportFormat::from_extension)
             })
-            .unwrap_or(ReportFormat::Human);
+            .unwrap_or_else(|| {
+                let (known, output) = (".json, .sarif, .xml", self.args.output.as_deref());
+                super::output::warn_unchosen_format(output, known, "human report");
+                ReportFormat::Human
+            });
         let mut writer = ReportWriter::start(format, ctx, &mut out)?;
         let mut n_documents = 0;
         for batch in &mut batches {

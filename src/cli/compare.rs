@@ -134,7 +134,11 @@ pub fn run(args: &Args) -> u8 {
                 .as_deref()
                 .and_then(OutputFormat::from_extension)
         })
-        .unwrap_or(OutputFormat::Table);
+        .unwrap_or_else(|| {
+            let known = ".html, .csv, .md, .json";
+            super::output::warn_unchosen_format(args.output.as_deref(), known, "text table");
+            OutputFormat::Table
+        });
     let text = compare::render(&comparison, &report, format.core(), colour);
     let written = match &args.output {
         None => super::output::write_stdout(&text)

@@ -141,6 +141,21 @@ fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
 
 /// The lower-case extension of `path`'s file name (`sarif` for `out.sarif`), with the inner one
 /// for a compound name (`sarif.json` for `out.sarif.json`).
+/// Warns when `--output` names a file whose extension chooses no format (say `.xlsx`) and
+/// `--format` was not given, so the `plain` text is written to it: `known` lists the
+/// extensions that do choose one.
+pub fn warn_unchosen_format(path: Option<&Path>, known: &str, plain: &str) {
+    let Some(path) = path else { return };
+    let extension = extension(path);
+    let outer = extension.rsplit('.').next().unwrap_or_default();
+    if !outer.is_empty() && !matches!(outer, "txt" | "text" | "log") {
+        eprintln!(
+            "warning: writing the {plain} to {}: `.{outer}` names no format ({known}); pass --format to choose one",
+            crate::report::columns::escape_unsafe(&path.display().to_string())
+        );
+    }
+}
+
 pub fn extension(path: &Path) -> String {
     let name = path
         .file_name()
