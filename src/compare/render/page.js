@@ -147,8 +147,9 @@
     const button = el("button", { className: "linkish", type: "button", "data-j": String(index), text: j.name });
     // Flags come first so that a long name, cut with an ellipsis, never hides them.
     const cell = el("td", { className: "jur", title: j.name + " (" + j.key + ")" });
-    if (j.below) cell.appendChild(el("span", { className: "badge below", text: "\u26a0 below baseline" }));
-    if (!j.evaluated) cell.appendChild(el("span", { className: "badge", text: "not evaluated" }));
+    // A space after each badge keeps it apart from the name for screen readers.
+    if (j.below) cell.append(el("span", { className: "badge below", text: "\u26a0 below baseline" }), " ");
+    if (!j.evaluated) cell.append(el("span", { className: "badge", text: "not evaluated" }), " ");
     cell.appendChild(button);
     return cell;
   }
@@ -383,8 +384,10 @@
     const fragment = document.createDocumentFragment();
     for (const index of shown) {
       const j = data.jurisdictions[index];
-      const head = el("h3", { text: (j.rank ? j.rank + ". " : "") + j.name });
-      if (j.below) head.appendChild(el("span", { className: "badge below", text: "\u26a0 below baseline" }));
+      // The badge comes before the name, as in the heatmap.
+      const head = el("h3");
+      if (j.below) head.append(el("span", { className: "badge below", text: "\u26a0 below baseline" }), " ");
+      head.append((j.rank ? j.rank + ". " : "") + j.name);
       fragment.appendChild(el("div", { className: "chart" }, [head, chart(j)]));
     }
     box.appendChild(fragment);
