@@ -335,6 +335,18 @@ fn trend_reports_exactly_the_known_changes() {
             ),
         ]
     );
+    // beta newly fails n1, a critical norm; the others stand where they stood.
+    let crossings: Vec<_> = (trend.changes.iter())
+        .map(|c| (c.jurisdiction.as_str(), c.baseline))
+        .collect();
+    assert_eq!(
+        crossings,
+        [
+            ("beta", compare::BaselineChange::NowBelow),
+            ("gamma", compare::BaselineChange::Same),
+            ("alpha", compare::BaselineChange::Same),
+        ]
+    );
 }
 
 #[test]

@@ -18,7 +18,7 @@ pub use groups::{Group, Grouping, PeerPass, Stats};
 pub use rank::Rank;
 pub use render::{Colour, Format, render};
 pub use score::{Ratio, Score, Tally, Weights};
-pub use trend::{Delta, JurisdictionChange, Trend};
+pub use trend::{BaselineChange, Delta, JurisdictionChange, Trend};
 
 use std::collections::{HashMap, HashSet};
 

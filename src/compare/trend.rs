@@ -33,6 +33,31 @@ pub struct JurisdictionChange {
     pub newly_failing: Vec<String>,
     /// Norms that pass now and did not in the baseline (where they were reported).
     pub newly_passing: Vec<String>,
+    /// Whether it crossed the baseline (a critical norm failing) since the baseline.
+    pub baseline: BaselineChange,
+}
+
+/// How a jurisdiction's standing against the baseline changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaselineChange {
+    /// As it was.
+    Same,
+    /// It fails a critical norm now and did not then.
+    NowBelow,
+    /// It failed a critical norm then and fails none now.
+    NoLongerBelow,
+}
+
+impl BaselineChange {
+    /// The change in words, when there is one.
+    pub fn text(self) -> Option<&'static str> {
+        match self {
+            BaselineChange::Same => None,
+            BaselineChange::NowBelow => Some("now below baseline"),
+            BaselineChange::NoLongerBelow => Some("no longer below baseline"),
+        }
+    }
 }
 
 /// A score before and after.
@@ -140,5 +165,10 @@ fn change(
         pillars,
         newly_failing,
         newly_passing,
+        baseline: match (old.below_baseline(), new.below_baseline()) {
+            (false, true) => BaselineChange::NowBelow,
+            (true, false) => BaselineChange::NoLongerBelow,
+            _ => BaselineChange::Same,
+        },
     }
 }

@@ -128,6 +128,8 @@ struct PageChange<'c> {
     change: String,
     newly_failing: &'c [String],
     newly_passing: &'c [String],
+    /// The crossing of the baseline in words, if any.
+    baseline: Option<&'static str>,
 }
 
 fn page_trend(trend: &Trend) -> PageTrend<'_> {
@@ -142,6 +144,7 @@ fn page_trend(trend: &Trend) -> PageTrend<'_> {
                 change: c.overall.text(),
                 newly_failing: &c.newly_failing,
                 newly_passing: &c.newly_passing,
+                baseline: c.baseline.text(),
             })
             .collect(),
         appeared: &trend.appeared,

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::flags;
 use crate::check::Status;
 use crate::compare::{
-    Comparison, Delta, Group, Grouping, Jurisdiction, NormInfo, Score, Stats, Trend, Weights,
+    BaselineChange, Comparison, Delta, Group, Grouping, Jurisdiction, NormInfo, Score, Stats,
+    Trend, Weights,
 };
 use crate::report::{Category, Metadata};
 
@@ -179,6 +180,7 @@ struct ChangeView<'c> {
     pillars: Vec<Named<'c, DeltaView>>,
     newly_failing: &'c [String],
     newly_passing: &'c [String],
+    baseline_change: BaselineChange,
 }
 
 /// A delta with its change in percentage points.
@@ -209,6 +211,7 @@ fn trend<'c>(comparison: &'c Comparison, trend: &'c Trend) -> TrendView<'c> {
                     pillars: named(&comparison.pillars, &pillars),
                     newly_failing: &c.newly_failing,
                     newly_passing: &c.newly_passing,
+                    baseline_change: c.baseline,
                 }
             })
             .collect(),

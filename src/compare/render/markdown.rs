@@ -242,7 +242,10 @@ fn write_trend(out: &mut String, comparison: &Comparison, trend: &Trend) {
             escape(&change.jurisdiction),
             percent_or_dash(change.overall.before),
             percent_or_dash(change.overall.after),
-            change.overall.text(),
+            match change.baseline.text() {
+                Some(text) => format!("{}, {text}", change.overall.text()),
+                None => change.overall.text(),
+            },
             list(&change.newly_failing),
             list(&change.newly_passing)
         );

@@ -417,7 +417,7 @@
     const table = el("table", { className: "plain", id: "trend-table" });
     table.appendChild(el("tr", null, ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"].map((h) => el("th", { text: h }))));
     for (const c of trend.changes) {
-      const cells = [c.jurisdiction, pct(c.before), pct(c.after), c.change,
+      const cells = [c.jurisdiction, pct(c.before), pct(c.after), c.change + (c.baseline ? ", " + c.baseline : ""),
         c.newly_failing.join(", ") || "\u2013", c.newly_passing.join(", ") || "\u2013"];
       table.appendChild(el("tr", null, cells.map((v) => el("td", { text: v }))));
     }

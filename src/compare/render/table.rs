@@ -317,6 +317,9 @@ fn write_trend(out: &mut String, trend: &Trend) {
         if !change.newly_passing.is_empty() {
             wrap(out, "    newly passing: ", &change.newly_passing, 6);
         }
+        if let Some(text) = change.baseline.text() {
+            let _ = writeln!(out, "    {text}");
+        }
     }
     let keys = |list: &[String]| list.iter().map(|k| cell(k, 40)).collect::<Vec<_>>();
     if !trend.appeared.is_empty() {
