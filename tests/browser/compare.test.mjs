@@ -200,7 +200,7 @@ test("groups filter the rows and the baseline shows the trend", async () => {
   const rows = await page.locator("#trend-table tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.deepEqual(rows, [
     ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"],
-    ["beta", "81.8%", "63.6%", "-18.2", "n1", "n5"],
+    ["beta", "81.8%", "63.6%", "-18.2, now below baseline", "n1", "n5"],
     ["gamma", "60.0%", "60.0%", "0.0", "\u2013", "\u2013"],
     ["alpha", "77.8%", "57.1%", "-20.7", "n2", "\u2013"],
   ]);
