@@ -856,3 +856,33 @@ fn an_int_field_refuses_numbers_too_large_to_be_exact() {
         assert_eq!(wrong, !valid, "{number}: {:?}", document.problems);
     }
 }
+
+#[test]
+fn a_json_lines_line_that_is_not_utf8_is_one_document_and_the_stream_goes_on() {
+    let dir = scratch("jsonl-utf8");
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let line = serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&text).unwrap())
+        .expect("one line");
+    let mut stream = format!("{line}\n").into_bytes();
+    stream.extend_from_slice(b"{\"jurisdiction\": \"\xff\"}\n");
+    stream.extend_from_slice(format!("{line}\n").as_bytes());
+    let path = dir.join("states.jsonl");
+    std::fs::write(&path, stream).expect("a scratch file");
+    let output = rampart(&[
+        "check",
+        path.to_str().expect("a UTF-8 path"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a report");
+    let documents = report["documents"].as_array().expect("documents");
+    let evaluated: Vec<bool> = (documents.iter())
+        .map(|d| d["evaluated"].as_bool().unwrap_or(false))
+        .collect();
+    assert_eq!(evaluated, [true, false, true], "{report}");
+    let message = documents[1]["problems"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("line 2: not valid UTF-8"), "{message}");
+}

@@ -149,12 +149,17 @@ impl Batches {
     fn next_line(&mut self) -> Option<Source> {
         let lines = self.lines.as_mut()?;
         loop {
-            let mut text = String::new();
+            let mut bytes = Vec::new();
             lines.line += 1;
-            let mut line_reader = lines.reader.by_ref().take(config::MAX_DOCUMENT_BYTES + 1);
-            match line_reader.read_line(&mut text) {
+            let limit = config::MAX_DOCUMENT_BYTES + 1;
+            match lines
+                .reader
+                .by_ref()
+                .take(limit)
+                .read_until(b'\n', &mut bytes)
+            {
                 Ok(0) => break,
-                Ok(read) if read as u64 > config::MAX_DOCUMENT_BYTES => {
+                Ok(read) if read as u64 == limit && !bytes.ends_with(b"\n") => {
                     // The rest of the line is skipped, unread; the next line is a document.
                     let skipped = lines.reader.skip_until(b'\n');
                     let why = format!(
@@ -168,12 +173,23 @@ impl Batches {
                     }
                     return Some(source);
                 }
-                Ok(_) if text.trim().is_empty() => continue,
-                Ok(_) => {
-                    text.truncate(text.trim_end_matches(['\n', '\r']).len());
-                    let path = lines.path.clone();
-                    return Some(Source::text(path, Some(lines.line), text, Format::Json));
-                }
+                Ok(_) => match String::from_utf8(bytes) {
+                    Ok(text) if text.trim().is_empty() => continue,
+                    Ok(mut text) => {
+                        text.truncate(text.trim_end_matches(['\n', '\r']).len());
+                        let path = lines.path.clone();
+                        return Some(Source::text(path, Some(lines.line), text, Format::Json));
+                    }
+                    // One line that is not UTF-8 is one unreadable document; the next is read.
+                    Err(error) => {
+                        let why = format!(
+                            "line {}: not valid UTF-8 (byte {} of the line)",
+                            lines.line,
+                            error.utf8_error().valid_up_to() + 1
+                        );
+                        return Some(Source::unreadable(lines.path.clone(), why));
+                    }
+                },
                 Err(error) => {
                     let why = format!("line {}: {error}", lines.line);
                     let source = Source::unreadable(lines.path.clone(), why);
