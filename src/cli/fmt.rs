@@ -95,7 +95,9 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn format_file(path: &Path, check: bool) -> FileOutcome {
-    let text = match read_policy_file(path) {
+    // Read as a document is: a pipe is refused rather than waited on, and the size is
+    // bounded (a policy file's limit, `syntax::MAX_FILE_BYTES`, is the same 64 MiB).
+    let text = match crate::config::read_text(path) {
         Ok(text) => text,
         Err(why) => {
             eprintln!("error: cannot read {}: {why}", path.display());
@@ -132,26 +134,6 @@ fn format_file(path: &Path, check: bool) -> FileOutcome {
 
 /// Writes `text` to a temporary file next to `path` (next to its target when it is a link),
 /// then renames it over that file.
-/// The text of the policy file at `path`; refused when it is not a regular file (a pipe
-/// would be read for ever), is larger than a policy file may be, or is not UTF-8 (located).
-fn read_policy_file(path: &Path) -> Result<String, String> {
-    let metadata = fs::metadata(path).map_err(|e| e.to_string())?;
-    if !metadata.is_file() {
-        return Err("not a regular file".to_string());
-    }
-    if metadata.len() > crate::syntax::MAX_FILE_BYTES as u64 {
-        let limit = crate::syntax::MAX_FILE_BYTES;
-        return Err(format!("the file is larger than {limit} bytes"));
-    }
-    let bytes = fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|error| {
-        let valid = error.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(error.as_bytes());
-        let (line, column) = crate::config::line_col(&text, valid);
-        format!("not valid UTF-8 (line {line}, column {column})")
-    })
-}
-
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     let path = &fs::canonicalize(path)?;
     let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());

@@ -348,7 +348,7 @@ fn extension(path: &FsPath) -> Option<String> {
 /// Reads, parses and validates the document at `path`.
 pub fn load(program: &Program, path: &FsPath) -> Document {
     let format = Format::of_path(path);
-    let text = match read(path) {
+    let text = match read_text(path) {
         Ok(text) => text,
         Err(message) => {
             return Document {
@@ -387,7 +387,9 @@ pub fn read_bytes(path: &FsPath) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-fn read(path: &FsPath) -> Result<String, String> {
+/// The text of the file at `path`, read as [`read_bytes`] reads it; refused, with the line
+/// and column, when it is not UTF-8.
+pub fn read_text(path: &FsPath) -> Result<String, String> {
     let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col(

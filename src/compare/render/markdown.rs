@@ -52,7 +52,7 @@ pub fn escape(text: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' => out.push(' '),
-            c if super::table::is_unsafe_char(c) => out.push('\u{fffd}'),
+            c if crate::report::columns::is_unsafe_char(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }

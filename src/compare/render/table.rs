@@ -9,6 +9,7 @@ use crate::check::Status;
 use crate::compare::score::percent_or_dash;
 use crate::compare::{Comparison, Grouping, Jurisdiction, Ratio, Score, Trend};
 use crate::report::Category;
+use crate::report::columns::{self, cell, pad};
 
 /// The widest line written.
 pub const WIDTH: usize = 100;
@@ -45,9 +46,6 @@ pub fn render(comparison: &Comparison, colour: Colour) -> String {
     }
     out
 }
-
-use crate::report::columns::{self, pad};
-pub use crate::report::columns::{cell, is_unsafe_char};
 
 /// Words joined with `separator` and wrapped at [`WIDTH`], continuation lines indented.
 fn wrap(out: &mut String, first: &str, words: &[String], indent: usize) {
