@@ -347,6 +347,12 @@ fn use_cannot_leave_the_policy_root() {
     // Inside the root, `..` that stays inside is fine.
     let errors = policy_set(&dir, &format!("use \"sub/../sub/inner.rampart\"\n{POLICY}"));
     assert!(errors.is_empty(), "{errors:?}");
+    // A directory is not a policy file, and the message quotes the import as written.
+    for path in [".", "sub/", "sub/.."] {
+        let errors = policy_set(&dir, &format!("use \"{path}\"\n{POLICY}"));
+        let expected = format!("cannot import \"{path}\": it names a directory, not a policy file");
+        assert_eq!(errors, [(Code::ImportNotFound, expected)], "{path}");
+    }
     // A link that leads outside is named as the cause.
     write(
         &dir.join("root/main.rampart"),

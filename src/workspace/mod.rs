@@ -83,6 +83,13 @@ impl PathError {
     }
 }
 
+/// True when an import written `written`, resolved to `resolved`, names a directory by its
+/// form (`.`, `..`, `sub/`, or the policy root itself), which no file read could satisfy.
+fn names_directory(resolved: &str, written: &str) -> bool {
+    let last = written.rsplit(['/', '\\']).next().unwrap_or_default();
+    resolved.is_empty() || matches!(last, "" | "." | "..")
+}
+
 /// Resolves `relative` against the directory of `from` (both root-relative, `/`-separated),
 /// refusing absolute paths and paths that climb out of the root.
 pub fn resolve_path(from: &str, relative: &str) -> Result<String, PathError> {
@@ -144,6 +151,21 @@ impl Workspace {
         let from = self.files[id.0 as usize].path.clone();
         for path in uses {
             let resolved = match resolve_path(&from, &path.value) {
+                Ok(resolved) if names_directory(&resolved, &path.value) => {
+                    let shown = crate::report::columns::escape_unsafe(&path.value);
+                    self.diagnostics.push(
+                        Diagnostic::new(
+                            Code::ImportNotFound,
+                            path.span,
+                            format!(
+                                "cannot import \"{shown}\": it names a directory, not a policy file"
+                            ),
+                        )
+                        .with_label("a directory")
+                        .with_help("name a `.rampart` file, such as \"schema.rampart\""),
+                    );
+                    continue;
+                }
                 Ok(resolved) => resolved,
                 Err(error) => {
                     self.diagnostics.push(
