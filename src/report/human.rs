@@ -325,9 +325,12 @@ pub struct SummaryRow {
 impl SummaryRow {
     /// The row of a document and its outcome (`None` when it was not evaluated).
     pub fn new(document: &Document, outcome: Option<&Outcome>) -> SummaryRow {
+        // Kept as shown: cut to their widest, without unsafe characters.
+        let id = document.jurisdiction_id().unwrap_or("?");
+        let file = columns::cell(&document.place(), usize::MAX);
         SummaryRow {
-            id: document.jurisdiction_id().unwrap_or("?").to_string(),
-            file: document.place(),
+            id: columns::cell(id, MAX_ID_COLUMNS),
+            file: columns::tail(&file, MAX_FILE_COLUMNS),
             numbers: outcome.map(|o| (counts(o), critical_fails(o))),
         }
     }
@@ -359,15 +362,8 @@ const MAX_FILE_COLUMNS: usize = 60;
 impl SummaryTable {
     /// Widens the columns for `row`.
     pub fn fit(&mut self, row: &SummaryRow) {
-        let (id, file) = SummaryTable::cells(row);
-        self.id_width = self.id_width.max(columns::width(&id));
-        self.file_width = self.file_width.max(columns::width(&file));
-    }
-
-    /// The id and file of `row` as shown: cut to their widest, without unsafe characters.
-    fn cells(row: &SummaryRow) -> (String, String) {
-        let file = columns::tail(&columns::cell(&row.file, usize::MAX), MAX_FILE_COLUMNS);
-        (columns::cell(&row.id, MAX_ID_COLUMNS), file)
+        self.id_width = self.id_width.max(columns::width(&row.id));
+        self.file_width = self.file_width.max(columns::width(&row.file));
     }
 
     /// The heading line.
@@ -388,10 +384,9 @@ impl SummaryTable {
 
     /// The line of `row`.
     pub fn line(&self, row: &SummaryRow) -> String {
-        let (id, file) = SummaryTable::cells(row);
         let (id, file) = (
-            columns::pad(&id, self.id_width),
-            columns::pad(&file, self.file_width),
+            columns::pad(&row.id, self.id_width),
+            columns::pad(&row.file, self.file_width),
         );
         match row.numbers {
             Some(([pass, fail, waived, unknown, na, error], critical)) => format!(
