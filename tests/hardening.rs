@@ -892,3 +892,41 @@ fn a_json_lines_line_that_is_not_utf8_is_one_document_and_the_stream_goes_on() {
         .unwrap_or_default();
     assert!(message.contains("line 2: not valid UTF-8"), "{message}");
 }
+
+#[test]
+fn a_count_field_refuses_a_negative_number_that_could_pass_a_norm() {
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let program = library();
+    for (number, valid) in [("0", true), ("12", true), ("-1", false), ("2.5", false)] {
+        let doc = text.replacen(
+            "\"security_specialists\": 7",
+            &format!("\"security_specialists\": {number}"),
+            1,
+        );
+        assert!(doc != text, "the example has the field");
+        let document = config::from_text(&program, Path::new("x.json"), &doc, Format::Json);
+        let problem = (document.problems.iter()).find(|p| p.kind == ProblemKind::WrongType);
+        assert_eq!(
+            problem.is_none(),
+            valid,
+            "{number}: {:?}",
+            document.problems
+        );
+        if let Some(problem) = problem {
+            assert!(problem.message.contains("0 or more"), "{problem:?}");
+        }
+    }
+}
+
+#[test]
+fn a_count_parameter_refuses_a_negative_setting() {
+    let output = rampart(&[
+        "check",
+        "--set",
+        "min_security_specialists=-1",
+        "examples/castellan.json",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a valid count"), "{stderr}");
+}

@@ -328,7 +328,8 @@ fn broken_document_fails_the_exported_schema() {
         "election": { "date": "18 March 2027", "type": "general" },
         "systems": [{ "id": "s", "criticality": "very-high" }],
         "governance": { "budget": { "cyber_share_percent": "five" } },
-        "interagency": { "forum": { "meets_per_year": 2.5 } }
+        "interagency": { "forum": { "meets_per_year": 2.5 } },
+        "staff": { "security_specialists": -1 }
     });
     let mut errors = schema_errors(&validator, &doc);
     errors.sort();

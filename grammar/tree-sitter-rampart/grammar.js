@@ -146,7 +146,7 @@ module.exports = grammar({
       $._type_name,
     ),
 
-    primitive_type: _ => choice('string', 'bool', 'int', 'number', 'ratio', 'date'),
+    primitive_type: _ => choice('string', 'bool', 'int', 'count', 'number', 'ratio', 'date'),
 
     array_type: $ => seq('[', field('element', $._type), ']'),
 

@@ -79,7 +79,7 @@ impl Checker<'_> {
                     return Type::Any;
                 }
                 match (&args[0].ty, &args[1].ty) {
-                    (Type::Int, Type::Int) => Type::Int,
+                    (a, b) if a.is_whole() && b.is_whole() => Type::Int,
                     (a, b) if a.is_numeric() && b.is_numeric() => Type::Number,
                     (Type::Any, b) => b.clone(),
                     (a, _) => a.clone(),

@@ -542,7 +542,10 @@ impl Checker<'_> {
     ) -> Expr {
         let base = self.expr(scope, base);
         let index_expr = self.expr(scope, index);
-        if !matches!(index_expr.ty, Type::Int | Type::Number | Type::Any) {
+        if !matches!(
+            index_expr.ty,
+            Type::Int | Type::Count | Type::Number | Type::Any
+        ) {
             self.mismatch(index.span, "an index", "int", &index_expr.ty);
         }
         let ty = match base.ty.element() {
@@ -567,7 +570,7 @@ impl Checker<'_> {
         let ty = match op {
             UnaryOp::Not => Type::Bool,
             UnaryOp::Neg if checked.ty.is_numeric() => {
-                if checked.ty == Type::Int {
+                if checked.ty.is_whole() {
                     Type::Int
                 } else {
                     Type::Number
@@ -772,7 +775,7 @@ impl Checker<'_> {
         use Type::*;
         let result = match (op, &lhs.ty, &rhs.ty) {
             (_, Any, _) | (_, _, Any) => Some(Any),
-            (Add | Sub | Mul, Int, Int) => Some(Int),
+            (Add | Sub | Mul, a, b) if a.is_whole() && b.is_whole() => Some(Int),
             (Add | Sub | Mul | Div, a, b) if a.is_numeric() && b.is_numeric() => Some(Number),
             (Add | Sub, Date, Duration) => Some(Date),
             (Add, Duration, Date) => Some(Date),
@@ -812,7 +815,7 @@ impl Checker<'_> {
             element = match (&element, &item.ty) {
                 (Type::Any, t) => t.clone(),
                 (a, b) if a.is_numeric() && b.is_numeric() => {
-                    if *a == Type::Int && *b == Type::Int {
+                    if a.is_whole() && b.is_whole() {
                         Type::Int
                     } else {
                         Type::Number

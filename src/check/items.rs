@@ -74,6 +74,7 @@ impl<'w> Checker<'w> {
             let help = match ty {
                 Type::Ratio => "a ratio is a number from 0 to 1, e.g. `0.9`".to_string(),
                 Type::Int => "an int is a whole number".to_string(),
+                Type::Count => "a count is a whole number, 0 or more".to_string(),
                 Type::Duration => match value {
                     Const::Number(n) if n.fract() == 0.0 => {
                         format!(
@@ -825,6 +826,7 @@ pub(super) fn const_fits(value: &Const, ty: &Type) -> bool {
         (_, Type::Any) => true,
         (Const::Bool(_), Type::Bool) => true,
         (Const::Number(n), Type::Int) => n.fract() == 0.0,
+        (Const::Number(n), Type::Count) => n.fract() == 0.0 && *n >= 0.0,
         (Const::Number(_), Type::Number) => true,
         (Const::Number(n), Type::Ratio) => (0.0..=1.0).contains(n),
         (Const::Str(_), Type::String) => true,

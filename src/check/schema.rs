@@ -10,7 +10,7 @@ use crate::syntax::{FileId, Span};
 
 /// Primitive type names.
 pub(super) const PRIMITIVES: &[&str] = &[
-    "string", "bool", "int", "number", "ratio", "date", "duration",
+    "string", "bool", "int", "count", "number", "ratio", "date", "duration",
 ];
 
 /// Where a type expression is written, which decides whether `ref` and `duration` fit.
@@ -213,13 +213,10 @@ impl Checker<'_> {
     }
 
     fn named_type(&mut self, file: FileId, name: &ast::Ident, context: TypeContext) -> Type {
+        if let Some(primitive) = Type::document_primitive(&name.name) {
+            return primitive;
+        }
         match name.name.as_str() {
-            "string" => return Type::String,
-            "bool" => return Type::Bool,
-            "int" => return Type::Int,
-            "number" => return Type::Number,
-            "ratio" => return Type::Ratio,
-            "date" => return Type::Date,
             "duration" if context == TypeContext::Value => return Type::Duration,
             "duration" => {
                 self.report(

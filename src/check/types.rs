@@ -16,6 +16,9 @@ pub enum Type {
     Bool,
     /// Whole numbers.
     Int,
+    /// Whole numbers from 0 up: how many of something there are. An `int` everywhere but in
+    /// the document, where a negative value is refused.
+    Count,
     /// Any number.
     Number,
     /// A number between 0 and 1.
@@ -39,9 +42,31 @@ pub enum Type {
 }
 
 impl Type {
-    /// True for `int`, `number` and `ratio`.
+    /// True for `int`, `count`, `number` and `ratio`.
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Type::Int | Type::Number | Type::Ratio | Type::Any)
+        matches!(
+            self,
+            Type::Int | Type::Count | Type::Number | Type::Ratio | Type::Any
+        )
+    }
+
+    /// The primitive type a name denotes in a document field (so not `duration`).
+    pub fn document_primitive(name: &str) -> Option<Type> {
+        Some(match name {
+            "string" => Type::String,
+            "bool" => Type::Bool,
+            "int" => Type::Int,
+            "count" => Type::Count,
+            "number" => Type::Number,
+            "ratio" => Type::Ratio,
+            "date" => Type::Date,
+            _ => return None,
+        })
+    }
+
+    /// True for the whole-number types, `int` and `count`.
+    pub fn is_whole(&self) -> bool {
+        matches!(self, Type::Int | Type::Count)
     }
 
     /// True for strings and the string-like enums and references.
@@ -108,6 +133,7 @@ impl fmt::Display for TypeDisplay<'_> {
         match self.ty {
             Type::Bool => f.write_str("bool"),
             Type::Int => f.write_str("int"),
+            Type::Count => f.write_str("count"),
             Type::Number => f.write_str("number"),
             Type::Ratio => f.write_str("ratio"),
             Type::String => f.write_str("string"),

@@ -138,6 +138,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         let valid = match self.ty {
             Type::Number => true,
             Type::Int => super::validate::is_whole_number(value),
+            Type::Count => super::validate::is_whole_number(value) && value >= 0.0,
             Type::Ratio => (0.0..=1.0).contains(&value),
             _ => false,
         };

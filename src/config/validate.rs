@@ -157,6 +157,12 @@ fn check_value(
                 problems.push(wrong("a whole number".into()).with_help(help));
             }
         }
+        (Type::Count, Json::Number(n)) => {
+            if !n.as_f64().is_some_and(|n| is_whole_number(n) && n >= 0.0) {
+                let help = "a `count` field holds how many there are: a whole number, 0 or more";
+                problems.push(wrong("a whole number, 0 or more".into()).with_help(help));
+            }
+        }
         (Type::Ratio, Json::Number(n)) => {
             if n.as_f64().is_none_or(|n| !(0.0..=1.0).contains(&n)) {
                 problems.push(wrong("a ratio between 0 and 1".into()).with_help("write e.g. 0.05"));
@@ -241,6 +247,7 @@ fn describe_type(program: &Program, ty: &Type) -> String {
     match ty {
         Type::Bool => "true or false".into(),
         Type::Int => "a whole number".into(),
+        Type::Count => "a whole number, 0 or more".into(),
         Type::Number | Type::Ratio => "a number".into(),
         Type::String => "a string".into(),
         Type::Date => "a date string (YYYY-MM-DD)".into(),

@@ -264,7 +264,7 @@ impl<'s> DocBuilder<'s> {
     /// A number with a fraction read as a value of type `ty`.
     pub fn float(value: f64, ty: &Type) -> Node {
         match ty {
-            Type::Int | Type::Number | Type::Ratio | Type::Any => Node::Number(value),
+            Type::Int | Type::Count | Type::Number | Type::Ratio | Type::Any => Node::Number(value),
             _ => Node::Missing,
         }
     }

@@ -90,7 +90,7 @@ pub fn parse_setting(program: &Program, text: &str) -> Result<(ParamId, Const), 
 fn example(ty: &Type) -> Option<&'static str> {
     Some(match ty {
         Type::Bool => "true",
-        Type::Int => "4",
+        Type::Int | Type::Count => "4",
         Type::Number => "2.5",
         Type::Ratio => "0.9",
         Type::Date => "2027-01-31",
@@ -110,7 +110,7 @@ fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
     let grouped;
     let raw = match ty {
         Type::String | Type::Ref(_) | Type::Enum(_) => unquoted,
-        Type::Int | Type::Number | Type::Ratio | Type::Duration | Type::Any => {
+        Type::Int | Type::Count | Type::Number | Type::Ratio | Type::Duration | Type::Any => {
             grouped = without_digit_groups(raw);
             grouped.as_str()
         }
@@ -122,9 +122,10 @@ fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
             "false" => Some(Const::Bool(false)),
             _ => None,
         },
-        Type::Int => {
+        Type::Int | Type::Count => {
             let n: f64 = raw.parse().ok()?;
-            (n.is_finite() && n.fract() == 0.0).then_some(Const::Number(n))
+            let fits = n.is_finite() && n.fract() == 0.0 && (*ty == Type::Int || n >= 0.0);
+            fits.then_some(Const::Number(n))
         }
         Type::Number | Type::Any => raw
             .parse::<f64>()

@@ -13,7 +13,8 @@ use crate::syntax::{FileId, Span, ast};
 use crate::workspace::{Workspace, resolve_path};
 
 /// The primitive type names, which are not declared anywhere.
-pub(crate) const PRIMITIVES: &[&str] = &["string", "bool", "int", "number", "ratio", "date"];
+pub(crate) const PRIMITIVES: &[&str] =
+    &["string", "bool", "int", "count", "number", "ratio", "date"];
 
 /// What a name refers to.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -102,16 +102,11 @@ impl Infer<'_, '_> {
     fn type_expr(&self, ty: &ast::TypeExpr) -> Option<Type> {
         let schema = &self.program.schema;
         match ty {
-            ast::TypeExpr::Named(ident) => Some(match ident.name.as_str() {
-                "string" => Type::String,
-                "bool" => Type::Bool,
-                "int" => Type::Int,
-                "number" => Type::Number,
-                "ratio" => Type::Ratio,
-                "date" => Type::Date,
-                name => match schema.objects.iter().position(|o| o.name == name) {
+            ast::TypeExpr::Named(ident) => Some(match Type::document_primitive(&ident.name) {
+                Some(primitive) => primitive,
+                None => match schema.objects.iter().position(|o| o.name == ident.name) {
                     Some(object) => Type::Object(object),
-                    None => Type::Enum(schema.enums.iter().position(|e| e.name == name)?),
+                    None => Type::Enum(schema.enums.iter().position(|e| e.name == ident.name)?),
                 },
             }),
             ast::TypeExpr::List(inner, _) => Some(Type::List(Box::new(self.type_expr(inner)?))),

@@ -169,6 +169,7 @@ fn type_schema(schema: &Schema, ty: &Type) -> Json {
     match ty {
         Type::Bool => json!({ "type": "boolean" }),
         Type::Int => json!({ "type": "integer" }),
+        Type::Count => json!({ "type": "integer", "minimum": 0 }),
         Type::Number => json!({ "type": "number" }),
         Type::Ratio => json!({ "type": "number", "minimum": 0, "maximum": 1 }),
         Type::String | Type::Ref(_) => json!({ "type": "string" }),

@@ -134,7 +134,7 @@ fn field_node<'a>(
 fn placeholder(schema: &Schema, owner: &str, name: &str, ty: &Type) -> Json {
     match ty {
         Type::Bool => Json::Bool(false),
-        Type::Int | Type::Number | Type::Ratio | Type::Duration => Json::from(0),
+        Type::Int | Type::Count | Type::Number | Type::Ratio | Type::Duration => Json::from(0),
         Type::Date => Json::from(PLACEHOLDER_DATE),
         Type::Enum(id) => schema
             .enums
@@ -251,6 +251,7 @@ fn type_comment(schema: &Schema, field: &FieldDef) -> String {
         }
         Type::Date => out.push_str(" Written YYYY-MM-DD."),
         Type::Ratio => out.push_str(" A number from 0 to 1."),
+        Type::Count => out.push_str(" A whole number, 0 or more."),
         Type::Ref(root_field) => {
             if let Some(list) = schema.root_object().fields.get(*root_field) {
                 out.push_str(&format!(" The id of an element of `{}`.", list.name));
