@@ -945,13 +945,46 @@ fn a_run_that_finds_no_document_is_invalid_input() {
     std::fs::write(dir.path().join("notes.txt"), "not a jurisdiction").expect("a file");
     let output = rampart(&["check", &dir.path().to_string_lossy()]);
     assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("no jurisdiction documents in this directory"),
+        "{stdout}"
+    );
+    // Next to a document that passes, an empty folder still makes the run invalid input, and
+    // a dashboard reading the SARIF log sees why.
+    let args = [
+        "check",
+        &dir.path().to_string_lossy(),
+        "examples/norrvale.json",
+    ];
+    let output = rampart(&[&args[..], &["--fail-on", "critical", "--format", "sarif"]].concat());
+    assert_eq!(output.status.code(), Some(2));
+    let log: Json = serde_json::from_slice(&output.stdout).expect("a SARIF log");
+    let first = &log["runs"][0]["results"][0];
+    assert_eq!(first["level"], "error", "{first}");
+    // An empty JSON-lines stream: no document at all, so no empty summary table, and the
+    // SARIF log says why the run failed in its invocation.
+    let stream = dir.path().join("states.jsonl");
+    std::fs::write(&stream, "").expect("a file");
+    let output = rampart(&["check", &stream.to_string_lossy()]);
+    assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains("no jurisdiction documents found"),
         "{stderr}"
     );
-    // No document, no empty summary table.
     assert!(output.stdout.is_empty(), "{output:?}");
+    let output = rampart(&["check", &stream.to_string_lossy(), "--format", "sarif"]);
+    let log: Json = serde_json::from_slice(&output.stdout).expect("a SARIF log");
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["exitCode"], 2, "{invocation}");
+    assert_eq!(invocation["executionSuccessful"], false, "{invocation}");
+    let notice = &invocation["toolExecutionNotifications"][0]["message"]["text"];
+    assert!(
+        notice
+            .as_str()
+            .is_some_and(|t| t.starts_with("no jurisdiction documents found"))
+    );
 }
 
 #[test]
@@ -1066,4 +1099,32 @@ fn json_output_validates_against_the_documented_report_schema() {
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
     assert!(validator.is_valid(&serde_json::from_str(&check_fixtures("json").1).expect("JSON")));
+}
+
+#[test]
+fn junit_stays_well_formed_and_keeps_ids_apart_whatever_characters_they_hold() {
+    let dir = temp_dir();
+    let text = std::fs::read_to_string("examples/ossmark.json").expect("an example");
+    let mut doc: Json = serde_json::from_str(&text).expect("JSON");
+    for (file, id) in [
+        ("a.json", "a\u{fffe}b"),
+        ("b.json", "a\u{1}b"),
+        ("c.json", "ab"),
+    ] {
+        doc["jurisdiction"]["id"] = Json::from(id);
+        let path = dir.path().join(file);
+        std::fs::write(&path, doc.to_string()).expect("a document");
+    }
+    let output = rampart(&["check", &dir.path().to_string_lossy(), "--format", "junit"]);
+    let xml = String::from_utf8(output.stdout).expect("UTF-8");
+    let parsed = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let suites: Vec<&str> = (parsed.descendants())
+        .filter(|node| node.has_tag_name("testsuite"))
+        .filter_map(|suite| suite.attribute("name"))
+        .collect();
+    assert_eq!(suites, ["a\\u{fffe}b", "a\\u{1}b", "ab"]);
+    let classname = (parsed.descendants())
+        .find(|node| node.has_tag_name("testcase"))
+        .and_then(|case| case.attribute("classname"));
+    assert_eq!(classname, Some("a\\u{fffe}b.governance"));
 }

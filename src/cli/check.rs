@@ -246,15 +246,19 @@ impl Run<'_> {
             let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
             writer.batch(&mut out, &evaluated, &origins)?;
         }
-        writer.finish(&mut out)?;
-        if n_documents == 0 {
-            // A run that checked nothing must not pass (a CI job pointed at the wrong folder).
-            eprintln!(
-                "error: no jurisdiction documents found in {}\n  help: rampart check reads *.json, *.yaml, *.yml and *.jsonl files (directories recursively) and `-` for standard input",
+        // A run that checked nothing must not pass (a CI job pointed at the wrong folder).
+        let nothing = (n_documents == 0).then(|| {
+            let found = format!(
+                "no jurisdiction documents found in {}",
                 super::inputs::describe(&self.args.paths)
             );
+            eprintln!(
+                "error: {found}\n  help: rampart check reads *.json, *.yaml, *.yml and *.jsonl files (directories recursively) and `-` for standard input"
+            );
             verdict.invalid = true;
-        }
+            found
+        });
+        writer.finish(&mut out, verdict.exit_code(), nothing.as_deref())?;
         out.finish()?;
         Ok(verdict.exit_code())
     }

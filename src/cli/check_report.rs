@@ -179,8 +179,9 @@ impl<'a> ReportWriter<'a> {
         }
     }
 
-    /// Writes what comes after the last document.
-    pub fn finish(self, out: &mut Output) -> io::Result<()> {
+    /// Writes what comes after the last document; `exit_code` is the run's, and `notice` says
+    /// why it failed when no document does.
+    pub fn finish(self, out: &mut Output, exit_code: u8, notice: Option<&str>) -> io::Result<()> {
         match self {
             ReportWriter::Human { table, rows, .. } => {
                 let mut rows = rows.into_inner().map_err(io::IntoInnerError::into_error)?;
@@ -197,7 +198,7 @@ impl<'a> ReportWriter<'a> {
                 Ok(())
             }
             ReportWriter::Json { ctx, any } => out.write(&report::json::tail(&ctx.frame(), any)),
-            ReportWriter::Sarif { sarif, .. } => out.write(&sarif.tail()),
+            ReportWriter::Sarif { sarif, .. } => out.write(&sarif.tail(exit_code, notice)),
             ReportWriter::Junit {
                 totals, mut spool, ..
             } => {

@@ -104,6 +104,10 @@ enum Input {
     Unreadable(PathBuf, String),
 }
 
+/// Why a directory named on the command line is an error.
+const NO_DOCUMENTS: &str = "no jurisdiction documents in this directory (rampart check reads \
+                            *.json, *.yaml, *.yml and *.jsonl files, in subdirectories too)";
+
 /// Yields the documents of every input in order, in batches of at most [`BATCH`].
 pub struct Batches {
     inputs: std::vec::IntoIter<Input>,
@@ -130,6 +134,11 @@ impl Batches {
                 inputs.push(Input::Lines(path.clone()));
             } else {
                 let (found, errors) = config::find_documents(std::slice::from_ref(path));
+                if found.is_empty() && errors.is_empty() {
+                    // A folder named but empty must not pass unseen among other inputs (a CI
+                    // job pointed at the wrong folder): it is a document that is not evaluated.
+                    inputs.push(Input::Unreadable(path.clone(), NO_DOCUMENTS.to_string()));
+                }
                 inputs.extend(found.into_iter().map(|path| match is_lines_file(&path) {
                     true => Input::Lines(path),
                     false => Input::File(path),

@@ -91,26 +91,30 @@ fn suite(document: &DocumentReport, unknown_fails: bool) -> TestSuite {
         .jurisdiction
         .clone()
         .unwrap_or_else(|| document.path.clone());
-    let mut suite = TestSuite::new(name);
-    suite.add_property(("file", document.path.as_str()));
+    let mut suite = TestSuite::new(xml_line(&name));
+    suite.add_property(("file", xml_line(&document.path).as_str()));
     if let Some(line) = document.line {
         suite.add_property(("line", line.to_string().as_str()));
     }
     match &document.results {
         Some(results) => {
-            suite.add_test_cases(results.iter().map(|r| test_case(r, unknown_fails)));
+            let cases = results.iter().map(|r| test_case(r, &name, unknown_fails));
+            suite.add_test_cases(cases);
         }
         None => {
-            suite.add_test_case(not_evaluated(document));
+            suite.add_test_case(not_evaluated(document, &name));
         }
     }
     suite
 }
 
-fn test_case(record: &ResultRecord, unknown_fails: bool) -> TestCase {
+/// A norm's test case; its class name is the jurisdiction's and the pillar's
+/// (`kestria.governance`), so that tools that merge test suites keep jurisdictions apart.
+fn test_case(record: &ResultRecord, suite: &str, unknown_fails: bool) -> TestCase {
     let name = format!("{} {}", record.norm, record.title);
-    let mut case = TestCase::new(name, status(record, unknown_fails));
-    case.set_classname(record.pillar.as_deref().unwrap_or("(no pillar)"));
+    let mut case = TestCase::new(xml_line(&name), status(record, unknown_fails));
+    let pillar = record.pillar.as_deref().unwrap_or("(no pillar)");
+    case.set_classname(xml_line(&format!("{suite}.{pillar}")));
     case
 }
 
@@ -142,23 +146,49 @@ fn waiver_reason(record: &ResultRecord) -> &str {
 
 fn non_success(kind: NonSuccessKind, message: String, body: String) -> TestCaseStatus {
     let mut status = TestCaseStatus::non_success(kind);
-    status.set_message(message);
+    status.set_message(xml_line(&message));
     if !body.is_empty() {
-        status.set_description(body);
+        status.set_description(xml_text(&body, true));
     }
     status
 }
 
 fn skipped(message: String, body: String) -> TestCaseStatus {
     let mut status = TestCaseStatus::skipped();
-    status.set_message(message);
+    status.set_message(xml_line(&message));
     if !body.is_empty() {
-        status.set_description(body);
+        status.set_description(xml_text(&body, true));
     }
     status
 }
 
-fn not_evaluated(document: &DocumentReport) -> TestCase {
+/// `text` for an attribute: every character XML 1.0 cannot carry, and every line break or
+/// other control character, written as an escape (`\u{1b}`), so that no two texts become one.
+fn xml_line(text: &str) -> String {
+    xml_text(text, false)
+}
+
+/// `text` with the characters XML 1.0 cannot carry (control characters but tab and line
+/// breaks, U+FFFE and U+FFFF) written as escapes; with `keep_lines` false, tabs and line breaks
+/// too.
+fn xml_text(text: &str, keep_lines: bool) -> String {
+    let escaped = |c: char| match c {
+        '\t' | '\n' | '\r' => !keep_lines,
+        '\u{fffe}' | '\u{ffff}' => true,
+        c => c.is_control(),
+    };
+    if !text.chars().any(escaped) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match escaped(c) {
+            true => format!("\\u{{{:x}}}", u32::from(c)),
+            false => c.to_string(),
+        })
+        .collect()
+}
+
+fn not_evaluated(document: &DocumentReport, suite: &str) -> TestCase {
     let lines: Vec<String> = document
         .problems
         .iter()
@@ -175,7 +205,7 @@ fn not_evaluated(document: &DocumentReport) -> TestCase {
         .unwrap_or_else(|| "not evaluated".to_string());
     let status = non_success(NonSuccessKind::Error, first, lines.join("\n"));
     let mut case = TestCase::new("document", status);
-    case.set_classname("(document)");
+    case.set_classname(xml_line(&format!("{suite}.(document)")));
     case
 }
 

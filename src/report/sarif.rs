@@ -5,8 +5,9 @@
 //! and high severity, `warning` otherwise), erroneous (`error`), unknown (`note`) or waived norm
 //! (its level, with an `external` suppression carrying the waiver's justification). Each result
 //! points at the jurisdiction document, at the evidence value when an [`At`] finds it, else at
-//! the document's first line. The log is written piece by piece ([`SarifWriter`]), so a run
-//! of any size holds one document at a time. Reads no files: the caller locates evidence.
+//! the document's first line, with a fingerprint of jurisdiction and norm. The run's invocation
+//! (exit code) ends the log. The log is written piece by piece ([`SarifWriter`]), so a run of
+//! any size holds one document at a time. Reads no files: the caller locates evidence.
 
 use std::collections::BTreeMap;
 
@@ -45,6 +46,9 @@ const MAX_MESSAGE_LINES: usize = 12;
 
 /// Indentation depth of a result in the pretty log (`runs[0].results[i]`).
 const RESULT_DEPTH: usize = 4;
+
+/// Indentation depth of a member of the run in the pretty log (`runs[0].invocations`).
+const RUN_DEPTH: usize = 3;
 
 impl<'p> SarifWriter<'p> {
     /// A writer whose rules are `reported`, in program order; with `unknown_fails` (`check
@@ -104,14 +108,21 @@ impl<'p> SarifWriter<'p> {
         out
     }
 
-    /// Everything after the last result: the tool and its rules.
-    pub fn tail(&self) -> String {
+    /// Everything after the last result: the run's invocation (its exit code, and why it
+    /// failed when `notice` says so), the tool and its rules.
+    pub fn tail(&self, exit_code: u8, notice: Option<&str>) -> String {
         let close = if self.any_result {
             format!("\n{}", "  ".repeat(RESULT_DEPTH - 1))
         } else {
             String::new()
         };
-        format!("{close}{}\n", self.frame().1)
+        let rest = self.frame().1;
+        // The invocation is known last, so it follows the results (members of a JSON object
+        // may come in any order).
+        let (bracket, rest) = rest.split_at(1);
+        let invocation = super::json::pretty(&[invocation(exit_code, notice)], RUN_DEPTH);
+        let indent = "  ".repeat(RUN_DEPTH);
+        format!("{close}{bracket},\n{indent}\"invocations\": {invocation}{rest}\n")
     }
 
     /// The pretty log with no result, cut inside its empty list of results: up to its `[`, and
@@ -123,11 +134,13 @@ impl<'p> SarifWriter<'p> {
         let driver = sarif::ToolComponent::builder()
             .name("rampart")
             .version(env!("CARGO_PKG_VERSION"))
+            .semantic_version(env!("CARGO_PKG_VERSION"))
             .information_uri("https://github.com/rampart-elections/rampart")
             .rules(rules)
             .build();
         let run = sarif::Run::builder()
             .tool(sarif::Tool::builder().driver(driver).build())
+            .column_kind(json!("unicodeCodePoints"))
             .results(Vec::new())
             .build();
         let log = sarif::Sarif::builder()
@@ -154,6 +167,10 @@ fn rule(program: &Program, norm: &Norm) -> sarif::ReportingDescriptor {
         .collect();
     properties.insert("stages".to_string(), json!(stages));
     properties.insert("severity".to_string(), json!(norm.severity.as_str()));
+    properties.insert(
+        "security-severity".to_string(),
+        json!(security_severity(norm.severity)),
+    );
     let bag = sarif::PropertyBag::builder()
         .additional_properties(properties)
         .build();
@@ -168,6 +185,34 @@ fn rule(program: &Program, norm: &Norm) -> sarif::ReportingDescriptor {
         descriptor.full_description = Some(message_string(doc));
     }
     descriptor
+}
+
+/// A severity as the score GitHub code scanning reads from `security-severity` (above 9.0 is
+/// critical, 7.0 high, 4.0 medium, else low), so that its dashboard ranks failures as we do.
+fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+/// How the run went: its exit code (2, invalid input, is an unsuccessful run) and, when
+/// `notice` says why the run failed outside any document, that message.
+fn invocation(exit_code: u8, notice: Option<&str>) -> sarif::Invocation {
+    let mut invocation = sarif::Invocation::builder()
+        .execution_successful(exit_code != 2)
+        .exit_code(i64::from(exit_code))
+        .build();
+    invocation.tool_execution_notifications = notice.map(|text| {
+        let notification = sarif::Notification::builder()
+            .level(json!("error"))
+            .message(sarif::Message::builder().text(text).build())
+            .build();
+        vec![notification]
+    });
+    invocation
 }
 
 /// The rule of a kind of document problem: a document that cannot be read, parsed or
@@ -292,10 +337,19 @@ fn result(
         .get(record.norm.as_str())
         .and_then(|&i| i64::try_from(i).ok());
     res.properties = Some(result_properties(document, record));
+    res.partial_fingerprints = Some(fingerprints(document, record));
     if record.status == Status::Waived {
         res.suppressions = Some(vec![suppression(record)]);
     }
     res
+}
+
+/// What identifies a result from one run to the next, wherever its evidence moves in the
+/// file: the jurisdiction (else the document's path) and the norm.
+fn fingerprints(document: &DocumentReport, record: &ResultRecord) -> BTreeMap<String, String> {
+    let jurisdiction = document.jurisdiction.as_deref().unwrap_or(&document.path);
+    let key = format!("{jurisdiction}/{}", record.norm);
+    BTreeMap::from([("rampartNorm/v1".to_string(), key)])
 }
 
 fn result_properties(document: &DocumentReport, record: &ResultRecord) -> sarif::PropertyBag {
