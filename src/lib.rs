@@ -12,6 +12,24 @@
 //! assert_eq!(parsed.file.items.len(), 1);
 //! ```
 
+/// `eprintln!` that ignores a standard error that cannot be written (a closed pipe): a
+/// message the reader has gone away from is lost, but the run's exit code and report are not,
+/// where `eprintln!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that ignores a standard error that cannot be written, as [`say!`] does.
+macro_rules! say_part {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod check;
 pub mod cli;
 pub mod compare;

@@ -930,3 +930,38 @@ fn a_count_parameter_refuses_a_negative_setting() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("not a valid count"), "{stderr}");
 }
+
+/// A pipe whose reading end is already closed: writing to the other end fails (`EPIPE`).
+#[cfg(unix)]
+fn pipe_without_reader() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut ends = [0; 2];
+    // SAFETY: `pipe` fills `ends` with two new descriptors, which are ours to close or own.
+    unsafe {
+        assert_eq!(libc::pipe(ends.as_mut_ptr()), 0, "a pipe");
+        libc::close(ends[0]);
+        Stdio::from(std::os::fd::OwnedFd::from_raw_fd(ends[1]))
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_standard_error_does_not_turn_the_exit_code_into_a_panic() {
+    let dir = scratch("closed-stderr");
+    let empty = dir.join("states.jsonl");
+    write(&empty, "");
+    let bad = dir.join("bad.rampart");
+    write(&bad, "norm {");
+    for args in [
+        vec!["check", empty.to_str().expect("UTF-8")],
+        vec!["validate", "--policy", bad.to_str().expect("UTF-8")],
+        vec!["fmt", "--check", bad.to_str().expect("UTF-8")],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_rampart"))
+            .args(&args)
+            .stderr(pipe_without_reader())
+            .output()
+            .expect("rampart runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
+    }
+}

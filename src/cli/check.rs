@@ -170,7 +170,7 @@ pub fn run(args: &Args) -> u8 {
                 || "standard output".to_string(),
                 |p| p.display().to_string(),
             );
-            eprintln!("error: cannot write the report to {target}: {error}");
+            say!("error: cannot write the report to {target}: {error}");
             EXIT_INVALID
         }
     }
@@ -252,7 +252,7 @@ impl Run<'_> {
                 "no jurisdiction documents found in {}",
                 super::inputs::describe(&self.args.paths)
             );
-            eprintln!(
+            say!(
                 "error: {found}\n  help: rampart check reads *.json, *.yaml, *.yml and *.jsonl files (directories recursively) and `-` for standard input"
             );
             verdict.invalid = true;
@@ -296,7 +296,7 @@ fn thread_pool(jobs: Option<usize>) -> Option<rayon::ThreadPool> {
     }
     builder
         .build()
-        .map_err(|error| eprintln!("error: cannot start {jobs:?} worker threads: {error}"))
+        .map_err(|error| say!("error: cannot start {jobs:?} worker threads: {error}"))
         .ok()
 }
 

@@ -109,7 +109,7 @@ pub fn run(args: &Args) -> u8 {
     if comparison.jurisdictions.is_empty() {
         // The inputs' errors say why; an empty comparison would only hide them.
         if ok {
-            eprintln!(
+            say!(
                 "error: no jurisdiction to compare in {}",
                 super::inputs::describe(&args.paths)
             );
@@ -120,7 +120,7 @@ pub fn run(args: &Args) -> u8 {
     if let Some(problem) = (args.group_by.as_deref())
         .and_then(|path| unknown_group_path(path, &comparison.jurisdictions))
     {
-        eprintln!("{problem}");
+        say!("{problem}");
         return EXIT_INVALID;
     }
     let colour = if args.output.is_none() && super::stdout_is_colour_terminal() {
@@ -142,10 +142,10 @@ pub fn run(args: &Args) -> u8 {
     let text = compare::render(&comparison, &report, format.core(), colour);
     let written = match &args.output {
         None => super::output::write_stdout(&text)
-            .map_err(|error| eprintln!("error: cannot write the output: {error}"))
+            .map_err(|error| say!("error: cannot write the output: {error}"))
             .is_ok(),
         Some(path) => super::output::write_atomically(path, &text)
-            .map_err(|error| eprintln!("error: cannot write {}: {error}", path.display()))
+            .map_err(|error| say!("error: cannot write {}: {error}", path.display()))
             .is_ok(),
     };
     if ok && written { EXIT_OK } else { EXIT_INVALID }
@@ -161,7 +161,7 @@ fn warn_repeated_jurisdictions(jurisdictions: &[compare::Jurisdiction]) {
         }
     }
     for (id, paths) in paths.iter().filter(|(_, paths)| paths.len() > 1) {
-        eprintln!(
+        say!(
             "warning: jurisdiction `{id}` is described by {} documents ({}); each is compared as its own row",
             paths.len(),
             paths.join(", ")
@@ -219,7 +219,7 @@ fn split_paths(paths: &[PathBuf]) -> (Vec<Report>, Vec<PathBuf>, bool) {
         match Report::from_value(value) {
             Ok(report) => reports.push(report),
             Err(error) => {
-                eprintln!("error: {}: {error}", path.display());
+                say!("error: {}: {error}", path.display());
                 ok = false;
             }
         }
@@ -242,15 +242,15 @@ fn saved_report_value(path: &Path) -> Option<serde_json::Value> {
 
 fn read_report(path: &Path) -> Result<Report, ()> {
     if path.exists() && !path.is_file() {
-        eprintln!("error: cannot read {}: not a regular file", path.display());
+        say!("error: cannot read {}: not a regular file", path.display());
         return Err(());
     }
     let text = std::fs::read_to_string(path)
-        .map_err(|error| eprintln!("error: cannot read {}: {error}", path.display()))?;
+        .map_err(|error| say!("error: cannot read {}: {error}", path.display()))?;
     Report::from_json(&text).map_err(|error| {
-        eprintln!("error: {}: {error}", path.display());
+        say!("error: {}: {error}", path.display());
         if let Some(help) = miette::Diagnostic::help(&error) {
-            eprintln!("  help: {help}");
+            say!("  help: {help}");
         }
     })
 }
@@ -285,7 +285,7 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
         .collect();
     let mut ok = !documents.is_empty();
     if documents.is_empty() {
-        eprintln!(
+        say!(
             "error: no jurisdiction documents found in {}",
             super::inputs::describe(paths)
         );
@@ -297,7 +297,7 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
             "error: {}: invalid document, not evaluated{why} (see `rampart check`)",
             document.path.display()
         );
-        eprintln!("{}", crate::report::columns::escape_unsafe(&line));
+        say!("{}", crate::report::columns::escape_unsafe(&line));
         ok = false;
     }
     let report = report::build(&program, &workspace, args.eval.profile.as_deref(), &checked);

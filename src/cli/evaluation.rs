@@ -45,7 +45,7 @@ impl EvalArgs {
             let ids = program.profiles.iter().map(|p| p.id.as_str());
             let help = did_you_mean(name, ids)
                 .map_or_else(String::new, |close| format!("; did you mean `{close}`?"));
-            eprintln!("error: unknown profile `{name}`{help}");
+            say!("error: unknown profile `{name}`{help}");
             return None;
         }
         Some(index)
@@ -66,7 +66,7 @@ impl EvalArgs {
                         | eval::SettingError::Value { help: Some(h), .. } => format!(" ({h})"),
                         _ => String::new(),
                     };
-                    eprintln!("error: --set {text}: {error}{help}");
+                    say!("error: --set {text}: {error}{help}");
                     ok = false;
                 }
             }
@@ -90,9 +90,9 @@ impl EvalArgs {
                         }
                     });
                 if shaped {
-                    eprintln!("error: --today {text}: there is no such day in the calendar");
+                    say!("error: --today {text}: there is no such day in the calendar");
                 } else {
-                    eprintln!("error: --today {text}: not a date (write YYYY-MM-DD)");
+                    say!("error: --today {text}: not a date (write YYYY-MM-DD)");
                 }
                 None
             }

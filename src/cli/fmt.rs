@@ -46,7 +46,7 @@ pub fn run(args: &Args) -> u8 {
     let mut invalid = false;
     for root in &roots {
         if let Err(error) = collect(root, &mut files) {
-            eprintln!("error: cannot read {}: {error}", root.display());
+            say!("error: cannot read {}: {error}", root.display());
             invalid = true;
         }
     }
@@ -100,7 +100,7 @@ fn format_file(path: &Path, check: bool) -> FileOutcome {
     let text = match crate::config::read_text(path) {
         Ok(text) => text,
         Err(why) => {
-            eprintln!("error: cannot read {}: {why}", path.display());
+            say!("error: cannot read {}: {why}", path.display());
             return FileOutcome::Invalid;
         }
     };
@@ -108,8 +108,8 @@ fn format_file(path: &Path, check: bool) -> FileOutcome {
         Ok(formatted) => formatted,
         Err(FormatError::SyntaxErrors { count, diagnostics }) => {
             let file = OneFile { path, text: &text };
-            eprint!("{}", render_human(&diagnostics, &file, HumanStyle::Plain));
-            eprintln!(
+            say_part!("{}", render_human(&diagnostics, &file, HumanStyle::Plain));
+            say!(
                 "error: {}: {count} syntax error(s); not formatted",
                 path.display()
             );
@@ -126,7 +126,7 @@ fn format_file(path: &Path, check: bool) -> FileOutcome {
     match write_atomically(path, &formatted) {
         Ok(()) => FileOutcome::Changed,
         Err(error) => {
-            eprintln!("error: cannot write {}: {error}", path.display());
+            say!("error: cannot write {}: {error}", path.display());
             FileOutcome::Invalid
         }
     }

@@ -65,11 +65,11 @@ pub fn run(args: &Args) -> u8 {
         std::fs::File::create_new(path).and_then(|mut file| file.write_all(text.as_bytes()));
     match written {
         Ok(()) => {
-            eprintln!("wrote {}", path.display());
+            say!("wrote {}", path.display());
             EXIT_OK
         }
         Err(error) => {
-            eprintln!("error: cannot write {}: {error}", path.display());
+            say!("error: cannot write {}: {error}", path.display());
             EXIT_INVALID
         }
     }

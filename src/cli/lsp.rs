@@ -16,7 +16,7 @@ pub fn run(args: &Args) -> u8 {
     match crate::lsp::run_stdio() {
         Ok(()) => EXIT_OK,
         Err(error) => {
-            eprintln!("rampart lsp: {error}");
+            say!("rampart lsp: {error}");
             EXIT_INVALID
         }
     }

@@ -45,7 +45,7 @@ enum ListFormat {
 /// Runs `norms`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     if args.full && args.format != ListFormat::Markdown {
-        eprintln!("error: --full needs --format markdown");
+        say!("error: --full needs --format markdown");
         return EXIT_INVALID;
     }
     let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
@@ -91,8 +91,8 @@ pub(super) fn print_stdout(text: &str) {
 
 /// Prints a usage error with its help line to standard error.
 pub(super) fn print_error<E: miette::Diagnostic>(error: &E) {
-    eprintln!("error: {error}");
+    say!("error: {error}");
     if let Some(help) = error.help() {
-        eprintln!("  help: {help}");
+        say!("  help: {help}");
     }
 }

@@ -149,7 +149,7 @@ pub fn warn_unchosen_format(path: Option<&Path>, known: &str, plain: &str) {
     let extension = extension(path);
     let outer = extension.rsplit('.').next().unwrap_or_default();
     if !outer.is_empty() && !matches!(outer, "txt" | "text" | "log") {
-        eprintln!(
+        say!(
             "warning: writing the {plain} to {}: `.{outer}` names no format ({known}); pass --format to choose one",
             crate::report::columns::escape_unsafe(&path.display().to_string())
         );

@@ -31,7 +31,7 @@ impl PolicySource {
     /// standard error) when `PATH` names no policy set.
     pub fn from_arg(policy: Option<&Path>) -> Option<PolicySource> {
         if let Some(problem) = missing_policy(policy) {
-            eprintln!("{problem}");
+            say!("{problem}");
             return None;
         }
         Some(PolicySource::at(policy))
@@ -109,10 +109,10 @@ pub fn load_program(source: &PolicySource) -> Option<(Workspace, crate::check::P
         .chain(checked.diagnostics)
         .filter(Diagnostic::is_error)
         .collect();
-    eprint!(
+    say_part!(
         "{}",
         render_human(&diagnostics, &workspace, HumanStyle::Plain)
     );
-    eprintln!("the policy set has errors; run `rampart validate` for every diagnostic");
+    say!("the policy set has errors; run `rampart validate` for every diagnostic");
     None
 }

@@ -13,7 +13,7 @@ pub(crate) fn format(world: &World, params: DocumentFormattingParams) -> Option<
     let formatted = match crate::fmt::format_source(text) {
         Ok(formatted) => formatted,
         Err(error) => {
-            eprintln!("rampart lsp: not formatting: {error}");
+            say!("rampart lsp: not formatting: {error}");
             return None;
         }
     };

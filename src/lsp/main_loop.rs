@@ -193,7 +193,7 @@ fn on_notification(world: &mut World, notification: Notification) {
         _ => Ok(()),
     };
     if let Err(error) = result {
-        eprintln!("rampart lsp: ignoring `{method}`: {error}");
+        say!("rampart lsp: ignoring `{method}`: {error}");
     }
 }
 

@@ -35,7 +35,7 @@ impl Transport {
     /// Waits until every message the server sent has been written.
     pub(crate) fn join(self) {
         if self.writer.join().is_err() {
-            eprintln!("rampart lsp: the output thread panicked");
+            say!("rampart lsp: the output thread panicked");
         }
     }
 }
@@ -56,9 +56,9 @@ pub(crate) fn stdio() -> (Connection, Transport) {
                         break;
                     }
                 }
-                Ok(Frame::Garbled(why)) => eprintln!("rampart lsp: skipping a frame: {why}"),
+                Ok(Frame::Garbled(why)) => say!("rampart lsp: skipping a frame: {why}"),
                 Ok(Frame::Invalid(id, why)) => {
-                    eprintln!("rampart lsp: refusing request {id}: {why}");
+                    say!("rampart lsp: refusing request {id}: {why}");
                     let code = lsp_server::ErrorCode::InvalidRequest as i32;
                     let response = lsp_server::Response::new_err(id, code, why);
                     if replies.send(Message::Response(response)).is_err() {
@@ -67,7 +67,7 @@ pub(crate) fn stdio() -> (Connection, Transport) {
                 }
                 Ok(Frame::End) => break,
                 Err(error) => {
-                    eprintln!("rampart lsp: cannot read from the client: {error}");
+                    say!("rampart lsp: cannot read from the client: {error}");
                     break;
                 }
             }
@@ -77,7 +77,7 @@ pub(crate) fn stdio() -> (Connection, Transport) {
         let mut stdout = io::stdout().lock();
         for message in receiver {
             if let Err(error) = message.write(&mut stdout).and_then(|()| stdout.flush()) {
-                eprintln!("rampart lsp: cannot write to the client: {error}");
+                say!("rampart lsp: cannot write to the client: {error}");
                 break;
             }
         }

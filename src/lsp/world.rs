@@ -110,7 +110,7 @@ impl World {
             return;
         };
         let Some(doc) = self.docs.get_mut(&path) else {
-            eprintln!(
+            say!(
                 "rampart lsp: change to a document that is not open: {}",
                 path.display()
             );
