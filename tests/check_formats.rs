@@ -1128,3 +1128,31 @@ fn junit_stays_well_formed_and_keeps_ids_apart_whatever_characters_they_hold() {
         .and_then(|case| case.attribute("classname"));
     assert_eq!(classname, Some("a\\u{fffe}b.governance"));
 }
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_link_replaces_the_linked_file_and_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir();
+    let target = dir.path().join("report.json");
+    std::fs::write(&target, "old").expect("a file");
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let link = dir.path().join("latest.json");
+    std::os::unix::fs::symlink(&target, &link).expect("a link");
+    let output = rampart(&[
+        "check",
+        "examples/norrvale.json",
+        "--output",
+        &link.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let link_meta = std::fs::symlink_metadata(&link).expect("the link");
+    assert!(link_meta.file_type().is_symlink(), "the link is kept");
+    let report = std::fs::read_to_string(&target).expect("the report");
+    assert!(report.starts_with('{'), "{report}");
+    let mode = std::fs::metadata(&target)
+        .expect("the file")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+}

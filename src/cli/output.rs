@@ -1,6 +1,7 @@
 //! Where a command's report goes: standard output, or a file written atomically (a temporary
 //! file in the same directory, synced, then renamed over the target), so a reader never sees a
-//! partial report. A closed pipe on standard output (`rampart check … | head`) ends the output
+//! partial report; a link is followed (the file it names is replaced, the link stays) and a
+//! replaced file keeps its permissions. A closed pipe on standard output (`rampart check … | head`) ends the output
 //! quietly; any other write error is returned for the command to report and exit 2.
 
 use std::fs;
@@ -40,10 +41,13 @@ impl Output {
                 let file = fs::OpenOptions::new().write(true).open(path)?;
                 Target::Direct(BufWriter::new(file))
             }
-            Some(path) => Target::Temp {
-                temp: BufWriter::new(temp_beside(path)?),
-                path: path.to_path_buf(),
-            },
+            Some(path) => {
+                let path = through_links(path);
+                Target::Temp {
+                    temp: BufWriter::new(temp_beside(&path)?),
+                    path,
+                }
+            }
         };
         Ok(Output { target })
     }
@@ -121,7 +125,19 @@ fn parent(path: &Path) -> &Path {
     }
 }
 
-/// A new temporary file in the directory of `path`.
+/// The file a symbolic link at `path` points to, so that the report replaces that file and the
+/// link stays; `path` itself otherwise (a dangling link is replaced).
+fn through_links(path: &Path) -> PathBuf {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+        }
+        _ => path.to_path_buf(),
+    }
+}
+
+/// A new temporary file in the directory of `path`, with the permissions of the file at `path`
+/// when there is one (the report replaces it, and should not change who may read it).
 fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".rampart-").suffix(".tmp");
@@ -130,17 +146,19 @@ fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
     let dir = parent(path);
     // The temporary file's name means nothing to the user: say which directory failed.
-    builder.tempfile_in(dir).map_err(|error| {
+    let temp = builder.tempfile_in(dir).map_err(|error| {
         // tempfile appends " at path <the temporary file>".
         let text = error.to_string();
         let cause = text.split(" at path ").next().unwrap_or_default();
         let message = format!("cannot create a file in {}: {cause}", dir.display());
         io::Error::new(error.kind(), message)
-    })
+    })?;
+    if let Ok(existing) = fs::metadata(path) {
+        temp.as_file().set_permissions(existing.permissions())?;
+    }
+    Ok(temp)
 }
 
-/// The lower-case extension of `path`'s file name (`sarif` for `out.sarif`), with the inner one
-/// for a compound name (`sarif.json` for `out.sarif.json`).
 /// Warns when `--output` names a file whose extension chooses no format (say `.xlsx`) and
 /// `--format` was not given, so the `plain` text is written to it: `known` lists the
 /// extensions that do choose one.
@@ -156,6 +174,8 @@ pub fn warn_unchosen_format(path: Option<&Path>, known: &str, plain: &str) {
     }
 }
 
+/// The lower-case extension of `path`'s file name (`sarif` for `out.sarif`), with the inner one
+/// for a compound name (`sarif.json` for `out.sarif.json`).
 pub fn extension(path: &Path) -> String {
     let name = path
         .file_name()
