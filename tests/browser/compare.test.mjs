@@ -76,7 +76,8 @@ test("the region page shows every jurisdiction, filters, evidence, and stays off
   assert.ok(column >= 0);
   const cell = castellan.locator("td.cell").nth(column);
   await cell.hover();
-  assert.equal(await cell.getAttribute("title"), "sec-patching: fail");
+  assert.equal(await cell.getAttribute("title"), "sec-patching: fail (Castellan)");
+  assert.equal(await cell.getAttribute("aria-label"), "fail");
   assert.equal(await cell.textContent(), "\u2717");
   await cell.click();
   const details = page.locator("#details");
@@ -85,7 +86,7 @@ test("the region page shows every jurisdiction, filters, evidence, and stays off
   assert.match(detailText, /Castellan — sec-patching/);
   assert.match(detailText, /fail/);
   assert.match(detailText, /Citations/);
-  const citation = await details.locator("h4:has-text('Citations') + ul li").first().textContent();
+  const citation = await details.locator("h3:has-text('Citations') + ul li").first().textContent();
   assert.notEqual(citation, "none");
   assert.match(citation, /\[[a-z0-9-]+\]$/, "the source id ends the citation");
 
@@ -127,7 +128,7 @@ test("a hostile jurisdiction name is shown as text and runs no script", async ()
   assert.ok(!html.includes("</script><script>alert(2)"), "no string closes the data element");
 
   const { page, seen } = await open(page_file);
-  assert.equal(await page.locator("#heatmap tbody td.jur button").first().textContent(), HOSTILE_NAME);
+  assert.equal(await page.locator("#heatmap tbody th.jur button").first().textContent(), HOSTILE_NAME);
   assert.equal(await page.locator("img").count(), 0, "no image element was created");
   assert.equal(await page.locator("script").count(), 2, "only the page's own scripts");
   await page.locator("#heatmap tbody td.cell").first().click();
@@ -138,8 +139,9 @@ test("a hostile jurisdiction name is shown as text and runs no script", async ()
   await page.close();
 });
 
-test("a page of 1,000 jurisdictions and 85 norms renders, filters and opens evidence quickly", async () => {
-  // A saved `check` report of the examples, repeated with changed statuses.
+/** Writes the page of a saved report of 1,000 jurisdictions (the examples, repeated with
+ * changed statuses): its path and size. */
+function writeLargePage() {
   const check = spawnSync(BINARY, ["check", "--format", "json", "examples/"], { cwd: ROOT, maxBuffer: 1 << 28 });
   const base = JSON.parse(check.stdout.toString("utf8"));
   const statuses = ["pass", "pass", "pass", "fail", "unknown", "not-applicable", "pass", "waived"];
@@ -157,7 +159,11 @@ test("a page of 1,000 jurisdictions and 85 norms renders, filters and opens evid
   writeFileSync(join(dir, "large-report.json"), JSON.stringify({ ...base, documents }));
   const page_file = join(dir, "large.html");
   rampart(["compare", join(dir, "large-report.json"), "--format", "html", "--output", page_file]);
-  const bytes = statSync(page_file).size;
+  return { page_file, bytes: statSync(page_file).size };
+}
+
+test("a page of 1,000 jurisdictions and 85 norms renders, filters and opens evidence quickly", async () => {
+  const { page_file, bytes } = writeLargePage();
   assert.ok(bytes < 5_000_000, `the page is ${bytes} bytes, over 5 MB`);
 
   const started = Date.now();
@@ -176,7 +182,7 @@ test("a page of 1,000 jurisdictions and 85 norms renders, filters and opens evid
   await page.locator("#heatmap-wrap").evaluate((wrap) => { wrap.scrollTop = wrap.scrollHeight; });
   const lastRow = page.locator("#heatmap tbody tr", { has: page.getByRole("button", { name: lastName, exact: true }) });
   await lastRow.locator("td.cell").first().click();
-  await page.locator("#details h3").filter({ hasText: lastName }).waitFor();
+  await page.locator("#details h2").filter({ hasText: lastName }).waitFor();
   const filtered = Date.now() - filterStarted;
   assert.ok(filtered < 5000, `filtered, scrolled and opened in ${filtered} ms`);
   console.log(`# 1,000 x 85: ${(bytes / 1e6).toFixed(2)} MB, interactive in ${loaded} ms, filtered, scrolled to the end and opened a cell in ${filtered} ms`);
@@ -192,7 +198,7 @@ test("groups filter the rows and the baseline shows the trend", async () => {
   const { page, seen } = await open(page_file);
   assert.equal(await page.locator("#heatmap tbody tr[data-j]").count(), 4);
   await page.selectOption("#f-group", "x");
-  const names = await page.locator("#heatmap tbody td.jur button").allTextContents();
+  const names = await page.locator("#heatmap tbody th.jur button").allTextContents();
   assert.deepEqual(names, ["Beta", "Alpha"]);
   await page.selectOption("#f-stage", { label: "s2 \u2013 Stage 2" });
   assert.deepEqual(await page.locator("#heatmap thead th.norm").allTextContents(), ["n2", "n3", "n4"]);
@@ -200,12 +206,105 @@ test("groups filter the rows and the baseline shows the trend", async () => {
   const rows = await page.locator("#trend-table tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.deepEqual(rows, [
     ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"],
-    ["beta", "81.8%", "63.6%", "-18.2, now below baseline", "n1", "n5"],
-    ["gamma", "60.0%", "60.0%", "0.0", "\u2013", "\u2013"],
-    ["alpha", "77.8%", "57.1%", "-20.7", "n2", "\u2013"],
+    ["Beta", "81.8%", "63.6%", "-18.2, now below baseline", "n1", "n5"],
+    ["Gamma", "60.0%", "60.0%", "0.0", "\u2013", "\u2013"],
+    ["Alpha", "77.8%", "57.1%", "-20.7", "n2", "\u2013"],
   ]);
-  assert.match(await page.locator("#trend").textContent(), /Appeared: delta.*Disappeared: omega/s);
+  assert.match(await page.locator("#trend").textContent(), /Appeared: Delta.*Disappeared: omega/s);
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(seen.requests, []);
+  await page.close();
+});
+
+/** What has the focus: its tag, the grid row (aria-rowindex) and norm index it is in. */
+function focused(page) {
+  return page.evaluate(() => {
+    const active = document.activeElement;
+    const row = active.closest("tr[aria-rowindex]");
+    return {
+      tag: active.tagName,
+      row: row ? Number(row.getAttribute("aria-rowindex")) : null,
+      norm: active.dataset.n === undefined ? null : Number(active.dataset.n),
+      label: active.getAttribute("aria-label"),
+    };
+  });
+}
+
+test("the heatmap is one tab stop that arrow keys move through, and keeps the focus while it scrolls", async () => {
+  const { page_file } = writeLargePage();
+  const { page, seen } = await open(page_file);
+  const norms = await page.locator("#heatmap thead th.norm").count();
+
+  // From the last filter, Tab enters the grid at its first name, and Tab again leaves it.
+  await page.focus("#f-sort");
+  await page.keyboard.press("Tab");
+  assert.deepEqual(await focused(page), { tag: "BUTTON", row: 3, norm: null, label: null });
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "details", "one tab stop in the grid");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal((await focused(page)).row, 3, "back to the cell that had the focus");
+
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowDown");
+  const cell = await focused(page);
+  assert.equal(cell.tag, "TD");
+  assert.equal(cell.row, 4);
+  assert.ok(["pass", "fail", "waived", "unknown", "not applicable", "error", "not reported"].includes(cell.label), cell.label);
+  await page.keyboard.press("End");
+  const ids = await page.locator("#heatmap thead th.norm").allTextContents();
+  const lastNorm = await page.evaluate((id) => JSON.parse(document.getElementById("data").textContent).norms.findIndex((n) => n.id === id), ids[norms - 1]);
+  assert.equal((await focused(page)).norm, lastNorm, "End goes to the row's last norm");
+
+  // Far down the virtual rows, the focus stays on a cell (it used to fall back to the page).
+  for (let i = 0; i < 30; i++) await page.keyboard.press("PageDown");
+  assert.deepEqual([(await focused(page)).tag, (await focused(page)).row], ["TD", 4 + 300]);
+  await page.keyboard.press("Control+End");
+  assert.equal((await focused(page)).row, 1000 + 2, "Control+End goes to the last row");
+  await page.locator("#heatmap-wrap").evaluate((wrap) => { wrap.scrollTop = 0; });
+  await page.waitForFunction(() => document.querySelector('#heatmap tbody tr[aria-rowindex="3"]'));
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  assert.notEqual((await focused(page)).tag, "BODY", "scrolling away keeps the focus in the grid");
+
+  // A focused cell far to the right is not hidden under the sticky name column.
+  await page.keyboard.press("Control+Home");
+  for (let i = 0; i < 60; i++) await page.keyboard.press("ArrowRight");
+  for (let i = 0; i < 55; i++) await page.keyboard.press("ArrowLeft");
+  const visible = await page.evaluate(() => {
+    const box = document.activeElement.getBoundingClientRect();
+    return document.elementFromPoint(box.left + 2, box.top + box.height / 2) === document.activeElement;
+  });
+  assert.ok(visible, "the focused cell is not covered");
+
+  // Enter shows the details and says so to a screen reader.
+  await page.keyboard.press("Enter");
+  assert.match(await page.locator("#announce").textContent(), /^Member state \d+, [a-z-]+: [a-z ]+\. The details/);
+  assert.equal(await page.locator("#details h2").count(), 1);
+  assert.deepEqual(seen.errors, []);
+  await page.close();
+});
+
+test("the page passes axe-core's WCAG 2.2 AA rules, wide and at 320 pixels", async () => {
+  rampart(["compare", "tests/fixtures/compare/worked.json", "--baseline", "tests/fixtures/compare/baseline.json",
+    "--group-by", "memberships", "--format", "html", "--output", "target/browser/axe.html"]);
+  const axe = readFileSync(join(ROOT, "tests", "browser", "node_modules", "axe-core", "axe.min.js"), "utf8");
+  const { page, seen } = await open(join(ROOT, "target", "browser", "axe.html"));
+  for (const width of [1280, 320]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.locator("#heatmap tbody td.cell").first().click();
+    await page.evaluate(axe);
+    const violations = await page.evaluate(async () => {
+      const tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+      const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+      return result.violations.map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", "));
+    });
+    assert.deepEqual(violations, [], `axe at ${width} px`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at ${width} px`);
+  }
+  const legend = await page.locator("#legend").textContent();
+  assert.match(legend, /not reported/);
+  const chart = await page.locator("#charts svg title").first().textContent();
+  assert.match(chart, /^Compliance by pillar, .+: .+ \d+\.\d%/);
+  assert.deepEqual(seen.errors, []);
   await page.close();
 });

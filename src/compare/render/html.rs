@@ -2,6 +2,11 @@
 //! of jurisdictions × norms grouped by pillar, filters, evidence and citations on click,
 //! pillar-score bar charts and, with a baseline, the trend view.
 //!
+//! The page is meant for keyboards and screen readers too (WCAG 2.2 AA, checked with axe-core
+//! in `tests/browser`): the heatmap is an ARIA grid with row and column headers and one tab
+//! stop that the arrow keys move, cells are named by their status in words, charts carry their
+//! figures in their names, and the layout reflows down to 320 pixels.
+//!
 //! The data is embedded once as JSON in a `<script type="application/json">` element, with
 //! `<`, `>`, `&` and the JavaScript line separators written as `\u` escapes so that no string
 //! can close the element; the page's script builds the DOM with `textContent` only, so names
@@ -69,11 +74,15 @@ const HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\
 style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
 <title>Rampart comparison</title>\n";
 
-const BODY: &str = r#"<header>
+const BODY: &str = r##"<a class="skip" href="#charts-section">Skip to the charts</a>
+<header>
 <h1>Rampart comparison</h1>
 <p id="summary"></p>
 <ul class="legend" id="legend" aria-label="Status legend"></ul>
 </header>
+<main>
+<noscript><p class="noscript">This page draws the comparison with JavaScript, which is off.
+The same comparison is printed by <code>rampart compare --format markdown</code>.</p></noscript>
 <section class="controls" aria-label="Filters">
 <label>Pillar <select id="f-pillar"><option value="">all</option></select></label>
 <label>Stage <select id="f-stage"><option value="">all</option></select></label>
@@ -86,14 +95,19 @@ const BODY: &str = r#"<header>
 </select></label>
 </section>
 <p id="shown" class="shown" role="status"></p>
-<main>
-<div class="heatmap-wrap" id="heatmap-wrap"><table id="heatmap" class="heatmap"><thead></thead><tbody></tbody></table></div>
-<aside id="details" aria-live="polite"><p class="hint">Select a cell to see the result's evidence and the norm's citations.</p></aside>
+<div class="layout">
+<div class="heatmap-wrap" id="heatmap-wrap"><table id="heatmap" class="heatmap" role="grid" aria-describedby="heatmap-keys">
+<caption class="visually-hidden">Results by jurisdiction (rows) and norm (columns)</caption>
+<thead></thead><tbody></tbody></table></div>
+<section id="details" class="details" tabindex="0" aria-label="Details of the selected result"><p class="hint">Select a cell to see the result's evidence and the norm's citations.</p></section>
+</div>
+<p id="heatmap-keys" class="hint">In the heatmap, the arrow keys move between cells, Home and End to the start and end of a row, Page Up and Page Down by ten rows; Enter or Space shows a result's details.</p>
+<p id="announce" class="visually-hidden" aria-live="polite"></p>
+<section id="charts-section" aria-labelledby="charts-title"><h2 id="charts-title">Compliance by pillar</h2><p class="hint note" id="charts-note"></p><div id="charts" class="charts"></div></section>
+<section id="groups-section" aria-labelledby="groups-title" hidden><h2 id="groups-title">Groups</h2><div id="groups"></div></section>
+<section id="trend-section" aria-labelledby="trend-title" hidden><h2 id="trend-title">Changes since the baseline</h2><div id="trend"></div></section>
 </main>
-<section id="charts-section"><h2>Compliance by pillar</h2><p class="hint" id="charts-note"></p><div id="charts" class="charts"></div></section>
-<section id="groups-section" hidden><h2 id="groups-title">Groups</h2><div id="groups"></div></section>
-<section id="trend-section" hidden><h2>Changes since the baseline</h2><div id="trend"></div></section>
-"#;
+"##;
 
 /// Everything the page's script needs, in compact form.
 #[derive(Serialize)]

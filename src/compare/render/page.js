@@ -52,7 +52,7 @@
     for (const id of ["f-pillar", "f-stage", "f-severity", "f-group", "f-sort"]) {
       $(id).addEventListener("change", draw);
     }
-    $("f-search").addEventListener("input", draw);
+    $("f-search").addEventListener("input", () => draw({ quiet: true }));
   }
 
   function setupHeader() {
@@ -64,7 +64,7 @@
       (data.profile ? ", profile " + data.profile : "") +
       ". Weights: critical " + w.critical + ", high " + w.high + ", medium " + w.medium +
       ", low " + w.low + ". " + below + " below baseline (a critical norm fails).";
-    for (const letter of ["P", "F", "W", "U", "N", "E"]) {
+    for (const letter of ["P", "F", "W", "U", "N", "E", "."]) {
       $("legend").appendChild(el("li", null, [
         el("span", { className: "swatch " + statusClass(letter), text: STATUS[letter].symbol, "aria-hidden": "true" }),
         text(STATUS[letter].word),
@@ -118,19 +118,19 @@
   function drawHead(norms) {
     const thead = $("heatmap").tHead;
     thead.textContent = "";
-    const top = el("tr", null, [
+    const top = el("tr", { "aria-rowindex": "1" }, [
       el("th", { className: "num", rowspan: "2", scope: "col", text: "Rank" }),
       el("th", { className: "jur", rowspan: "2", scope: "col", text: "Jurisdiction" }),
       el("th", { className: "num", rowspan: "2", scope: "col", text: "Compliance" }),
     ]);
-    const bottom = el("tr");
+    const bottom = el("tr", { "aria-rowindex": "2" });
     let i = 0;
     while (i < norms.length) {
       const pillar = data.norms[norms[i]].pillar;
       let span = 0;
       while (i + span < norms.length && data.norms[norms[i + span]].pillar === pillar) span++;
       const name = pillar === null ? "(no pillar)" : data.pillars[pillar].id;
-      top.appendChild(el("th", { className: "pillar", colspan: String(span), scope: "colgroup", text: name,
+      top.appendChild(el("th", { className: "pillar", colspan: String(span), scope: "col", text: name,
         title: pillar === null ? "" : data.pillars[pillar].title }));
       for (let k = 0; k < span; k++) {
         const norm = data.norms[norms[i + k]];
@@ -143,10 +143,13 @@
     thead.appendChild(bottom);
   }
 
+  // The row's header: the jurisdiction's name, a button that shows its scores. Like every cell
+  // of the grid it is out of the tab order but for the one cell that has the focus (see focusAt).
   function nameCell(j, index) {
-    const button = el("button", { className: "linkish", type: "button", "data-j": String(index), text: j.name });
+    const button = el("button", { className: "linkish", type: "button", "data-j": String(index), text: j.name,
+      dir: "auto", tabindex: "-1" });
     // Flags come first so that a long name, cut with an ellipsis, never hides them.
-    const cell = el("td", { className: "jur", title: j.name + " (" + j.key + ")" });
+    const cell = el("th", { className: "jur", scope: "row", title: j.name + " (" + j.key + ")" });
     // A space after each badge keeps it apart from the name for screen readers.
     if (j.below) cell.append(el("span", { className: "badge below", text: "\u26a0 below baseline" }), " ");
     if (!j.evaluated) cell.append(el("span", { className: "badge", text: "not evaluated" }), " ");
@@ -155,21 +158,26 @@
   }
 
   // Cells are written as markup built only from constants and integers (status classes,
-  // symbols, norm indices): nothing from a document goes into it, and one string per row is
-  // much faster than 85,000 createElement calls. Names are added as text nodes.
+  // symbols, status words, norm indices): nothing from a document goes into it, and one string
+  // per row is much faster than 85,000 createElement calls. Names are added as text nodes.
+  // A cell is named by its status in words; its row and column headers say whose and which.
   function cellMarkup(letter, n) {
     const status = STATUS[letter] || STATUS["."];
-    return '<td class="cell ' + statusClass(letter) + '" data-n="' + n + '" tabindex="0">' + status.symbol + "</td>";
+    return '<td class="cell ' + statusClass(letter) + '" data-n="' + n + '" tabindex="-1" aria-label="' +
+      status.word + '">' + status.symbol + "</td>";
   }
 
   // Rows are virtual: only those near the visible part of the heatmap are in the DOM, between
   // two spacer rows, so 1,000 jurisdictions × 80 norms stay fast to lay out. Printing draws all.
   const OVERSCAN = 15;
-  const view = { rows: [], norms: [], first: -1, last: -1, all: false, rowHeight: 22 };
+  // `focus` is the grid position of the one cell in the tab order: a row of `rows` and a column,
+  // 0 for the name, k for the k-th norm of `norms`.
+  const view = { rows: [], norms: [], first: -1, last: -1, all: false, rowHeight: 24, focus: { row: 0, col: 0 } };
+  const HEADER_ROWS = 2;
 
-  function rowElement(index) {
+  function rowElement(index, position) {
     const j = data.jurisdictions[index];
-    const tr = el("tr", { "data-j": String(index) });
+    const tr = el("tr", { "data-j": String(index), "aria-rowindex": String(position + HEADER_ROWS + 1) });
     tr.appendChild(el("td", { className: "num", text: j.rank || "\u2013" }));
     tr.appendChild(nameCell(j, index));
     tr.appendChild(el("td", { className: "num", text: pct(j.compliance) }));
@@ -203,12 +211,100 @@
     view.last = last;
     const fragment = document.createDocumentFragment();
     if (first > 0) fragment.appendChild(spacer(first));
-    for (let i = first; i < last; i++) fragment.appendChild(rowElement(view.rows[i]));
+    for (let i = first; i < last; i++) fragment.appendChild(rowElement(view.rows[i], i));
     if (last < view.rows.length) fragment.appendChild(spacer(view.rows.length - last));
     const tbody = $("heatmap").tBodies[0];
+    // Redrawing replaces the focused cell: the focus moves to the new one (or, when the wheel
+    // scrolled its row away, to the nearest drawn row) instead of falling back to the page.
+    const hadFocus = tbody.contains(document.activeElement);
     tbody.textContent = "";
     tbody.appendChild(fragment);
+    if (last > first) view.focus.row = Math.min(Math.max(view.focus.row, first), last - 1);
+    markFocus(hadFocus);
     measureRows(tbody);
+  }
+
+  // The element of the grid at a position: the name button, or a norm's cell.
+  function elementAt(row, col) {
+    const tr = $("heatmap").tBodies[0].querySelector('tr[aria-rowindex="' + (row + HEADER_ROWS + 1) + '"]');
+    if (!tr) return null;
+    return col === 0 ? tr.querySelector("button[data-j]") : tr.querySelectorAll("td.cell")[col - 1] || null;
+  }
+
+  // Puts the cell at view.focus in the tab order (and the others out), focusing it if asked.
+  function markFocus(giveFocus) {
+    const target = elementAt(view.focus.row, view.focus.col);
+    if (!target) return;
+    for (const old of $("heatmap").querySelectorAll('[tabindex="0"]')) if (old !== target) old.tabIndex = -1;
+    target.tabIndex = 0;
+    if (giveFocus) {
+      target.focus({ preventScroll: true });
+      reveal(target);
+    }
+  }
+
+  // Moves the focus to a grid position, scrolling its row into the drawn window first.
+  function focusAt(row, col) {
+    if (!view.rows.length) return;
+    view.focus = {
+      row: Math.min(Math.max(row, 0), view.rows.length - 1),
+      col: Math.min(Math.max(col, 0), view.norms.length),
+    };
+    if (view.focus.row < view.first || view.focus.row >= view.last) {
+      const wrap = $("heatmap-wrap");
+      wrap.scrollTop = view.focus.row * view.rowHeight - wrap.clientHeight / 2;
+      drawWindow();
+    }
+    markFocus(true);
+  }
+
+  // Scrolls the heatmap so that a focused cell is not hidden under the sticky header or the
+  // sticky name column.
+  function reveal(target) {
+    const wrap = $("heatmap-wrap");
+    const cell = target.closest("td, th");
+    const row = cell.parentElement;
+    const name = row.querySelector(".jur");
+    const left = cell === name ? 0 : name.offsetWidth;
+    const top = $("heatmap").tHead.offsetHeight;
+    if (cell.offsetLeft - left < wrap.scrollLeft) wrap.scrollLeft = cell.offsetLeft - left;
+    else if (cell.offsetLeft + cell.offsetWidth > wrap.scrollLeft + wrap.clientWidth) {
+      wrap.scrollLeft = cell.offsetLeft + cell.offsetWidth - wrap.clientWidth;
+    }
+    if (row.offsetTop - top < wrap.scrollTop) wrap.scrollTop = row.offsetTop - top;
+    else if (row.offsetTop + row.offsetHeight > wrap.scrollTop + wrap.clientHeight) {
+      wrap.scrollTop = row.offsetTop + row.offsetHeight - wrap.clientHeight;
+    }
+  }
+
+  // The grid position of an element of a drawn row.
+  function positionOf(target) {
+    const tr = target.closest && target.closest("tr[data-j]");
+    if (!tr) return null;
+    const row = Number(tr.getAttribute("aria-rowindex")) - HEADER_ROWS - 1;
+    const td = target.closest("td.cell");
+    return { row, col: td ? view.norms.indexOf(Number(td.dataset.n)) + 1 : 0 };
+  }
+
+  const PAGE_ROWS = 10;
+  function onGridKey(event) {
+    const at = positionOf(event.target);
+    if (!at) return;
+    const last = view.norms.length;
+    const moves = {
+      ArrowRight: [at.row, at.col + 1], ArrowLeft: [at.row, at.col - 1],
+      ArrowDown: [at.row + 1, at.col], ArrowUp: [at.row - 1, at.col],
+      PageDown: [at.row + PAGE_ROWS, at.col], PageUp: [at.row - PAGE_ROWS, at.col],
+      Home: event.ctrlKey ? [0, 0] : [at.row, 0],
+      End: event.ctrlKey ? [view.rows.length - 1, last] : [at.row, last],
+    };
+    if (moves[event.key]) {
+      event.preventDefault();
+      focusAt(moves[event.key][0], moves[event.key][1]);
+    } else if ((event.key === "Enter" || event.key === " ") && event.target.matches("td.cell")) {
+      event.preventDefault();
+      onActivate(event);
+    }
   }
 
   // Spacers assume every row is as high as the first drawn one.
@@ -222,24 +318,35 @@
     }
   }
 
-  // A cell's label (norm and status in words) is set when the pointer or focus reaches it.
+  // A cell's tooltip (norm and status in words, and whose) is set when the pointer or focus
+  // reaches it.
   function labelCell(event) {
     const td = event.target.closest && event.target.closest("td.cell");
     if (!td || td.title) return;
     const j = data.jurisdictions[Number(td.parentElement.dataset.j)];
     const n = Number(td.dataset.n);
-    const label = data.norms[n].id + ": " + STATUS[j.s.charAt(n) || "."].word;
-    td.title = label;
-    td.setAttribute("aria-label", label);
+    td.title = data.norms[n].id + ": " + STATUS[j.s.charAt(n) || "."].word + " (" + j.name + ")";
   }
 
-  function draw() {
+  // The count of rows shown; while typing in the search box it is told once typing pauses, so
+  // that a screen reader does not read it at every key.
+  let shownTimer = 0;
+  function tellShown(quiet) {
+    const textOf = () => view.rows.length + " of " + data.jurisdictions.length + " jurisdictions shown";
+    clearTimeout(shownTimer);
+    if (quiet) shownTimer = setTimeout(() => { $("shown").textContent = textOf(); }, 600);
+    else $("shown").textContent = textOf();
+  }
+
+  function draw(options) {
     view.norms = visibleNorms();
     view.rows = visibleJurisdictions();
     view.first = view.last = -1;
+    view.focus.col = Math.min(view.focus.col, view.norms.length);
     drawHead(view.norms);
-    $("heatmap").setAttribute("aria-rowcount", String(view.rows.length + 2));
-    $("shown").textContent = view.rows.length + " of " + data.jurisdictions.length + " jurisdictions shown";
+    $("heatmap").setAttribute("aria-rowcount", String(view.rows.length + HEADER_ROWS));
+    $("heatmap").setAttribute("aria-colcount", String(view.norms.length + 3));
+    tellShown(options && options.quiet);
     drawWindow();
     drawCharts(view.rows);
   }
@@ -252,7 +359,7 @@
     const detail = j.e.find((cell) => cell[0] === nIndex) || [nIndex, 0, null];
     const panel = $("details");
     panel.textContent = "";
-    panel.appendChild(el("h3", { text: j.name + " \u2014 " + norm.id }));
+    panel.appendChild(el("h2", { text: j.name + " \u2014 " + norm.id, dir: "auto" }));
     panel.appendChild(el("p", null, [
       el("span", { className: "swatch " + statusClass(letter), text: STATUS[letter].symbol, "aria-hidden": "true" }),
       text(" " + STATUS[letter].word + " \u00b7 " + norm.severity + " \u00b7 " + norm.title),
@@ -262,10 +369,10 @@
     addTerm(dl, "Pillar", norm.pillar === null ? "\u2013" : data.pillars[norm.pillar].title);
     addTerm(dl, "Stages", stages || "\u2013");
     panel.appendChild(dl);
-    panel.appendChild(el("h4", { text: "Evidence" }));
+    panel.appendChild(el("h3", { text: "Evidence" }));
     panel.appendChild(evidenceList(detail, letter));
     if (detail[2]) panel.appendChild(waiverBlock(detail[2]));
-    panel.appendChild(el("h4", { text: "Citations" }));
+    panel.appendChild(el("h3", { text: "Citations" }));
     const cites = el("ul");
     for (const c of norm.citations) {
       cites.appendChild(el("li", { text: (c.title || c.source) + (c.locator ? ", " + c.locator : "") + " [" + c.source + "]" }));
@@ -274,6 +381,8 @@
     panel.appendChild(cites);
     for (const old of document.querySelectorAll("td.selected")) old.classList.remove("selected");
     if (td) td.classList.add("selected");
+    $("announce").textContent = j.name + ", " + norm.id + ": " + STATUS[letter].word +
+      ". The details are shown after the heatmap; press Tab to read them.";
   }
 
   function addTerm(dl, term, value) {
@@ -329,7 +438,7 @@
     const j = data.jurisdictions[jIndex];
     const panel = $("details");
     panel.textContent = "";
-    panel.appendChild(el("h3", { text: j.name + " (" + j.key + ")" }));
+    panel.appendChild(el("h2", { text: j.name + " (" + j.key + ")", dir: "auto" }));
     const dl = el("dl");
     addTerm(dl, "Rank", j.rank || "unranked");
     addTerm(dl, "Compliance", pct(j.compliance));
@@ -340,6 +449,8 @@
     addTerm(dl, "File", j.path);
     panel.appendChild(dl);
     panel.appendChild(chart(j));
+    $("announce").textContent = j.name + ": compliance " + pct(j.compliance) +
+      ". The details are shown after the heatmap; press Tab to read them.";
   }
 
   const SVG = "http://www.w3.org/2000/svg";
@@ -355,7 +466,9 @@
     const height = data.pillars.length * rowH + 4;
     const root = svg("svg", { viewBox: "0 0 " + (labelW + barW + valueW) + " " + height, role: "img" });
     const title = svg("title");
-    title.textContent = "Compliance by pillar: " + j.name;
+    // The image's name carries its figures, which its text elements cannot (role img hides them).
+    const figures = data.pillars.map((p, i) => p.id + " " + pct(j.pillars[i]));
+    title.textContent = "Compliance by pillar, " + j.name + ": " + figures.join(", ");
     root.appendChild(title);
     data.pillars.forEach((p, i) => {
       const y = i * rowH + 2;
@@ -385,7 +498,7 @@
     for (const index of shown) {
       const j = data.jurisdictions[index];
       // The badge comes before the name, as in the heatmap.
-      const head = el("h3");
+      const head = el("h3", { dir: "auto" });
       if (j.below) head.append(el("span", { className: "badge below", text: "\u26a0 below baseline" }), " ");
       head.append((j.rank ? j.rank + ". " : "") + j.name);
       fragment.appendChild(el("div", { className: "chart" }, [head, chart(j)]));
@@ -397,32 +510,49 @@
     if (!data.groupPath) return;
     $("groups-section").hidden = false;
     $("groups-title").textContent = "Groups by " + data.groupPath;
-    const table = el("table", { className: "plain" });
-    table.appendChild(el("tr", null, ["Group", "Members", "Mean", "Min", "Median", "Max", "Most failed"].map((h) => el("th", { text: h }))));
+    const table = el("table", { className: "plain" }, [headRow(["Group", "Members", "Mean", "Min", "Median", "Max", "Most failed"])]);
+    const body = table.appendChild(el("tbody"));
     for (const g of data.groups) {
       const s = g.compliance;
       const unscored = g.unscored ? " (" + g.unscored + " without a score, left out of the statistics)" : "";
-      const cells = [g.value, g.members.join(", ") + unscored, s ? pct(s.mean) : "\u2013", s ? pct(s.min) : "\u2013",
+      const cells = [g.value, g.members.map(nameOf).join(", ") + unscored, s ? pct(s.mean) : "\u2013", s ? pct(s.min) : "\u2013",
         s ? pct(s.median) : "\u2013", s ? pct(s.max) : "\u2013",
         g.mostFailed.map((m) => m[0] + " (" + m[1] + ")").join(", ")];
-      table.appendChild(el("tr", null, cells.map((c) => el("td", { text: c }))));
+      body.appendChild(el("tr", null, cells.map((c) => el("td", { text: c }))));
     }
-    $("groups").appendChild(table);
+    $("groups").appendChild(scrollBox(table, "Groups table"));
   }
+
+  // A table in a box that scrolls sideways on a narrow screen (so that the page does not), and
+  // that the keyboard can reach to scroll it.
+  function scrollBox(table, label) {
+    return el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": label }, [table]);
+  }
+
+  // A table's head: one row of column headers.
+  function headRow(titles) {
+    return el("thead", null, [el("tr", null, titles.map((h) => el("th", { scope: "col", text: h })))]);
+  }
+
+  // A jurisdiction's name from its key (trends and groups list keys); the key when the
+  // comparison has no such jurisdiction (one that disappeared since the baseline).
+  const namesByKey = new Map(data.jurisdictions.map((j) => [j.key, j.name]));
+  const nameOf = (key) => namesByKey.get(key) || key;
 
   function drawTrend() {
     const trend = data.trend;
     if (!trend) return;
     $("trend-section").hidden = false;
-    const table = el("table", { className: "plain", id: "trend-table" });
-    table.appendChild(el("tr", null, ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"].map((h) => el("th", { text: h }))));
+    const table = el("table", { className: "plain", id: "trend-table" },
+      [headRow(["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"])]);
+    const body = table.appendChild(el("tbody"));
     for (const c of trend.changes) {
-      const cells = [c.jurisdiction, pct(c.before), pct(c.after), c.change + (c.baseline ? ", " + c.baseline : ""),
+      const cells = [nameOf(c.jurisdiction), pct(c.before), pct(c.after), c.change + (c.baseline ? ", " + c.baseline : ""),
         c.newly_failing.join(", ") || "\u2013", c.newly_passing.join(", ") || "\u2013"];
-      table.appendChild(el("tr", null, cells.map((v) => el("td", { text: v }))));
+      body.appendChild(el("tr", null, cells.map((v) => el("td", { text: v }))));
     }
-    $("trend").appendChild(table);
-    if (trend.appeared.length) $("trend").appendChild(el("p", { text: "Appeared: " + trend.appeared.join(", ") }));
+    $("trend").appendChild(scrollBox(table, "Changes table"));
+    if (trend.appeared.length) $("trend").appendChild(el("p", { text: "Appeared: " + trend.appeared.map(nameOf).join(", ") }));
     if (trend.disappeared.length) $("trend").appendChild(el("p", { text: "Disappeared: " + trend.disappeared.join(", ") }));
   }
 
@@ -436,11 +566,20 @@
     showCell(Number(tr.dataset.j), Number(td.dataset.n), td);
   }
 
+  // A click (or a Tab into the grid) makes the clicked cell the one in the tab order.
+  function onGridFocus(event) {
+    const at = positionOf(event.target);
+    if (!at) return;
+    view.focus = at;
+    markFocus(false);
+  }
+
   setupHeader();
   setupControls();
   $("heatmap").addEventListener("click", onActivate);
   $("heatmap").addEventListener("mouseover", labelCell);
   $("heatmap").addEventListener("focusin", labelCell);
+  $("heatmap").addEventListener("focusin", onGridFocus);
   let pending = false;
   const onScroll = () => {
     if (pending) return;
@@ -451,9 +590,7 @@
   window.addEventListener("resize", onScroll);
   window.addEventListener("beforeprint", () => { view.all = true; view.first = -1; drawWindow(); });
   window.addEventListener("afterprint", () => { view.all = false; view.first = -1; drawWindow(); });
-  $("heatmap").addEventListener("keydown", (event) => {
-    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onActivate(event); }
-  });
+  $("heatmap").addEventListener("keydown", onGridKey);
   draw();
   drawGroups();
   drawTrend();
