@@ -324,12 +324,12 @@ fn broken_document_fails_the_exported_schema() {
     let (_, program) = library();
     let validator = validator(&program);
     let doc = serde_json::json!({
-        "jurisdiction": { "id": "x" },
+        "jurisdiction": { "id": "x", "name": "   " },
         "election": { "date": "18 March 2027", "type": "general" },
         "systems": [{ "id": "s", "criticality": "very-high" }],
         "governance": { "budget": { "cyber_share_percent": "five" } },
         "interagency": { "forum": { "meets_per_year": 2.5 } },
-        "staff": { "security_specialists": -1 }
+        "staff": { "security_specialists": -1, "total": 1e300 }
     });
     let mut errors = schema_errors(&validator, &doc);
     errors.sort();

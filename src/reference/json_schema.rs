@@ -104,7 +104,7 @@ fn object_schema(schema: &Schema, object: &ObjectType, doc: Option<&str>) -> Map
 fn field_schema(schema: &Schema, field: &FieldDef) -> Json {
     let value = type_schema(schema, &field.ty);
     let mut value = if field.required {
-        not_null(value, &field.ty)
+        not_blank(not_null(value, &field.ty), &field.ty)
     } else {
         nullable(value)
     };
@@ -149,6 +149,18 @@ fn not_null(value: Json, ty: &Type) -> Json {
     }
 }
 
+/// A required text field's schema: blank text is refused, as `rampart check` refuses it (it is
+/// as good as missing).
+fn not_blank(value: Json, ty: &Type) -> Json {
+    match (value, ty) {
+        (Json::Object(mut map), Type::String | Type::Ref(_)) => {
+            map.insert("pattern".into(), json!("\\S"));
+            Json::Object(map)
+        }
+        (value, _) => value,
+    }
+}
+
 /// `value` or `null` (references need nothing: every definition accepts `null`).
 fn nullable(value: Json) -> Json {
     match value {
@@ -165,11 +177,15 @@ fn nullable(value: Json) -> Json {
     }
 }
 
+/// The largest whole number an `int` or `count` field holds (2^53: every number up to it is
+/// exact); `rampart check` refuses larger ones.
+const EXACT: i64 = 1 << 53;
+
 fn type_schema(schema: &Schema, ty: &Type) -> Json {
     match ty {
         Type::Bool => json!({ "type": "boolean" }),
-        Type::Int => json!({ "type": "integer" }),
-        Type::Count => json!({ "type": "integer", "minimum": 0 }),
+        Type::Int => json!({ "type": "integer", "minimum": -EXACT, "maximum": EXACT }),
+        Type::Count => json!({ "type": "integer", "minimum": 0, "maximum": EXACT }),
         Type::Number => json!({ "type": "number" }),
         Type::Ratio => json!({ "type": "number", "minimum": 0, "maximum": 1 }),
         Type::String | Type::Ref(_) => json!({ "type": "string" }),
