@@ -418,3 +418,20 @@ fn profiles_align_selectors_and_tests_take_one_space() {
          test \"t\" { given \"f.json\" profile p set n = -1 expect fail a,b given {} }\n",
     );
 }
+
+#[test]
+fn fmt_keeps_crlf_line_endings() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fmt-crlf");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("a.rampart");
+    std::fs::write(&file, "pillar   a  \"A\"\r\npillar b \"B\"\r\n").expect("write");
+    assert_eq!(run_fmt(&dir, &["a.rampart"]).0, 0);
+    let rewritten = std::fs::read_to_string(&file).expect("read");
+    assert_eq!(rewritten, "pillar a \"A\"\r\npillar b \"B\"\r\n");
+    assert_eq!(
+        run_fmt(&dir, &["--check", "a.rampart"]).0,
+        0,
+        "formatted as it is"
+    );
+}

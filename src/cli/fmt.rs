@@ -1,12 +1,12 @@
 //! `rampart fmt`: format policy files in place, or with `--check` list the files that are not
 //! formatted. The layout itself is [`crate::fmt::format_source`]; this shell finds the files,
-//! reads and writes them (atomically: a temporary file in the same directory, then a rename)
-//! and chooses the exit code.
+//! reads and writes them (atomically, as reports are: [`super::output::write_atomically`]),
+//! keeps their line endings (LF or CRLF) and chooses the exit code.
 
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::output::{write_atomically, write_stdout};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::diagnostics::{HumanStyle, SourceLookup, render_human};
 use crate::fmt::{FormatError, format_source};
@@ -116,11 +116,17 @@ fn format_file(path: &Path, check: bool) -> FileOutcome {
             return FileOutcome::Invalid;
         }
     };
+    // A file written with CRLF line endings (on Windows, or with git's autocrlf) keeps them.
+    let formatted = match text.find('\n') {
+        Some(end) if text[..end].ends_with('\r') => formatted.replace('\n', "\r\n"),
+        _ => formatted,
+    };
     if formatted == text {
         return FileOutcome::Unchanged;
     }
     if check {
-        println!("{}", path.display());
+        // A reader that stopped reading the list (`| head`) is not an error.
+        let _ = write_stdout(&format!("{}\n", path.display()));
         return FileOutcome::Changed;
     }
     match write_atomically(path, &formatted) {
@@ -130,31 +136,6 @@ fn format_file(path: &Path, check: bool) -> FileOutcome {
             FileOutcome::Invalid
         }
     }
-}
-
-/// Writes `text` to a temporary file next to `path` (next to its target when it is a link),
-/// then renames it over that file.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    let path = &fs::canonicalize(path)?;
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty());
-    let dir = dir.unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let temp = dir.join(format!(".{name}.fmt-{}.tmp", std::process::id()));
-    let written = write_synced(&temp, text, path).and_then(|()| fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    written
-}
-
-fn write_synced(temp: &Path, text: &str, original: &Path) -> std::io::Result<()> {
-    let mut file = fs::File::create(temp)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()?;
-    if let Ok(metadata) = fs::metadata(original) {
-        fs::set_permissions(temp, metadata.permissions())?;
-    }
-    Ok(())
 }
 
 /// The one file whose diagnostics are rendered.

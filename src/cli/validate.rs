@@ -50,10 +50,9 @@ pub fn run(args: &Args) -> u8 {
     match args.format {
         DiagnosticFormat::Json => {
             let json = render_json(&diagnostics, &workspace);
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            );
+            let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+            // A reader that went away (`| head`) is not an error: the exit code still tells.
+            let _ = super::output::write_stdout(&format!("{text}\n"));
         }
         DiagnosticFormat::Human => {
             let style = if stdout_is_colour_terminal() {
@@ -61,10 +60,13 @@ pub fn run(args: &Args) -> u8 {
             } else {
                 HumanStyle::Plain
             };
-            print!("{}", render_human(&diagnostics, &workspace, style));
             let norms = checked.program.norms.len();
             let files = workspace.files.len();
-            println!("{files} file(s), {norms} norm(s): {errors} error(s), {warnings} warning(s)");
+            let text = format!(
+                "{}{files} file(s), {norms} norm(s): {errors} error(s), {warnings} warning(s)\n",
+                render_human(&diagnostics, &workspace, style)
+            );
+            let _ = super::output::write_stdout(&text);
         }
     }
     if errors > 0 {
