@@ -57,6 +57,9 @@ test \"t\" {
     (should (eq (rampart-tests--face-at "{braces}") 'font-lock-string-face))
     (should (eq (rampart-tests--face-at "high") 'font-lock-constant-face))
     (should (eq (rampart-tests--face-at "any s") 'font-lock-keyword-face))
+    ;; A quantifier's list and body are not a field and its type.
+    (should (eq (rampart-tests--face-at "systems: is") nil))
+    (should (eq (rampart-tests--face-at "is_critical") nil))
     (should (eq (rampart-tests--face-at "where") 'font-lock-keyword-face))
     (should (eq (rampart-tests--face-at "type ==" 0) nil))
     (should (eq (rampart-tests--face-at "else") 'font-lock-keyword-face))
@@ -89,13 +92,34 @@ a,
     (should (equal (buffer-string) "norm n {
   title \"t\"
   require all s in xs:
-  s.ok
+    s.ok
     else \"m\"
   stages [
     a,
   ]
 }
 "))))
+
+(defconst rampart-tests--policies
+  (directory-files-recursively
+   (expand-file-name "../../policies" (file-name-directory (or load-file-name buffer-file-name)))
+   "\\.rampart\\'")
+  "The `.rampart' files of the norm library, which `rampart fmt' keeps formatted.")
+
+(ert-deftest rampart-mode-indenting-keeps-the-fmt-layout ()
+  (should (> (length rampart-tests--policies) 10))
+  (dolist (file rampart-tests--policies)
+    (with-temp-buffer
+      (insert-file-contents file)
+      (let ((formatted (split-string (buffer-string) "\n")))
+        (rampart-mode)
+        (indent-region (point-min) (point-max))
+        (let ((indented (split-string (buffer-string) "\n"))
+              (line 1))
+          ;; Report the first line that moved, with its file and number.
+          (while (and formatted (equal (car formatted) (car indented)))
+            (setq formatted (cdr formatted) indented (cdr indented) line (1+ line)))
+          (should (equal (list file line (car indented)) (list file line (car formatted)))))))))
 
 (ert-deftest rampart-mode-comments ()
   (rampart-tests--with-buffer "def x = 1\n"

@@ -25,6 +25,7 @@
 
 (require 'rx)
 (require 'compile)
+(require 'subr-x)
 
 (defgroup rampart nil
   "Support for the Rampart policy language."
@@ -115,6 +116,31 @@ A word directly followed by `:' or `?:' is a field name in a `schema' or
             (goto-char end)))
         found))))
 
+(defconst rampart--field-re
+  (rampart--rx (or bol start) (group ident) (* blank) (? "?") (* blank) ":" (* blank)
+               (* "[" (* blank)) (? "ref" (+ blank))
+               (group ident))
+  "A field declaration: `name?: [ref Type]'.")
+
+(defun rampart--in-declaration-block-p (pos)
+  "True when POS is directly inside the braces of a `schema' or `type' block."
+  (let ((open (nth 1 (syntax-ppss pos))))
+    (and open
+         (eq (char-after open) ?{)
+         (save-excursion
+           (goto-char open)
+           (looking-back (rampart--rx (or bol start) (or "schema" (seq "type" (+ blank) ident))
+                                      (* space))
+                         (line-beginning-position))))))
+
+(defun rampart--field-matcher (limit)
+  "Find the next field declaration before LIMIT, in a `schema' or `type' block."
+  (let (found)
+    (while (and (not found) (re-search-forward rampart--field-re limit t))
+      (when (save-match-data (rampart--in-declaration-block-p (match-beginning 1)))
+        (setq found t)))
+    found))
+
 (defun rampart--template-matcher (limit)
   "Find the next `{expr}' interpolation of an `else' message before LIMIT."
   (let (found)
@@ -151,10 +177,9 @@ A word directly followed by `:' or `?:' is a field name in a `schema' or
                    (group (or "not-applicable" "pass" "fail" "unknown" "waived" "error"))
                    (or eol end))
      (1 font-lock-constant-face))
-    ;; Field declarations and their types: `name?: [Type]'.
-    (,(rampart--rx (or bol start) (group ident) (* blank) (? "?") (* blank) ":" (* blank)
-                   (* "[" (* blank)) (? "ref" (+ blank))
-                   (group ident))
+    ;; Field declarations and their types, `name?: [Type]', inside `schema' and `type' blocks
+    ;; only (elsewhere `xs: body' is a quantifier's list and body).
+    (rampart--field-matcher
      (1 font-lock-variable-name-face) (2 font-lock-type-face))
     ;; Keywords (not when they are field names).
     (,(rampart--keyword-matcher rampart-item-keywords) (1 font-lock-keyword-face))
@@ -192,20 +217,74 @@ see `font-lock-syntactic-face-function'."
 
 ;;; Indentation
 
+(defconst rampart--continues-re
+  (concat "\\(?:[-=:+*/<>!(]\\|"
+          (rampart--rx (or bol start) (or "and" "or" "implies" "not" "in" "where" "by"))
+          "\\)[ \t]*\\'")
+  "The end of a line after which the expression goes on on the next line.")
+
+(defconst rampart--continuation-start-re
+  (concat "\\(?:[-+*/<>=!]\\|"
+          (rampart--rx (or "and" "or" "implies" "in" "not" "where") (or eol end))
+          "\\)")
+  "The start of a line that goes on with the expression of the line above.")
+
+(defun rampart--previous-code-end ()
+  "The text of the previous line that holds code, without its trailing comment."
+  (save-excursion
+    (let (text)
+      (while (and (not text) (zerop (forward-line -1)))
+        (let* ((eol (line-end-position))
+               (state (syntax-ppss eol))
+               (end (if (nth 4 state) (nth 8 state) eol))
+               (code (string-trim (buffer-substring-no-properties (line-beginning-position) end))))
+          (unless (string-empty-p code)
+            (setq text code))))
+      text)))
+
+(defun rampart--continuation-p ()
+  "True when the line at point goes on with an expression begun above it."
+  (or (looking-at-p rampart--continuation-start-re)
+      (let ((previous (rampart--previous-code-end)))
+        (and previous (string-match-p rampart--continues-re previous)))))
+
+(defun rampart--hanging-p (state)
+  "True when the innermost bracket of STATE has content after it on its line.
+`rampart fmt' aligns the next lines of such a list or object (the JSON of a
+`given') with its first item, deeper than the brace depth."
+  (let ((open (nth 1 state)))
+    (and open
+         (save-excursion
+           (goto-char (1+ open))
+           (skip-chars-forward " \t")
+           (not (or (eolp) (looking-at-p "//")))))))
+
 (defun rampart--indentation ()
-  "The column to indent the current line to."
+  "The column to indent the current line to.
+Lines are indented by the depth of braces, brackets and parentheses.  A line
+that goes on with an expression from the line above, or a comment line, is
+indented one level more, or kept where it is when that is deeper: `rampart fmt'
+aligns such lines with the expression they continue, and indenting never
+undoes that layout."
   (save-excursion
     (back-to-indentation)
     (let* ((state (syntax-ppss))
-           (depth (car state)))
+           (depth (car state))
+           (base nil))
       (cond
        ((nth 3 state) (current-indentation))    ; inside a string: leave it
        (t
         (when (looking-at-p "[]})]")
           (setq depth (1- depth)))
-        (+ (* (max depth 0) rampart-indent-offset)
-           ;; `else "message"' continues the `require' clause above it.
-           (if (looking-at-p (rampart--rx "else" (or eol end))) rampart-indent-offset 0)))))))
+        (setq base (* (max depth 0) rampart-indent-offset))
+        (cond
+         ;; `else "message"' continues the `require' clause above it.
+         ((looking-at-p (rampart--rx "else" (or eol end))) (+ base rampart-indent-offset))
+         ((looking-at-p "[]})]") base)
+         ((or (looking-at-p "//") (rampart--hanging-p state)) (max base (current-indentation)))
+         ((rampart--continuation-p)
+          (max (+ base rampart-indent-offset) (current-indentation)))
+         (t base)))))))
 
 (defun rampart-indent-line ()
   "Indent the current line by the depth of braces, brackets and parentheses."
