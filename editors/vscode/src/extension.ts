@@ -2,6 +2,7 @@
 // `rampart check <file>` on a jurisdiction file in a terminal. Highlighting, snippets and the
 // jurisdiction JSON schema are static contributions (see package.json).
 
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import {
@@ -14,6 +15,8 @@ import {
 let client: LanguageClient | undefined;
 let output: vscode.OutputChannel | undefined;
 let checkTerminal: vscode.Terminal | undefined;
+/** Watchers of the files the server reads besides open editors; made once, on activation. */
+let watchers: vscode.FileSystemWatcher[] = [];
 
 /** The `rampart` binary: the `rampart.path` setting, or `rampart` on PATH. */
 function rampartBinary(): string {
@@ -23,10 +26,40 @@ function rampartBinary(): string {
   }
   // A relative path is taken relative to the first workspace folder, like other tools' settings.
   const folder = vscode.workspace.workspaceFolders?.[0];
-  if (folder && !path.isAbsolute(configured) && configured.includes(path.sep)) {
+  if (folder && !path.isAbsolute(configured) && /[\\/]/.test(configured)) {
     return path.join(folder.uri.fsPath, configured);
   }
   return configured;
+}
+
+/** True when `command` names an executable file, directly or through PATH (and PATHEXT). */
+function isExecutable(command: string): boolean {
+  const runnable = (file: string) => {
+    try {
+      fs.accessSync(file, process.platform === 'win32' ? fs.constants.F_OK : fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const extensions = process.platform === 'win32'
+    ? ['', ...(process.env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')]
+    : [''];
+  const candidates = /[\\/]/.test(command)
+    ? [command]
+    : (process.env.PATH ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+  return candidates.some((file) => extensions.some((ext) => runnable(file + ext)));
+}
+
+/** Says once that the server cannot start, with a way to the setting that fixes it. */
+async function reportUnstartable(command: string, why: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(
+    `Rampart: could not start \`${command} lsp\` (${why}). Set "rampart.path" to the rampart binary.`,
+    'Open Settings',
+  );
+  if (choice === 'Open Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'rampart.path');
+  }
 }
 
 async function startServer(): Promise<void> {
@@ -34,6 +67,12 @@ async function startServer(): Promise<void> {
     return;
   }
   const command = rampartBinary();
+  // Checked first: the language client would show a message of its own and then fail, which
+  // made two pop-ups for one missing binary.
+  if (!isExecutable(command)) {
+    await reportUnstartable(command, 'no such executable');
+    return;
+  }
   const serverOptions: ServerOptions = {
     run: { command, args: ['lsp'], transport: TransportKind.stdio },
     debug: { command, args: ['lsp'], transport: TransportKind.stdio },
@@ -44,11 +83,7 @@ async function startServer(): Promise<void> {
       { scheme: 'untitled', language: 'rampart' },
     ],
     synchronize: {
-      // Policies `use` one another and tests read JSON fixtures: tell the server when they change.
-      fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/*.rampart'),
-        vscode.workspace.createFileSystemWatcher('**/*.json'),
-      ],
+      fileEvents: watchers,
     },
     outputChannel: output,
   };
@@ -57,14 +92,7 @@ async function startServer(): Promise<void> {
     await client.start();
   } catch (error) {
     client = undefined;
-    const message = error instanceof Error ? error.message : String(error);
-    const choice = await vscode.window.showErrorMessage(
-      `Rampart: could not start \`${command} lsp\` (${message}). Set "rampart.path" to the rampart binary.`,
-      'Open Settings',
-    );
-    if (choice === 'Open Settings') {
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'rampart.path');
-    }
+    await reportUnstartable(command, error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -112,8 +140,14 @@ async function checkJurisdiction(resource?: vscode.Uri): Promise<void> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel('Rampart');
+  // Policies `use` one another and tests read JSON fixtures: the server hears when they change.
+  watchers = [
+    vscode.workspace.createFileSystemWatcher('**/*.rampart'),
+    vscode.workspace.createFileSystemWatcher('**/*.json'),
+  ];
   context.subscriptions.push(
     output,
+    ...watchers,
     vscode.commands.registerCommand('rampart.checkJurisdiction', checkJurisdiction),
     vscode.commands.registerCommand('rampart.restartServer', restartServer),
     vscode.window.onDidCloseTerminal((terminal) => {
