@@ -48,6 +48,7 @@ impl Client {
                 .as_bool()
                 .unwrap_or(false)
         );
+        assert_eq!(result["serverInfo"]["name"], "rampart", "{result}");
         client.notify("initialized", json!({}));
         client
     }

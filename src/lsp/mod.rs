@@ -63,7 +63,12 @@ pub fn run_stdio() -> Result<(), LspError> {
 /// `exit` or until the client disconnects.
 pub fn run(connection: &Connection) -> Result<(), LspError> {
     let capabilities = serde_json::to_value(main_loop::capabilities())?;
-    let params = connection.initialize(capabilities)?;
+    let (id, params) = connection.initialize_start()?;
+    let result = serde_json::json!({
+        "capabilities": capabilities,
+        "serverInfo": { "name": "rampart", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection.initialize_finish(id, result)?;
     let folders = main_loop::workspace_folders(params);
     main_loop::run(connection, folders)
 }
