@@ -1156,3 +1156,53 @@ fn output_through_a_link_replaces_the_linked_file_and_keeps_its_permissions() {
         .mode();
     assert_eq!(mode & 0o777, 0o640);
 }
+
+#[test]
+fn a_file_named_twice_is_checked_once_and_a_repeated_jurisdiction_is_warned_about() {
+    let dir = temp_dir();
+    let copy = dir.path().join("copy.json");
+    std::fs::copy("examples/norrvale.json", &copy).expect("a copy");
+    let output = rampart(&[
+        "check",
+        "examples/norrvale.json",
+        "./examples/norrvale.json",
+        &copy.to_string_lossy(),
+        "--format",
+        "json",
+    ]);
+    let report: Json = serde_json::from_slice(&output.stdout).expect("a report");
+    let documents = report["documents"].as_array().expect("documents");
+    assert_eq!(documents.len(), 2, "the file named twice is checked once");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("./examples/norrvale.json is named more than once"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("jurisdiction `norrvale` is described by 2 documents"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn sarif_uris_are_relative_inside_the_current_directory_and_file_uris_outside() {
+    let dir = temp_dir();
+    let outside = dir.path().join("state one.json");
+    std::fs::copy("examples/norrvale.json", &outside).expect("a copy");
+    let uris = |path: &str| {
+        let output = rampart(&["check", path, "--format", "sarif"]);
+        let log: Json = serde_json::from_slice(&output.stdout).expect("a SARIF log");
+        let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+        location["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        uris("./examples/../examples/norrvale.json"),
+        "examples/norrvale.json"
+    );
+    let absolute = uris(&outside.to_string_lossy());
+    assert!(absolute.starts_with("file:///"), "{absolute}");
+    assert!(absolute.ends_with("/state%20one.json"), "{absolute}");
+}

@@ -210,6 +210,51 @@ impl Verdict {
     }
 }
 
+/// The documents of each jurisdiction id seen so far, to warn when two documents describe one
+/// jurisdiction (its results would appear twice, under one name, in every report). At most
+/// [`MAX_TRACKED_IDS`] ids are kept, so that a stream of millions of documents does not grow
+/// memory by this alone.
+#[derive(Default)]
+struct JurisdictionIds {
+    files: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Distinct jurisdiction ids a run remembers to find repeats.
+const MAX_TRACKED_IDS: usize = 100_000;
+
+impl JurisdictionIds {
+    fn add(&mut self, evaluated: &[Evaluated]) {
+        for (document, _) in evaluated {
+            let Some(id) = document.jurisdiction_id() else {
+                continue;
+            };
+            let file = match document.line {
+                Some(line) => format!("{}:{line}", document.path.display()),
+                None => document.path.display().to_string(),
+            };
+            let room = self.files.len() < MAX_TRACKED_IDS;
+            match self.files.get_mut(id) {
+                Some(files) => files.push(file),
+                None if room => {
+                    self.files.insert(id.to_string(), vec![file]);
+                }
+                None => {}
+            }
+        }
+    }
+
+    fn warn_repeats(&self) {
+        for (id, files) in self.files.iter().filter(|(_, files)| files.len() > 1) {
+            let line = format!(
+                "warning: jurisdiction `{id}` is described by {} documents ({}); each is checked and reported on its own",
+                files.len(),
+                files.join(", ")
+            );
+            say!("{}", crate::report::columns::escape_unsafe(&line));
+        }
+    }
+}
+
 impl Run<'_> {
     /// Evaluates every document in batches, writing each batch's part of the report before
     /// reading the next; the exit code, or the error that stopped the output.
@@ -239,9 +284,11 @@ impl Run<'_> {
             });
         let mut writer = ReportWriter::start(format, ctx, &mut out)?;
         let mut n_documents = 0;
+        let mut ids = JurisdictionIds::default();
         for batch in &mut batches {
             n_documents += batch.len();
             let evaluated = self.evaluate_batch(&batch);
+            ids.add(&evaluated);
             verdict.add(&evaluated, (self.args.fail_on.severity(), self.args.strict));
             let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
             writer.batch(&mut out, &evaluated, &origins)?;
@@ -258,6 +305,7 @@ impl Run<'_> {
             verdict.invalid = true;
             found
         });
+        ids.warn_repeats();
         writer.finish(&mut out, verdict.exit_code(), nothing.as_deref())?;
         out.finish()?;
         Ok(verdict.exit_code())

@@ -104,6 +104,27 @@ enum Input {
     Unreadable(PathBuf, String),
 }
 
+/// `inputs` with every file after its first mention left out (`check states/ states/a.json`
+/// would check `a.json` twice), saying so.
+fn without_repeats(inputs: Vec<Input>) -> Vec<Input> {
+    let mut seen = std::collections::HashSet::new();
+    inputs
+        .into_iter()
+        .filter(|input| {
+            let (Input::File(path) | Input::Lines(path)) = input else {
+                return true;
+            };
+            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            let first = seen.insert(key);
+            if !first {
+                let shown = crate::report::columns::escape_unsafe(&path.display().to_string());
+                say!("note: {shown} is named more than once; it is checked once");
+            }
+            first
+        })
+        .collect()
+}
+
 /// Why a directory named on the command line is an error.
 const NO_DOCUMENTS: &str = "no jurisdiction documents in this directory (rampart check reads \
                             *.json, *.yaml, *.yml and *.jsonl files, in subdirectories too)";
@@ -147,7 +168,7 @@ impl Batches {
             }
         }
         Batches {
-            inputs: inputs.into_iter(),
+            inputs: without_repeats(inputs).into_iter(),
             lines: None,
             pending: VecDeque::new(),
         }

@@ -398,20 +398,49 @@ fn physical_location(path: &str, (line, column): (usize, usize)) -> sarif::Locat
         .build()
 }
 
-/// A document path as a URI reference relative to the current directory: `/` separators and
-/// the characters a URI cannot hold percent-encoded.
+/// A document path as a URI: relative to the current directory (where a code-scanning upload
+/// runs) when the file is inside it, with `.` and `..` resolved; a `file://` URI otherwise. `/`
+/// separators, and the characters a URI cannot hold percent-encoded.
 pub fn uri(path: &str) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|dir| {
-            std::path::Path::new(path)
-                .strip_prefix(&dir)
-                .ok()
-                .map(|p| p.display().to_string())
-        })
-        .unwrap_or_else(|| path.to_string());
+    use std::path::{Component, Path, PathBuf};
+    let path = Path::new(path);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    // Resolved by name, not on disk: a report names the file as the user did.
+    let mut resolved = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                resolved.pop();
+            }
+            other => resolved.push(other),
+        }
+    }
+    match resolved.strip_prefix(&cwd) {
+        Ok(relative) if !relative.as_os_str().is_empty() => encode(&relative.to_string_lossy()),
+        // Standard input and other names that are not files stay as they are.
+        _ if !path.is_absolute() && !absolute.exists() => encode(&path.to_string_lossy()),
+        _ => {
+            let text = resolved.to_string_lossy().replace('\\', "/");
+            let rooted = if text.starts_with('/') {
+                text
+            } else {
+                format!("/{text}")
+            };
+            format!("file://{}", encode(&rooted))
+        }
+    }
+}
+
+/// `text` with `/` separators and the characters a URI cannot hold percent-encoded.
+fn encode(text: &str) -> String {
     let mut out = String::new();
-    for c in relative.replace('\\', "/").chars() {
+    for c in text.replace('\\', "/").chars() {
         if c.is_ascii_alphanumeric() || "/-._~:@!$&'()*+,;=".contains(c) {
             out.push(c);
         } else {
