@@ -285,9 +285,10 @@ impl Run<'_> {
         let mut writer = ReportWriter::start(format, ctx, &mut out)?;
         let mut n_documents = 0;
         let mut ids = JurisdictionIds::default();
+        let progress = progress_bar(batches.known_total());
         for batch in &mut batches {
             n_documents += batch.len();
-            let evaluated = self.evaluate_batch(&batch);
+            let evaluated = self.evaluate_batch(&batch, &progress);
             ids.add(&evaluated);
             verdict.add(&evaluated, (self.args.fail_on.severity(), self.args.strict));
             let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
@@ -305,6 +306,7 @@ impl Run<'_> {
             verdict.invalid = true;
             found
         });
+        progress.finish_and_clear();
         ids.warn_repeats();
         writer.finish(&mut out, verdict.exit_code(), nothing.as_deref())?;
         out.finish()?;
@@ -312,10 +314,13 @@ impl Run<'_> {
     }
 
     /// Loads and evaluates a batch in parallel, in order; a document with errors is not
-    /// evaluated. Shows a progress bar on a terminal for large batches.
-    fn evaluate_batch(&self, batch: &[super::inputs::Source]) -> Vec<Evaluated> {
+    /// evaluated. Each document moves the run's `progress` bar on.
+    fn evaluate_batch(
+        &self,
+        batch: &[super::inputs::Source],
+        progress: &indicatif::ProgressBar,
+    ) -> Vec<Evaluated> {
         use rayon::prelude::*;
-        let progress = progress_bar(batch.len());
         let evaluated = batch
             .par_iter()
             .map(|source| {
@@ -331,7 +336,6 @@ impl Run<'_> {
                 (document, outcome)
             })
             .collect();
-        progress.finish_and_clear();
         evaluated
     }
 }
@@ -351,17 +355,27 @@ fn thread_pool(jobs: Option<usize>) -> Option<rayon::ThreadPool> {
 /// Documents above which a progress bar is worth showing.
 const PROGRESS_THRESHOLD: usize = 50;
 
-/// A progress bar on standard error when it is a terminal and there are many documents; a
-/// hidden one otherwise.
-fn progress_bar(n_documents: usize) -> indicatif::ProgressBar {
+/// The run's progress bar on standard error when it is a terminal: over `total` documents
+/// when the inputs say how many (files), a count when they do not (streams); hidden for a
+/// run of few documents, in a pipe, and on CI (`CI` set), where it would only fill the log.
+fn progress_bar(total: Option<usize>) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
-    if n_documents <= PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
+    let on_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let few = total.is_some_and(|n| n <= PROGRESS_THRESHOLD);
+    if few || on_ci || !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();
     }
-    let bar = indicatif::ProgressBar::new(n_documents as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} checking {pos}/{len} documents [{bar:40}] {eta}",
-    ) {
+    let (bar, template) = match total {
+        Some(n) => (
+            indicatif::ProgressBar::new(n as u64),
+            "{spinner} checking {pos}/{len} documents [{bar:40}] {eta}",
+        ),
+        None => (
+            indicatif::ProgressBar::new_spinner(),
+            "{spinner} checked {pos} documents ({per_sec})",
+        ),
+    };
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
         bar.set_style(style);
     }
     bar

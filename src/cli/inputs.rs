@@ -174,6 +174,14 @@ impl Batches {
         }
     }
 
+    /// How many documents the run holds, when every input is one document (a stream's count is
+    /// known only once it is read).
+    pub fn known_total(&self) -> Option<usize> {
+        let inputs = self.inputs.as_slice();
+        let single = |input: &Input| matches!(input, Input::File(_) | Input::Unreadable(..));
+        inputs.iter().all(single).then_some(inputs.len())
+    }
+
     /// The next line of the open stream, if any; a stream that stops being readable ends
     /// with a document saying why.
     fn next_line(&mut self) -> Option<Source> {
@@ -493,6 +501,20 @@ fn is_lines_file(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_total_is_known_for_files_and_not_for_streams() {
+        let files = [
+            PathBuf::from("examples/castellan.json"),
+            PathBuf::from("examples/tavaro.yaml"),
+        ];
+        assert_eq!(Batches::new(&files).known_total(), Some(2));
+        assert_eq!(
+            Batches::new(&[PathBuf::from("examples")]).known_total(),
+            Some(6)
+        );
+        assert_eq!(Batches::new(&[PathBuf::from("-")]).known_total(), None);
+    }
 
     #[test]
     fn standard_input_is_told_apart_by_its_shape() {
