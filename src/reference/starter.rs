@@ -79,7 +79,10 @@ pub fn starter_yaml(schema: &Schema) -> String {
         &mut out,
         "",
         "Written by `rampart init`. Replace the placeholders and nulls with what is known;\n\
-         a field left null or removed makes the norms that read it report \"unknown\".",
+         a field left null or removed makes the norms that read it report \"unknown\".\n\
+         An empty list ([]) means \"none\": a norm about every item of it then passes, so leave\n\
+         a list null until it is known. A waiver excuses a failing norm until it expires: it\n\
+         applies only with an approver (a contact id) and an expiry date; say why in its reason.",
     );
     match root_node(schema) {
         Node::Object(fields) if !fields.is_empty() => push_fields(&mut out, schema, &fields, ""),

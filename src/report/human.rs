@@ -239,6 +239,17 @@ fn write_result(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     if matches!(result.status, Status::Fail | Status::Unknown) {
         write_config_snippet(out, ctx, result);
         write_norm_snippet(out, ctx, result);
+        write_fix_and_citations(out, program, norm);
+    }
+}
+
+/// How to mend a failure (the norm's `fix`) and the guidance it rests on, one citation a line.
+fn write_fix_and_citations(out: &mut String, program: &Program, norm: &crate::check::Norm) {
+    if let Some(fix) = &norm.fix {
+        let _ = writeln!(out, "    fix: {fix}");
+    }
+    for citation in super::text::citation_lines(program, norm) {
+        let _ = writeln!(out, "    cites: {citation}");
     }
 }
 

@@ -270,23 +270,7 @@ fn message_string(text: &str) -> sarif::MultiformatMessageString {
 
 /// The citations of a norm, one per line: `source-id — Title, locator`.
 fn citations_text(program: &Program, norm: &Norm) -> String {
-    let lines: Vec<String> = norm
-        .citations
-        .iter()
-        .filter_map(|citation| {
-            let source = program.sources.get(citation.source)?;
-            let mut line = source.id.clone();
-            if let Some(title) = &source.title {
-                line.push_str(" — ");
-                line.push_str(title);
-            }
-            if let Some(locator) = &citation.locator {
-                line.push_str(", ");
-                line.push_str(locator);
-            }
-            Some(line)
-        })
-        .collect();
+    let lines = super::text::citation_lines(program, norm);
     if lines.is_empty() {
         "No citations.".to_string()
     } else {

@@ -1,13 +1,34 @@
-//! Plain-text pieces of a report shared by the machine formats (SARIF messages, JUnit bodies):
-//! one line per piece of evidence, and where in a jurisdiction document a result points.
+//! Plain-text pieces of a report shared by the formats (SARIF messages, JUnit bodies, the human
+//! report): one line per piece of evidence or citation, and where in a jurisdiction document a
+//! result points.
 //!
 //! Takes [`ResultRecord`]s; gives strings and JSON paths. Reads no files.
 
 use super::model::{EvidenceRecord, ResultRecord};
+use crate::check::{Norm, Program};
 use crate::config::{Path, PathSegment};
 
 /// The evidence of a result as lines: each requirement's message (or its findings), then the
 /// waiver's justification when one names the norm.
+/// One line per citation of `norm`: `source-id — Source title, locator`.
+pub fn citation_lines(program: &Program, norm: &Norm) -> Vec<String> {
+    (norm.citations.iter())
+        .filter_map(|citation| {
+            let source = program.sources.get(citation.source)?;
+            let mut line = source.id.clone();
+            if let Some(title) = &source.title {
+                line.push_str(" — ");
+                line.push_str(title);
+            }
+            if let Some(locator) = &citation.locator {
+                line.push_str(", ");
+                line.push_str(locator);
+            }
+            Some(line)
+        })
+        .collect()
+}
+
 pub fn evidence_lines(result: &ResultRecord) -> Vec<String> {
     let mut lines = Vec::new();
     for evidence in &result.evidence {
