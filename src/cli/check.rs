@@ -321,7 +321,7 @@ impl Run<'_> {
         progress: &indicatif::ProgressBar,
     ) -> Vec<Evaluated> {
         use rayon::prelude::*;
-        let evaluated = batch
+        batch
             .par_iter()
             .map(|source| {
                 let mut document = source.load(self.program);
@@ -335,8 +335,7 @@ impl Run<'_> {
                 progress.inc(1);
                 (document, outcome)
             })
-            .collect();
-        evaluated
+            .collect()
     }
 }
 
