@@ -326,21 +326,23 @@ fn floor(files: &[PathBuf]) -> usize {
         .sum()
 }
 
-/// Loading alone: read, parse and validate (`config::load`), no evaluation.
+/// Loading alone: read, parse and validate (`config::load_unplaced`, as `check` loads: warnings
+/// are placed when a report shows them), no evaluation.
 fn load_only(program: &Program, files: &[PathBuf]) -> usize {
     files
         .par_iter()
-        .map(|path| usize::from(!config::load(program, path).has_errors()))
+        .map(|path| usize::from(!config::load_unplaced(program, path).has_errors()))
         .sum()
 }
 
-/// What `rampart check` does per document: read, parse, validate (`config::load`) and
+/// What `rampart check` does per document: read, parse, validate (`config::load_unplaced`, as
+/// `check` loads: warnings are placed when a report shows them) and
 /// evaluate; the hash of every outcome, in document order.
 fn end_to_end(program: &Program, evaluator: &Evaluator<'_>, files: &[PathBuf]) -> u64 {
     let hashes: Vec<u64> = files
         .par_iter()
         .map(|path| {
-            let document = config::load(program, path);
+            let document = config::load_unplaced(program, path);
             assert!(
                 !document.has_errors(),
                 "generated document {} is invalid: {:?}",
@@ -400,7 +402,7 @@ fn evaluate_only(
         let documents: Vec<config::Document> = pool.install(|| {
             batch
                 .par_iter()
-                .map(|path| config::load(program, path))
+                .map(|path| config::load_unplaced(program, path))
                 .collect()
         });
         let values: Vec<&Doc> = documents.iter().filter_map(|d| d.doc.as_ref()).collect();

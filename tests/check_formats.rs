@@ -317,10 +317,13 @@ fn one_truncated_document_among_a_thousand_is_located_and_the_others_are_evaluat
         .iter()
         .flat_map(|d| {
             let path = d["path"].as_str().unwrap_or("?").to_string();
+            // The errors: the generated documents keep the examples' deliberate dangling
+            // references, each a warning.
             d["problems"]
                 .as_array()
                 .into_iter()
                 .flatten()
+                .filter(|p| p["severity"] == "error")
                 .map(move |p| {
                     let file = path.rsplit('/').next().unwrap_or("?");
                     format!("{file}:{}:{} {}", p["line"], p["column"], p["code"])
@@ -562,7 +565,9 @@ fn an_id_repeated_in_a_list_that_references_point_into_is_a_located_warning() {
             document["evaluated"], true,
             "a warning does not stop evaluation"
         );
-        let problems = document["problems"].as_array().expect("problems");
+        let problems: Vec<&Json> = (document["problems"].as_array().expect("problems").iter())
+            .filter(|p| p["code"] != "rampart::config::dangling-reference")
+            .collect();
         let [problem] = problems.as_slice() else {
             panic!("one problem expected: {problems:#?}")
         };

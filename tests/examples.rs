@@ -28,12 +28,18 @@ fn examples(program: &Program) -> Vec<(String, Doc)> {
         .iter()
         .map(|path| {
             let document = config::load(program, path);
-            assert!(
-                document.problems.is_empty(),
-                "{}: {:?}",
-                path.display(),
-                document.problems
-            );
+            // Kestria names a spokesperson missing from its contacts, on purpose (EXPECTED.md):
+            // that one warning, and no other problem, is expected.
+            let problems: Vec<String> = (document.problems.iter())
+                .map(|p| format!("{} {}", p.kind.code(), config::display_path(&p.path)))
+                .collect();
+            let expected: &[&str] = match path.file_stem().and_then(|s| s.to_str()) {
+                Some("kestria") => {
+                    &["rampart::config::dangling-reference communication.crisis_plan.spokesperson"]
+                }
+                _ => &[],
+            };
+            assert_eq!(problems, expected, "{}", path.display());
             let id = document.jurisdiction_id().expect("an id").to_string();
             (id, document.doc.expect("a parsed document"))
         })

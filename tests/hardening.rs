@@ -965,3 +965,25 @@ fn a_closed_standard_error_does_not_turn_the_exit_code_into_a_panic() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {output:?}");
     }
 }
+
+#[test]
+fn a_reference_to_no_item_is_a_located_warning_with_the_closest_id() {
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    doc["systems"][0]["vendor"] = serde_json::json!("ca-v-orisn");
+    doc["systems"][1]["network"]["connected_to"] = serde_json::json!(["ghost"]);
+    let text = serde_json::to_string_pretty(&doc).expect("JSON");
+    let program = library();
+    for format in [Format::Json, Format::Yaml] {
+        let document = config::from_text(&program, Path::new("x.json"), &text, format);
+        let found: Vec<(String, Option<String>)> = (document.problems.iter())
+            .filter(|p| p.kind == ProblemKind::DanglingReference)
+            .map(|p| (config::display_path(&p.path), p.help.clone()))
+            .collect();
+        assert_eq!(found.len(), 2, "{format:?}: {:?}", document.problems);
+        assert_eq!(found[0].0, "systems[0].vendor");
+        assert_eq!(found[0].1.as_deref(), Some("did you mean \"ca-v-orison\"?"));
+        assert_eq!(found[1].0, "systems[1].network.connected_to[0]");
+        assert!(document.doc.is_some(), "a warning does not stop evaluation");
+    }
+}

@@ -288,10 +288,11 @@ impl Run<'_> {
         let progress = progress_bar(batches.known_total());
         for batch in &mut batches {
             n_documents += batch.len();
-            let evaluated = self.evaluate_batch(&batch, &progress);
+            let mut evaluated = self.evaluate_batch(&batch, &progress);
+            let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
+            super::check_report::place_problems(&mut evaluated, &origins);
             ids.add(&evaluated);
             verdict.add(&evaluated, (self.args.fail_on.severity(), self.args.strict));
-            let origins: Vec<Origin> = batch.into_iter().map(Origin::from).collect();
             writer.batch(&mut out, &evaluated, &origins)?;
         }
         // A run that checked nothing must not pass (a CI job pointed at the wrong folder).
@@ -324,7 +325,7 @@ impl Run<'_> {
         batch
             .par_iter()
             .map(|source| {
-                let mut document = source.load(self.program);
+                let mut document = source.load_unplaced(self.program);
                 if self.args.strict {
                     document.treat_warnings_as_errors();
                 }

@@ -226,6 +226,33 @@ impl Context<'_> {
     }
 }
 
+/// Gives the problems that loading left without a position (the warnings of documents that
+/// read cleanly, [`crate::config::from_text_unplaced`]) their lines and columns, from each
+/// document's text (kept for a stream, read again for a file): the second pass over a text is
+/// made only for the documents that have a problem to show.
+pub fn place_problems(evaluated: &mut [Evaluated], origins: &[Origin]) {
+    (evaluated.par_iter_mut().zip(origins)).for_each(|((document, _), origin)| {
+        if document.problems.iter().all(|p| p.position.is_some()) {
+            return;
+        }
+        let text = match &origin.text {
+            Some(text) => std::borrow::Cow::Borrowed(text.as_str()),
+            None => match config::read_bytes(&document.path).map(String::from_utf8) {
+                Ok(Ok(text)) => std::borrow::Cow::Owned(text),
+                _ => return,
+            },
+        };
+        let unplaced: Vec<bool> = (document.problems.iter())
+            .map(|p| p.position.is_none())
+            .collect();
+        config::place_problems(&mut document.problems, &text, document.format);
+        let first_line = document.line.unwrap_or(1);
+        for (problem, _) in (document.problems.iter_mut().zip(unplaced)).filter(|(_, u)| *u) {
+            problem.position = problem.position.map(|(line, c)| (line + first_line - 1, c));
+        }
+    });
+}
+
 /// Copies what `from` holds to `out`, a block at a time.
 fn copy_to(from: &mut impl Read, out: &mut Output) -> io::Result<()> {
     let mut block = vec![0; 1 << 16];

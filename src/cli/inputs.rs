@@ -73,6 +73,16 @@ impl Source {
     /// Reads (if needed), parses and validates the document; positions of problems are lines
     /// of the whole file.
     pub fn load(&self, program: &Program) -> Document {
+        self.load_placing(program, true)
+    }
+
+    /// [`Source::load`], leaving the warnings of a document that reads cleanly without
+    /// positions ([`config::from_text_unplaced`]): `check` places them when it writes them.
+    pub fn load_unplaced(&self, program: &Program) -> Document {
+        self.load_placing(program, false)
+    }
+
+    fn load_placing(&self, program: &Program, place_warnings: bool) -> Document {
         if let Some(why) = &self.unreadable {
             return Document {
                 path: self.path.clone(),
@@ -83,9 +93,15 @@ impl Source {
             };
         }
         let Some(text) = &self.text else {
-            return config::load(program, &self.path);
+            return match place_warnings {
+                true => config::load(program, &self.path),
+                false => config::load_unplaced(program, &self.path),
+            };
         };
-        let mut document = config::from_text(program, &self.path, text, self.format);
+        let mut document = match place_warnings {
+            true => config::from_text(program, &self.path, text, self.format),
+            false => config::from_text_unplaced(program, &self.path, text, self.format),
+        };
         if let Some(line) = self.line {
             for problem in &mut document.problems {
                 problem.position = problem.position.map(|(l, c)| (l + line - 1, c));

@@ -19,10 +19,15 @@ pub fn locate(text: &str, path: &[PathSegment]) -> Option<(usize, usize)> {
     Some(line_col(text, offset))
 }
 
+/// The hasher of the walk's sets: every member of a document is looked up, and foldhash is
+/// several times faster than SipHash on such short keys (no untrusted-key flooding matters here:
+/// the sets hold the paths asked for, not the document's keys).
+type Hasher = foldhash::fast::FixedState;
+
 /// The position of each of `paths` in `text`, as [`locate`] gives it, in one pass over the
 /// text (and one more to turn offsets into lines and columns).
 pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, usize)>> {
-    let mut wanted: HashSet<&[PathSegment]> = HashSet::new();
+    let mut wanted: HashSet<&[PathSegment], Hasher> = HashSet::default();
     for path in paths {
         wanted.extend((0..=path.len()).map(|end| &path[..end]));
     }
@@ -34,7 +39,7 @@ pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, us
     let mut walk = Walk {
         wanted: &wanted,
         path: Vec::new(),
-        found: HashMap::new(),
+        found: HashMap::default(),
     };
     // A text that stops being scannable leaves the paths found so far.
     let _ = walk.value(&mut scanner, None, 0);
@@ -49,9 +54,9 @@ pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, us
 /// The walk of [`locate_all`]: the values on the way to a wanted path, with where each starts
 /// and, when it is an object member, where its key starts.
 struct Walk<'w> {
-    wanted: &'w HashSet<&'w [PathSegment]>,
+    wanted: &'w HashSet<&'w [PathSegment], Hasher>,
     path: Vec<PathSegment>,
-    found: HashMap<Vec<PathSegment>, (Option<usize>, usize)>,
+    found: HashMap<Vec<PathSegment>, (Option<usize>, usize), Hasher>,
 }
 
 impl Walk<'_> {
@@ -156,11 +161,9 @@ fn line_cols(text: &str, offsets: impl Iterator<Item = usize>) -> HashMap<usize,
         let Some(between) = text.get(at..offset) else {
             continue;
         };
-        for (index, byte) in between.bytes().enumerate() {
-            if byte == b'\n' {
-                line += 1;
-                line_start = at + index + 1;
-            }
+        for index in memchr::memchr_iter(b'\n', between.as_bytes()) {
+            line += 1;
+            line_start = at + index + 1;
         }
         at = offset;
         let column = text
@@ -188,6 +191,17 @@ struct Scanner<'t> {
 
 /// Bounds the nesting the scanner follows (the parser already refused deeper documents).
 const MAX_DEPTH: usize = 256;
+
+/// The bytes [`Scanner::skip_container`] stops at: quotes and brackets.
+static STRUCTURAL: [bool; 256] = {
+    let mut table = [false; 256];
+    table[b'"' as usize] = true;
+    table[b'{' as usize] = true;
+    table[b'}' as usize] = true;
+    table[b'[' as usize] = true;
+    table[b']' as usize] = true;
+    table
+};
 
 impl Scanner<'_> {
     fn skip_bom(&mut self) {
@@ -292,20 +306,66 @@ impl Scanner<'_> {
         (self.peek()? != b']').then_some(self.pos)
     }
 
-    /// Reads a string and returns its decoded text.
+    /// Reads a string and returns its decoded text (escapes are decoded by serde_json; a key
+    /// without one, the usual case, is taken as it is).
     fn string(&mut self) -> Option<String> {
         let start = self.pos;
+        let escaped = self.skip_string()?;
+        let raw = std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?;
+        match escaped {
+            false => raw.get(1..raw.len() - 1).map(str::to_string),
+            true => serde_json::from_str(raw).ok(),
+        }
+    }
+
+    /// Moves past a string (the scanner is at its opening quote); true when it holds an escape.
+    fn skip_string(&mut self) -> Option<bool> {
         self.pos += 1;
+        let mut escaped = false;
         loop {
-            match self.peek()? {
-                b'\\' => self.pos += 2,
-                b'"' => {
-                    self.pos += 1;
-                    let raw = std::str::from_utf8(self.bytes.get(start..self.pos)?).ok()?;
-                    return serde_json::from_str(raw).ok();
-                }
-                _ => self.pos += 1,
+            let rest = self.bytes.get(self.pos..)?;
+            let at = memchr::memchr2(b'"', b'\\', rest)?;
+            self.pos += at;
+            if rest.get(at) == Some(&b'"') {
+                self.pos += 1;
+                return Some(escaped);
             }
+            escaped = true;
+            self.pos += 2;
+        }
+    }
+
+    /// Moves past an object or array (the scanner is at its bracket) by counting brackets
+    /// outside strings: the text was parsed before, so its structure is known to be sound, and
+    /// this is much faster than walking the members one by one. A text that is not sound (a
+    /// closing bracket of the wrong kind) is still left where the brackets balance.
+    fn skip_container(&mut self, depth: usize) -> Option<()> {
+        let mut open = 0usize;
+        loop {
+            // Most bytes are neither a quote nor a bracket: step over them in a tight loop.
+            let rest = self.bytes.get(self.pos..)?;
+            self.pos += rest.iter().position(|&b| STRUCTURAL[usize::from(b)])?;
+            match *self.bytes.get(self.pos)? {
+                b'"' => {
+                    self.skip_string()?;
+                    continue;
+                }
+                b'{' | b'[' => {
+                    open += 1;
+                    if depth + open > MAX_DEPTH + 1 {
+                        return None;
+                    }
+                }
+                b'}' | b']' => {
+                    open -= 1;
+                    if open == 0 {
+                        self.pos += 1;
+                        return Some(());
+                    }
+                }
+                _ => {}
+            }
+            self.pos += 1;
         }
     }
 
@@ -315,22 +375,8 @@ impl Scanner<'_> {
         }
         self.skip_ws();
         match self.peek()? {
-            b'"' => self.string().map(|_| ()),
-            open @ (b'{' | b'[') => {
-                let close = if open == b'{' { b'}' } else { b']' };
-                self.pos += 1;
-                loop {
-                    self.skip_ws();
-                    match self.peek()? {
-                        c if c == close => {
-                            self.pos += 1;
-                            return Some(());
-                        }
-                        b',' | b':' => self.pos += 1,
-                        _ => self.skip_value(depth + 1)?,
-                    }
-                }
-            }
+            b'"' => self.skip_string().map(|_| ()),
+            b'{' | b'[' => self.skip_container(depth),
             _ => {
                 while self
                     .peek()

@@ -84,11 +84,13 @@ pub enum ProblemKind {
     UnknownWaivedNorm,
     /// An id repeated in a root list that references point into.
     DuplicateId,
+    /// A reference naming no item of the list it points into.
+    DanglingReference,
 }
 
 impl ProblemKind {
     /// Every kind, in the order reports list them.
-    pub const ALL: [ProblemKind; 9] = [
+    pub const ALL: [ProblemKind; 10] = [
         ProblemKind::Read,
         ProblemKind::Syntax,
         ProblemKind::WrongType,
@@ -98,6 +100,7 @@ impl ProblemKind {
         ProblemKind::UnknownEnumMember,
         ProblemKind::UnknownWaivedNorm,
         ProblemKind::DuplicateId,
+        ProblemKind::DanglingReference,
     ];
 
     /// The stable code.
@@ -117,6 +120,7 @@ impl ProblemKind {
             ProblemKind::UnknownEnumMember => Code::ConfigUnknownEnumMember,
             ProblemKind::UnknownWaivedNorm => Code::ConfigUnknownWaivedNorm,
             ProblemKind::DuplicateId => Code::ConfigDuplicateId,
+            ProblemKind::DanglingReference => Code::ConfigDanglingReference,
         }
     }
 
@@ -363,6 +367,15 @@ pub fn load(program: &Program, path: &FsPath) -> Document {
     from_text(program, path, &text, format)
 }
 
+/// [`load`], leaving the warnings of a document that reads cleanly without positions (see
+/// [`from_text_unplaced`]).
+pub fn load_unplaced(program: &Program, path: &FsPath) -> Document {
+    match read_text(path) {
+        Ok(text) => from_text_unplaced(program, path, &text, Format::of_path(path)),
+        Err(_) => load(program, path),
+    }
+}
+
 /// The bytes of the document file at `path`, refused with a reason when it is not a regular
 /// file (a pipe or a device could be read for ever) or holds more than
 /// [`MAX_DOCUMENT_BYTES`]: decided from its metadata before reading, and again while reading,
@@ -411,6 +424,27 @@ pub fn without_byte_order_mark(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Parses and validates a document's text.
 pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -> Document {
+    read_document(program, (path, text, format), true)
+}
+
+/// [`from_text`], except that the warnings of a document that reads cleanly (repeated ids,
+/// references to no item) are left without positions: finding them takes a second pass over
+/// the text, which a caller that shows only some documents' problems does later, with
+/// [`place_problems`]. Errors are always placed.
+pub fn from_text_unplaced(
+    program: &Program,
+    path: &FsPath,
+    text: &str,
+    format: Format,
+) -> Document {
+    read_document(program, (path, text, format), false)
+}
+
+fn read_document(
+    program: &Program,
+    (path, text, format): (&FsPath, &str, Format),
+    place_warnings: bool,
+) -> Document {
     let text = &*without_byte_order_mark(text);
     let mut document = Document {
         path: path.to_path_buf(),
@@ -422,7 +456,12 @@ pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -
     if format == Format::Json {
         if let Some(doc) = stream::load_valid(program, text) {
             document.problems = validate::repeated_ids(program, &doc);
-            place(&mut document.problems, text, format);
+            document
+                .problems
+                .extend(validate::dangling_references(program, &doc));
+            if place_warnings {
+                place(&mut document.problems, text, format);
+            }
             document.doc = Some(doc);
             return document;
         }
@@ -434,6 +473,9 @@ pub fn from_text(program: &Program, path: &FsPath, text: &str, format: Format) -
             document
                 .problems
                 .extend(validate::repeated_ids(program, &doc));
+            document
+                .problems
+                .extend(validate::dangling_references(program, &doc));
             place(&mut document.problems, text, format);
             document.doc = Some(doc);
         }
@@ -495,6 +537,20 @@ fn syntax_message(message: &str, format: Format) -> (String, String) {
         _ => "check the JSON syntax around this position",
     };
     (message.to_string(), help.to_string())
+}
+
+/// Gives each problem of `problems` without a position its line and column in `text` (the
+/// document's whole text, as read), for documents read with [`from_text_unplaced`].
+pub fn place_problems(problems: &mut [Problem], text: &str, format: Format) {
+    let mut unplaced: Vec<Problem> = (problems.iter())
+        .filter(|p| p.position.is_none())
+        .cloned()
+        .collect();
+    place(&mut unplaced, &without_byte_order_mark(text), format);
+    let mut placed = unplaced.into_iter();
+    for problem in problems.iter_mut().filter(|p| p.position.is_none()) {
+        problem.position = placed.next().and_then(|p| p.position);
+    }
 }
 
 /// Finds the line and column of each problem (YAML is parsed again, only when there are

@@ -1,8 +1,8 @@
 //! Validates a jurisdiction document against the program's schema: every required field is
 //! present, every value has its field's type (dates are real `YYYY-MM-DD` dates, enum values
 //! are members), no field is unknown (a warning, with a suggestion), every waiver names a
-//! norm of the policy set (a warning), and no id repeats in a list that references point into
-//! (a warning).
+//! norm of the policy set (a warning), no id repeats in a list that references point into
+//! (a warning), and every reference names an item of its list (a warning, with a suggestion).
 
 use serde_json::Value as Json;
 
@@ -325,6 +325,155 @@ pub(super) fn repeated_ids(program: &Program, doc: &Doc) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Each reference of `doc` that names no item of the list it points into (a warning, with the
+/// closest id as a suggestion): a mistyped id is reported up front, even where no norm reads
+/// it, instead of only failing the norms that follow it.
+pub(super) fn dangling_references(program: &Program, doc: &Doc) -> Vec<Problem> {
+    let schema = &program.schema;
+    let holds = holds_refs(program);
+    let ref_fields = (schema.objects.iter())
+        .map(|object| {
+            (object.fields.iter().enumerate())
+                .filter(|(_, field)| type_holds_refs(&field.ty, &holds))
+                .map(|(index, _)| index)
+                .collect()
+        })
+        .collect();
+    let mut walk = RefWalk {
+        program,
+        doc,
+        ids: vec![None; schema.root_object().fields.len()],
+        path: Vec::new(),
+        problems: Vec::new(),
+        ref_fields,
+    };
+    if let Some(root) = doc.root() {
+        walk.value(root, &Type::Object(schema.root));
+    }
+    walk.problems
+}
+
+/// For each object type, whether a reference can occur in it (in a field, or in an object or
+/// list under it): the walk goes only where one can.
+fn holds_refs(program: &Program) -> Vec<bool> {
+    let objects = &program.schema.objects;
+    let mut holds = vec![false; objects.len()];
+    // A fixed point: an object holds references when a field's type does, nested objects
+    // included; each round settles at least one more level.
+    for _ in 0..=objects.len() {
+        let mut changed = false;
+        for (index, object) in objects.iter().enumerate() {
+            let now = object.fields.iter().any(|f| type_holds_refs(&f.ty, &holds));
+            if now != holds[index] {
+                holds[index] = now;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    holds
+}
+
+fn type_holds_refs(ty: &Type, holds: &[bool]) -> bool {
+    match ty {
+        Type::Ref(_) => true,
+        Type::List(element) => type_holds_refs(element, holds),
+        Type::Object(id) => holds.get(*id).copied().unwrap_or(false),
+        _ => false,
+    }
+}
+
+/// The state of [`dangling_references`]' walk through a document.
+struct RefWalk<'a> {
+    program: &'a Program,
+    doc: &'a Doc,
+    /// The ids of each root list (by root field) that a reference pointed into, gathered on
+    /// first use.
+    ids: Vec<Option<Vec<&'a str>>>,
+    /// Where the walk is, as borrowed steps: a [`Path`] is built only for a problem.
+    path: Vec<Step<'a>>,
+    problems: Vec<Problem>,
+    /// For each object type, the fields where a reference can occur.
+    ref_fields: Vec<Vec<usize>>,
+}
+
+/// One step of [`RefWalk`]'s position.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+impl<'a> RefWalk<'a> {
+    fn value(&mut self, node: Node, ty: &Type) {
+        match (node, ty) {
+            (Node::Object { first, .. }, Type::Object(id)) => self.object(first, *id),
+            (Node::List { first, len }, Type::List(element)) => {
+                for (index, item) in self.doc.nodes(first, len).iter().enumerate() {
+                    self.path.push(Step::Index(index));
+                    self.value(*item, element);
+                    self.path.pop();
+                }
+            }
+            (Node::Str { start, len }, Type::Ref(target)) => {
+                let id = self.doc.str(start, len);
+                self.reference(id, *target);
+            }
+            _ => {}
+        }
+    }
+
+    fn object(&mut self, first: u32, id: usize) {
+        let program = self.program;
+        let Some(object) = program.schema.objects.get(id) else {
+            return;
+        };
+        // By position, so that the walk below may borrow `self` again.
+        for k in 0..self.ref_fields.get(id).map_or(0, Vec::len) {
+            let index = self.ref_fields[id][k];
+            let field = &object.fields[index];
+            self.path.push(Step::Key(&field.name));
+            self.value(self.doc.field(first, index), &field.ty);
+            self.path.pop();
+        }
+    }
+
+    fn reference(&mut self, id: &str, target: usize) {
+        let doc = self.doc;
+        let Some(slot) = self.ids.get_mut(target) else {
+            return;
+        };
+        let ids = slot.get_or_insert_with(|| match doc.root_field(target) {
+            Node::List { first, len } => (doc.nodes(first, len).iter())
+                .filter_map(|item| doc.id_of(*item))
+                .collect(),
+            _ => Vec::new(),
+        });
+        if ids.contains(&id) {
+            return;
+        }
+        let list = (self.program.schema.root_object().fields.get(target))
+            .map_or("?", |field| field.name.as_str());
+        let help = match did_you_mean(id, ids.iter().copied()) {
+            Some(close) => format!("did you mean \"{close}\"?"),
+            None if ids.is_empty() => format!("{list} lists no item with an id yet"),
+            None => format!("add an item with this id to {list}, or use one of its ids"),
+        };
+        let message =
+            format!("\"{id}\" is not the id of an item of {list}; norms that read it fail");
+        let path = (self.path.iter())
+            .map(|step| match *step {
+                Step::Key(name) => PathSegment::Key(name.to_string()),
+                Step::Index(index) => PathSegment::Index(index),
+            })
+            .collect();
+        let problem = Problem::new(ProblemKind::DanglingReference, path, message);
+        self.problems.push(problem.with_help(help));
+    }
 }
 
 /// For each root field, whether some `ref` in the schema points into it.

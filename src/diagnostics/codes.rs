@@ -64,6 +64,7 @@ codes! {
     ConfigUnknownEnumMember = "rampart::config::unknown-enum-member", Error, "A document value is not a member of its enum.";
     ConfigUnknownWaivedNorm = "rampart::config::unknown-waived-norm", Warning, "A waiver names a norm the policy set does not have.";
     ConfigDuplicateId = "rampart::config::duplicate-id", Warning, "Two items of a list that references point into have the same id; references find the first.";
+    ConfigDanglingReference = "rampart::config::dangling-reference", Warning, "A reference names no item of the list it points into (a norm that reads it fails).";
     // Names.
     UnknownName = "rampart::check::unknown-name", Error, "A name that no definition, parameter or variable declares.";
     UnknownField = "rampart::check::unknown-field", Error, "A path names a field the schema does not have.";
