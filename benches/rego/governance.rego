@@ -21,6 +21,8 @@ fails contains "gov-security-policy" if not input.governance.security_policy.app
 
 fails contains "gov-security-policy" if not days_between(input.governance.security_policy.last_review, today) <= 730
 
+fails contains "gov-security-policy" if days_between(input.governance.security_policy.last_review, today) < 0
+
 fails contains "gov-ciso" if not contact_exists(input.governance.security_lead)
 
 fails contains "gov-ciso" if {

@@ -27,6 +27,13 @@ fails contains "iac-forum-membership" if not forum_member_role("emb")
 
 fails contains "iac-forum-membership" if not forum_has_cyber
 
+forum_member_dangling if {
+	some id in input.interagency.forum.members
+	not institution_exists(id)
+}
+
+fails contains "iac-forum-membership" if forum_member_dangling
+
 forum_meeting_in_window if {
 	some m in input.interagency.forum.meetings
 	in_window_before_election(m.date, 180, 30)
@@ -55,6 +62,12 @@ roles_agreement if {
 
 fails contains "iac-roles-documented" if not roles_agreement
 
+fails contains "iac-roles-documented" if {
+	some a in input.interagency.agreements
+	some p in a.parties
+	not institution_exists(p)
+}
+
 fails contains "iac-info-sharing" if not input.interagency.info_sharing.channel != "none"
 
 fails contains "iac-emb-independence" if not input.interagency.independence_safeguard == true
@@ -68,3 +81,5 @@ fails contains "iac-publicly-explained" if not input.interagency.scope_defined =
 na contains "iac-utility-providers" if iac_forum_fails
 
 fails contains "iac-utility-providers" if not forum_member_role("utility-provider")
+
+fails contains "iac-utility-providers" if forum_member_dangling

@@ -33,6 +33,11 @@ fails contains "sec-least-privilege" if {
 	not reviewed_before_election(s)
 }
 
+fails contains "sec-least-privilege" if {
+	some s in critical_systems
+	days_between(s.access.last_review, today) < 0
+}
+
 fails contains "sec-privileged-count" if {
 	some s in critical_systems
 	not s.access.admin_accounts <= max([5, 0.05 * s.access.user_accounts])
