@@ -221,6 +221,16 @@ impl EnumType {
     }
 }
 
+/// True when a value of type `ty` can hold a reference, given which object types can (`holds`).
+fn type_holds_references(ty: &Type, holds: &[bool]) -> bool {
+    match ty {
+        Type::Ref(_) => true,
+        Type::List(element) => type_holds_references(element, holds),
+        Type::Object(id) => holds.get(*id).copied().unwrap_or(false),
+        _ => false,
+    }
+}
+
 /// The resolved schema of the jurisdiction document.
 #[derive(Clone, Debug, Default)]
 pub struct Schema {
@@ -230,9 +240,49 @@ pub struct Schema {
     pub enums: Vec<EnumType>,
     /// The root object (the `schema` block).
     pub root: ObjectId,
+    /// For each object type, the fields where a reference can occur (see
+    /// [`Schema::reference_fields`]), worked out once, on first use.
+    reference_fields: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Schema {
+    /// For each object type, the indices of the fields where a reference can occur: a `ref`
+    /// field, or a list or object that holds one, however deep. Asked once the schema is
+    /// complete (documents are read after the policy set is checked).
+    pub fn reference_fields(&self) -> &[Vec<usize>] {
+        self.reference_fields.get_or_init(|| {
+            let holds = self.objects_holding_references();
+            (self.objects.iter())
+                .map(|object| {
+                    (object.fields.iter().enumerate())
+                        .filter(|(_, field)| type_holds_references(&field.ty, &holds))
+                        .map(|(index, _)| index)
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    /// For each object type, whether a reference can occur in it: a fixed point, since an
+    /// object holds one when an object type of one of its fields does.
+    fn objects_holding_references(&self) -> Vec<bool> {
+        let mut holds = vec![false; self.objects.len()];
+        for _ in 0..=self.objects.len() {
+            let mut changed = false;
+            for (index, object) in self.objects.iter().enumerate() {
+                let now = (object.fields.iter()).any(|f| type_holds_references(&f.ty, &holds));
+                if now != holds[index] {
+                    holds[index] = now;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        holds
+    }
+
     /// The root object type.
     pub fn root_object(&self) -> &ObjectType {
         &self.objects[self.root]

@@ -332,59 +332,18 @@ pub(super) fn repeated_ids(program: &Program, doc: &Doc) -> Vec<Problem> {
 /// it, instead of only failing the norms that follow it.
 pub(super) fn dangling_references(program: &Program, doc: &Doc) -> Vec<Problem> {
     let schema = &program.schema;
-    let holds = holds_refs(program);
-    let ref_fields = (schema.objects.iter())
-        .map(|object| {
-            (object.fields.iter().enumerate())
-                .filter(|(_, field)| type_holds_refs(&field.ty, &holds))
-                .map(|(index, _)| index)
-                .collect()
-        })
-        .collect();
     let mut walk = RefWalk {
         program,
         doc,
         ids: vec![None; schema.root_object().fields.len()],
         path: Vec::new(),
         problems: Vec::new(),
-        ref_fields,
+        ref_fields: schema.reference_fields(),
     };
     if let Some(root) = doc.root() {
         walk.value(root, &Type::Object(schema.root));
     }
     walk.problems
-}
-
-/// For each object type, whether a reference can occur in it (in a field, or in an object or
-/// list under it): the walk goes only where one can.
-fn holds_refs(program: &Program) -> Vec<bool> {
-    let objects = &program.schema.objects;
-    let mut holds = vec![false; objects.len()];
-    // A fixed point: an object holds references when a field's type does, nested objects
-    // included; each round settles at least one more level.
-    for _ in 0..=objects.len() {
-        let mut changed = false;
-        for (index, object) in objects.iter().enumerate() {
-            let now = object.fields.iter().any(|f| type_holds_refs(&f.ty, &holds));
-            if now != holds[index] {
-                holds[index] = now;
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    holds
-}
-
-fn type_holds_refs(ty: &Type, holds: &[bool]) -> bool {
-    match ty {
-        Type::Ref(_) => true,
-        Type::List(element) => type_holds_refs(element, holds),
-        Type::Object(id) => holds.get(*id).copied().unwrap_or(false),
-        _ => false,
-    }
 }
 
 /// The state of [`dangling_references`]' walk through a document.
@@ -398,7 +357,7 @@ struct RefWalk<'a> {
     path: Vec<Step<'a>>,
     problems: Vec<Problem>,
     /// For each object type, the fields where a reference can occur.
-    ref_fields: Vec<Vec<usize>>,
+    ref_fields: &'a [Vec<usize>],
 }
 
 /// One step of [`RefWalk`]'s position.
@@ -432,9 +391,8 @@ impl<'a> RefWalk<'a> {
         let Some(object) = program.schema.objects.get(id) else {
             return;
         };
-        // By position, so that the walk below may borrow `self` again.
-        for k in 0..self.ref_fields.get(id).map_or(0, Vec::len) {
-            let index = self.ref_fields[id][k];
+        let ref_fields = self.ref_fields;
+        for &index in ref_fields.get(id).map_or(&[][..], Vec::as_slice) {
             let field = &object.fields[index];
             self.path.push(Step::Key(&field.name));
             self.value(self.doc.field(first, index), &field.ty);

@@ -13,11 +13,16 @@ pub fn is_unsafe_char(c: char) -> bool {
 /// `text` with every unsafe character written as an escape (`\u{1b}`), line breaks included:
 /// for one-line messages that quote file names or document text.
 pub fn escape_unsafe(text: &str) -> String {
-    if !text.chars().any(is_unsafe_char) {
+    escape_where(text, is_unsafe_char)
+}
+
+/// `text` with every character for which `escaped` holds written as an escape (`\u{1b}`).
+pub fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
+    if !text.chars().any(&escaped) {
         return text.to_string();
     }
     text.chars()
-        .map(|c| match is_unsafe_char(c) {
+        .map(|c| match escaped(c) {
             true => format!("\\u{{{:x}}}", u32::from(c)),
             false => c.to_string(),
         })

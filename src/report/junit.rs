@@ -172,20 +172,11 @@ fn xml_line(text: &str) -> String {
 /// breaks, U+FFFE and U+FFFF) written as escapes; with `keep_lines` false, tabs and line breaks
 /// too.
 fn xml_text(text: &str, keep_lines: bool) -> String {
-    let escaped = |c: char| match c {
+    super::columns::escape_where(text, |c| match c {
         '\t' | '\n' | '\r' => !keep_lines,
         '\u{fffe}' | '\u{ffff}' => true,
         c => c.is_control(),
-    };
-    if !text.chars().any(escaped) {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match escaped(c) {
-            true => format!("\\u{{{:x}}}", u32::from(c)),
-            false => c.to_string(),
-        })
-        .collect()
+    })
 }
 
 fn not_evaluated(document: &DocumentReport, suite: &str) -> TestCase {
