@@ -840,9 +840,21 @@ fn compare_does_not_replay_control_characters_from_a_file_name() {
     assert!(!stderr.contains(['\u{1b}', '\u{7}']), "{stderr}");
 }
 
+/// Castellan's example with `staff.security_specialists` (an int field of the schema, a
+/// `count`) written as `number`, loaded through the library.
+fn castellan_with_specialists(program: &Program, number: &str) -> config::Document {
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let doc = text.replacen(
+        "\"security_specialists\": 7",
+        &format!("\"security_specialists\": {number}"),
+        1,
+    );
+    assert!(doc != text, "the example has the field");
+    config::from_text(program, Path::new("x.json"), &doc, Format::Json)
+}
+
 #[test]
 fn an_int_field_refuses_numbers_too_large_to_be_exact() {
-    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
     let program = library();
     for (number, valid) in [
         ("9007199254740992", true),
@@ -851,13 +863,7 @@ fn an_int_field_refuses_numbers_too_large_to_be_exact() {
         ("18446744073709551616", false),
         ("1e300", false),
     ] {
-        let doc = text.replacen(
-            "\"security_specialists\": 7",
-            &format!("\"security_specialists\": {number}"),
-            1,
-        );
-        assert!(doc != text, "the example has the field");
-        let document = config::from_text(&program, Path::new("x.json"), &doc, Format::Json);
+        let document = castellan_with_specialists(&program, number);
         let wrong = (document.problems.iter()).any(|p| p.kind == ProblemKind::WrongType);
         assert_eq!(wrong, !valid, "{number}: {:?}", document.problems);
     }
@@ -895,16 +901,9 @@ fn a_json_lines_line_that_is_not_utf8_is_one_document_and_the_stream_goes_on() {
 
 #[test]
 fn a_count_field_refuses_a_negative_number_that_could_pass_a_norm() {
-    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
     let program = library();
     for (number, valid) in [("0", true), ("12", true), ("-1", false), ("2.5", false)] {
-        let doc = text.replacen(
-            "\"security_specialists\": 7",
-            &format!("\"security_specialists\": {number}"),
-            1,
-        );
-        assert!(doc != text, "the example has the field");
-        let document = config::from_text(&program, Path::new("x.json"), &doc, Format::Json);
+        let document = castellan_with_specialists(&program, number);
         let problem = (document.problems.iter()).find(|p| p.kind == ProblemKind::WrongType);
         assert_eq!(
             problem.is_none(),
