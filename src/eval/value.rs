@@ -107,23 +107,49 @@ impl<'a> List<'a> {
     }
 
     /// Every item in order.
-    pub fn iter(&self) -> impl Iterator<Item = Value<'a>> + '_ {
-        // One of the three slices is used; iterating it directly avoids matching on the kind
-        // of list and checking the index for every item.
-        let (doc, nodes, consts, values): (Option<&'a Doc>, &'a [Node], &'a [Const], &[Value<'a>]) =
-            match self {
-                List::Doc(doc, first, len) => (Some(*doc), doc.nodes(*first, *len), &[], &[]),
-                List::Const(items) => (None, &[], items, &[]),
-                List::Values(items) => (None, &[], &[], items),
-            };
-        let from_doc = nodes
-            .iter()
-            .filter_map(move |node| doc.map(|doc| from_node(doc, *node)));
-        from_doc
-            .chain(consts.iter().map(from_const))
-            .chain(values.iter().cloned())
+    pub fn iter(&self) -> Items<'a, '_> {
+        match self {
+            List::Doc(doc, first, len) => Items::Doc(doc, doc.nodes(*first, *len).iter()),
+            List::Const(items) => Items::Const(items.iter()),
+            List::Values(items) => Items::Values(items.iter()),
+        }
     }
 }
+
+/// The items of a [`List`], in order: one iterator per kind of list, so that the kind is
+/// matched once per item, without chaining three iterators.
+pub enum Items<'a, 'l> {
+    /// Of a list of the document.
+    Doc(&'a Doc, std::slice::Iter<'a, Node>),
+    /// Of a list constant.
+    Const(std::slice::Iter<'a, Const>),
+    /// Of a computed list.
+    Values(std::slice::Iter<'l, Value<'a>>),
+}
+
+impl<'a> Iterator for Items<'a, '_> {
+    type Item = Value<'a>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Value<'a>> {
+        match self {
+            Items::Doc(doc, nodes) => nodes.next().map(|node| from_node(doc, *node)),
+            Items::Const(constants) => constants.next().map(from_const),
+            Items::Values(values) => values.next().cloned(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = match self {
+            Items::Doc(_, nodes) => nodes.len(),
+            Items::Const(constants) => constants.len(),
+            Items::Values(values) => values.len(),
+        };
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Items<'_, '_> {}
 
 /// The value of a document node.
 pub fn from_node(doc: &Doc, node: Node) -> Value<'_> {
