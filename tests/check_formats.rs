@@ -454,6 +454,81 @@ fn the_output_file_name_chooses_the_format_unless_format_is_given() {
 }
 
 #[test]
+fn one_run_writes_further_reports_identical_to_runs_of_their_own_format() {
+    let dir = temp_dir();
+    let (sarif, junit, human) = (
+        dir.path().join("r.sarif"),
+        dir.path().join("r.xml"),
+        dir.path().join("r.txt"),
+    );
+    let reports = [
+        format!("sarif={}", sarif.display()),
+        format!("junit={}", junit.display()),
+        format!("HUMAN={}", human.display()),
+    ];
+    let mut args = vec!["check", "--today", TODAY, "--format", "json"];
+    for report in &reports {
+        args.extend(["--report", report]);
+    }
+    args.extend(FIXTURES);
+    let output = rampart(&args);
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let read = |path: &PathBuf| std::fs::read_to_string(path).expect("the report is written");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        check_fixtures("json").1
+    );
+    assert_eq!(read(&sarif), check_fixtures("sarif").1);
+    assert_eq!(read(&junit), check_fixtures("junit").1);
+    assert_eq!(read(&human), check_fixtures("human").1);
+}
+
+#[test]
+fn a_malformed_or_clashing_report_request_is_a_usage_error_before_any_work() {
+    let dir = temp_dir();
+    let target = dir.path().join("r.sarif");
+    let target = target.to_string_lossy();
+    let cases: [(Vec<String>, &str); 5] = [
+        (
+            vec!["--report".into(), "sarif".into()],
+            "expected FORMAT=FILE",
+        ),
+        (
+            vec!["--report".into(), "pdf=r.pdf".into()],
+            "unknown format `pdf`",
+        ),
+        (
+            vec!["--report".into(), "json=".into()],
+            "the file is missing",
+        ),
+        (
+            vec!["--report".into(), "json=-".into()],
+            "standard output is --format",
+        ),
+        (
+            vec![
+                "-o".into(),
+                target.to_string(),
+                "--report".into(),
+                format!("junit={target}"),
+            ],
+            "two reports would be written to",
+        ),
+    ];
+    for (extra, expected) in cases {
+        let mut args: Vec<&str> = vec!["check"];
+        args.extend(extra.iter().map(String::as_str));
+        args.push(FIXTURES[0]);
+        let output = rampart(&args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{extra:?}");
+    }
+    assert!(!dir.path().join("r.sarif").exists());
+}
+
+#[test]
 fn an_unwritable_output_names_its_directory_not_a_temporary_file() {
     let output = rampart(&["check", "-o", "/nonexistent-dir/r.json", FIXTURES[0]]);
     assert_eq!(output.status.code(), Some(2));

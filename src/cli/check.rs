@@ -1,7 +1,8 @@
 //! `rampart check`: evaluates jurisdiction documents against the policy set and reports, per
 //! jurisdiction, the norms that fail, are unknown or are waived, with their evidence: for
 //! people (`human`), as the JSON report, SARIF 2.1.0 or JUnit XML, on standard output or
-//! atomically into `--output FILE`. Inputs are files, directories, JSON-lines streams
+//! atomically into `--output FILE`, and in further formats into files from the same run
+//! (`--report FORMAT=FILE`, repeatable). Inputs are files, directories, JSON-lines streams
 //! (`*.jsonl`), YAML streams (`---`) and `-` (standard input), read and evaluated in bounded
 //! batches on a rayon pool of `--jobs` threads; every format is written batch by batch
 //! (`check_report`). `--stage`, `--pillar` and `--severity` select the norms. Exit 0 when no
@@ -113,6 +114,10 @@ pub struct Args {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Also write the report in FORMAT (human, json, sarif or junit) to FILE, from the same
+    /// run (repeatable): `--report sarif=results.sarif --report junit=results.xml`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_extra_report)]
+    reports: Vec<ExtraReport>,
     /// Exit 1 only when a norm fails or could not be evaluated (status `error`) at this
     /// severity or above; an `unknown` norm (evidence missing) counts only with --strict.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Low)]
@@ -142,8 +147,58 @@ pub struct Args {
     paths: Vec<PathBuf>,
 }
 
+/// A further report of the same run, asked for with `--report FORMAT=FILE`.
+#[derive(Clone, Debug)]
+pub struct ExtraReport {
+    format: ReportFormat,
+    path: PathBuf,
+}
+
+/// Reads `FORMAT=FILE`.
+fn parse_extra_report(text: &str) -> Result<ExtraReport, String> {
+    let example = "such as sarif=results.sarif";
+    let (format, path) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected FORMAT=FILE, {example}"))?;
+    let format = <ReportFormat as clap::ValueEnum>::from_str(format.trim(), true)
+        .map_err(|_| format!("unknown format `{format}`: expected human, json, sarif or junit"))?;
+    match path {
+        "" => Err(format!(
+            "the file is missing after `=`: expected FORMAT=FILE, {example}"
+        )),
+        "-" => Err("a --report goes to a file; the report on standard output is --format".into()),
+        path => Ok(ExtraReport {
+            format,
+            path: PathBuf::from(path),
+        }),
+    }
+}
+
+/// Refuses a run that would write two reports to one file (the last would silently win);
+/// prints the problem.
+fn distinct_targets(args: &Args) -> bool {
+    let mut seen: Vec<(PathBuf, &std::path::Path)> = Vec::new();
+    let targets = (args.output.iter()).chain(args.reports.iter().map(|report| &report.path));
+    for path in targets {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+        if let Some((_, first)) = seen.iter().find(|(other, _)| *other == absolute) {
+            say!(
+                "error: two reports would be written to {} (as {})\n  help: give each --output and --report its own file",
+                path.display(),
+                first.display()
+            );
+            return false;
+        }
+        seen.push((absolute, path));
+    }
+    true
+}
+
 /// Runs `check`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
+    if !distinct_targets(args) {
+        return EXIT_INVALID;
+    }
     let Some(source) = PolicySource::from_arg(args.policy.as_deref()) else {
         return EXIT_INVALID;
     };
@@ -165,14 +220,60 @@ pub fn run(args: &Args) -> u8 {
     };
     match pool.install(|| run.check()) {
         Ok(code) => code,
-        Err(error) => {
-            let target = args.output.as_ref().map_or_else(
-                || "standard output".to_string(),
-                |p| p.display().to_string(),
-            );
+        Err((target, error)) => {
             say!("error: cannot write the report to {target}: {error}");
             EXIT_INVALID
         }
+    }
+}
+
+/// A report that could not be written: where it was going, and why.
+type WriteFailure = (String, std::io::Error);
+
+/// One report being written by a run, and where it goes.
+struct Sink<'a> {
+    writer: ReportWriter<'a>,
+    out: output::Output,
+    target: String,
+}
+
+impl<'a> Sink<'a> {
+    /// Opens `path` (standard output when `None`) and starts a report in `format`.
+    fn open(
+        format: ReportFormat,
+        path: Option<&std::path::Path>,
+        ctx: Context<'a>,
+    ) -> Result<Sink<'a>, WriteFailure> {
+        let target = path.map_or_else(|| "standard output".into(), |p| p.display().to_string());
+        let started = output::Output::open(path).and_then(|mut out| {
+            let writer = ReportWriter::start(format, ctx, &mut out)?;
+            Ok((writer, out))
+        });
+        match started {
+            Ok((writer, out)) => Ok(Sink {
+                writer,
+                out,
+                target,
+            }),
+            Err(error) => Err((target, error)),
+        }
+    }
+
+    /// Writes a batch's part of the report.
+    fn batch(&mut self, evaluated: &[Evaluated], origins: &[Origin]) -> Result<(), WriteFailure> {
+        (self.writer.batch(&mut self.out, evaluated, origins)).map_err(|e| (self.target.clone(), e))
+    }
+
+    /// Writes the end of the report and makes it visible.
+    fn finish(self, exit_code: u8, notice: Option<&str>) -> Result<(), WriteFailure> {
+        let Sink {
+            writer,
+            mut out,
+            target,
+        } = self;
+        (writer.finish(&mut out, exit_code, notice))
+            .and_then(|()| out.finish())
+            .map_err(|e| (target, e))
     }
 }
 
@@ -256,10 +357,9 @@ impl JurisdictionIds {
 }
 
 impl Run<'_> {
-    /// Evaluates every document in batches, writing each batch's part of the report before
+    /// Evaluates every document in batches, writing each batch's part of every report before
     /// reading the next; the exit code, or the error that stopped the output.
-    fn check(&self) -> std::io::Result<u8> {
-        let mut out = output::Output::open(self.args.output.as_deref())?;
+    fn check(&self) -> Result<u8, WriteFailure> {
         let mut batches = super::inputs::Batches::new(&self.args.paths);
         let mut verdict = Verdict::default();
         let ctx = Context {
@@ -282,7 +382,10 @@ impl Run<'_> {
                 super::output::warn_unchosen_format(output, known, "human report");
                 ReportFormat::Human
             });
-        let mut writer = ReportWriter::start(format, ctx, &mut out)?;
+        let mut sinks = vec![Sink::open(format, self.args.output.as_deref(), ctx)?];
+        for report in &self.args.reports {
+            sinks.push(Sink::open(report.format, Some(&report.path), ctx)?);
+        }
         let mut n_documents = 0;
         let mut ids = JurisdictionIds::default();
         let progress = progress_bar(batches.known_total());
@@ -293,7 +396,9 @@ impl Run<'_> {
             super::check_report::place_problems(&mut evaluated, &origins);
             ids.add(&evaluated);
             verdict.add(&evaluated, (self.args.fail_on.severity(), self.args.strict));
-            writer.batch(&mut out, &evaluated, &origins)?;
+            for sink in &mut sinks {
+                sink.batch(&evaluated, &origins)?;
+            }
         }
         // A run that checked nothing must not pass (a CI job pointed at the wrong folder).
         let nothing = (n_documents == 0).then(|| {
@@ -309,8 +414,9 @@ impl Run<'_> {
         });
         progress.finish_and_clear();
         ids.warn_repeats();
-        writer.finish(&mut out, verdict.exit_code(), nothing.as_deref())?;
-        out.finish()?;
+        for sink in sinks {
+            sink.finish(verdict.exit_code(), nothing.as_deref())?;
+        }
         Ok(verdict.exit_code())
     }
 

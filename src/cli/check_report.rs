@@ -28,6 +28,7 @@ use crate::workspace::Workspace;
 pub type Evaluated = (Document, Option<Outcome>);
 
 /// What a report is written with.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     /// The checked policy set.
     pub program: &'a Program,
