@@ -183,6 +183,42 @@ fn check_refuses_an_unknown_profile_or_setting() {
 }
 
 #[test]
+fn a_share_exactly_at_its_threshold_meets_it() {
+    let dir = scratch("share-at-threshold");
+    let mut doc: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string("examples/norrvale.json").expect("the example is readable"),
+    )
+    .expect("the example is JSON");
+    doc["staff"]["total"] = 100.into();
+    let mut status = |trained: u32| {
+        doc["staff"]["trained_awareness"] = trained.into();
+        let path = dir.join(format!("trained-{trained}.json"));
+        write(&path, &doc.to_string());
+        let path = path.to_str().expect("a UTF-8 path");
+        // 0.07 * 100 is 7.000000000000001 in binary floating point: 7 trained would fail.
+        let args = [
+            "check",
+            "--format",
+            "json",
+            "--set",
+            "min_trained_ratio=0.07",
+            path,
+        ];
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout(&rampart(&args))).expect("the report is JSON");
+        let results = report["documents"][0]["results"].as_array().cloned();
+        let result = results
+            .unwrap_or_default()
+            .into_iter()
+            .find(|r| r["norm"] == "staff-awareness-training")
+            .expect("the norm is reported");
+        result["status"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(status(7), "pass");
+    assert_eq!(status(6), "fail");
+}
+
+#[test]
 fn check_json_report_is_stable() {
     let output = rampart(&[
         "check",

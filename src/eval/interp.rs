@@ -786,10 +786,10 @@ fn arithmetic<'a>(op: BinaryOp, a: Value<'a>, b: Value<'a>, span: Span) -> Eval<
         (_, Value::Missing, _) | (_, _, Value::Missing) => Ok(Value::Missing),
         (Div, _, N(0.0)) => Err(Fault::DivisionByZero(span)),
         (Div, _, Dur(0)) => Err(Fault::DivisionByZero(span)),
-        (Add, N(x), N(y)) => Ok(N(x + y)),
-        (Sub, N(x), N(y)) => Ok(N(x - y)),
-        (Mul, N(x), N(y)) => Ok(N(x * y)),
-        (Div, N(x), N(y)) => Ok(N(x / y)),
+        (Add, N(x), N(y)) => Ok(N(decimal(x + y))),
+        (Sub, N(x), N(y)) => Ok(N(decimal(x - y))),
+        (Mul, N(x), N(y)) => Ok(N(decimal(x * y))),
+        (Div, N(x), N(y)) => Ok(N(decimal(x / y))),
         (Add, D(d), Dur(n)) | (Add, Dur(n), D(d)) => date(d.days().checked_add(n)),
         (Sub, D(d), Dur(n)) => date(d.days().checked_sub(n)),
         (Sub, D(x), D(y)) => Ok(Dur(x.days() - y.days())),
@@ -797,10 +797,39 @@ fn arithmetic<'a>(op: BinaryOp, a: Value<'a>, b: Value<'a>, span: Span) -> Eval<
         (Sub, Dur(x), Dur(y)) => Ok(Dur(x.saturating_sub(y))),
         (Mul, Dur(x), N(n)) | (Mul, N(n), Dur(x)) => Ok(Dur((x as f64 * n).round() as i64)),
         (Div, Dur(x), N(n)) => Ok(Dur((x as f64 / n).round() as i64)),
-        (Div, Dur(x), Dur(y)) => Ok(N(x as f64 / y as f64)),
+        (Div, Dur(x), Dur(y)) => Ok(N(decimal(x as f64 / y as f64))),
         (Add, Value::Str(x), Value::Str(y)) => Ok(Value::Str(Cow::Owned(format!("{x}{y}")))),
         _ => Err(Fault::Internal(span)),
     }
+}
+
+/// Significant decimal digits that every `f64` holds exactly.
+const DECIMAL_DIGITS: i32 = 15;
+
+/// `x` rounded to [`DECIMAL_DIGITS`] significant decimal digits. Numbers are binary floating
+/// point, in which decimal fractions are inexact: unrounded, `100 * 0.57` is 56.99999999999999
+/// and `0.1 + 0.2` is 0.30000000000000004, so a share exactly at its threshold would pass or
+/// fail by accident. Rounding each result makes arithmetic on decimals come out as written.
+/// Numbers too large or too small to scale by an exact power of ten are left as they are.
+pub(super) fn decimal(x: f64) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let shift = DECIMAL_DIGITS - 1 - x.abs().log10().floor() as i32;
+    // Powers of ten up to 10^22 are exact in an f64, so the rounded integer is divided (or
+    // multiplied) exactly and the result is the f64 nearest to the decimal.
+    let rounded = match shift {
+        0..=22 => {
+            let scale = 10f64.powi(shift);
+            (x * scale).round() / scale
+        }
+        -22..0 => {
+            let scale = 10f64.powi(-shift);
+            (x / scale).round() * scale
+        }
+        _ => x,
+    };
+    if rounded.is_finite() { rounded } else { x }
 }
 
 /// A built-in applied to present arguments; `None` when the checker let through a type it

@@ -516,6 +516,52 @@ fn norm_references_read_final_statuses() {
 }
 
 #[test]
+fn arithmetic_on_decimal_fractions_meets_a_threshold_exactly_as_written() {
+    let program = program(
+        &[
+            norm("share-above", "require flags.n > 100 * 0.57"),
+            norm("share-at-least", "require 7 >= 100 * 0.07"),
+            norm("sum", "require 0.1 + 0.2 <= 0.3"),
+            norm("quotient", "require 0.3 / 0.1 == 3"),
+            norm("difference", "require 0.3 - 0.1 == 0.2"),
+            norm("large", "require 123456789 * 1000000 == 123456789000000"),
+            norm(
+                "quarters",
+                "require 1 / 4 * 4 == 1 and 2 / 3 == 0.666666666666667",
+            ),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "flags": { "n": 57 } });
+    // 57 > 57 does not hold: unrounded, 100 * 0.57 is 56.99999999999999 and it would.
+    assert_eq!(status_of(&program, &doc, "share-above"), Status::Fail);
+    for id in [
+        "share-at-least",
+        "sum",
+        "quotient",
+        "difference",
+        "large",
+        "quarters",
+    ] {
+        assert_eq!(status_of(&program, &doc, id), Status::Pass, "{id}");
+    }
+}
+
+#[test]
+fn decimal_rounding_keeps_fifteen_significant_digits_and_leaves_extremes_alone() {
+    use super::interp::decimal;
+    assert_eq!(decimal(56.99999999999999), 57.0);
+    assert_eq!(decimal(0.30000000000000004), 0.3);
+    assert_eq!(decimal(1.0 / 3.0), 0.333333333333333);
+    assert_eq!(decimal(-2.0000000000000004), -2.0);
+    assert_eq!(decimal(123456.789), 123456.789);
+    assert_eq!(decimal(1e-30), 1e-30);
+    assert_eq!(decimal(f64::MAX), f64::MAX);
+    assert_eq!(decimal(0.0), 0.0);
+    assert!(decimal(f64::NAN).is_nan());
+}
+
+#[test]
 fn a_division_by_zero_is_an_error_and_spreads_to_referencing_norms() {
     let program = program(
         &[
