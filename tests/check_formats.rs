@@ -583,6 +583,32 @@ fn each_document_of_a_yaml_stream_is_checked_and_located_in_the_stream() {
 }
 
 #[test]
+fn empty_documents_of_a_yaml_stream_are_skipped_and_take_no_document_with_them() {
+    let dir = temp_dir();
+    let yaml = std::fs::read_to_string("examples/tavaro.yaml").expect("the example");
+    let lines = yaml.lines().count() as u64;
+    let evaluated = |stream: String| {
+        let path = dir.path().join("stream.yaml");
+        std::fs::write(&path, stream).expect("a stream");
+        let output = rampart(&["check", "--format", "json", &path.to_string_lossy()]);
+        assert_eq!(output.status.code(), Some(1), "{output:?}");
+        let report: Json = serde_json::from_slice(&output.stdout).expect("a report");
+        (report["documents"].as_array().expect("documents").iter())
+            .map(|d| (d["evaluated"] == true, d["line"].as_u64().unwrap_or(0)))
+            .collect::<Vec<_>>()
+    };
+    // A trailing marker, or one followed only by a comment, starts no document.
+    assert_eq!(evaluated(format!("{yaml}---\n")), [(true, 0)]);
+    assert_eq!(
+        evaluated(format!("{yaml}---\n# nothing more\n")),
+        [(true, 0)]
+    );
+    // An empty document between two keeps each of them whole.
+    let stream = format!("{yaml}---\n---\n{yaml}---\n");
+    assert_eq!(evaluated(stream), [(true, 1), (true, lines + 2)]);
+}
+
+#[test]
 fn a_human_section_is_headed_by_the_jurisdiction_name_or_else_the_path_once() {
     let dir = temp_dir();
     let policy = "source s { title \"S\" }\npillar p \"P\"\nschema { jurisdiction?: J  n?: int }\ntype J { id?: string  name?: string }\nnorm big {\n  title \"Big\"  pillar p  severity high  cites s\n  require n >= 3\n}\n";

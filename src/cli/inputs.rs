@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::check::Program;
@@ -320,7 +321,10 @@ impl Batches {
         };
         match stdin_shape(&text) {
             Shape::Lines => self.open_lines(path, Box::new(io::Cursor::new(text.into_bytes()))),
-            Shape::Values(starts) => self.queue_parts(&path, &text, &starts, Format::Json),
+            Shape::Values(starts) => {
+                let parts = runs_between(&starts, text.len());
+                self.queue_parts(&path, &text, &parts, Format::Json)
+            }
             Shape::One(Format::Yaml) => self.queue_yaml(path, text),
             Shape::One(format) => self
                 .pending
@@ -346,38 +350,56 @@ impl Batches {
 
     /// Queues the documents of a YAML stream: one, or each between `---` markers.
     fn queue_yaml(&mut self, path: PathBuf, text: String) {
-        let starts = yaml_document_starts(&text);
-        if starts.len() > 1 {
-            self.queue_parts(&path, &text, &starts, Format::Yaml);
-        } else {
-            self.pending
-                .push_back(Source::text(path, None, text, Format::Yaml));
+        let parts = yaml_documents(&text);
+        match parts.as_slice() {
+            // One document: the text up to its end (what follows holds no document, only
+            // markers and comments), so positions in it are the file's.
+            [one] => {
+                let mut text = text;
+                text.truncate(one.end);
+                self.pending
+                    .push_back(Source::text(path, None, text, Format::Yaml));
+            }
+            [] => self
+                .pending
+                .push_back(Source::text(path, None, text, Format::Yaml)),
+            parts => self.queue_parts(&path, &text, parts, Format::Yaml),
         }
     }
 
-    /// Queues the documents of `text` that start at `starts` (each runs to the next), with
-    /// their first lines.
-    fn queue_parts(&mut self, path: &Path, text: &str, starts: &[usize], format: Format) {
-        let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    /// Queues the documents of `text` at `parts`, with their first lines.
+    fn queue_parts(&mut self, path: &Path, text: &str, parts: &[Range<usize>], format: Format) {
         // Lines are counted from one document's start to the next, once over the text.
         let (mut line, mut counted_to) = (1, 0);
-        for (start, end) in starts.iter().copied().zip(ends) {
+        for part in parts {
             line += text
-                .get(counted_to..start)
+                .get(counted_to..part.start)
                 .map_or(0, |s| s.matches('\n').count());
-            counted_to = start;
-            let part = text.get(start..end).unwrap_or_default().to_string();
+            counted_to = part.start;
+            let part = text.get(part.clone()).unwrap_or_default().to_string();
             let source = Source::text(path.to_path_buf(), Some(line), part, format);
             self.pending.push_back(source);
         }
     }
 }
 
-/// Where each document of a YAML stream starts: at the start of the text and at each `---`
-/// line (YAML reserves `---` at the start of a line for document markers, so it never
-/// belongs to a value), keeping only parts with content (a file that begins with `---` holds
-/// one document, not an empty one and another).
-fn yaml_document_starts(text: &str) -> Vec<usize> {
+/// The parts of `text` that start at `starts`, each running to the next start.
+fn runs_between(starts: &[usize], len: usize) -> Vec<Range<usize>> {
+    let ends = starts.iter().skip(1).copied().chain([len]);
+    starts
+        .iter()
+        .copied()
+        .zip(ends)
+        .map(|(s, e)| s..e)
+        .collect()
+}
+
+/// Where each document of a YAML stream is: from the start of the text or a `---` line (YAML
+/// reserves `---` at the start of a line for document markers, so it never belongs to a value)
+/// to the next one, keeping only parts with content. A file that begins with `---` holds one
+/// document, not an empty one and another; a marker with nothing after it (a trailing `---`,
+/// or two in a row) starts no document, and the document before it ends at it.
+fn yaml_documents(text: &str) -> Vec<Range<usize>> {
     let mut cuts = vec![0];
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -389,7 +411,6 @@ fn yaml_document_starts(text: &str) -> Vec<usize> {
         }
         offset += line.len();
     }
-    let ends = cuts.iter().skip(1).copied().chain([text.len()]);
     let has_content = |part: &str| {
         part.lines().any(|line| {
             let line = line.trim();
@@ -397,9 +418,9 @@ fn yaml_document_starts(text: &str) -> Vec<usize> {
             !(line.is_empty() || line.starts_with('#') || line.starts_with('%') || line == "...")
         })
     };
-    (cuts.iter().copied().zip(ends))
-        .filter(|&(start, end)| has_content(text.get(start..end).unwrap_or_default()))
-        .map(|(start, _)| start)
+    runs_between(&cuts, text.len())
+        .into_iter()
+        .filter(|part| has_content(text.get(part.clone()).unwrap_or_default()))
         .collect()
 }
 
@@ -554,17 +575,20 @@ mod tests {
     #[test]
     fn a_yaml_stream_is_cut_at_its_document_markers() {
         let two = "a: 1\n---\nb: 2\n--- # third\nc: 3\n";
-        assert_eq!(yaml_document_starts(two), vec![0, 5, 14]);
+        assert_eq!(yaml_documents(two), vec![0..5, 5..14, 14..two.len()]);
         // A leading marker, a comment header or a closing marker is not a document.
-        assert_eq!(yaml_document_starts("---\na: 1\n"), vec![0]);
-        assert_eq!(yaml_document_starts("# head\n---\na: 1\n...\n"), vec![7]);
-        assert_eq!(yaml_document_starts("a: 1\n---\n\n"), vec![0]);
+        assert_eq!(yaml_documents("---\na: 1\n"), vec![0..9]);
+        assert_eq!(yaml_documents("# head\n---\na: 1\n...\n"), vec![7..20]);
+        // A marker with nothing after it ends the document before it and starts none.
+        assert_eq!(yaml_documents("a: 1\n---\n\n"), vec![0..5]);
+        let gap = "---\na: 1\n---\n# none\n---\nb: 2\n---\n";
+        assert_eq!(yaml_documents(gap), vec![0..9, 20..29]);
         // `---` inside a line, or indented, or followed by more dashes, is not a marker.
         let one = "a: \"x --- y\"\nb: |\n  ---\n----: 1\n";
-        assert_eq!(yaml_document_starts(one), vec![0]);
+        assert_eq!(yaml_documents(one), vec![0..one.len()]);
         assert_eq!(
-            yaml_document_starts("--- {a: 1}\n--- {b: 2}\n"),
-            vec![0, 11]
+            yaml_documents("--- {a: 1}\n--- {b: 2}\n"),
+            vec![0..11, 11..22]
         );
     }
 
