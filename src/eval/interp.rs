@@ -685,7 +685,10 @@ impl<'a> Ctx<'a> {
             (_, Status::Error) => return Err(Fault::DependsOnError(norm, span)),
             (_, Status::Unknown) => Truth::Unknown,
             (NormQuery::Passes, status) => Truth::from_bool(status == Status::Pass),
-            (NormQuery::Fails, status) => Truth::from_bool(status == Status::Fail),
+            // A waived norm failed: its waiver excuses the failure, it does not mend it.
+            (NormQuery::Fails, status) => {
+                Truth::from_bool(matches!(status, Status::Fail | Status::Waived))
+            }
         };
         Ok(truth.value())
     }

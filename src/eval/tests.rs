@@ -617,6 +617,29 @@ fn an_active_waiver_turns_a_failure_into_waived_and_keeps_the_evidence() {
 }
 
 #[test]
+fn a_waived_norm_still_fails_for_the_norms_that_ask() {
+    let program = program(
+        &[
+            norm("sys-ok", "require all s in systems: s.ok"),
+            norm("passes-n", "require passes(sys-ok)"),
+            norm("fails-n", "require fails(sys-ok)"),
+            norm("unless-failed", "when not fails(sys-ok)\n require flags.a"),
+        ]
+        .concat(),
+    );
+    let doc = waiver_doc(json!({ "norm": "sys-ok", "approved_by": "chair",
+                                  "expires": "2027-01-01" }));
+    assert_eq!(status_of(&program, &doc, "sys-ok"), Status::Waived);
+    assert_eq!(status_of(&program, &doc, "passes-n"), Status::Fail);
+    assert_eq!(status_of(&program, &doc, "fails-n"), Status::Pass);
+    // A norm that does not apply when another fails does not apply when that one is waived.
+    assert_eq!(
+        status_of(&program, &doc, "unless-failed"),
+        Status::NotApplicable
+    );
+}
+
+#[test]
 fn a_waiver_that_does_not_apply_says_why() {
     let program = waiver_program();
     let cases = [
