@@ -229,9 +229,41 @@ impl<'p> Evaluator<'p> {
             result.waiver = ctx.waiver_for(&norm.id, &result.evidence);
             if result.waiver.as_ref().map(|w| w.state) == Some(WaiverState::Active) {
                 result.status = Status::Waived;
+                let scoped = result.waiver.as_ref().is_some_and(|w| w.scope.is_some());
+                if scoped && self.unknown_beside_failure(ctx, norm_id, &mut result.evidence) {
+                    result.status = Status::Unknown;
+                }
             }
         }
         result
+    }
+
+    /// Whether norm `norm_id`, which failed, also lacks evidence somewhere (an unknown
+    /// requirement, or unknown items of a quantifier that failed on others); their evidence is
+    /// added to `evidence`. A waiver limited to one item excuses that item's failure only: with
+    /// it excused, what is left is unknown (catalogue §4.1), not waived.
+    fn unknown_beside_failure<'a>(
+        &self,
+        ctx: &mut Ctx<'a>,
+        norm_id: NormId,
+        evidence: &mut Vec<Evidence>,
+    ) -> bool
+    where
+        'p: 'a,
+    {
+        let norm = &self.program.norms[norm_id];
+        let previous = ctx.enter(norm.locals);
+        let mut missing = Vec::new();
+        let found = unknown_parts(ctx, norm, &mut missing);
+        ctx.leave(previous);
+        match found {
+            Ok(true) => {
+                evidence.extend(missing);
+                true
+            }
+            // A fault would have been met while evaluating the norm already.
+            Ok(false) | Err(_) => false,
+        }
     }
 }
 
@@ -295,6 +327,27 @@ fn run_norm<'a>(
     } else {
         Status::Unknown
     })
+}
+
+/// Explains every requirement of `norm` that is unknown, or that holds unknown items beside
+/// failing ones, into `out`; true when there is one. The norm's frame is active.
+fn unknown_parts<'a>(
+    ctx: &mut Ctx<'a>,
+    norm: &'a crate::check::Norm,
+    out: &mut Vec<Evidence>,
+) -> Result<bool, Fault> {
+    let mut any = false;
+    for (index, requirement) in norm.requires.iter().enumerate() {
+        let mut recorded = Vec::new();
+        let truth = ctx.requirement_truth(&requirement.condition, &mut recorded)?;
+        let unknown_items = recorded.contains(&Some(Truth::Unknown));
+        if truth == Truth::Unknown || (truth == Truth::False && unknown_items) {
+            any = true;
+            let condition = (&requirement.condition, recorded.as_slice());
+            ctx.explain_condition(Some(index), condition, None, Truth::Unknown, out)?;
+        }
+    }
+    Ok(any)
 }
 
 fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {

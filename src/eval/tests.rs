@@ -706,6 +706,45 @@ fn a_scoped_waiver_that_does_not_apply_names_the_failing_items_it_leaves_out() {
 }
 
 #[test]
+fn a_scoped_waiver_leaves_missing_evidence_on_other_items_unknown() {
+    let program = waiver_program();
+    let waiver = json!({ "norm": "sys-ok", "approved_by": "chair",
+                         "expires": "2027-12-31", "scope": "a" });
+    let doc = |b: Json| {
+        json!({ "systems": [{ "id": "a", "ok": false }, b], "contacts": [{ "id": "chair" }],
+                "waivers": [waiver.clone()] })
+    };
+    // `b` reports nothing: with `a`'s failure excused, `b` decides, and it is unknown.
+    let result = result_of(&program, &doc(json!({ "id": "b" })), "sys-ok");
+    assert_eq!(result.status, Status::Unknown);
+    assert_eq!(result.waiver.map(|w| w.state), Some(WaiverState::Active));
+    let items: Vec<_> = (result.evidence.iter())
+        .map(|e| {
+            (
+                e.item.as_ref().and_then(|i| i.id.clone()),
+                e.findings[0].kind,
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            (Some("a".to_string()), FindingKind::Failed),
+            (Some("b".to_string()), FindingKind::Missing)
+        ]
+    );
+    // With `b` reported and passing, the waiver excuses the whole failure.
+    let b_ok = doc(json!({ "id": "b", "ok": true }));
+    assert_eq!(status_of(&program, &b_ok, "sys-ok"), Status::Waived);
+    // A waiver of the whole norm excuses it whatever else is missing.
+    let mut whole = doc(json!({ "id": "b" }));
+    whole["waivers"][0]
+        .as_object_mut()
+        .map(|w| w.remove("scope"));
+    assert_eq!(status_of(&program, &whole, "sys-ok"), Status::Waived);
+}
+
+#[test]
 fn a_waiver_for_another_norm_does_not_apply() {
     let program = waiver_program();
     let doc = waiver_doc(

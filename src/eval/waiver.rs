@@ -1,7 +1,8 @@
 //! Waivers: a jurisdiction's documented exceptions (root field `waivers`). A failing norm with
 //! an active waiver (same norm, `approved_by` names a contact, `expires` is today or later, and
-//! a `scope`, if given, covers every failing item) is reported `waived`; a waiver that does not
-//! apply is still shown with the reason.
+//! a `scope`, if given, covers every failing item) is reported `waived` (or `unknown`, when a
+//! scoped waiver leaves items without evidence: see `Evaluator::evaluate_norm`); a waiver
+//! that does not apply is still shown with the reason.
 
 use serde_json::Value as Json;
 
