@@ -2,7 +2,8 @@
 //! Prints the median and 95th percentile of: diagnostics after a one-character edit in a
 //! 10,000-line policy, hover and completion on it, server start to the first diagnostics of the
 //! norm library (`policies/`), and an edit of an open jurisdiction document (`ossmark.json`,
-//! evaluated against the embedded library).
+//! evaluated against the embedded library), and semantic tokens of a policy whose test holds
+//! one line of 16,000 JSON objects (positions on a long line must not cost its length each).
 //!
 //! Run with `cargo bench --bench lsp`.
 
@@ -331,8 +332,49 @@ fn core_stages() {
     print("  core: check::check", check_times);
 }
 
+/// Objects on the one long line of [`long_line`].
+const LONG_LINE_OBJECTS: usize = 16_000;
+
+/// Semantic tokens and diagnostics of a policy with one long line: a test whose inline
+/// document holds [`LONG_LINE_OBJECTS`] objects (about half a megabyte) on one line.
+fn long_line() {
+    let items: Vec<String> = (0..LONG_LINE_OBJECTS)
+        .map(|i| format!("{{\"id\":\"s{i}\",\"certified\":true}}"))
+        .collect();
+    let text = format!(
+        "{HEADER}\nnorm one {{ title \"t\" pillar governance severity low cites handbook require \
+         certified_all }}\ntest \"big\" {{ given {{ \"election\": {{ \"date\": \"2027-01-01\", \
+         \"level\": \"basic\" }}, \"systems\": [{}] }} expect pass one }}\n",
+        items.join(",")
+    );
+    let dir = temp_dir("long-line");
+    let path = dir.join("main.rampart");
+    std::fs::write(&path, &text).expect("write the policy");
+    let main = uri(&path);
+    let mut client = Client::start(&dir);
+    client.diagnostics_for(&main);
+    client.open(&main, "rampart", &text);
+    client.diagnostics_for(&main);
+    let longest = text.lines().map(str::len).max().unwrap_or(0);
+    println!("policy with one {longest}-byte line ({LONG_LINE_OBJECTS} objects)");
+    let params = json!({ "textDocument": { "uri": main } });
+    let tokens = client.request("textDocument/semanticTokens/full", params.clone());
+    let count = tokens["data"].as_array().map_or(0, Vec::len) / 5;
+    assert!(count > LONG_LINE_OBJECTS, "{count} semantic tokens");
+    let times = (0..10)
+        .map(|_| {
+            let started = Instant::now();
+            client.request("textDocument/semanticTokens/full", params.clone());
+            started.elapsed()
+        })
+        .collect();
+    print("semantic tokens of the long-line policy", times);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn main() {
     println!("load average: {}", load_average());
+    long_line();
     edits_and_queries();
     core_stages();
     library_start();

@@ -6,6 +6,10 @@
 pub struct LineIndex {
     line_starts: Vec<u32>,
     text_len: u32,
+    /// The lines holding a character other than ASCII, in order: on the others every unit
+    /// counts bytes, so a column is found without reading the line (a line of half a megabyte
+    /// would otherwise be read again for each position on it).
+    non_ascii_lines: Vec<u32>,
 }
 
 /// A zero-based line and column.
@@ -34,10 +38,31 @@ impl LineIndex {
         let mut line_starts = vec![0];
         // `match_indices` finds the newlines with a vectorised search.
         line_starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+        let non_ascii_lines = if text.is_ascii() {
+            Vec::new()
+        } else {
+            let ends = line_starts
+                .iter()
+                .skip(1)
+                .map(|&s| s as usize)
+                .chain([text.len()]);
+            (line_starts.iter().zip(ends).enumerate())
+                .filter(|&(_, (&start, end))| !text.as_bytes()[start as usize..end].is_ascii())
+                .map(|(line, _)| line as u32)
+                .collect()
+        };
         LineIndex {
             line_starts,
             text_len: text.len() as u32,
+            non_ascii_lines,
         }
+    }
+
+    /// True when `line` holds only ASCII, so that every column unit counts bytes.
+    fn is_ascii_line(&self, line: usize) -> bool {
+        (self.non_ascii_lines)
+            .binary_search(&(line as u32))
+            .is_err()
     }
 
     /// Number of lines (a text always has at least one).
@@ -56,6 +81,7 @@ impl LineIndex {
         let line_start = self.line_starts[line] as usize;
         let prefix = &text[line_start..offset];
         let col = match unit {
+            _ if self.is_ascii_line(line) => prefix.len(),
             ColumnUnit::Utf8 => prefix.len(),
             ColumnUnit::Utf16 => prefix.chars().map(char::len_utf16).sum(),
             ColumnUnit::Char => prefix.chars().count(),
@@ -89,6 +115,9 @@ impl LineIndex {
             .get(pos.line as usize + 1)
             .map_or(text.len(), |&next| next as usize - 1);
         let line = text[line_start..line_end].trim_end_matches('\r');
+        if self.is_ascii_line(pos.line as usize) {
+            return line_start + (pos.col as usize).min(line.len());
+        }
         let mut seen = 0u32;
         for (byte_idx, ch) in line.char_indices() {
             if seen >= pos.col {
