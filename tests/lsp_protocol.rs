@@ -285,6 +285,34 @@ fn diagnostics_appear_and_clear() {
 }
 
 #[test]
+fn a_document_of_another_scheme_leaves_the_open_file_alone() {
+    let mut client = two_file_client("other-scheme");
+    // The same path under `git:` (a diff view) and `untitled:`, opened and closed.
+    let file_uri = client.uri("main.rampart");
+    for scheme in ["git", "untitled"] {
+        let other = file_uri.replacen("file", scheme, 1) + "?%7B%22ref%22%3A%22HEAD%22%7D";
+        let open = json!({ "textDocument": {
+            "uri": other, "languageId": "rampart", "version": 1, "text": "norm {" } });
+        client.notify("textDocument/didOpen", open);
+        client.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": other } }),
+        );
+    }
+    // The file's buffer is still open: an edit to it is seen, and so is its repair.
+    let broken = MAIN.replace("election.date", "election.dat");
+    client.change_all("main.rampart", 2, &broken);
+    assert_eq!(client.diagnostics("main.rampart").len(), 1);
+    client.change_all("main.rampart", 3, MAIN);
+    assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
+    let foreign = client.notifications.iter().filter(|n| {
+        n.method == "textDocument/publishDiagnostics"
+            && !n.params["uri"].as_str().unwrap_or("").starts_with("file:")
+    });
+    assert_eq!(foreign.count(), 0);
+}
+
+#[test]
 fn diagnostics_cover_every_file_of_the_set() {
     let mut client = two_file_client("every-file");
     assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());

@@ -69,10 +69,7 @@ impl World {
     /// The policy set of each folder with a `main.rampart` is checked at the first refresh, so
     /// its diagnostics and symbols are there before any file is opened.
     pub(crate) fn new(folders: Vec<Url>) -> Self {
-        let folders: Vec<PathBuf> = folders
-            .iter()
-            .filter_map(|uri| uri.to_file_path().ok())
-            .collect();
+        let folders: Vec<PathBuf> = folders.iter().filter_map(file_path).collect();
         let dirty = folders
             .iter()
             .map(|folder| folder.join(ENTRY))
@@ -87,7 +84,7 @@ impl World {
 
     /// Starts overlaying the disk with an opened buffer.
     pub(crate) fn open(&mut self, params: DidOpenTextDocumentParams) {
-        let Ok(path) = params.text_document.uri.to_file_path() else {
+        let Some(path) = file_path(&params.text_document.uri) else {
             return;
         };
         let language_id = Some(params.text_document.language_id.as_str());
@@ -106,7 +103,7 @@ impl World {
 
     /// Applies full or incremental (UTF-16 range) changes to an open buffer.
     pub(crate) fn change(&mut self, params: DidChangeTextDocumentParams) {
-        let Ok(path) = params.text_document.uri.to_file_path() else {
+        let Some(path) = file_path(&params.text_document.uri) else {
             return;
         };
         let Some(doc) = self.docs.get_mut(&path) else {
@@ -128,7 +125,7 @@ impl World {
 
     /// Stops overlaying the disk with a closed buffer.
     pub(crate) fn close(&mut self, params: DidCloseTextDocumentParams) {
-        let Ok(path) = params.text_document.uri.to_file_path() else {
+        let Some(path) = file_path(&params.text_document.uri) else {
             return;
         };
         self.docs.remove(&path);
@@ -137,7 +134,7 @@ impl World {
 
     /// Marks a saved file as changed.
     pub(crate) fn saved(&mut self, params: DidSaveTextDocumentParams) {
-        if let Ok(path) = params.text_document.uri.to_file_path() {
+        if let Some(path) = file_path(&params.text_document.uri) {
             self.dirty.insert(path);
         }
     }
@@ -276,7 +273,7 @@ impl World {
 
     /// The policy set the open jurisdiction document at `uri` was last evaluated against.
     pub(crate) fn jurisdiction_analysis(&self, uri: &Url) -> Option<&Analysis> {
-        let path = uri.to_file_path().ok()?;
+        let path = file_path(uri)?;
         match self.jurisdictions.get(&path)? {
             Some(key) => self.analyses.get(key),
             None => self.embedded.as_ref(),
@@ -399,7 +396,7 @@ impl World {
 
     /// The analysis of the set that holds the file at `uri`, and its file id there.
     pub(crate) fn analysis(&self, uri: &Url) -> Option<(&Analysis, crate::syntax::FileId)> {
-        let path = uri.to_file_path().ok()?;
+        let path = file_path(uri)?;
         let root = self.policy_root(&path);
         let relative = relative_path(&root, &path)?;
         let main = SetKey {
@@ -471,6 +468,15 @@ fn load_embedded() -> Analysis {
 }
 
 /// Diagnostics for the file at `path`, when it has a URI.
+/// The file at `uri` when it is a `file:` URI. A document of another scheme (a version shown by
+/// git, an unsaved buffer) has no place on disk: it is left alone rather than taken for the file
+/// whose path it happens to hold, whose buffer it would otherwise replace or close.
+fn file_path(uri: &Url) -> Option<PathBuf> {
+    (uri.scheme() == "file")
+        .then(|| uri.to_file_path().ok())
+        .flatten()
+}
+
 fn publish_params(
     path: &Path,
     diagnostics: Vec<lsp_types::Diagnostic>,

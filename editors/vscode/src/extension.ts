@@ -80,7 +80,6 @@ async function startServer(): Promise<void> {
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'rampart' },
-      { scheme: 'untitled', language: 'rampart' },
     ],
     synchronize: {
       fileEvents: watchers,
