@@ -105,8 +105,9 @@ pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<(), LspE
     let mut shutting_down = false;
     // The workspace folders' policy sets are checked before the first message arrives.
     publish_diagnostics(connection, &mut world)?;
-    while let Ok(first) = connection.receiver.recv() {
-        let batch = Batch::drain(first, connection, &mut world);
+    let mut held = None;
+    while let Some(first) = held.take().or_else(|| connection.receiver.recv().ok()) {
+        let batch = Batch::drain(first, connection, &mut world, &mut held);
         publish_diagnostics(connection, &mut world)?;
         for request in batch.requests {
             if let Some(show) = show_norm(&world, &request) {
@@ -138,8 +139,16 @@ struct Batch {
 }
 
 impl Batch {
-    /// Takes `first` and every message already waiting; applies notifications to `world`.
-    fn drain(first: Message, connection: &Connection, world: &mut World) -> Batch {
+    /// Takes `first` and the messages already waiting, applying notifications to `world`, up
+    /// to a notification that follows a request: that one is put in `held`, to start the next
+    /// batch, so that each request is answered on the text it was asked about (the edits
+    /// before it applied, none after it). Edits that arrive together are still checked once.
+    fn drain(
+        first: Message,
+        connection: &Connection,
+        world: &mut World,
+        held: &mut Option<Message>,
+    ) -> Batch {
         let mut batch = Batch {
             requests: Vec::new(),
             exit: false,
@@ -148,6 +157,10 @@ impl Batch {
             match message {
                 Message::Request(request) => batch.requests.push(request),
                 Message::Notification(n) if n.method == notif::Exit::METHOD => batch.exit = true,
+                Message::Notification(notification) if !batch.requests.is_empty() => {
+                    *held = Some(Message::Notification(notification));
+                    break;
+                }
                 Message::Notification(notification) => on_notification(world, notification),
                 Message::Response(_) => {}
             }
@@ -330,4 +343,50 @@ fn show_norm(world: &World, request: &Request) -> Option<Request> {
 
 fn error(id: RequestId, code: ErrorCode, message: &str) -> Response {
     Response::new_err(id, code as i32, message.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(version: i32) -> Message {
+        let params = serde_json::json!({
+            "textDocument": { "uri": "file:///nowhere/main.rampart", "version": version },
+            "contentChanges": [{ "text": "" }] });
+        Notification::new(notif::DidChangeTextDocument::METHOD.into(), params).into()
+    }
+
+    fn hover(id: i32) -> Message {
+        let params = serde_json::json!({ "textDocument": { "uri": "file:///nowhere/main.rampart" },
+            "position": { "line": 0, "character": 0 } });
+        Request::new(id.into(), req::HoverRequest::METHOD.into(), params).into()
+    }
+
+    #[test]
+    fn a_batch_ends_at_a_notification_that_follows_a_request() {
+        let (server, client) = Connection::memory();
+        for message in [
+            change(2),
+            change(3),
+            hover(1),
+            hover(2),
+            change(4),
+            hover(3),
+        ] {
+            client.sender.send(message).expect("the channel is open");
+        }
+        let mut world = World::new(Vec::new());
+        let mut held = None;
+        let first = server.receiver.recv().expect("a message");
+        let batch = Batch::drain(first, &server, &mut world, &mut held);
+        // Both edits before the hovers are applied together; the edit after them waits.
+        let ids: Vec<RequestId> = batch.requests.into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, [RequestId::from(1), RequestId::from(2)]);
+        assert!(
+            matches!(&held, Some(Message::Notification(n)) if n.params["textDocument"]["version"] == 4)
+        );
+        let next = Batch::drain(held.take().expect("held"), &server, &mut world, &mut held);
+        assert_eq!(next.requests.len(), 1);
+        assert!(held.is_none());
+    }
 }
