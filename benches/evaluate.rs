@@ -4,7 +4,10 @@
 //!
 //! The Rampart side is the norm library (`policies/`, all 85 norms compiled) evaluated with
 //! `Options::norms` set to the 40 norms of `NORMS` (plus, separately, all 85). The Rego side is
-//! `benches/rego/*.rego`, those 40 norms written by hand. Documents come from
+//! `benches/rego/*.rego`, those 40 norms written by hand, which computes only a status per norm.
+//! A second Rego engine, `benches/rego-evidence/*.rego`, does the work Rampart does: the same 40
+//! norms as deny rules that explain themselves, one violation per failing item of a requirement
+//! with the norm's `else` message filled in, and the statuses derived from them. Documents come from
 //! `support::generate` (seeded, written to a temporary directory). Each figure is the median of
 //! `RAMPART_BENCH_RUNS` runs (regorus: one run) in documents per second.
 //!
@@ -79,6 +82,12 @@ const EVAL_BATCH: usize = 2_000;
 /// Documents compared between the engines.
 const AGREEMENT_SAMPLE: usize = 2_000;
 
+/// The rule of `benches/rego` that gives the status of each norm.
+const REGO_RESULTS: &str = "data.rampart.results";
+
+/// The rule of `benches/rego-evidence` that gives the statuses and the violations explaining them.
+const REGO_EVIDENCE_REPORT: &str = "data.rampart_evidence.report";
+
 fn main() {
     let n_docs = env_usize("RAMPART_BENCH_DOCS", 2_000);
     let runs = env_usize("RAMPART_BENCH_RUNS", 3).max(1);
@@ -115,6 +124,7 @@ fn main() {
     let evaluator = Evaluator::new(&program, options(Some(norm_ids.clone())));
     let evaluator_all = Evaluator::new(&program, options(None));
     let engine = rego_engine(&root.join("benches/rego"));
+    let engine_evidence = rego_engine(&root.join("benches/rego-evidence"));
     println!(
         "  Rampart: {} norms in the library, {} reported; regorus: {} norms; {runs} runs (median), {threads} threads unless said",
         program.norms.len(),
@@ -150,18 +160,26 @@ fn main() {
     let eval_only = evaluate_only(&program, &evaluator, files, runs, &pool_n);
     let rego = median(
         n_docs,
-        &mut [sample(|| pool_n.install(|| regorus_run(&engine, files)))],
+        &mut [sample(|| {
+            pool_n.install(|| regorus_run(&engine, files, REGO_RESULTS))
+        })],
+    );
+    let rego_evidence = median(
+        n_docs,
+        &mut [sample(|| {
+            pool_n.install(|| regorus_run(&engine_evidence, files, REGO_EVIDENCE_REPORT))
+        })],
     );
 
     println!();
     // CPUs used: how much of the machine the process got (2.0 = both cores, all the time).
     println!(
-        "  {:<52} {:>8} {:>12} {:>6}",
+        "  {:<64} {:>8} {:>12} {:>6}",
         "measurement", "docs/s", "CPU µs/doc", "CPUs"
     );
     let row = |name: &str, rate: Rate| {
         println!(
-            "  {name:<52} {:>8.0} {:>12.0} {:>6.2}",
+            "  {name:<64} {:>8.0} {:>12.0} {:>6.2}",
             rate.docs_per_s,
             rate.cpu_us_per_doc,
             rate.docs_per_s * rate.cpu_us_per_doc / 1e6
@@ -197,6 +215,10 @@ fn main() {
         &format!("regorus read + parse + eval (40 norms), {threads} threads"),
         rego,
     );
+    row(
+        &format!("regorus read + parse + eval with messages (40 norms), {threads} threads"),
+        rego_evidence,
+    );
     println!();
     let same = hashes.windows(2).all(|w| w[0] == w[1]);
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
@@ -215,6 +237,11 @@ fn main() {
         rego.cpu_us_per_doc / e2e_n.cpu_us_per_doc,
         eval_only.docs_per_s / rego.docs_per_s,
         verdict(faster >= 10.0)
+    );
+    println!(
+        "  Rampart vs regorus with messages: {:.1}x faster end to end ({:.1}x in CPU time)",
+        e2e_n.docs_per_s / rego_evidence.docs_per_s,
+        rego_evidence.cpu_us_per_doc / e2e_n.cpu_us_per_doc,
     );
     let scaling = e2e_n.docs_per_s / e2e1.docs_per_s;
     println!(
@@ -420,7 +447,7 @@ fn evaluate_only(
 fn rego_engine(dir: &Path) -> regorus::Engine {
     let mut engine = regorus::Engine::new();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("benches/rego is readable")
+        .unwrap_or_else(|e| panic!("{} is readable: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|path| path.extension().is_some_and(|e| e == "rego"))
         .collect();
@@ -433,23 +460,24 @@ fn rego_engine(dir: &Path) -> regorus::Engine {
     engine
 }
 
-/// The Rego statuses of one document, by norm id.
-fn regorus_eval(engine: &mut regorus::Engine, text: &str) -> regorus::Value {
+/// Rule `rule` of the Rego policy on one document: the statuses by norm id
+/// ([`REGO_RESULTS`]), or the statuses and violations ([`REGO_EVIDENCE_REPORT`]).
+fn regorus_eval(engine: &mut regorus::Engine, text: &str, rule: &str) -> regorus::Value {
     let input = regorus::Value::from_json_str(text).expect("bench file is JSON");
     engine.set_input(input);
     engine
-        .eval_rule("data.rampart.results".to_string())
+        .eval_rule(rule.to_string())
         .expect("the Rego policy evaluates")
 }
 
-fn regorus_run(engine: &regorus::Engine, files: &[PathBuf]) -> usize {
+fn regorus_run(engine: &regorus::Engine, files: &[PathBuf], rule: &str) -> usize {
     files
         .par_iter()
         .map_init(
             || engine.clone(),
             |engine, path| {
                 let text = std::fs::read_to_string(path).expect("bench file is readable");
-                let results = regorus_eval(engine, &text);
+                let results = regorus_eval(engine, &text, rule);
                 usize::from(results != regorus::Value::Undefined)
             },
         )
@@ -476,7 +504,7 @@ fn agreement(
                     let document = config::from_text(program, path, &text, config::Format::Json);
                     let doc = document.doc.as_ref().expect("bench file is JSON");
                     let outcome = evaluator.evaluate_doc(doc);
-                    let rego = regorus_eval(engine, &text);
+                    let rego = regorus_eval(engine, &text, REGO_RESULTS);
                     outcome
                         .results
                         .iter()
