@@ -15,7 +15,7 @@
 
 mod support;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -258,7 +258,11 @@ fn main() {
     println!("  load average after: {}", load_average());
     assert!(same, "results differ between thread counts");
 
-    agreement(&program, &evaluator, &engine, files, &norm_ids, &pool_n);
+    let engines = RegoEngines {
+        statuses: &engine,
+        evidence: &engine_evidence,
+    };
+    agreement(&program, &evaluator, &engines, files, &norm_ids, &pool_n);
 }
 
 /// The 1, 5 and 15 minute load averages (other processes compete for the cores).
@@ -484,40 +488,154 @@ fn regorus_run(engine: &regorus::Engine, files: &[PathBuf], rule: &str) -> usize
         .sum()
 }
 
-/// Compares the statuses of both engines on a sample of documents and prints the agreement.
+/// The two Rego policies: statuses only, and statuses with the violations explaining them.
+struct RegoEngines<'a> {
+    statuses: &'a regorus::Engine,
+    evidence: &'a regorus::Engine,
+}
+
+/// One reason a norm fails, as an engine gives it: the requirement (0-based), the id of the
+/// item of its outermost quantifier (`None` for a requirement on the whole document, or an
+/// item without an id) and the message.
+type Explanation = (usize, Option<String>, String);
+
+/// What the engines say about one document, norm by norm in the order of `NORMS`.
+struct DocComparison {
+    /// Rampart's status, the status-only Rego's and the Rego with messages'.
+    statuses: Vec<(Status, String, String)>,
+    /// Rampart's evidence, for the norms that fail.
+    rampart: Vec<Vec<Explanation>>,
+    /// The violations of the Rego with messages.
+    rego: Vec<Vec<Explanation>>,
+}
+
+/// Both engines on one document.
+fn compare_doc(
+    program: &Program,
+    evaluator: &Evaluator<'_>,
+    engines: &mut (regorus::Engine, regorus::Engine),
+    norm_index: &HashMap<&str, usize>,
+    path: &Path,
+) -> DocComparison {
+    let text = std::fs::read_to_string(path).expect("bench file is readable");
+    let document = config::from_text(program, path, &text, config::Format::Json);
+    let doc = document.doc.as_ref().expect("bench file is JSON");
+    let outcome = evaluator.evaluate_doc(doc);
+    let statuses_only = regorus_eval(&mut engines.0, &text, REGO_RESULTS);
+    let report = regorus_eval(&mut engines.1, &text, REGO_EVIDENCE_REPORT);
+    let status_of = |results: &regorus::Value, id: &str| {
+        results[id]
+            .as_string()
+            .map_or_else(|_| "undefined".to_string(), |s| s.as_ref().to_string())
+    };
+    let statuses = outcome
+        .results
+        .iter()
+        .map(|result| {
+            let id = program.norms[result.norm].id.as_str();
+            (
+                result.status,
+                status_of(&statuses_only, id),
+                status_of(&report["results"], id),
+            )
+        })
+        .collect();
+    let rampart = outcome
+        .results
+        .iter()
+        .map(|result| {
+            if result.status != Status::Fail {
+                return Vec::new();
+            }
+            result
+                .evidence
+                .iter()
+                .filter_map(|evidence| {
+                    Some((
+                        evidence.requirement?,
+                        evidence.item.as_ref().and_then(|item| item.id.clone()),
+                        evidence.message.clone()?,
+                    ))
+                })
+                .collect()
+        })
+        .collect();
+    let mut rego = vec![Vec::new(); NORMS.len()];
+    let violations = report["violations"]
+        .as_set()
+        .expect("the Rego violations are a set");
+    for violation in violations.iter() {
+        let norm = violation["norm"]
+            .as_string()
+            .expect("a violation names its norm");
+        let index = norm_index[norm.as_ref()];
+        let requirement = violation["requirement"]
+            .as_u64()
+            .expect("a violation gives its requirement") as usize;
+        let item = violation["item"].as_string().ok().map(|id| id.to_string());
+        let message = violation["message"]
+            .as_string()
+            .expect("a violation has a message")
+            .to_string();
+        rego[index].push((requirement, item, message));
+    }
+    DocComparison {
+        statuses,
+        rampart,
+        rego,
+    }
+}
+
+/// Counts of the reasons both engines give, or one only.
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    both: usize,
+    rego_only: usize,
+    rampart_only: usize,
+}
+
+impl Tally {
+    /// Adds the comparison of two sets.
+    fn add<T: Ord>(&mut self, rampart: &BTreeSet<T>, rego: &BTreeSet<T>) {
+        let both = rampart.intersection(rego).count();
+        self.both += both;
+        self.rampart_only += rampart.len() - both;
+        self.rego_only += rego.len() - both;
+    }
+
+    fn differ(&self) -> usize {
+        self.rego_only + self.rampart_only
+    }
+
+    /// The share of the reasons given by either engine that both give, in percent.
+    fn percent(&self) -> f64 {
+        100.0 * self.both as f64 / (self.both + self.differ()).max(1) as f64
+    }
+}
+
+/// Compares the engines on a sample of documents and prints the agreement: the statuses of
+/// Rampart and the status-only Rego; the statuses of both Rego policies; and, where Rampart
+/// says fail, the failing (norm, item) pairs of Rampart's evidence and of the Rego violations.
 fn agreement(
     program: &Program,
     evaluator: &Evaluator<'_>,
-    engine: &regorus::Engine,
+    engines: &RegoEngines<'_>,
     files: &[PathBuf],
     norm_ids: &[usize],
     pool: &ThreadPool,
 ) {
     let sample = &files[..files.len().min(AGREEMENT_SAMPLE)];
-    let pairs: Vec<Vec<(Status, String)>> = pool.install(|| {
+    let norm_index: HashMap<&str, usize> = NORMS
+        .iter()
+        .enumerate()
+        .map(|(index, id)| (*id, index))
+        .collect();
+    let docs: Vec<DocComparison> = pool.install(|| {
         sample
             .par_iter()
             .map_init(
-                || engine.clone(),
-                |engine, path| {
-                    let text = std::fs::read_to_string(path).expect("bench file is readable");
-                    let document = config::from_text(program, path, &text, config::Format::Json);
-                    let doc = document.doc.as_ref().expect("bench file is JSON");
-                    let outcome = evaluator.evaluate_doc(doc);
-                    let rego = regorus_eval(engine, &text, REGO_RESULTS);
-                    outcome
-                        .results
-                        .iter()
-                        .map(|result| {
-                            let id = program.norms[result.norm].id.as_str();
-                            let status = rego[id].as_string().map_or_else(
-                                |_| "undefined".to_string(),
-                                |s| s.as_ref().to_string(),
-                            );
-                            (result.status, status)
-                        })
-                        .collect()
-                },
+                || (engines.statuses.clone(), engines.evidence.clone()),
+                |engines, path| compare_doc(program, evaluator, engines, &norm_index, path),
             )
             .collect()
     });
@@ -525,8 +643,25 @@ fn agreement(
     let mut table: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut by_norm: BTreeMap<&str, usize> = BTreeMap::new();
     let (mut decided, mut agreed) = (0usize, 0usize);
-    for results in &pairs {
-        for (index, (status, rego)) in results.iter().enumerate() {
+    // The two Rego policies' statuses.
+    let (mut rego_same, mut rego_total) = (0usize, 0usize);
+    let mut rego_by_norm: BTreeMap<&str, usize> = BTreeMap::new();
+    // The reasons of the results Rampart fails.
+    let (mut pairs, mut triples) = (Tally::default(), Tally::default());
+    let mut pairs_by_norm = [Tally::default(); NORMS.len()];
+    let (mut messages_same, mut messages_compared) = (0usize, 0usize);
+    let mut messages_by_norm: BTreeMap<&str, usize> = BTreeMap::new();
+    let (mut failed, mut rego_only_missing) = (0usize, 0usize);
+    // The first disagreement of each norm, as an example.
+    let mut pair_examples: BTreeMap<&str, String> = BTreeMap::new();
+    let mut message_examples: BTreeMap<&str, String> = BTreeMap::new();
+    for (doc, path) in docs.iter().zip(sample) {
+        let file = path.file_name().map_or_else(
+            || path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        for (index, (status, rego, rego_evidence)) in doc.statuses.iter().enumerate() {
+            let norm = NORMS[index];
             let ours = status_name(*status);
             *table.entry((ours.to_string(), rego.clone())).or_default() += 1;
             if matches!(status, Status::Pass | Status::Fail | Status::NotApplicable) {
@@ -534,17 +669,104 @@ fn agreement(
                 if ours == rego {
                     agreed += 1;
                 } else {
-                    *by_norm.entry(NORMS[index]).or_default() += 1;
+                    *by_norm.entry(norm).or_default() += 1;
+                }
+            }
+            rego_total += 1;
+            if rego == rego_evidence {
+                rego_same += 1;
+            } else {
+                *rego_by_norm.entry(norm).or_default() += 1;
+            }
+            if *status != Status::Fail {
+                continue;
+            }
+            failed += 1;
+            let (ours, theirs) = (&doc.rampart[index], &doc.rego[index]);
+            let items = |reasons: &'_ [Explanation]| -> BTreeSet<Option<String>> {
+                reasons.iter().map(|(_, item, _)| item.clone()).collect()
+            };
+            let (our_items, their_items) = (items(ours), items(theirs));
+            // Rego lists an item whose evidence is missing (Rampart: unknown) as failing, and
+            // its message then shows the absent value as "missing".
+            rego_only_missing += their_items
+                .difference(&our_items)
+                .filter(|item| {
+                    theirs
+                        .iter()
+                        .any(|(_, id, message)| id == *item && message.contains("missing"))
+                })
+                .count();
+            let before = pairs_by_norm[index].differ();
+            pairs_by_norm[index].add(&our_items, &their_items);
+            pairs.add(&our_items, &their_items);
+            if before == 0 && pairs_by_norm[index].differ() > 0 {
+                let (side, item, reasons) = match their_items.difference(&our_items).next() {
+                    Some(item) => ("Rego only", item, theirs),
+                    None => (
+                        "Rampart only",
+                        our_items
+                            .difference(&their_items)
+                            .next()
+                            .expect("they differ"),
+                        ours,
+                    ),
+                };
+                let message = reasons
+                    .iter()
+                    .find(|(_, id, _)| id == item)
+                    .map_or("", |(_, _, message)| message.as_str());
+                pair_examples.insert(
+                    norm,
+                    format!(
+                        "{file}: {side} {}: {message}",
+                        item.as_deref().unwrap_or("(document)")
+                    ),
+                );
+            }
+            // With the requirement, and each side's messages for it.
+            let messages = |reasons: &'_ [Explanation]| {
+                let mut by_key: BTreeMap<(usize, Option<String>), BTreeSet<String>> =
+                    BTreeMap::new();
+                for (requirement, item, message) in reasons {
+                    by_key
+                        .entry((*requirement, item.clone()))
+                        .or_default()
+                        .insert(message.clone());
+                }
+                by_key
+            };
+            let (our_messages, their_messages) = (messages(ours), messages(theirs));
+            let keys = |map: &BTreeMap<(usize, Option<String>), _>| -> BTreeSet<_> {
+                map.keys().cloned().collect()
+            };
+            triples.add(&keys(&our_messages), &keys(&their_messages));
+            for (key, texts) in &our_messages {
+                let Some(their_texts) = their_messages.get(key) else {
+                    continue;
+                };
+                messages_compared += 1;
+                if texts == their_texts {
+                    messages_same += 1;
+                } else {
+                    *messages_by_norm.entry(norm).or_default() += 1;
+                    message_examples.entry(norm).or_insert_with(|| {
+                        format!(
+                            "{file}: Rampart {:?}\n      Rego    {:?}",
+                            texts.first().map_or("", String::as_str),
+                            their_texts.first().map_or("", String::as_str)
+                        )
+                    });
                 }
             }
         }
     }
-    assert_eq!(pairs.first().map(Vec::len), Some(norm_ids.len()));
+    assert_eq!(docs.first().map(|d| d.statuses.len()), Some(norm_ids.len()));
     let total: usize = table.values().sum();
     println!();
     println!(
         "agreement on {} documents x {} norms = {total} results:",
-        pairs.len(),
+        docs.len(),
         norm_ids.len()
     );
     println!(
@@ -558,6 +780,70 @@ fn agreement(
     if !by_norm.is_empty() {
         println!("  disagreements where Rampart decides, by norm: {by_norm:?}");
     }
+    println!(
+        "  regorus with messages -> status-only regorus: {rego_same}/{rego_total} statuses agree ({:.2}%)",
+        100.0 * rego_same as f64 / rego_total.max(1) as f64
+    );
+    if !rego_by_norm.is_empty() {
+        println!("  the two Rego policies disagree, by norm: {rego_by_norm:?}");
+    }
+    println!();
+    println!(
+        "evidence of the {failed} results Rampart fails (Rampart evidence vs Rego violations):"
+    );
+    println!(
+        "  (norm, item) pairs: {} in both, {} Rego only, {} Rampart only: {:.2}% agree",
+        pairs.both,
+        pairs.rego_only,
+        pairs.rampart_only,
+        pairs.percent()
+    );
+    println!(
+        "  Rego only: {rego_only_missing} of the {} with a value shown as \"missing\" (Rego fails an item unless its evidence shows it holds; Rampart: unknown)",
+        pairs.rego_only
+    );
+    println!(
+        "  (norm, requirement, item): {} in both, {} Rego only, {} Rampart only: {:.2}% agree",
+        triples.both,
+        triples.rego_only,
+        triples.rampart_only,
+        triples.percent()
+    );
+    println!(
+        "  messages identical where both give (norm, requirement, item): {messages_same}/{messages_compared} ({:.2}%)",
+        100.0 * messages_same as f64 / messages_compared.max(1) as f64
+    );
+    let mut worst: Vec<(&str, Tally)> = NORMS
+        .iter()
+        .copied()
+        .zip(pairs_by_norm)
+        .filter(|(_, tally)| tally.differ() > 0)
+        .collect();
+    worst.sort_by_key(|(norm, tally)| (std::cmp::Reverse(tally.differ()), *norm));
+    if !worst.is_empty() {
+        println!("  norms whose (norm, item) pairs disagree most (Rego only / Rampart only):");
+        for (norm, tally) in worst.iter().take(8) {
+            println!(
+                "    {norm:<26} {:>6} / {:<6} ({:.1}% agree)",
+                tally.rego_only,
+                tally.rampart_only,
+                tally.percent()
+            );
+            if let Some(example) = pair_examples.get(norm) {
+                println!("      e.g. {example}");
+            }
+        }
+    }
+    if !messages_by_norm.is_empty() {
+        println!("  messages that differ, by norm: {messages_by_norm:?}");
+        for (norm, example) in message_examples.iter().take(5) {
+            println!("    {norm}: {example}");
+        }
+    }
+    assert_eq!(
+        rego_same, rego_total,
+        "the Rego policy with messages gives other statuses than the status-only one"
+    );
 }
 
 fn status_name(status: Status) -> &'static str {
