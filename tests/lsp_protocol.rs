@@ -28,7 +28,8 @@ impl Client {
     fn start(root: &Path) -> Client {
         let (server, client) = Connection::memory();
         let handle = thread::spawn(move || {
-            rampart::lsp::run(&server).expect("the server exits cleanly");
+            let ending = rampart::lsp::run(&server).expect("the server runs");
+            assert_eq!(ending, rampart::lsp::Ending::Clean, "shutdown, then exit");
         });
         let mut client = Client {
             connection: client,
@@ -534,6 +535,54 @@ fn positions_count_utf16_after_non_ascii_text() {
     // Completion right after `election.`, past the emoji and the accent.
     let completion = client.position("textDocument/completion", "main.rampart", line, start);
     assert_eq!(labels(&completion), ["date", "level"]);
+}
+
+/// The next response the server sends, skipping its notifications.
+fn next_response(client: &Connection) -> lsp_server::Response {
+    loop {
+        let message = (client.receiver)
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the server answers within 30 s");
+        if let Message::Response(response) = message {
+            return response;
+        }
+    }
+}
+
+#[test]
+fn the_handshake_tolerates_notifications_and_refuses_early_or_repeated_requests() {
+    let (server, client) = Connection::memory();
+    let handle = thread::spawn(move || rampart::lsp::run(&server).expect("the server runs"));
+    let send = |message: Message| client.sender.send(message).expect("the server listens");
+    let request = |id: i32, method: &str| Request::new(id.into(), method.into(), json!({}));
+    // A request before `initialize`: refused in words, not with a dump of the request.
+    send(request(1, "workspace/symbol").into());
+    let refused = next_response(&client)
+        .response_result
+        .expect_err("an error");
+    assert_eq!(refused.code, -32002);
+    assert_eq!(
+        refused.message,
+        "the server is not initialized: `workspace/symbol` must follow `initialize`"
+    );
+    send(request(2, "initialize").into());
+    assert!(next_response(&client).response_result.is_ok());
+    // A notification before `initialized` does not end the session.
+    send(Notification::new("$/setTrace".into(), json!({ "value": "off" })).into());
+    send(request(3, "initialize").into());
+    let again = next_response(&client);
+    assert_eq!(
+        again.response_result.map_err(|e| e.code),
+        Err(-32600),
+        "initialize twice"
+    );
+    send(Notification::new("initialized".into(), json!({})).into());
+    send(Request::new(4.into(), "workspace/symbol".into(), json!({ "query": "" })).into());
+    assert!(next_response(&client).response_result.is_ok());
+    // `exit` without `shutdown`: the session ends, as one the protocol calls unclean.
+    send(Notification::new("exit".into(), json!(null)).into());
+    let ending = handle.join().expect("the server thread does not panic");
+    assert_eq!(ending, rampart::lsp::Ending::WithoutShutdown);
 }
 
 #[test]

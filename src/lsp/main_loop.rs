@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 
 use super::world::World;
 use super::{
-    LspError, actions, completion, folding, format, hover, jurisdiction, links, navigation,
+    Ending, LspError, actions, completion, folding, format, hover, jurisdiction, links, navigation,
     semantic, signature,
 };
 
@@ -99,8 +99,9 @@ pub(crate) fn workspace_folders(params: serde_json::Value) -> Vec<Url> {
     folders
 }
 
-/// Runs the loop until `exit` or until the client disconnects.
-pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<(), LspError> {
+/// Runs the loop until `exit` or until the client disconnects; says whether `shutdown` came
+/// first.
+pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<Ending, LspError> {
     let mut world = World::new(folders);
     let mut shutting_down = false;
     // The workspace folders' policy sets are checked before the first message arrives.
@@ -116,10 +117,14 @@ pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<(), LspE
             send(connection, answer(&world, request, &mut shutting_down))?;
         }
         if batch.exit {
-            return Ok(());
+            break;
         }
     }
-    Ok(())
+    Ok(if shutting_down {
+        Ending::Clean
+    } else {
+        Ending::WithoutShutdown
+    })
 }
 
 /// Re-checks what changed and publishes the diagnostics.
@@ -181,6 +186,10 @@ fn answer(world: &World, request: Request, shutting_down: &mut bool) -> Response
     if request.method == req::Shutdown::METHOD {
         *shutting_down = true;
         return Response::new_ok(request.id, ());
+    }
+    if request.method == req::Initialize::METHOD {
+        let text = "the server is already initialized";
+        return error(request.id, ErrorCode::InvalidRequest, text);
     }
     on_request(world, request)
 }

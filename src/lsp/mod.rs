@@ -34,14 +34,11 @@ mod syntax_at;
 mod transport;
 mod world;
 
-use lsp_server::{Connection, ProtocolError};
+use lsp_server::Connection;
 
 /// Why the language server stopped abnormally.
 #[derive(Debug, thiserror::Error)]
 pub enum LspError {
-    /// The client broke the protocol (for example, no `initialize` first).
-    #[error("protocol error: {0}")]
-    Protocol(#[from] ProtocolError),
     /// Reading or writing the transport failed.
     #[error("transport error: {0}")]
     Io(#[from] std::io::Error),
@@ -50,8 +47,18 @@ pub enum LspError {
     Json(#[from] serde_json::Error),
 }
 
+/// How a session ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// `exit` (or the end of the input) after `shutdown`: exit status 0.
+    Clean,
+    /// `exit` or the end of the input without `shutdown` first: exit status 1, as the protocol
+    /// asks.
+    WithoutShutdown,
+}
+
 /// Serves one client over standard input and output until it exits.
-pub fn run_stdio() -> Result<(), LspError> {
+pub fn run_stdio() -> Result<Ending, LspError> {
     let (connection, transport) = transport::stdio();
     let result = run(&connection);
     drop(connection);
@@ -60,15 +67,53 @@ pub fn run_stdio() -> Result<(), LspError> {
 }
 
 /// Serves one client over `connection`: the `initialize` handshake, then the main loop until
-/// `exit` or until the client disconnects.
-pub fn run(connection: &Connection) -> Result<(), LspError> {
+/// `exit` or until the client disconnects. The loop starts as soon as `initialize` is
+/// answered: the `initialized` notification needs no wait (a client may send `$/setTrace`
+/// before it), and it changes nothing when it comes.
+pub fn run(connection: &Connection) -> Result<Ending, LspError> {
     let capabilities = serde_json::to_value(main_loop::capabilities())?;
-    let (id, params) = connection.initialize_start()?;
+    let Some((id, params)) = await_initialize(connection)? else {
+        return Ok(Ending::WithoutShutdown);
+    };
     let result = serde_json::json!({
         "capabilities": capabilities,
         "serverInfo": { "name": "rampart", "version": env!("CARGO_PKG_VERSION") },
     });
-    connection.initialize_finish(id, result)?;
+    let response = lsp_server::Response::new_ok(id, result);
+    if connection.sender.send(response.into()).is_err() {
+        return Ok(Ending::WithoutShutdown);
+    }
     let folders = main_loop::workspace_folders(params);
     main_loop::run(connection, folders)
+}
+
+/// Waits for `initialize`, refusing every other request with "server not initialized" and
+/// ignoring notifications; `None` when the client exits or goes away first.
+fn await_initialize(
+    connection: &Connection,
+) -> Result<Option<(lsp_server::RequestId, serde_json::Value)>, LspError> {
+    use lsp_server::{ErrorCode, Message, Response};
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) if request.method == "initialize" => {
+                return Ok(Some((request.id, request.params)));
+            }
+            Message::Request(request) => {
+                let code = ErrorCode::ServerNotInitialized as i32;
+                let text = format!(
+                    "the server is not initialized: `{}` must follow `initialize`",
+                    request.method
+                );
+                let refusal = Response::new_err(request.id, code, text);
+                if connection.sender.send(refusal.into()).is_err() {
+                    return Ok(None);
+                }
+            }
+            Message::Notification(notification) if notification.method == "exit" => {
+                return Ok(None);
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    Ok(None)
 }

@@ -6,7 +6,9 @@
 //! is not JSON-RPC, a missing or absurd `Content-Length`, an endless header line or invalid
 //! UTF-8 in a header is logged to stderr and skipped, and reading goes on with the next frame.
 //! A body that is JSON with an `id` but not a valid message is answered with an "invalid
-//! request" error, so that the client does not wait for that id for ever.
+//! request" error, so that the client does not wait for that id for ever. A byte order mark
+//! before a body is skipped, and a lone UTF-16 surrogate escape (half an emoji, as JavaScript
+//! clients may send) reads as U+FFFD rather than losing the whole message.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread;
@@ -113,13 +115,62 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
     }
     let mut body = vec![0; length];
     input.read_exact(&mut body)?;
-    Ok(match serde_json::from_slice::<Message>(&body) {
+    if let Some(rest) = body.strip_prefix(BYTE_ORDER_MARK) {
+        body = rest.to_vec();
+    }
+    let parsed = serde_json::from_slice::<Message>(&body).or_else(|error| {
+        // JavaScript clients may send half of a surrogate pair (an edit that splits an emoji):
+        // JSON that serde refuses. It reads as U+FFFD, one UTF-16 unit like the half it
+        // replaces, so the positions of later edits stay in step with the client's text.
+        let repaired = replace_lone_surrogates(&body).ok_or(error)?;
+        serde_json::from_slice::<Message>(&repaired)
+    });
+    Ok(match parsed {
         Ok(message) => Frame::Message(message),
         Err(error) => match request_id(&body) {
             Some(id) => Frame::Invalid(id, format!("not a valid request: {error}")),
             None => Frame::Garbled(format!("malformed message: {error}")),
         },
     })
+}
+
+/// A UTF-8 byte order mark, which some clients put before a body.
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// `body` with every `\u` escape of a lone UTF-16 surrogate (one not part of a pair) written
+/// as `\uFFFD`; `None` when it has none.
+fn replace_lone_surrogates(body: &[u8]) -> Option<Vec<u8>> {
+    let escape_at = |at: usize| -> Option<u16> {
+        let digits = body.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let is_high = |unit: u16| (0xD800..0xDC00).contains(&unit);
+    let is_low = |unit: u16| (0xDC00..0xE000).contains(&unit);
+    let mut out = Vec::with_capacity(body.len());
+    let (mut at, mut replaced) = (0, false);
+    while at < body.len() {
+        match (body[at], escape_at(at)) {
+            (_, Some(high)) if is_high(high) && escape_at(at + 6).is_some_and(is_low) => {
+                out.extend_from_slice(&body[at..at + 12]);
+                at += 12;
+            }
+            (_, Some(unit)) if is_high(unit) || is_low(unit) => {
+                out.extend_from_slice(b"\\uFFFD");
+                (at, replaced) = (at + 6, true);
+            }
+            // Any other escape is copied whole, so an escaped backslash is not read as the
+            // start of another escape.
+            (b'\\', _) => {
+                out.extend_from_slice(body.get(at..at + 2).unwrap_or(&body[at..]));
+                at += 2;
+            }
+            (byte, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    replaced.then_some(out)
 }
 
 /// The `id` of a body that is a JSON object with a number or string `id`.
@@ -241,6 +292,35 @@ mod tests {
                 "garbled: a 99999999999999-byte message is too large",
             ]
         );
+    }
+
+    #[test]
+    fn lone_surrogates_read_as_replacement_characters_and_pairs_stay_whole() {
+        let fix = |text: &str| {
+            replace_lone_surrogates(text.as_bytes()).map(|b| String::from_utf8(b).expect("UTF-8"))
+        };
+        assert_eq!(fix(r#""a\ud83db""#).as_deref(), Some(r#""a\uFFFDb""#));
+        assert_eq!(
+            fix(r#""\udc00\ud83d""#).as_deref(),
+            Some(r#""\uFFFD\uFFFD""#)
+        );
+        assert_eq!(fix(r#""\ud83d\uddf3 \\ud83d \u0041""#), None);
+        let edit = r#"{"jsonrpc":"2.0","method":"x","params":{"text":"\ud83d"}}"#;
+        let mut input = format!("Content-Length: {}\r\n\r\n", edit.len()).into_bytes();
+        input.extend_from_slice(edit.as_bytes());
+        let mut reader = io::Cursor::new(input);
+        let Ok(Frame::Message(Message::Notification(n))) = read_frame(&mut reader) else {
+            panic!("the edit is read");
+        };
+        assert_eq!(n.params["text"], "\u{fffd}");
+    }
+
+    #[test]
+    fn a_body_after_a_byte_order_mark_is_read() {
+        let ok = "\u{feff}{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"shutdown\"}";
+        let mut input = format!("Content-Length: {}\r\n\r\n", ok.len()).into_bytes();
+        input.extend_from_slice(ok.as_bytes());
+        assert_eq!(frames(&input), ["request shutdown"]);
     }
 
     #[test]
