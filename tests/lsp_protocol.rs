@@ -443,6 +443,31 @@ fn rename_refuses_an_invalid_name() {
     assert!(response.is_err());
 }
 
+#[test]
+fn rename_refuses_a_name_that_would_break_the_policy() {
+    let mut client = two_file_client("rename-breaking");
+    let mut rename = |new_name: &str| {
+        let params = json!({ "textDocument": { "uri": client.uri("main.rampart") },
+            "position": { "line": 2, "character": 5 }, "newName": new_name });
+        client.request_raw("textDocument/rename", params)
+    };
+    for taken in ["all", "true", "min_systems"] {
+        let refused = rename(taken).expect_err(taken);
+        assert!(
+            refused
+                .message
+                .starts_with(&format!("renaming to `{taken}` would break the policy: ")),
+            "{taken}: {}",
+            refused.message
+        );
+    }
+    let edit = rename("every_certified").expect("a fresh name is accepted");
+    let edits: usize = (edit["changes"].as_object().expect("changes").values())
+        .map(|edits| edits.as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(edits, 2, "{edit}");
+}
+
 fn labels(result: &Value) -> Vec<String> {
     let items = result.as_array().or_else(|| result["items"].as_array());
     items

@@ -13,7 +13,9 @@ use lsp_types::{
 use super::analysis::Analysis;
 use super::index::{Occurrence, Symbol};
 use super::world::World;
+use crate::check::{self, Checked};
 use crate::syntax::{Span, ast, is_ident_char};
+use crate::workspace::{MemoryFiles, Workspace};
 
 /// The analysis and the occurrence under the cursor.
 fn occurrence_at<'w>(
@@ -84,6 +86,14 @@ pub(crate) fn rename(world: &World, params: RenameParams) -> Result<Option<Works
     if !is_valid_name(symbol, &new_name) {
         return Err(format!("`{new_name}` is not a valid name here"));
     }
+    let spans: Vec<Span> = (analysis.index().of(symbol))
+        .map(|occurrence| occurrence.span)
+        .collect();
+    if let Some(problem) = problem_after_rename(analysis, &spans, &new_name) {
+        return Err(format!(
+            "renaming to `{new_name}` would break the policy: {problem}"
+        ));
+    }
     let mut changes: HashMap<Url, Vec<TextEdit>> = HashMap::new();
     for occurrence in analysis.index().of(symbol) {
         let Some(location) = analysis.location(occurrence.span) else {
@@ -99,6 +109,41 @@ pub(crate) fn rename(world: &World, params: RenameParams) -> Result<Option<Works
         changes: Some(changes),
         ..WorkspaceEdit::default()
     }))
+}
+
+/// The first problem that writing `new_name` at `spans` would bring into the set: a keyword
+/// (an error, or worse, a use read as `true` that leaves the definition unused), a name
+/// declared already, a definition that shadows a field… The set is checked again in memory
+/// with the edits made, and a diagnostic it did not have before is the answer.
+fn problem_after_rename(analysis: &Analysis, spans: &[Span], new_name: &str) -> Option<String> {
+    let mut files = MemoryFiles::new();
+    for file in &analysis.workspace.files {
+        let mut text = file.text.clone();
+        let mut ranges: Vec<std::ops::Range<usize>> = (spans.iter())
+            .filter(|span| span.file == file.id)
+            .map(|span| span.range())
+            .collect();
+        ranges.sort_by_key(|range| std::cmp::Reverse(range.start));
+        for range in ranges {
+            if text.get(range.clone()).is_some() {
+                text.replace_range(range, new_name);
+            }
+        }
+        files.insert(file.path.clone(), text);
+    }
+    let entry = &analysis.workspace.files.first()?.path;
+    let workspace = Workspace::load(&files, entry);
+    let checked = check::check(&workspace);
+    let messages = |workspace: &Workspace, checked: &Checked| -> Vec<String> {
+        (workspace.syntax_diagnostics().chain(&checked.diagnostics))
+            .map(|diagnostic| diagnostic.message.clone())
+            .collect()
+    };
+    let before = messages(&analysis.workspace, &analysis.checked);
+    let after = messages(&workspace, &checked);
+    (after.len() > before.len())
+        .then(|| after.into_iter().find(|message| !before.contains(message)))
+        .flatten()
 }
 
 fn renamable(symbol: &Symbol) -> bool {
