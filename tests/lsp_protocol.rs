@@ -24,8 +24,17 @@ struct Client {
 }
 
 impl Client {
-    /// Starts a server on `root` and completes the handshake.
+    /// Starts a server on `root` and completes the handshake, as a client that takes snippets
+    /// and may be asked to show documents.
     fn start(root: &Path) -> Client {
+        let capabilities = json!({
+            "textDocument": { "completion": { "completionItem": { "snippetSupport": true } } },
+            "window": { "showDocument": { "support": true } } });
+        Client::start_with(root, capabilities)
+    }
+
+    /// Starts a server on `root` and completes the handshake, as a client with `capabilities`.
+    fn start_with(root: &Path, capabilities: Value) -> Client {
         let (server, client) = Connection::memory();
         let handle = thread::spawn(move || {
             let ending = rampart::lsp::run(&server).expect("the server runs");
@@ -42,7 +51,7 @@ impl Client {
         let root_uri = uri(root);
         let result = client.request(
             "initialize",
-            json!({ "capabilities": {}, "rootUri": root_uri, "workspaceFolders": [{ "uri": root_uri, "name": "test" }] }),
+            json!({ "capabilities": capabilities, "rootUri": root_uri, "workspaceFolders": [{ "uri": root_uri, "name": "test" }] }),
         );
         assert!(
             result["capabilities"]["hoverProvider"]
@@ -524,6 +533,33 @@ fn completion_offers_item_keywords_at_the_top_level() {
     assert!(labels.contains(&"norm".to_string()), "{labels:?}");
     assert!(labels.contains(&"norm …".to_string()), "{labels:?}");
     assert!(labels.contains(&"test …".to_string()), "{labels:?}");
+}
+
+#[test]
+fn a_client_without_snippets_gets_plain_names_and_no_skeletons() {
+    let dir = policy_dir(
+        "complete-plain",
+        &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)],
+    );
+    let mut client = Client::start_with(&dir, json!({}));
+    client.open("main.rampart", MAIN);
+    let items = client.position("textDocument/completion", "main.rampart", 1, 0);
+    let labels = labels(&items);
+    assert!(labels.contains(&"norm".to_string()), "{labels:?}");
+    assert!(
+        !labels.iter().any(|label| label.ends_with(" …")),
+        "{labels:?}"
+    );
+    let items = client.position("textDocument/completion", "main.rampart", 12, 11);
+    let items = items.as_array().cloned().unwrap_or_default();
+    assert!(!items.is_empty());
+    for item in items {
+        assert_ne!(item["insertTextFormat"], 2, "{item}");
+        assert!(
+            !item["insertText"].as_str().unwrap_or("").contains('$'),
+            "{item}"
+        );
+    }
 }
 
 #[test]
@@ -1437,6 +1473,28 @@ fn explain_norm_code_action_explains_and_shows_the_declaration() {
         .unwrap_or_default();
     assert_eq!(show["uri"], client.uri("main.rampart").as_str());
     assert_eq!(show["selection"]["start"]["line"], 23);
+}
+
+#[test]
+fn a_client_that_cannot_show_documents_is_not_asked_to() {
+    let dir = policy_dir("jurisdiction-no-show", &[("main.rampart", STAFF_POLICY)]);
+    let mut client = Client::start_with(&dir, json!({}));
+    client.open_as("doc.json", "json", STAFF_DOC);
+    let diagnostics = client.diagnostics("doc.json");
+    let params = json!({ "textDocument": { "uri": client.uri("doc.json") },
+        "range": diagnostics[0]["range"], "context": { "diagnostics": diagnostics } });
+    let command = client.request("textDocument/codeAction", params)[0]["command"].clone();
+    let params = json!({ "command": command["command"], "arguments": command["arguments"] });
+    assert!(
+        client
+            .request("workspace/executeCommand", params)
+            .is_string()
+    );
+    assert!(
+        client.server_requests.is_empty(),
+        "{:?}",
+        client.server_requests
+    );
 }
 
 /// A policy of at least `bytes` bytes: clean norms over the two-file schema, nine lines each.

@@ -34,8 +34,25 @@ pub(crate) fn complete(world: &World, params: CompletionParams) -> Option<Comple
     let position = params.text_document_position;
     let (analysis, file) = world.analysis(&position.text_document.uri)?;
     let offset = analysis.offset(file, position.position)?;
-    let items = Context::new(analysis, file, offset).items();
+    let mut items = Context::new(analysis, file, offset).items();
+    if !world.client.snippets {
+        items = items.into_iter().filter_map(without_snippet).collect();
+    }
     Some(CompletionResponse::Array(items))
+}
+
+/// An item for a client that takes no snippets: a call inserts its name alone, and a skeleton
+/// (a whole norm or test with placeholders) is left out.
+fn without_snippet(mut item: CompletionItem) -> Option<CompletionItem> {
+    if item.insert_text_format != Some(InsertTextFormat::SNIPPET) {
+        return Some(item);
+    }
+    if item.kind == Some(CompletionItemKind::SNIPPET) {
+        return None;
+    }
+    item.insert_text = Some(item.label.clone());
+    item.insert_text_format = Some(InsertTextFormat::PLAIN_TEXT);
+    Some(item)
 }
 
 /// What is around the cursor.

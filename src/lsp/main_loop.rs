@@ -81,10 +81,34 @@ pub(crate) fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// The workspace folders named in the `initialize` parameters (unreadable parameters: none).
-pub(crate) fn workspace_folders(params: serde_json::Value) -> Vec<Url> {
+/// What the client said it supports, among what the server would otherwise assume.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct ClientSupport {
+    /// Completion items may be snippets (`${1:id}` placeholders).
+    pub snippets: bool,
+    /// The server may ask the client to open a document (`window/showDocument`).
+    pub show_document: bool,
+}
+
+/// The workspace folders named in the `initialize` parameters, and what the client supports
+/// (unreadable parameters: no folder, no support).
+pub(crate) fn client_setup(params: serde_json::Value) -> (Vec<Url>, ClientSupport) {
     let Ok(params) = serde_json::from_value::<InitializeParams>(params) else {
-        return Vec::new();
+        return (Vec::new(), ClientSupport::default());
+    };
+    let capabilities = &params.capabilities;
+    let snippets = (capabilities.text_document.as_ref()).and_then(|text| {
+        text.completion
+            .as_ref()?
+            .completion_item
+            .as_ref()?
+            .snippet_support
+    });
+    let show_document = (capabilities.window.as_ref())
+        .and_then(|window| Some(window.show_document.as_ref()?.support));
+    let support = ClientSupport {
+        snippets: snippets.unwrap_or(false),
+        show_document: show_document.unwrap_or(false),
     };
     let mut folders: Vec<Url> = params
         .workspace_folders
@@ -96,13 +120,16 @@ pub(crate) fn workspace_folders(params: serde_json::Value) -> Vec<Url> {
     if let Some(root) = params.root_uri {
         folders.push(root);
     }
-    folders
+    (folders, support)
 }
 
 /// Runs the loop until `exit` or until the client disconnects; says whether `shutdown` came
 /// first.
-pub(crate) fn run(connection: &Connection, folders: Vec<Url>) -> Result<Ending, LspError> {
-    let mut world = World::new(folders);
+pub(crate) fn run(
+    connection: &Connection,
+    (folders, support): (Vec<Url>, ClientSupport),
+) -> Result<Ending, LspError> {
+    let mut world = World::new(folders, support);
     let mut shutting_down = false;
     // The workspace folders' policy sets are checked before the first message arrives.
     publish_diagnostics(connection, &mut world)?;
@@ -328,7 +355,7 @@ fn execute_command(
 /// For an `Explain norm` command whose norm is declared in a file on disk, a
 /// `window/showDocument` request that opens the declaration.
 fn show_norm(world: &World, request: &Request) -> Option<Request> {
-    if request.method != req::ExecuteCommand::METHOD {
+    if request.method != req::ExecuteCommand::METHOD || !world.client.show_document {
         return None;
     }
     let params: lsp_types::ExecuteCommandParams =
@@ -384,7 +411,7 @@ mod tests {
         ] {
             client.sender.send(message).expect("the channel is open");
         }
-        let mut world = World::new(Vec::new());
+        let mut world = World::new(Vec::new(), ClientSupport::default());
         let mut held = None;
         let first = server.receiver.recv().expect("a message");
         let batch = Batch::drain(first, &server, &mut world, &mut held);

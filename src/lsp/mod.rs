@@ -83,8 +83,7 @@ pub fn run(connection: &Connection) -> Result<Ending, LspError> {
     if connection.sender.send(response.into()).is_err() {
         return Ok(Ending::WithoutShutdown);
     }
-    let folders = main_loop::workspace_folders(params);
-    main_loop::run(connection, folders)
+    main_loop::run(connection, main_loop::client_setup(params))
 }
 
 /// Waits for `initialize`, refusing every other request with "server not initialized" and

@@ -45,6 +45,8 @@ pub(crate) struct SetKey {
 /// Open buffers and analyses.
 #[derive(Debug, Default)]
 pub(crate) struct World {
+    /// What the client supports.
+    pub client: super::main_loop::ClientSupport,
     docs: HashMap<PathBuf, Document>,
     analyses: HashMap<SetKey, Analysis>,
     /// Files changed since the last refresh.
@@ -68,7 +70,7 @@ impl World {
     /// An empty world for a client with these workspace folders.
     /// The policy set of each folder with a `main.rampart` is checked at the first refresh, so
     /// its diagnostics and symbols are there before any file is opened.
-    pub(crate) fn new(folders: Vec<Url>) -> Self {
+    pub(crate) fn new(folders: Vec<Url>, client: super::main_loop::ClientSupport) -> Self {
         let folders: Vec<PathBuf> = folders.iter().filter_map(file_path).collect();
         let dirty = folders
             .iter()
@@ -76,6 +78,7 @@ impl World {
             .filter(|entry| entry.is_file())
             .collect();
         World {
+            client,
             folders,
             dirty,
             ..World::default()
