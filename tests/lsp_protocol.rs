@@ -323,6 +323,37 @@ fn a_document_of_another_scheme_leaves_the_open_file_alone() {
 }
 
 #[test]
+fn a_file_no_longer_imported_keeps_its_own_diagnostics() {
+    let mut client = two_file_client("orphan");
+    let extra = "use \"schema.rampart\"\ndef broken = election.dat\n";
+    client.open("extra.rampart", extra);
+    let own = client.diagnostics("extra.rampart");
+    assert!(
+        own.iter()
+            .any(|d| d["code"] == "rampart::check::unknown-field"),
+        "{own:#?}"
+    );
+    // Imported by main, then no longer: its error is shown all along.
+    let importing = format!("use \"extra.rampart\"\n{MAIN}");
+    client.change_all("main.rampart", 2, &importing);
+    let shared = client.diagnostics("extra.rampart");
+    assert!(
+        shared
+            .iter()
+            .any(|d| d["code"] == "rampart::check::unknown-field"),
+        "{shared:#?}"
+    );
+    client.change_all("main.rampart", 3, MAIN);
+    let again = client.diagnostics("extra.rampart");
+    assert!(
+        again
+            .iter()
+            .any(|d| d["code"] == "rampart::check::unknown-field"),
+        "{again:#?}"
+    );
+}
+
+#[test]
 fn diagnostics_cover_every_file_of_the_set() {
     let mut client = two_file_client("every-file");
     assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());

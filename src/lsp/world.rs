@@ -153,14 +153,23 @@ impl World {
         let mut done: BTreeSet<SetKey> = BTreeSet::new();
         let mut out = Vec::new();
         let mut data_dirty = BTreeSet::new();
-        for path in dirty {
-            if self.is_data(&path) {
-                data_dirty.insert(path);
-                continue;
-            }
-            for key in self.reanalyse(&path, &done) {
-                if done.insert(key.clone()) {
-                    out.extend(self.publish(&key));
+        // The second round re-checks, on their own, the open files that the first round's sets
+        // stopped importing (see [`World::publish`]).
+        for dirty in [dirty, BTreeSet::new()] {
+            let dirty = if dirty.is_empty() {
+                std::mem::take(&mut self.dirty)
+            } else {
+                dirty
+            };
+            for path in dirty {
+                if self.is_data(&path) {
+                    data_dirty.insert(path);
+                    continue;
+                }
+                for key in self.reanalyse(&path, &done) {
+                    if done.insert(key.clone()) {
+                        out.extend(self.publish(&key));
+                    }
                 }
             }
         }
@@ -345,7 +354,8 @@ impl World {
         Analysis::load(&files, key.root.clone(), &key.entry)
     }
 
-    /// Diagnostics for every file of the set, and empty lists for files it no longer holds.
+    /// Diagnostics for every file of the set, and empty lists for files it no longer holds
+    /// (an open one is marked to be checked on its own).
     fn publish(&mut self, key: &SetKey) -> Vec<PublishDiagnosticsParams> {
         let mut out = Vec::new();
         let mut now = Vec::new();
@@ -370,6 +380,11 @@ impl World {
             .insert(key.clone(), now.clone())
             .unwrap_or_default();
         for path in before.into_iter().filter(|p| !now.contains(p)) {
+            // An open file the set no longer imports is checked on its own instead.
+            if self.docs.contains_key(&path) {
+                self.dirty.insert(path);
+                continue;
+            }
             if let Ok(uri) = Url::from_file_path(&path) {
                 let version = self.docs.get(&path).map(|doc| doc.version);
                 out.push(PublishDiagnosticsParams {
