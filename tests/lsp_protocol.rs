@@ -354,6 +354,31 @@ fn a_file_no_longer_imported_keeps_its_own_diagnostics() {
 }
 
 #[test]
+fn a_change_on_disk_is_checked_with_no_file_open_and_watchers_are_requested() {
+    let dir = policy_dir(
+        "watched",
+        &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)],
+    );
+    let capabilities = json!({ "workspace": {
+        "didChangeWatchedFiles": { "dynamicRegistration": true } } });
+    let mut client = Client::start_with(&dir, capabilities);
+    assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
+    let register = client
+        .server_requests
+        .iter()
+        .find(|r| r.method == "client/registerCapability");
+    let watchers = &register.expect("watchers are requested").params["registrations"][0];
+    assert_eq!(watchers["method"], "workspace/didChangeWatchedFiles");
+    // Another program breaks main.rampart on disk; no file is open in the editor.
+    let broken = MAIN.replace("election.date", "election.dat");
+    std::fs::write(dir.join("main.rampart"), broken).expect("write");
+    let changes = json!({ "changes": [{ "uri": client.uri("main.rampart"), "type": 2 }] });
+    client.notify("workspace/didChangeWatchedFiles", changes);
+    let diagnostics = client.diagnostics("main.rampart");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+}
+
+#[test]
 fn diagnostics_cover_every_file_of_the_set() {
     let mut client = two_file_client("every-file");
     assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());

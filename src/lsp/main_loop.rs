@@ -88,6 +88,8 @@ pub(crate) struct ClientSupport {
     pub snippets: bool,
     /// The server may ask the client to open a document (`window/showDocument`).
     pub show_document: bool,
+    /// The server may ask the client to watch files (`client/registerCapability`).
+    pub register_watchers: bool,
 }
 
 /// The workspace folders named in the `initialize` parameters, and what the client supports
@@ -106,9 +108,12 @@ pub(crate) fn client_setup(params: serde_json::Value) -> (Vec<Url>, ClientSuppor
     });
     let show_document = (capabilities.window.as_ref())
         .and_then(|window| Some(window.show_document.as_ref()?.support));
+    let register_watchers = (capabilities.workspace.as_ref())
+        .and_then(|workspace| workspace.did_change_watched_files?.dynamic_registration);
     let support = ClientSupport {
         snippets: snippets.unwrap_or(false),
         show_document: show_document.unwrap_or(false),
+        register_watchers: register_watchers.unwrap_or(false),
     };
     let mut folders: Vec<Url> = params
         .workspace_folders
@@ -130,6 +135,9 @@ pub(crate) fn run(
     (folders, support): (Vec<Url>, ClientSupport),
 ) -> Result<Ending, LspError> {
     let mut world = World::new(folders, support);
+    if support.register_watchers {
+        send(connection, watch_policy_files())?;
+    }
     let mut shutting_down = false;
     // The workspace folders' policy sets are checked before the first message arrives.
     publish_diagnostics(connection, &mut world)?;
@@ -152,6 +160,32 @@ pub(crate) fn run(
     } else {
         Ending::WithoutShutdown
     })
+}
+
+/// Asks the client to report changes to policy files and jurisdiction documents on disk (a
+/// file changed by git or another editor), for clients that do not watch them on their own.
+fn watch_policy_files() -> Request {
+    let watchers: Vec<lsp_types::FileSystemWatcher> = ["**/*.rampart", "**/*.{json,yaml,yml}"]
+        .into_iter()
+        .map(|pattern| lsp_types::FileSystemWatcher {
+            glob_pattern: lsp_types::GlobPattern::String(pattern.to_string()),
+            kind: None,
+        })
+        .collect();
+    let options = lsp_types::DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = lsp_types::Registration {
+        id: "rampart-watch-files".to_string(),
+        method: notif::DidChangeWatchedFiles::METHOD.to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    let params = lsp_types::RegistrationParams {
+        registrations: vec![registration],
+    };
+    Request::new(
+        RequestId::from("rampart-watch-files".to_string()),
+        req::RegisterCapability::METHOD.to_string(),
+        params,
+    )
 }
 
 /// Re-checks what changed and publishes the diagnostics.
@@ -237,7 +271,7 @@ fn on_notification(world: &mut World, notification: Notification) {
         notif::DidSaveTextDocument::METHOD => params(notification).map(|p| world.saved(p)),
         notif::DidChangeWatchedFiles::METHOD => {
             params::<lsp_types::DidChangeWatchedFilesParams>(notification)
-                .map(|_| world.touch_all())
+                .map(|p| world.files_changed(p))
         }
         _ => Ok(()),
     };

@@ -142,8 +142,14 @@ impl World {
         }
     }
 
-    /// Marks every open document as changed (files changed on disk).
-    pub(crate) fn touch_all(&mut self) {
+    /// Marks the files changed on disk as changed, and every open document (a changed file
+    /// may be imported by one, or hold the policy it is evaluated against).
+    pub(crate) fn files_changed(&mut self, params: lsp_types::DidChangeWatchedFilesParams) {
+        let changed = params
+            .changes
+            .iter()
+            .filter_map(|change| file_path(&change.uri));
+        self.dirty.extend(changed);
         self.dirty.extend(self.docs.keys().cloned());
     }
 
