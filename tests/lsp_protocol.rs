@@ -379,6 +379,30 @@ fn a_change_on_disk_is_checked_with_no_file_open_and_watchers_are_requested() {
 }
 
 #[test]
+fn an_edit_republishes_only_the_documents_whose_diagnostics_changed() {
+    let mut client = two_file_client("publish-news");
+    assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());
+    let published = |client: &Client, name: &str| {
+        let uri = client.uri(name);
+        (client.notifications.iter())
+            .filter(|n| n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri)
+            .count()
+    };
+    let (schema, main) = (
+        published(&client, "schema.rampart"),
+        published(&client, "main.rampart"),
+    );
+    client.change_all("main.rampart", 2, &MAIN.replace("is recent", "is near"));
+    assert_eq!(client.published("main.rampart")["version"], 2);
+    assert_eq!(published(&client, "main.rampart"), main + 1);
+    assert_eq!(
+        published(&client, "schema.rampart"),
+        schema,
+        "schema.rampart is unchanged"
+    );
+}
+
+#[test]
 fn diagnostics_cover_every_file_of_the_set() {
     let mut client = two_file_client("every-file");
     assert_eq!(client.diagnostics("schema.rampart"), Vec::<Value>::new());

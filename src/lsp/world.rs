@@ -47,6 +47,8 @@ pub(crate) struct SetKey {
 pub(crate) struct World {
     /// What the client supports.
     pub client: super::main_loop::ClientSupport,
+    /// The diagnostics (and document version) last published for each document.
+    last_published: HashMap<Url, (Vec<lsp_types::Diagnostic>, Option<i32>)>,
     docs: HashMap<PathBuf, Document>,
     analyses: HashMap<SetKey, Analysis>,
     /// Files changed since the last refresh.
@@ -180,7 +182,22 @@ impl World {
             }
         }
         out.extend(self.refresh_jurisdictions(&data_dirty, &mut done));
+        out.retain(|params| self.is_news(params));
         out
+    }
+
+    /// True when `params` differ from what was last published for their document (and it is
+    /// remembered as published): a keystroke in one file of a set of hundreds re-publishes only
+    /// what changed, not every file of the set.
+    fn is_news(&mut self, params: &PublishDiagnosticsParams) -> bool {
+        let last = (params.diagnostics.clone(), params.version);
+        match self.last_published.get(&params.uri) {
+            Some(before) if *before == last => false,
+            _ => {
+                self.last_published.insert(params.uri.clone(), last);
+                true
+            }
+        }
     }
 
     /// Stores the new analysis of `key`; the one it replaces is dropped by [`World::release`].
