@@ -409,9 +409,16 @@ impl<'a> Ctx<'a> {
         within: &mut Vec<Item>,
         out: &mut Vec<Finding>,
     ) -> Result<(), Fault> {
-        let Value::List(items) = self.eval(list)? else {
-            self.collect_missing(list, within, out);
-            return Ok(());
+        let items = match self.eval(list)? {
+            Value::List(items) => items,
+            Value::Dangling => {
+                self.leaf(list, observed, within, out);
+                return Ok(());
+            }
+            _ => {
+                self.collect_missing(list, within, out);
+                return Ok(());
+            }
         };
         let list_path = self.path_of(list);
         if quantifier == Quantifier::Any && observed == Truth::False {

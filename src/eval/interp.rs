@@ -454,6 +454,9 @@ impl<'a> Ctx<'a> {
     fn unary(&mut self, op: UnaryOp, operand: &'a Expr, span: Span) -> Eval<'a> {
         let value = self.eval(operand)?;
         Ok(match (op, value) {
+            // A condition that is false because it read a reference naming nothing stays
+            // false under `not`: the reference must be mended, whichever way the test goes.
+            (UnaryOp::Not, Value::Dangling) => Value::Dangling,
             (UnaryOp::Not, value) => value.truth().not().value(),
             (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
             (UnaryOp::Neg, Value::Duration(days)) => Value::Duration(-days),
@@ -469,6 +472,10 @@ impl<'a> Ctx<'a> {
             And | Or | Implies => Ok(self.logic(op, lhs, rhs)?.value()),
             Eq | Ne | Lt | Le | Gt | Ge | In | NotIn => {
                 let (a, b) = (self.eval(lhs)?, self.eval(rhs)?);
+                if matches!(a, Value::Dangling) || matches!(b, Value::Dangling) {
+                    // False, and still false under `not` (see [`Ctx::unary`]).
+                    return Ok(Value::Dangling);
+                }
                 Ok(compare(op, &a, &b).value())
             }
             Add | Sub | Mul | Div => {
@@ -555,8 +562,12 @@ impl<'a> Ctx<'a> {
         (list, filter, body): (&'a Expr, Option<&'a Expr>, &'a Expr),
         mut record: Option<&mut Vec<Option<Truth>>>,
     ) -> Result<Truth, Fault> {
-        let Value::List(items) = self.eval(list)? else {
-            return Ok(Truth::Unknown);
+        let items = match self.eval(list)? {
+            Value::List(items) => items,
+            // A list reached through a reference that names nothing: false, like a
+            // comparison on such a value, whatever the quantifier.
+            Value::Dangling => return Ok(Truth::False),
+            _ => return Ok(Truth::Unknown),
         };
         // `all` and `none` look for a failing item, `any` for a passing one.
         let decisive = if quantifier == Quantifier::Any {

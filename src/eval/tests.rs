@@ -21,7 +21,7 @@ schema {
 type Jurisdiction { id?: string  evaluated_on?: date }
 type Flags { a?: bool  b?: bool  n?: int  d?: date  words?: [string] }
 type System { id: string  kind?: Kind  ok?: bool  owner?: ref contacts  score?: int }
-type Contact { id: string  phone?: string }
+type Contact { id: string  phone?: string  tags?: [string] }
 type Waiver { norm: string  scope?: string  reason?: string  approved_by?: ref contacts  expires?: date }
 "#;
 
@@ -188,6 +188,69 @@ fn a_dangling_reference_makes_comparisons_false() {
     let resolved = json!({ "systems": [{ "id": "x", "owner": "c" }],
                            "contacts": [{ "id": "c", "phone": "1" }] });
     assert_eq!(status_of(&program, &resolved, "phone"), Status::Pass);
+}
+
+#[test]
+fn a_condition_on_a_dangling_reference_stays_false_under_not_and_over_its_lists() {
+    let program = program(
+        &[
+            norm(
+                "not-equal",
+                "require all s in systems: not (s.owner.phone == \"\")",
+            ),
+            norm(
+                "not-in",
+                "require all s in systems: not (s.owner.phone in [\"\", \"n/a\"])",
+            ),
+            norm(
+                "not-in-op",
+                "require all s in systems: s.owner.phone not in [\"\", \"n/a\"]",
+            ),
+            norm(
+                "double-not",
+                "require all s in systems: not not (s.owner.phone != \"\")",
+            ),
+            norm(
+                "over-list",
+                "require all s in systems: all t in s.owner.tags: t != \"\"",
+            ),
+            norm(
+                "none-over",
+                "require all s in systems: none t in s.owner.tags: t == \"\"",
+            ),
+        ]
+        .concat(),
+    );
+    let dangling = json!({ "systems": [{ "id": "x", "owner": "nobody" }], "contacts": [] });
+    for id in [
+        "not-equal",
+        "not-in",
+        "not-in-op",
+        "double-not",
+        "over-list",
+        "none-over",
+    ] {
+        let result = result_of(&program, &dangling, id);
+        assert_eq!(result.status, Status::Fail, "{id}");
+        let finding = &result.evidence[0].findings[0];
+        assert_eq!(finding.kind, FindingKind::Dangling, "{id}: {finding:?}");
+        assert_eq!(
+            finding.text,
+            "systems[0].owner = \"nobody\" names no entry of contacts"
+        );
+    }
+    let resolved = json!({ "systems": [{ "id": "x", "owner": "c" }],
+                           "contacts": [{ "id": "c", "phone": "1", "tags": ["a"] }] });
+    for id in [
+        "not-equal",
+        "not-in",
+        "not-in-op",
+        "double-not",
+        "over-list",
+        "none-over",
+    ] {
+        assert_eq!(status_of(&program, &resolved, id), Status::Pass, "{id}");
+    }
 }
 
 #[test]
