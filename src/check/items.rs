@@ -781,13 +781,60 @@ impl<'w> Checker<'w> {
                     };
                     for norm in norms {
                         if let Some(index) = self.lookup(Namespace::Norm, norm, file) {
+                            self.lint_conflicting_expectation(&checked, (expected, index), norm);
                             checked.expects.push((expected, index, norm.span));
                         }
                     }
                 }
             }
         }
+        let expects_any = (test.clauses.iter())
+            .any(|clause| matches!(clause.kind, TestClauseKind::Expect { .. }));
+        if !expects_any {
+            self.report(
+                Diagnostic::new(
+                    Code::TestWithoutExpectation,
+                    test.name.span,
+                    format!(
+                        "test \"{}\" expects nothing, so it passes whatever the norms do",
+                        test.name.value
+                    ),
+                )
+                .with_help("add `expect STATUS NORM`, such as `expect fail gov-ciso`"),
+            );
+        }
         checked
+    }
+
+    /// Reports an `expect` of `norm` with another status than an earlier `expect` of the same
+    /// test: the test could never pass.
+    fn lint_conflicting_expectation(
+        &mut self,
+        test: &Test,
+        (expected, index): (Status, usize),
+        norm: &ast::Ident,
+    ) {
+        let earlier =
+            (test.expects.iter()).find(|(status, other, _)| *other == index && *status != expected);
+        if let Some((status, _, span)) = earlier {
+            self.report(
+                Diagnostic::new(
+                    Code::ConflictingExpectations,
+                    norm.span,
+                    format!(
+                        "test \"{}\" expects norm {} to be both {} and {}",
+                        test.name,
+                        norm.name,
+                        status.as_str(),
+                        expected.as_str()
+                    ),
+                )
+                .with_secondary(*span, "expected here")
+                .with_help(
+                    "a norm has one status per document: keep the expectation that is meant",
+                ),
+            );
+        }
     }
 }
 

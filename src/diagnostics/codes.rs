@@ -95,12 +95,14 @@ codes! {
     RepeatedClause = "rampart::check::repeated-clause", Error, "A clause that may appear once appears twice.";
     NotConstant = "rampart::check::not-constant", Error, "A parameter value must be a constant.";
     FixturePath = "rampart::check::fixture-path", Error, "A test fixture cannot be read or is not a JSON object.";
+    ConflictingExpectations = "rampart::check::conflicting-expectations", Error, "A test expects two statuses of one norm.";
     // Lints.
     UnusedDefinition = "rampart::lint::unused-definition", Warning, "A definition that nothing uses.";
     UnusedParam = "rampart::lint::unused-param", Warning, "A parameter that no norm or definition uses.";
     UnusedArgument = "rampart::lint::unused-argument", Warning, "A parameter of a definition that its body never reads.";
     MissingCitation = "rampart::lint::missing-citation", Warning, "A norm that cites no source.";
     NeverHolds = "rampart::lint::never-holds", Warning, "A condition that can never be true.";
+    TestWithoutExpectation = "rampart::lint::test-without-expectation", Warning, "A test that expects nothing, so it passes whatever the norms do.";
 }
 
 impl std::fmt::Display for Code {
