@@ -219,6 +219,42 @@ fn a_share_exactly_at_its_threshold_meets_it() {
 }
 
 #[test]
+fn validate_and_test_warn_of_a_policy_file_that_nothing_imports() {
+    let dir = scratch("not-imported");
+    write(&dir.join("main.rampart"), POLICY);
+    let orphan =
+        "norm lost {\n  title \"t\"\n  pillar p\n  severity low\n  cites s\n  require true\n}\n";
+    std::fs::create_dir_all(dir.join("extra")).expect("a directory");
+    write(&dir.join("extra/lost.rampart"), orphan);
+    std::fs::create_dir_all(dir.join(".git")).expect("a hidden directory");
+    write(&dir.join(".git/ignored.rampart"), orphan);
+    let policy = dir.to_str().expect("a UTF-8 path");
+    let output = rampart(&["validate", policy]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "extra/lost.rampart is in the policy directory, but main.rampart does not import it"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("ignored.rampart"), "{text}");
+    assert!(text.contains("0 error(s), 1 warning(s)"), "{text}");
+    assert_eq!(
+        rampart(&["validate", "--deny-warnings", policy])
+            .status
+            .code(),
+        Some(1)
+    );
+    let tested = rampart(&["test", "--policy", policy]);
+    let errors = String::from_utf8_lossy(&tested.stderr);
+    assert!(
+        errors.contains("rampart::workspace::not-imported"),
+        "{errors}"
+    );
+}
+
+#[test]
 fn check_json_report_is_stable() {
     let output = rampart(&[
         "check",

@@ -3,7 +3,6 @@
 //! reads and writes them (atomically, as reports are: [`super::output::write_atomically`]),
 //! keeps their line endings (LF or CRLF) and chooses the exit code.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::output::{write_atomically, write_stdout};
@@ -45,7 +44,7 @@ pub fn run(args: &Args) -> u8 {
     let mut files = Vec::new();
     let mut invalid = false;
     for root in &roots {
-        if let Err(error) = collect(root, &mut files) {
+        if let Err(error) = super::policy::collect_policy_files(root, &mut files) {
             say!("error: cannot read {}: {error}", root.display());
             invalid = true;
         }
@@ -67,31 +66,6 @@ pub fn run(args: &Args) -> u8 {
     } else {
         EXIT_OK
     }
-}
-
-/// Adds `path` (a file) or the `*.rampart` files under it (a directory) to `files`. Inside
-/// directories, hidden entries (`.git`) and symbolic links are skipped.
-fn collect(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    if !fs::metadata(path)?.is_dir() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    for entry in fs::read_dir(path)? {
-        let entry = entry?;
-        let file_type = entry.file_type()?;
-        let entry_path = entry.path();
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let is_policy = entry_path.extension().is_some_and(|ext| ext == "rampart");
-        if hidden || file_type.is_symlink() {
-            continue;
-        }
-        if file_type.is_dir() {
-            collect(&entry_path, files)?;
-        } else if is_policy {
-            files.push(entry_path);
-        }
-    }
-    Ok(())
 }
 
 fn format_file(path: &Path, check: bool) -> FileOutcome {

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use crate::diagnostics::{Code, Diagnostic};
 use crate::workspace::{DiskFiles, EmbeddedFiles, PolicyFiles, Workspace};
 
 /// The norm library compiled into the binary.
@@ -94,10 +95,75 @@ fn missing_policy(policy: Option<&Path>) -> Option<String> {
     ))
 }
 
+/// Adds `path` (a file) or the `*.rampart` files under it (a directory) to `files`. Inside
+/// directories, hidden entries (`.git`) and symbolic links are skipped.
+pub(super) fn collect_policy_files(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !std::fs::metadata(path)?.is_dir() {
+        files.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let file_type = entry.file_type()?;
+        let entry_path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        let is_policy = entry_path.extension().is_some_and(|ext| ext == "rampart");
+        if hidden || file_type.is_symlink() {
+            continue;
+        }
+        if file_type.is_dir() {
+            collect_policy_files(&entry_path, files)?;
+        } else if is_policy {
+            files.push(entry_path);
+        }
+    }
+    Ok(())
+}
+
+/// A warning for each `*.rampart` file of a policy directory that its `main.rampart` does not
+/// reach through its imports: its norms and tests would be left out without a word. Pointed at
+/// the start of the entry file, where a `use` is missing. None for the embedded library or a
+/// policy given as another file than `main.rampart`.
+pub fn unimported_files(source: &PolicySource, workspace: &Workspace) -> Vec<Diagnostic> {
+    let PolicySource::Disk(files, entry) = source else {
+        return Vec::new();
+    };
+    let Some(entry_file) = workspace.files.first().filter(|_| entry == ENTRY_FILE) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if collect_policy_files(files.root(), &mut found).is_err() {
+        return Vec::new();
+    }
+    let loaded: Vec<&str> = workspace.files.iter().map(|f| f.path.as_str()).collect();
+    let mut unimported: Vec<String> = (found.iter())
+        .filter_map(|path| path.strip_prefix(files.root()).ok())
+        .map(|relative| relative.to_string_lossy().replace('\\', "/"))
+        .filter(|relative| !loaded.contains(&relative.as_str()))
+        .collect();
+    unimported.sort();
+    let at = crate::syntax::Span::new(entry_file.id, 0, 0);
+    (unimported.into_iter())
+        .map(|path| {
+            Diagnostic::new(
+                Code::NotImported,
+                at,
+                format!(
+                    "{path} is in the policy directory, but {ENTRY_FILE} does not import it \
+                     (nor does any file it imports): its norms and tests are left out"
+                ),
+            )
+            .with_help(format!(
+                "add `use \"{path}\"` to {ENTRY_FILE} or a file it imports, or move the file out of the policy directory"
+            ))
+        })
+        .collect()
+}
+
 /// Loads and checks the policy set; prints its diagnostics to standard error when it has
 /// errors and returns `None` then.
 pub fn load_program(source: &PolicySource) -> Option<(Workspace, crate::check::Program)> {
-    use crate::diagnostics::{Diagnostic, HumanStyle, render_human};
+    use crate::diagnostics::{HumanStyle, render_human};
     let workspace = source.load();
     let checked = crate::check::check(&workspace);
     if !checked.has_errors(&workspace) {

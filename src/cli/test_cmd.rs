@@ -27,6 +27,15 @@ pub fn run(args: &Args) -> u8 {
     let Some((workspace, program)) = load_program(&source) else {
         return EXIT_INVALID;
     };
+    // The tests of a file that is not imported would not run: say so before the others do.
+    let unimported = super::policy::unimported_files(&source, &workspace);
+    if !unimported.is_empty() {
+        use crate::diagnostics::{HumanStyle, render_human};
+        say_part!(
+            "{}",
+            render_human(&unimported, &workspace, HumanStyle::Plain)
+        );
+    }
     let runs = run_tests(&program, source.files(), None);
     print!("{}", render(&program, &workspace, &runs));
     if runs.iter().all(TestRun::passed) {

@@ -33,11 +33,13 @@ pub fn run(args: &Args) -> u8 {
     let workspace = source.load();
     let checked = check::check(&workspace);
     let fixtures = crate::eval::testing::fixture_problems(&checked.program, source.files());
+    let unimported = super::policy::unimported_files(&source, &workspace);
     let diagnostics: Vec<Diagnostic> = workspace
         .syntax_diagnostics()
         .cloned()
         .chain(checked.diagnostics)
         .chain(fixtures)
+        .chain(unimported)
         .collect();
     let errors = diagnostics
         .iter()

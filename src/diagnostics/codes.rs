@@ -54,6 +54,7 @@ codes! {
     ImportOutsideRoot = "rampart::workspace::import-outside-root", Error, "A `use` or fixture path leaves the policy root.";
     ImportNotFound = "rampart::workspace::import-not-found", Error, "A `use` names a file that does not exist or cannot be read.";
     ImportCycle = "rampart::workspace::import-cycle", Error, "Files import each other in a cycle.";
+    NotImported = "rampart::workspace::not-imported", Warning, "A policy file of the directory that the entry file does not reach through its imports.";
     // Jurisdiction documents.
     ConfigUnreadable = "rampart::config::unreadable", Error, "A jurisdiction file cannot be read.";
     ConfigSyntax = "rampart::config::syntax", Error, "A jurisdiction file is not well-formed JSON or YAML (including duplicate keys).";

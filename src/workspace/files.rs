@@ -56,6 +56,11 @@ impl DiskFiles {
         }
     }
 
+    /// The root directory, as given.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
     /// The real path of the root-relative `path`, after symbolic links, refused when it is
     /// outside the (real) root.
     pub fn confined(&self, path: &str) -> Result<PathBuf, ReadError> {
