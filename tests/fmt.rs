@@ -146,7 +146,23 @@ fn language_guide_examples_format_idempotently_keeping_tree_and_comments() {
         if let Err(error) = check_properties(example) {
             panic!("example {idx} of docs/language.md: {error}");
         }
+        // Readers copy the examples: they are written the way `rampart fmt` writes.
+        let formatted = format_source(example).expect("the example parses");
+        assert!(
+            formatted == **example,
+            "example {idx} of docs/language.md is not formatted as `rampart fmt` writes it"
+        );
     }
+}
+
+#[test]
+fn invisible_characters_stay_escaped_and_visible_ones_are_written_out() {
+    let text = "source s {\n  title \"caf\\u00e9\\u00a0\\u200b\\u202e\\t\"\n}\n";
+    let formatted = format_source(text).expect("the source parses");
+    assert!(
+        formatted.contains(r#"title     "café\u00a0\u200b\u202e\t""#),
+        "{formatted}"
+    );
 }
 
 #[test]

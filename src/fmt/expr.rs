@@ -298,9 +298,29 @@ fn push_escaped(out: &mut String, value: &str, quoting: Quoting) {
             '\t' => out.push_str("\\t"),
             '{' if quoting == Quoting::Template => out.push_str("\\{"),
             '}' if quoting == Quoting::Template => out.push_str("\\}"),
+            ch if is_invisible(ch) && u32::from(ch) <= 0xFFFF => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("\\u{:04x}", u32::from(ch)));
+            }
             _ => out.push(ch),
         }
     }
+}
+
+/// A character that shows as nothing, or as a space that is not one, on a screen: a control
+/// character, a no-break or other special space, a zero-width or direction mark. A string
+/// keeps it as a `\uXXXX` escape, so that formatting never hides it in plain-looking text.
+fn is_invisible(ch: char) -> bool {
+    crate::report::columns::is_unsafe_char(ch)
+        || matches!(
+            ch,
+            '\u{00a0}'
+                | '\u{00ad}'
+                | '\u{2000}'..='\u{200f}'
+                | '\u{2028}'..='\u{202f}'
+                | '\u{205f}'..='\u{206f}'
+                | '\u{3000}'
+                | '\u{feff}'
+        )
 }
 
 /// Writes a message template: its text re-escaped and each `{expr}` re-printed flat. A

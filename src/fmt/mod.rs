@@ -18,7 +18,9 @@
 //!   member per line when any member has a doc comment or a comment sits inside the enum.
 //! - Inline JSON is re-printed from its tokens (key order and spelling kept), broken at the
 //!   outermost containers that do not fit.
-//! - Strings are re-escaped; numbers, dates and durations are printed as written; parentheses
+//! - Strings are re-escaped (a `\uXXXX` escape of a visible character becomes the character;
+//!   invisible ones, such as a no-break space, stay escaped); numbers, dates and durations are
+//!   printed as written; parentheses
 //!   are kept exactly where written.
 //!
 //! Comments: doc comments are printed from the tree. Every `//` comment (and any `///` line
