@@ -451,3 +451,21 @@ fn fmt_keeps_crlf_line_endings() {
         "formatted as it is"
     );
 }
+
+#[test]
+fn fmt_refuses_a_jurisdiction_document_named_on_the_command_line() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fmt-document");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let document = "jurisdiction: {id: a, name: A}\n";
+    std::fs::write(dir.join("a.yaml"), document).expect("write");
+    let (code, _, stderr) = run_fmt(&dir, &["--check", "a.yaml"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a.yaml is a jurisdiction document, not a policy file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("syntax"), "{stderr}");
+    let kept = std::fs::read_to_string(dir.join("a.yaml")).expect("read");
+    assert_eq!(kept, document);
+}

@@ -44,6 +44,14 @@ pub fn run(args: &Args) -> u8 {
     let mut files = Vec::new();
     let mut invalid = false;
     for root in &roots {
+        if is_data_file(root) {
+            say!(
+                "error: {} is a jurisdiction document, not a policy file: fmt formats *.rampart files\n  help: `rampart check` reads jurisdiction documents",
+                root.display()
+            );
+            invalid = true;
+            continue;
+        }
         if let Err(error) = super::policy::collect_policy_files(root, &mut files) {
             say!("error: cannot read {}: {error}", root.display());
             invalid = true;
@@ -66,6 +74,18 @@ pub fn run(args: &Args) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// True for a file named as a JSON, YAML or JSON-lines document, which fmt would otherwise
+/// read as a policy and bury in syntax errors.
+fn is_data_file(path: &Path) -> bool {
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    matches!(
+        extension.as_deref(),
+        Some("json" | "yaml" | "yml" | "jsonl" | "ndjson")
+    )
 }
 
 fn format_file(path: &Path, check: bool) -> FileOutcome {
