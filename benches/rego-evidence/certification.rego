@@ -58,6 +58,16 @@ violations contains violation("cert-critical-systems", 2, item_id(s), msg) if {
 	)
 }
 
+violations contains violation("cert-critical-systems", 3, item_id(s), msg) if {
+	some s in input.systems
+	is_vote_handling(s)
+	days_between(s.certification.date, today) < 0
+	msg := sprintf(
+		"vote-handling system %v's certification is dated %v, after today (%v); a certification not yet issued does not count, record the certification that took place",
+		[at(s, ["id"]), s.certification.date, today],
+	)
+}
+
 logic_accuracy_tested(s) if {
 	some t in s.testing
 	t.type == "logic-accuracy"
@@ -69,8 +79,8 @@ violations contains violation("cert-pre-election-testing", 0, item_id(s), msg) i
 	is_vote_handling(s)
 	not logic_accuracy_tested(s)
 	msg := sprintf(
-		"vote-handling system %v has no logic-and-accuracy test between %v and %v days before polling day (%v)",
-		[at(s, ["id"]), lat_window_start_days, lat_window_end_days, election_date],
+		"vote-handling system %v has no logic-and-accuracy test run between %v and %v days before polling day (%v) and on or before today (%v)",
+		[at(s, ["id"]), lat_window_start_days, lat_window_end_days, election_date, today_shown],
 	)
 }
 
@@ -78,6 +88,7 @@ pentested(s) if {
 	some t in s.testing
 	t.type == "penetration"
 	days_before_election(t.date) <= pentest_max_age_days
+	t.date <= today
 	t.open_critical_findings == 0
 }
 
@@ -86,8 +97,8 @@ violations contains violation("cert-pentest", 0, item_id(s), msg) if {
 	s.internet_facing == true
 	not pentested(s)
 	msg := sprintf(
-		"internet-facing system %v has no penetration test within %v days before polling day with all critical findings closed",
-		[at(s, ["id"]), pentest_max_age_days],
+		"internet-facing system %v has no penetration test run within %v days before polling day and on or before today (%v) with all critical findings closed",
+		[at(s, ["id"]), pentest_max_age_days, today_shown],
 	)
 }
 

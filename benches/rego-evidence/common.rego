@@ -42,10 +42,12 @@ today := input.jurisdiction.evaluated_on
 
 days_before_election(d) := days_between(d, input.election.date)
 
+# In the window and not after today: what d dates has taken place.
 in_window_before_election(d, start_days, end_days) if {
 	n := days_before_election(d)
 	n <= start_days
 	n >= end_days
+	d <= today
 }
 
 nonblank(s) if trim_space(s) != ""
@@ -92,9 +94,12 @@ any_vote_equipment if {
 	is_vote_equipment(s)
 }
 
+# The risk assessments that have taken place (dated today or earlier), and the latest of them.
+done_assessments := [a | some a in input.risk.assessments; a.date <= today]
+
 latest_assessment := [a |
-	some a in input.risk.assessments
-	a.date == max([d | some x in input.risk.assessments; d := x.date])
+	some a in done_assessments
+	a.date == max([d | some x in done_assessments; d := x.date])
 ][0]
 
 # --- Messages -------------------------------------------------------------------------------

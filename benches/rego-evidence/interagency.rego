@@ -92,10 +92,10 @@ violations contains violation("iac-forum-cadence", 0, null, msg) if {
 violations contains violation("iac-forum-cadence", 1, null, msg) if {
 	not forum_meeting_in_window
 	msg := sprintf(
-		"none of the %v recorded meetings falls between %v and %v days before polling day (%v)",
+		"none of the %v recorded meetings took place between %v and %v days before polling day (%v) and on or before today (%v)",
 		[
 			count_at(input, ["interagency", "forum", "meetings"]),
-			meeting_window_start_days, meeting_window_end_days, election_date,
+			meeting_window_start_days, meeting_window_end_days, election_date, today_shown,
 		],
 	)
 }
@@ -167,6 +167,14 @@ violations contains violation("iac-publicly-explained", 1, null, msg) if {
 	msg := sprintf(
 		"where the security agencies' involvement begins and ends is not defined (scope_defined: %v)",
 		[at(input, ["interagency", "scope_defined"])],
+	)
+}
+
+violations contains violation("iac-publicly-explained", 2, null, msg) if {
+	days_between(input.interagency.public_explanation, today) < 0
+	msg := sprintf(
+		"the explanation of the collaboration to the public is dated %v, after today (%v); record the explanation that was published",
+		[input.interagency.public_explanation, today],
 	)
 }
 

@@ -11,18 +11,21 @@ assessment_in_window if {
 violations contains violation("risk-assessment-current", 0, null, msg) if {
 	not assessment_in_window
 	msg := sprintf(
-		"none of the %v risk assessments is dated between %v and %v days before polling day (%v); the latest is dated %v",
+		"none of the %v risk assessments was completed between %v and %v days before polling day (%v) and on or before today (%v); latest completed: %v",
 		[
 			count_at(input, ["risk", "assessments"]),
-			assessment_window_start_days, assessment_window_end_days, election_date,
+			assessment_window_start_days, assessment_window_end_days, election_date, today_shown,
 			at(latest_or_empty, ["date"]),
 		],
 	)
 }
 
 violations contains violation("risk-cycle-coverage", 0, null, msg) if {
-	not count(input.risk.assessments) >= 1
-	msg := "no risk assessment is recorded, so no stage of the cycle is covered"
+	not count(done_assessments) >= 1
+	msg := sprintf(
+		"no risk assessment completed on or before today (%v) is recorded (assessments recorded: %v), so no stage of the cycle is covered",
+		[today_shown, count_at(input, ["risk", "assessments"])],
+	)
 }
 
 stages_covered(s) if {
@@ -95,9 +98,20 @@ violations contains violation("risk-system-inventory", 2, null, msg) if {
 	)
 }
 
+violations contains violation("risk-system-inventory", 3, null, msg) if {
+	days_between(input.risk.inventory_updated, today) < 0
+	msg := sprintf(
+		"the ICT inventory's last update is dated %v, after today (%v); record the last update that took place",
+		[input.risk.inventory_updated, today],
+	)
+}
+
 violations contains violation("risk-threat-actors", 0, null, msg) if {
-	not count(input.risk.assessments) >= 1
-	msg := "no risk assessment is recorded, so there is no threat analysis"
+	not count(done_assessments) >= 1
+	msg := sprintf(
+		"no risk assessment completed on or before today (%v) is recorded (assessments recorded: %v), so there is no threat analysis",
+		[today_shown, count_at(input, ["risk", "assessments"])],
+	)
 }
 
 violations contains violation("risk-threat-actors", 1, null, msg) if {

@@ -124,6 +124,15 @@ violations contains violation("sec-backups", 2, item_id(s), msg) if {
 	)
 }
 
+violations contains violation("sec-backups", 3, item_id(s), msg) if {
+	some s in critical_systems
+	days_between(s.backups.last_restore_test, today) < 0
+	msg := sprintf(
+		"the last restore test of critical system %v is dated %v, after today (%v); record the last restore test that took place",
+		[at(s, ["id"]), s.backups.last_restore_test, today],
+	)
+}
+
 violations contains violation("sec-logging", 0, item_id(s), msg) if {
 	some s in critical_systems
 	not s.logging.enabled == true
@@ -229,6 +238,16 @@ violations contains violation("sec-register-protection", 2, item_id(s), msg) if 
 	msg := sprintf(
 		"the data-protection impact assessment of voter register %v is dated %v, more than %v days before polling day (%v)",
 		[at(s, ["id"]), at(s, ["data", "dpia_date"]), dpia_max_age_days, election_date],
+	)
+}
+
+violations contains violation("sec-register-protection", 3, item_id(s), msg) if {
+	some s in input.systems
+	s.kind == "voter-registration"
+	days_between(s.data.dpia_date, today) < 0
+	msg := sprintf(
+		"the data-protection impact assessment of voter register %v is dated %v, after today (%v); record the last assessment that took place",
+		[at(s, ["id"]), s.data.dpia_date, today],
 	)
 }
 

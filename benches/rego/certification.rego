@@ -31,6 +31,12 @@ fails contains "cert-critical-systems" if {
 	not s.certification.expires > input.election.date
 }
 
+fails contains "cert-critical-systems" if {
+	some s in input.systems
+	is_vote_handling(s)
+	days_between(s.certification.date, today) < 0
+}
+
 logic_accuracy_tested(s) if {
 	some t in s.testing
 	t.type == "logic-accuracy"
@@ -47,6 +53,7 @@ pentested(s) if {
 	some t in s.testing
 	t.type == "penetration"
 	days_before_election(t.date) <= 365
+	t.date <= today
 	t.open_critical_findings == 0
 }
 

@@ -78,6 +78,8 @@ fails contains "iac-publicly-explained" if not input.interagency.public_explanat
 
 fails contains "iac-publicly-explained" if not input.interagency.scope_defined == true
 
+fails contains "iac-publicly-explained" if days_between(input.interagency.public_explanation, today) < 0
+
 na contains "iac-utility-providers" if iac_forum_fails
 
 fails contains "iac-utility-providers" if not forum_member_role("utility-provider")

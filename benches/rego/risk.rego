@@ -10,7 +10,7 @@ assessment_in_window if {
 
 fails contains "risk-assessment-current" if not assessment_in_window
 
-fails contains "risk-cycle-coverage" if not count(input.risk.assessments) >= 1
+fails contains "risk-cycle-coverage" if not count(done_assessments) >= 1
 
 stages_covered(s) if {
 	scope := {x | some x in latest_assessment.scope}
@@ -53,7 +53,9 @@ fails contains "risk-system-inventory" if not count(input.systems) >= 1
 
 fails contains "risk-system-inventory" if not days_before_election(input.risk.inventory_updated) <= 365
 
-fails contains "risk-threat-actors" if not count(input.risk.assessments) >= 1
+fails contains "risk-system-inventory" if days_between(input.risk.inventory_updated, today) < 0
+
+fails contains "risk-threat-actors" if not count(done_assessments) >= 1
 
 fails contains "risk-threat-actors" if not "disinformation" in latest_assessment.threats
 

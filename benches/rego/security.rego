@@ -73,6 +73,11 @@ fails contains "sec-backups" if {
 	not days_before_election(s.backups.last_restore_test) <= 180
 }
 
+fails contains "sec-backups" if {
+	some s in critical_systems
+	days_between(s.backups.last_restore_test, today) < 0
+}
+
 fails contains "sec-logging" if {
 	some s in critical_systems
 	not s.logging.enabled == true
@@ -140,6 +145,12 @@ fails contains "sec-register-protection" if {
 	some s in input.systems
 	s.kind == "voter-registration"
 	not days_before_election(s.data.dpia_date) <= 730
+}
+
+fails contains "sec-register-protection" if {
+	some s in input.systems
+	s.kind == "voter-registration"
+	days_between(s.data.dpia_date, today) < 0
 }
 
 fails contains "sec-four-eyes" if {
