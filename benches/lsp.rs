@@ -186,16 +186,24 @@ fn title_edit(uri: &str, version: i32, delete: bool) -> Value {
             "end": { "line": line, "character": end } }, "text": if delete { "" } else { "x" } }] })
 }
 
+/// A fresh directory named after `name` holding `text` as `main.rampart`, and a server started
+/// on it with the file open and its first diagnostics received: the directory, the file's URI
+/// and the client.
+fn open_policy(name: &str, text: &str) -> (PathBuf, String, Client) {
+    let dir = temp_dir(name);
+    let path = dir.join("main.rampart");
+    std::fs::write(&path, text).expect("write the policy");
+    let main = uri(&path);
+    let client = Client::start(&dir);
+    client.diagnostics_for(&main);
+    client.open(&main, "rampart", text);
+    client.diagnostics_for(&main);
+    (dir, main, client)
+}
+
 fn edits_and_queries() {
     let text = policy(LINES);
-    let dir = temp_dir("edits");
-    let path = dir.join("main.rampart");
-    std::fs::write(&path, &text).expect("write the policy");
-    let main = uri(&path);
-    let mut client = Client::start(&dir);
-    client.diagnostics_for(&main);
-    client.open(&main, "rampart", &text);
-    client.diagnostics_for(&main);
+    let (dir, main, mut client) = open_policy("edits", &text);
     println!(
         "policy: {} lines, {} bytes, {} norms",
         text.lines().count(),
@@ -347,14 +355,7 @@ fn long_line() {
          \"level\": \"basic\" }}, \"systems\": [{}] }} expect pass one }}\n",
         items.join(",")
     );
-    let dir = temp_dir("long-line");
-    let path = dir.join("main.rampart");
-    std::fs::write(&path, &text).expect("write the policy");
-    let main = uri(&path);
-    let mut client = Client::start(&dir);
-    client.diagnostics_for(&main);
-    client.open(&main, "rampart", &text);
-    client.diagnostics_for(&main);
+    let (dir, main, mut client) = open_policy("long-line", &text);
     let longest = text.lines().map(str::len).max().unwrap_or(0);
     println!("policy with one {longest}-byte line ({LONG_LINE_OBJECTS} objects)");
     let params = json!({ "textDocument": { "uri": main } });

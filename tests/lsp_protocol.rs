@@ -272,8 +272,18 @@ norm gov-date {
 }
 "#;
 
+/// A fresh directory holding the two-file policy set (`schema.rampart` and `main.rampart`).
+fn two_file_dir(name: &str) -> PathBuf {
+    policy_dir(name, &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)])
+}
+
+/// True when one of `diagnostics` has the code `code`.
+fn has_code(diagnostics: &[Value], code: &str) -> bool {
+    diagnostics.iter().any(|d| d["code"] == code)
+}
+
 fn two_file_client(name: &str) -> Client {
-    let dir = policy_dir(name, &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)]);
+    let dir = two_file_dir(name);
     let client = Client::start(&dir);
     client.open("main.rampart", MAIN);
     client
@@ -328,37 +338,26 @@ fn a_file_no_longer_imported_keeps_its_own_diagnostics() {
     let extra = "use \"schema.rampart\"\ndef broken = election.dat\n";
     client.open("extra.rampart", extra);
     let own = client.diagnostics("extra.rampart");
-    assert!(
-        own.iter()
-            .any(|d| d["code"] == "rampart::check::unknown-field"),
-        "{own:#?}"
-    );
+    assert!(has_code(&own, "rampart::check::unknown-field"), "{own:#?}");
     // Imported by main, then no longer: its error is shown all along.
     let importing = format!("use \"extra.rampart\"\n{MAIN}");
     client.change_all("main.rampart", 2, &importing);
     let shared = client.diagnostics("extra.rampart");
     assert!(
-        shared
-            .iter()
-            .any(|d| d["code"] == "rampart::check::unknown-field"),
+        has_code(&shared, "rampart::check::unknown-field"),
         "{shared:#?}"
     );
     client.change_all("main.rampart", 3, MAIN);
     let again = client.diagnostics("extra.rampart");
     assert!(
-        again
-            .iter()
-            .any(|d| d["code"] == "rampart::check::unknown-field"),
+        has_code(&again, "rampart::check::unknown-field"),
         "{again:#?}"
     );
 }
 
 #[test]
 fn a_change_on_disk_is_checked_with_no_file_open_and_watchers_are_requested() {
-    let dir = policy_dir(
-        "watched",
-        &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)],
-    );
+    let dir = two_file_dir("watched");
     let capabilities = json!({ "workspace": {
         "didChangeWatchedFiles": { "dynamicRegistration": true } } });
     let mut client = Client::start_with(&dir, capabilities);
@@ -617,10 +616,7 @@ fn completion_offers_item_keywords_at_the_top_level() {
 
 #[test]
 fn a_client_without_snippets_gets_plain_names_and_no_skeletons() {
-    let dir = policy_dir(
-        "complete-plain",
-        &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)],
-    );
+    let dir = two_file_dir("complete-plain");
     let mut client = Client::start_with(&dir, json!({}));
     client.open("main.rampart", MAIN);
     let items = client.position("textDocument/completion", "main.rampart", 1, 0);
@@ -1347,10 +1343,7 @@ fn completion_in_a_norm_offers_clauses_names_and_builtins() {
 
 #[test]
 fn the_workspace_folder_is_checked_before_any_file_is_opened() {
-    let dir = policy_dir(
-        "eager",
-        &[("schema.rampart", SCHEMA), ("main.rampart", MAIN)],
-    );
+    let dir = two_file_dir("eager");
     let mut client = Client::start(&dir);
     let result = client.request("workspace/symbol", json!({ "query": "gov-" }));
     let names: Vec<&str> = result
