@@ -182,7 +182,7 @@ fn message(
 /// the retained state right after `initialize`.
 struct Server {
     client: Connection,
-    handle: JoinHandle<std::result::Result<(), rampart::lsp::LspError>>,
+    handle: JoinHandle<std::result::Result<rampart::lsp::Ending, rampart::lsp::LspError>>,
     next_id: i32,
     baseline: Value,
 }
@@ -332,6 +332,9 @@ fuzz_target!(|data: &[u8]| {
         let Server { client, handle, .. } = server;
         drop(client);
         let result = handle.join().expect("the server thread does not panic");
-        assert!(result.is_ok(), "{result:?}");
+        assert!(
+            matches!(result, Ok(rampart::lsp::Ending::Clean)),
+            "{result:?}"
+        );
     }
 });
