@@ -157,19 +157,13 @@ impl World {
 
     /// Re-checks the policy sets of the changed files; returns the diagnostics to publish.
     pub(crate) fn refresh(&mut self) -> Vec<PublishDiagnosticsParams> {
-        let dirty = std::mem::take(&mut self.dirty);
         let mut done: BTreeSet<SetKey> = BTreeSet::new();
         let mut out = Vec::new();
         let mut data_dirty = BTreeSet::new();
-        // The second round re-checks, on their own, the open files that the first round's sets
-        // stopped importing (see [`World::publish`]).
-        for dirty in [dirty, BTreeSet::new()] {
-            let dirty = if dirty.is_empty() {
-                std::mem::take(&mut self.dirty)
-            } else {
-                dirty
-            };
-            for path in dirty {
+        // Two rounds: the second re-checks, on their own, the open files that the first round's
+        // sets stopped importing (see [`World::publish`], which marks them).
+        for _round in 0..2 {
+            for path in std::mem::take(&mut self.dirty) {
                 if self.is_data(&path) {
                     data_dirty.insert(path);
                     continue;
@@ -190,10 +184,14 @@ impl World {
     /// remembered as published): a keystroke in one file of a set of hundreds re-publishes only
     /// what changed, not every file of the set.
     fn is_news(&mut self, params: &PublishDiagnosticsParams) -> bool {
-        let last = (params.diagnostics.clone(), params.version);
         match self.last_published.get(&params.uri) {
-            Some(before) if *before == last => false,
+            Some((diagnostics, version))
+                if *diagnostics == params.diagnostics && *version == params.version =>
+            {
+                false
+            }
             _ => {
+                let last = (params.diagnostics.clone(), params.version);
                 self.last_published.insert(params.uri.clone(), last);
                 true
             }
