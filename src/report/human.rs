@@ -270,18 +270,23 @@ fn write_config_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     write_snippet(out, &at, line, column, &text, &label);
 }
 
-/// The `require` line of the norm's first failing requirement, with a caret under it.
+/// The line of the norm's first failing requirement that holds its first finding (the
+/// smallest part that failed or lacked evidence), with a caret under that part; the `require`
+/// line when the finding is written elsewhere (inside a definition the requirement calls).
 fn write_norm_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     let norm = &ctx.program.norms[result.norm];
-    let Some(span) = result
-        .evidence
-        .iter()
-        .find_map(|e| e.requirement)
-        .and_then(|index| norm.requires.get(index))
-        .map(|r| r.span)
-    else {
+    let Some((evidence, requirement)) = result.evidence.iter().find_map(|evidence| {
+        let requirement = norm.requires.get(evidence.requirement?)?;
+        Some((evidence, requirement))
+    }) else {
         return;
     };
+    let span = evidence
+        .findings
+        .first()
+        .map(|finding| finding.span)
+        .filter(|part| within(*part, requirement.span))
+        .unwrap_or(requirement.span);
     let Some(file) = ctx.workspace.files.get(span.file.0 as usize) else {
         return;
     };
@@ -289,6 +294,11 @@ fn write_norm_snippet(out: &mut String, ctx: &Ctx<'_>, result: &NormResult) {
     let text = file.line_text(line);
     let at = format!("{}:{line}:{column}", file.display);
     write_snippet(out, &at, line, column, text, "required here");
+}
+
+/// True when `part` is written inside `whole`, in the same file.
+fn within(part: Span, whole: Span) -> bool {
+    part.file == whole.file && part.start >= whole.start && part.end <= whole.end
 }
 
 /// Widest part of a source line a snippet shows, in characters.
