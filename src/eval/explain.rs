@@ -780,7 +780,8 @@ impl<'a> Ctx<'a> {
             return;
         }
         let Ok(value) = self.eval(expr) else { return };
-        if !value.is_missing() {
+        // A count known only between bounds lacks the evidence of its unknown items.
+        if !value.is_unknown() {
             return;
         }
         if let Some(path) = self.missing_path(expr) {
@@ -875,7 +876,7 @@ impl<'a> Ctx<'a> {
                 Some(Ok(Truth::True)) | None => false,
             };
             let body_missing = !filter_unknown
-                && body.is_some_and(|body| self.eval(body).is_ok_and(|v| v.is_missing()));
+                && body.is_some_and(|body| self.eval(body).is_ok_and(|v| v.is_unknown()));
             if (!filter_unknown && !body_missing) || !budget.admit() {
                 continue;
             }

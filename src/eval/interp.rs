@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::bounds;
 use super::doc::{Doc, Node};
 use super::value::{self, Identity, List, Truth, Value, from_const, from_node};
 use crate::check::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, Program, Status, Type};
@@ -460,6 +461,7 @@ impl<'a> Ctx<'a> {
             (UnaryOp::Not, value) => value.truth().not().value(),
             (UnaryOp::Neg, Value::Number(n)) => Value::Number(-n),
             (UnaryOp::Neg, Value::Duration(days)) => Value::Duration(-days),
+            (UnaryOp::Neg, Value::Between(low, high)) => Value::Between(-high, -low),
             (UnaryOp::Neg, Value::Missing) => Value::Missing,
             (UnaryOp::Neg, Value::Dangling) => Value::Dangling,
             (UnaryOp::Neg, _) => return Err(Fault::Internal(span)),
@@ -648,13 +650,19 @@ impl<'a> Ctx<'a> {
             return Ok(Value::Number(items.len() as f64));
         }
         let mut kept: Vec<Value<'a>> = Vec::new();
-        let mut count = 0usize;
+        // A count goes on past an item whose filter is unknown: it is then known only
+        // between the items that pass and those plus the unknown ones.
+        let (mut count, mut unknown) = (0usize, 0usize);
         let mut latest: Option<(Value<'a>, Value<'a>)> = None;
         for item in items.iter() {
             self.bind(var, item.clone(), VarPath::Unknown);
             if let Some(filter) = filter {
                 match self.truth(filter)? {
                     Truth::False => continue,
+                    Truth::Unknown if kind == CollectKind::Count => {
+                        unknown += 1;
+                        continue;
+                    }
                     Truth::Unknown => return Ok(Value::Missing),
                     Truth::True => {}
                 }
@@ -665,7 +673,7 @@ impl<'a> Ctx<'a> {
                 CollectKind::Latest => {
                     let Some(key) = key else { continue };
                     let value = self.eval(key)?;
-                    if matches!(value, Value::Missing | Value::Dangling) {
+                    if matches!(value, Value::Missing | Value::Dangling | Value::Between(..)) {
                         return Ok(Value::Missing);
                     }
                     let newer = match &latest {
@@ -679,7 +687,7 @@ impl<'a> Ctx<'a> {
             }
         }
         Ok(match kind {
-            CollectKind::Count => Value::Number(count as f64),
+            CollectKind::Count => bounds::between(count as f64, (count + unknown) as f64),
             CollectKind::Filter => Value::List(List::Values(Rc::from(kept))),
             CollectKind::Latest => latest.map_or(Value::Missing, |(_, item)| item),
         })
@@ -721,6 +729,9 @@ impl<'a> Ctx<'a> {
         }
         if a.is_missing() || (args.len() > 1 && b.is_missing()) {
             return Ok(Value::Missing);
+        }
+        if bounds::either(&a, &b) {
+            return Ok(bounds::builtin(builtin, &a, &b));
         }
         apply_builtin(builtin, a, b).ok_or(Fault::Internal(span))
     }
@@ -776,6 +787,7 @@ pub(super) fn compare(op: BinaryOp, a: &Value<'_>, b: &Value<'_>) -> Truth {
             let truth = value::member(a, list);
             return if op == In { truth } else { truth.not() };
         }
+        Lt | Le | Gt | Ge if bounds::either(a, b) => return bounds::order(op, a, b),
         Lt | Le | Gt | Ge => value::order(a, b).map(|ordering| match op {
             Lt => ordering == Ordering::Less,
             Le => ordering != Ordering::Greater,
@@ -813,6 +825,9 @@ fn arithmetic<'a>(op: BinaryOp, a: Value<'a>, b: Value<'a>, span: Span) -> Eval<
         (Div, Dur(x), N(n)) => Ok(Dur((x as f64 / n).round() as i64)),
         (Div, Dur(x), Dur(y)) => Ok(N(decimal(x as f64 / y as f64))),
         (Add, Value::Str(x), Value::Str(y)) => Ok(Value::Str(Cow::Owned(format!("{x}{y}")))),
+        (_, a @ Value::Between(..), b) | (_, a, b @ Value::Between(..)) => {
+            bounds::arithmetic(op, &a, &b, span)
+        }
         _ => Err(Fault::Internal(span)),
     }
 }

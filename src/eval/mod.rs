@@ -31,6 +31,7 @@
 //! assert_eq!(outcome.results[0].status, check::Status::Fail);
 //! ```
 
+mod bounds;
 mod doc;
 mod explain;
 mod facts;

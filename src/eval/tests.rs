@@ -522,6 +522,118 @@ fn an_unknown_filter_leaves_the_item_unknown_unless_its_condition_decides() {
     assert_eq!(status_of(&program, &excluded, "any-n"), Status::Fail);
 }
 
+/// Statuses of conditions on `count(s in systems where s.ok)` for three systems, one ok, one
+/// not and one whose `ok` is not reported: the count is 1 or 2.
+fn count_statuses(conditions: &[(&str, Status)]) {
+    let norms: Vec<String> = (conditions.iter().enumerate())
+        .map(|(index, (condition, _))| norm(&format!("n{index}"), &format!("require {condition}")))
+        .collect();
+    let program = program(&format!(
+        "def oks = count(s in systems where s.ok)\n{}",
+        norms.concat()
+    ));
+    let doc = json!({ "systems": [{ "id": "a", "ok": true }, { "id": "b" },
+                                  { "id": "c", "ok": false }] });
+    let outcome = run(&program, &doc);
+    for (result, (condition, expected)) in outcome.results.iter().zip(conditions) {
+        assert_eq!(result.status, *expected, "{condition}");
+    }
+}
+
+#[test]
+fn a_count_over_unknown_items_decides_a_comparison_that_holds_for_all_its_values_or_none() {
+    use Status::{Fail, Pass, Unknown};
+    count_statuses(&[
+        ("count(s in systems where s.ok) >= 1", Pass),
+        ("oks >= 2", Unknown),
+        ("oks >= 3", Fail),
+        ("oks > 0", Pass),
+        ("oks > 1", Unknown),
+        ("oks > 2", Fail),
+        ("oks <= 2", Pass),
+        ("oks <= 1", Unknown),
+        ("oks <= 0", Fail),
+        ("oks < 3", Pass),
+        ("oks < 2", Unknown),
+        ("oks < 1", Fail),
+        ("oks == 0", Fail),
+        ("oks == 2", Unknown),
+        ("oks != 3", Pass),
+        ("oks != 1", Unknown),
+        ("1 <= oks", Pass),
+        ("3 == oks", Fail),
+        ("oks in [0, 3]", Fail),
+        ("oks not in [0, 3]", Pass),
+        ("oks in [1, 3]", Unknown),
+        ("not (oks >= 1)", Fail),
+        ("oks >= 1 and oks >= 2", Unknown),
+        ("oks >= 3 or oks >= 1", Pass),
+    ]);
+}
+
+#[test]
+fn arithmetic_on_a_count_over_unknown_items_keeps_its_bounds() {
+    use Status::{Error, Fail, Pass, Unknown};
+    count_statuses(&[
+        // 1 or 2 of 3: a third to two thirds.
+        ("oks / count(systems) >= 0.3", Pass),
+        ("oks / count(systems) >= 0.5", Unknown),
+        ("oks / count(systems) > 0.7", Fail),
+        ("oks * 2 - 1 >= 1", Pass),
+        ("oks + oks <= 4", Pass),
+        ("oks - oks >= -1", Pass),
+        ("-oks <= -1", Pass),
+        ("10 / oks >= 5", Pass),
+        ("10 / oks > 5", Unknown),
+        // 0 to 1 systems ok and not b: the divisor may be 0.
+        (
+            "1 / count(s in systems where s.ok and s.id != \"a\") >= 0",
+            Unknown,
+        ),
+        ("oks / 0 >= 0", Error),
+        ("max(oks, 3) == 3", Pass),
+        ("min(oks, 0) == 0", Pass),
+        ("min(oks, 5) >= 1", Pass),
+        ("max(oks, 1) >= 2", Unknown),
+        ("count(systems) - oks >= 1", Pass),
+        ("count(systems) - oks >= 2", Unknown),
+    ]);
+}
+
+#[test]
+fn evidence_of_a_count_over_unknown_items_names_them_or_shows_its_bounds() {
+    let program = program(
+        &[
+            norm(
+                "unknown",
+                "require count(s in systems where s.ok) >= 2 else \"{count(s in systems where s.ok)} ok\"",
+            ),
+            norm(
+                "fails",
+                "require count(s in systems where s.ok) >= 3 else \"{count(s in systems where s.ok)} ok\"",
+            ),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "systems": [{ "id": "a", "ok": true }, { "id": "b" },
+                                  { "id": "c", "ok": false }] });
+    let unknown = result_of(&program, &doc, "unknown");
+    assert_eq!(unknown.status, Status::Unknown);
+    let findings = &unknown.evidence[0].findings;
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].kind, FindingKind::Missing);
+    assert_eq!(findings[0].path(), Some("systems[1].ok"));
+    let fails = result_of(&program, &doc, "fails");
+    assert_eq!(fails.status, Status::Fail);
+    let evidence = &fails.evidence[0];
+    assert_eq!(evidence.message.as_deref(), Some("between 1 and 2 ok"));
+    assert_eq!(
+        evidence.findings[0].text,
+        "found between 1 and 2 (from systems); required >= 3"
+    );
+    assert_eq!(evidence.findings[0].path(), Some("systems"));
+}
+
 #[test]
 fn applicability_is_decided_first() {
     let program = program(&norm("n", "when flags.a\n require flags.b"));

@@ -1,8 +1,9 @@
 //! Run-time values: a borrowed view of the jurisdiction document read through the schema's
 //! types, plus the few values computed during evaluation (numbers, dates, new lists).
 //!
-//! A value is present, [`Value::Missing`] (absent or null: *unknown*) or [`Value::Dangling`]
-//! (reached through a reference that names no element). Nothing here allocates for values read
+//! A value is present, [`Value::Missing`] (absent or null: *unknown*), [`Value::Dangling`]
+//! (reached through a reference that names no element) or, for a number, [`Value::Between`]
+//! (known only between bounds). Nothing here allocates for values read
 //! from the document; computed strings and lists own their data.
 
 use std::borrow::Cow;
@@ -24,6 +25,9 @@ pub enum Value<'a> {
     Bool(bool),
     /// Any number.
     Number(f64),
+    /// A number known only to lie between two bounds, inclusive, the first the lower (a count
+    /// over items some of which are unknown, or arithmetic on one: see [`super::bounds`]).
+    Between(f64, f64),
     /// Text, an enum member or a reference id.
     Str(Cow<'a, str>),
     /// A calendar date.
@@ -227,6 +231,12 @@ impl Value<'_> {
     pub fn is_missing(&self) -> bool {
         matches!(self, Value::Missing)
     }
+
+    /// True when missing or a number known only between bounds: a value evidence must say
+    /// is not known.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Missing | Value::Between(..))
+    }
 }
 
 /// A value's identity, for remembering calls of a definition: equal identities mean equal
@@ -246,7 +256,9 @@ pub fn identity(value: &Value<'_>) -> Option<Identity> {
         Value::Str(Cow::Borrowed(text)) => {
             (6, text.as_ptr() as u64, u32::try_from(text.len()).ok()?)
         }
-        Value::Str(Cow::Owned(_)) | Value::List(List::Values(_)) => return None,
+        Value::Str(Cow::Owned(_)) | Value::List(List::Values(_)) | Value::Between(..) => {
+            return None;
+        }
         Value::Object(object) => (7, u64::from(object.first), object.ty),
         Value::List(List::Doc(_, first, len)) => (8, u64::from(*first), *len),
         Value::List(List::Const(items)) => {
@@ -261,6 +273,7 @@ pub fn equal(a: &Value<'_>, b: &Value<'_>) -> Option<bool> {
         (Value::Missing | Value::Dangling, _) | (_, Value::Missing | Value::Dangling) => None,
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
         (Value::Number(x), Value::Number(y)) => Some(x == y),
+        (Value::Between(..), _) | (_, Value::Between(..)) => super::bounds::equal(a, b),
         (Value::Str(x), Value::Str(y)) => Some(x == y),
         (Value::Date(x), Value::Date(y)) => Some(x == y),
         (Value::Duration(x), Value::Duration(y)) => Some(x == y),
@@ -324,6 +337,12 @@ pub fn display(value: &Value<'_>, out: &mut String) {
         Value::Dangling => out.push_str("a dangling reference"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => crate::check::write_number(*n, out),
+        Value::Between(low, high) => {
+            out.push_str("between ");
+            crate::check::write_number(*low, out);
+            out.push_str(" and ");
+            crate::check::write_number(*high, out);
+        }
         Value::Str(s) => out.push_str(s),
         Value::Date(d) => d.write_iso(out),
         Value::Duration(days) => {
