@@ -172,7 +172,7 @@ impl<'p> Evaluator<'p> {
             if !self.needed.get(norm).copied().unwrap_or(false) {
                 continue;
             }
-            let result = self.evaluate_norm(&mut ctx, norm);
+            let result = self.evaluate_norm(&mut ctx, norm, &results);
             if let Some(slot) = ctx.statuses.get_mut(norm) {
                 *slot = Some(result.status);
             }
@@ -195,7 +195,13 @@ impl<'p> Evaluator<'p> {
         docs.par_iter().map(|doc| self.evaluate_doc(doc)).collect()
     }
 
-    fn evaluate_norm<'a>(&self, ctx: &mut Ctx<'a>, norm_id: NormId) -> NormResult
+    /// The result of norm `norm_id`; `results` holds those of the norms evaluated before it.
+    fn evaluate_norm<'a>(
+        &self,
+        ctx: &mut Ctx<'a>,
+        norm_id: NormId,
+        results: &[Option<NormResult>],
+    ) -> NormResult
     where
         'p: 'a,
     {
@@ -210,7 +216,7 @@ impl<'p> Evaluator<'p> {
             Ok(status) => status,
             Err(fault) => {
                 evidence.clear();
-                evidence.push(fault_evidence(self.program, &fault));
+                evidence.push(fault_evidence(self.program, &fault, results));
                 Status::Error
             }
         };
@@ -351,7 +357,8 @@ fn unknown_parts<'a>(
     Ok(any)
 }
 
-fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
+/// The evidence of a fault; `results` holds the results of the norms evaluated before.
+fn fault_evidence(program: &Program, fault: &Fault, results: &[Option<NormResult>]) -> Evidence {
     let text = match fault {
         Fault::DivisionByZero(_) => "division by zero".to_string(),
         Fault::DateOutOfRange(_) => "date arithmetic left the years -9999..9999".to_string(),
@@ -370,18 +377,48 @@ fn fault_evidence(program: &Program, fault: &Fault) -> Evidence {
         ),
         Fault::Internal(_) => "internal error: the checked program broke an invariant".to_string(),
     };
+    let mut findings = vec![Finding {
+        kind: FindingKind::Fault,
+        within: Vec::new(),
+        text,
+        path_in_text: None,
+        alternative: false,
+        span: fault.span(),
+    }];
+    if let Fault::DependsOnError(norm, _) = fault {
+        add_cause(program, *norm, results, &mut findings);
+    }
     Evidence {
         requirement: None,
         item: None,
-        findings: vec![Finding {
-            kind: FindingKind::Fault,
-            within: Vec::new(),
-            text,
-            path_in_text: None,
-            alternative: false,
-            span: fault.span(),
-        }],
+        findings,
         message: None,
+    }
+}
+
+/// Appends the findings of the fault of `norm`, whose status is `error`: the cause, which a
+/// report shows nowhere else when `norm` is outside the profile. Its own first finding is said
+/// to be in `norm`; those after it are its own dependency's cause, already said where they are.
+fn add_cause(
+    program: &Program,
+    norm: NormId,
+    results: &[Option<NormResult>],
+    out: &mut Vec<Finding>,
+) {
+    let Some(result) = results.get(norm).and_then(Option::as_ref) else {
+        return;
+    };
+    let id = program.norms.get(norm).map_or("?", |n| n.id.as_str());
+    let findings = result.evidence.iter().flat_map(|e| &e.findings);
+    for (index, finding) in findings.enumerate() {
+        let mut finding = finding.clone();
+        if index == 0 {
+            let prefix = format!("in norm {id}: ");
+            finding.path_in_text = (finding.path_in_text)
+                .map(|range| range.start + prefix.len()..range.end + prefix.len());
+            finding.text.insert_str(0, &prefix);
+        }
+        out.push(finding);
     }
 }
 

@@ -753,6 +753,51 @@ fn a_division_by_zero_is_an_error_and_spreads_to_referencing_norms() {
     );
 }
 
+#[test]
+fn a_norm_that_depends_on_an_error_outside_the_profile_carries_its_cause() {
+    let program = program(
+        &[
+            norm("div", "require 10 / flags.n > 1"),
+            norm("ref", "require passes(div)"),
+            norm("ref-of-ref", "require fails(ref)"),
+            "profile dependents { title \"t\" include all exclude norm div, norm ref }\n"
+                .to_string(),
+        ]
+        .concat(),
+    );
+    let doc = json!({ "flags": { "n": 0 } });
+    let division = result_of(&program, &doc, "div").evidence[0].findings[0].clone();
+    let options = Options {
+        profile: Some(0),
+        today: Date::parse("2027-01-01"),
+        ..Options::default()
+    };
+    let outcome = Evaluator::new(&program, options).evaluate(&doc);
+    let [result] = outcome.results.as_slice() else {
+        panic!("only ref-of-ref is reported: {:#?}", outcome.results);
+    };
+    assert_eq!(result.status, Status::Error);
+    let findings: Vec<(FindingKind, &str)> = (result.evidence.iter())
+        .flat_map(|e| e.findings.iter().map(|f| (f.kind, f.text.as_str())))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                FindingKind::Fault,
+                "norm ref it depends on could not be evaluated"
+            ),
+            (
+                FindingKind::Fault,
+                "in norm ref: norm div it depends on could not be evaluated"
+            ),
+            (FindingKind::Fault, "in norm div: division by zero"),
+        ]
+    );
+    // The cause is located where it happened: at the division, in norm div.
+    assert_eq!(result.evidence[0].findings[2].span, division.span);
+}
+
 fn waiver_program() -> Program {
     program(
         &[
