@@ -411,7 +411,7 @@ fn outcome_hash(outcome: &Outcome) -> u64 {
                 finding.text.hash(&mut hasher);
             }
         }
-        if let Some(waiver) = &result.waiver {
+        for waiver in &result.waivers {
             waiver.index.hash(&mut hasher);
             waiver.state.describe().hash(&mut hasher);
         }

@@ -1307,3 +1307,97 @@ fn sarif_uris_are_relative_inside_the_current_directory_and_file_uris_outside() 
     assert!(absolute.starts_with("file:///"), "{absolute}");
     assert!(absolute.ends_with("/state%20one.json"), "{absolute}");
 }
+
+/// Castellan with the platforms of the systems at `out_of_support` (indices into `systems`)
+/// out of support on polling day, and a waiver limited to each of the first two (tabulation,
+/// 4, and results transmission, 3), written into `dir`.
+fn castellan_with_scoped_waivers(dir: &std::path::Path, out_of_support: &[usize]) -> PathBuf {
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let mut doc: Json = serde_json::from_str(&text).expect("JSON");
+    for &index in out_of_support {
+        doc["systems"][index]["platform"]["support_ends"] = Json::from("2027-04-16");
+    }
+    let mut second = doc["waivers"][0].clone();
+    second["scope"] = Json::from("ca-rts");
+    second["reason"] = Json::from("Extended support until the results are certified");
+    doc["waivers"].as_array_mut().expect("waivers").push(second);
+    let path = dir.join("castellan.json");
+    std::fs::write(&path, doc.to_string()).expect("a document");
+    path
+}
+
+/// The output of `check --format FORMAT` for `path`.
+fn check_output(path: &std::path::Path, format: &str) -> String {
+    let output = rampart(&["check", &path.to_string_lossy(), "--format", format]);
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// The JSON result of `sec-supported-software` for `path`.
+fn supported_software_result(path: &std::path::Path) -> Json {
+    let report: Json = serde_json::from_str(&check_output(path, "json")).expect("a report");
+    let results = report["documents"][0]["results"]
+        .as_array()
+        .expect("results");
+    (results.iter())
+        .find(|r| r["norm"] == "sec-supported-software")
+        .cloned()
+        .expect("the result")
+}
+
+#[test]
+fn scoped_waivers_that_cover_every_failing_system_are_each_reported_active() {
+    let dir = temp_dir();
+    let path = castellan_with_scoped_waivers(dir.path(), &[3, 4]);
+    let result = supported_software_result(&path);
+    assert_eq!(result["status"], "waived");
+    let states: Vec<&Json> = (result["waivers"].as_array().expect("waivers").iter())
+        .map(|w| &w["state"])
+        .collect();
+    assert_eq!(states, ["active", "active"]);
+    assert_eq!(result["waiver"], result["waivers"][0]);
+    let human = check_output(&path, "human");
+    for line in [
+        "waiver waivers[0] (approved by ca-c-chair, expires 2027-07-15): active",
+        "waiver waivers[1] (approved by ca-c-chair, expires 2027-07-15): active",
+    ] {
+        assert!(human.contains(line), "{line}\n{human}");
+    }
+    let sarif: Json = serde_json::from_str(&check_output(&path, "sarif")).expect("SARIF");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let waived = (results.iter())
+        .find(|r| r["ruleId"] == "sec-supported-software")
+        .expect("the waived result");
+    assert_eq!(waived["suppressions"].as_array().map(Vec::len), Some(2));
+    let junit = check_output(&path, "junit");
+    assert!(
+        junit.contains("; Extended support until the results are certified\""),
+        "{junit}"
+    );
+}
+
+#[test]
+fn scoped_waivers_that_leave_a_failing_system_uncovered_name_it_in_every_format() {
+    let dir = temp_dir();
+    let path = castellan_with_scoped_waivers(dir.path(), &[3, 4, 5]);
+    let result = supported_software_result(&path);
+    assert_eq!(result["status"], "fail");
+    let uncovered = "systems[5] (id \"ca-publication\") fails and no valid waiver covers it";
+    for (waiver, scope) in result["waivers"]
+        .as_array()
+        .expect("waivers")
+        .iter()
+        .zip(["ca-tabulation", "ca-rts"])
+    {
+        assert_eq!(waiver["state"], "out-of-scope");
+        assert_eq!(
+            waiver["state_text"],
+            format!("is limited to {scope}, but {uncovered}, so it does not apply")
+        );
+    }
+    for format in ["human", "sarif", "junit"] {
+        let text = check_output(&path, format)
+            .replace("\\\"", "\"")
+            .replace("&quot;", "\"");
+        assert!(text.contains(uncovered), "{format}:\n{text}");
+    }
+}

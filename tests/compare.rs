@@ -772,3 +772,14 @@ fn a_score_resting_on_little_evidence_is_flagged_low_coverage() {
     assert_eq!(flags("sparse"), ["low coverage"]);
     assert!(flags("castellan").is_empty());
 }
+
+#[test]
+fn a_report_written_before_waivers_were_listed_reads_its_waiver_as_the_only_one() {
+    let report = fixture("worked.json");
+    let results = (report.documents.iter()).flat_map(|d| d.results.iter().flatten());
+    let waived: Vec<_> = results.filter(|r| r.waiver.is_some()).collect();
+    assert!(!waived.is_empty());
+    for result in waived {
+        assert_eq!(result.waivers, Vec::from_iter(result.waiver.clone()));
+    }
+}

@@ -85,8 +85,9 @@ pub struct NormResult {
     pub severity: Severity,
     /// Why it failed or is unknown (kept for a waived failure).
     pub evidence: Vec<Evidence>,
-    /// The waiver that names the norm, when it failed.
-    pub waiver: Option<WaiverUse>,
+    /// The waivers that name the norm, in document order, when it failed; the active ones
+    /// excuse the failure together.
+    pub waivers: Vec<WaiverUse>,
 }
 
 /// The results of one document.
@@ -230,25 +231,37 @@ impl<'p> Evaluator<'p> {
                 .copied()
                 .unwrap_or(norm.severity),
             evidence,
-            waiver: None,
+            waivers: Vec::new(),
         };
         if status == Status::Fail {
-            result.waiver = ctx.waiver_for(&norm.id, &result.evidence);
-            if result.waiver.as_ref().map(|w| w.state) == Some(WaiverState::Active) {
-                result.status = Status::Waived;
-                let scoped = result.waiver.as_ref().is_some_and(|w| w.scope.is_some());
-                if scoped && self.unknown_beside_failure(ctx, norm_id, &mut result.evidence) {
-                    result.status = Status::Unknown;
-                }
-            }
+            self.apply_waivers(ctx, &mut result);
         }
         result
     }
 
+    /// Weighs the waivers of a failing result: with an active one it is `waived`, or
+    /// `unknown` when every active waiver is limited to an item and other items lack evidence.
+    fn apply_waivers<'a>(&self, ctx: &mut Ctx<'a>, result: &mut NormResult)
+    where
+        'p: 'a,
+    {
+        let norm = &self.program.norms[result.norm];
+        result.waivers = ctx.waivers_for(&norm.id, &result.evidence);
+        let mut active = (result.waivers.iter()).filter(|w| w.state == WaiverState::Active);
+        let Some(first) = active.next() else {
+            return;
+        };
+        result.status = Status::Waived;
+        let scoped = first.scope.is_some() && active.all(|w| w.scope.is_some());
+        if scoped && self.unknown_beside_failure(ctx, result.norm, &mut result.evidence) {
+            result.status = Status::Unknown;
+        }
+    }
+
     /// Whether norm `norm_id`, which failed, also lacks evidence somewhere (an unknown
     /// requirement, or unknown items of a quantifier that failed on others); their evidence is
-    /// added to `evidence`. A waiver limited to one item excuses that item's failure only: with
-    /// it excused, what is left is unknown (catalogue §4.1), not waived.
+    /// added to `evidence`. Waivers limited to items excuse those items' failures only: with
+    /// them excused, what is left is unknown (catalogue §4.1), not waived.
     fn unknown_beside_failure<'a>(
         &self,
         ctx: &mut Ctx<'a>,

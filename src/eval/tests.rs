@@ -816,6 +816,25 @@ fn waiver_doc(waiver: Json) -> Json {
     })
 }
 
+/// The states of a result's waivers, in document order.
+fn states(result: &NormResult) -> Vec<WaiverState> {
+    result.waivers.iter().map(|w| w.state).collect()
+}
+
+/// A waiver of `sys-ok` approved by `chair`, expiring on `expires`, limited to `scope`.
+fn scoped_waiver(scope: &str, expires: &str) -> Json {
+    json!({ "norm": "sys-ok", "approved_by": "chair", "expires": expires, "scope": scope })
+}
+
+/// A document whose systems have the ids and `ok` values of `systems` (`None`: not reported),
+/// with `waivers`.
+fn systems_doc(systems: &[(&str, Option<bool>)], waivers: &[Json]) -> Json {
+    let systems: Vec<Json> = (systems.iter())
+        .map(|(id, ok)| json!({ "id": id, "ok": ok }))
+        .collect();
+    json!({ "systems": systems, "contacts": [{ "id": "chair" }], "waivers": waivers })
+}
+
 #[test]
 fn an_active_waiver_turns_a_failure_into_waived_and_keeps_the_evidence() {
     let program = waiver_program();
@@ -824,7 +843,9 @@ fn an_active_waiver_turns_a_failure_into_waived_and_keeps_the_evidence() {
     let result = result_of(&program, &doc, "sys-ok");
     assert_eq!(result.status, Status::Waived);
     assert_eq!(result.evidence.len(), 1);
-    let waiver = result.waiver.expect("the waiver is reported");
+    let [waiver] = result.waivers.as_slice() else {
+        panic!("one waiver expected: {:#?}", result.waivers)
+    };
     assert_eq!(waiver.state, WaiverState::Active);
     assert_eq!(waiver.reason.as_deref(), Some("replacement due"));
     assert_eq!(status_of(&program, &doc, "ref"), Status::Fail);
@@ -881,7 +902,7 @@ fn a_waiver_that_does_not_apply_says_why() {
     for (waiver, state) in cases {
         let result = result_of(&program, &waiver_doc(waiver.clone()), "sys-ok");
         assert_eq!(result.status, Status::Fail, "{waiver}");
-        assert_eq!(result.waiver.map(|w| w.state), Some(state), "{waiver}");
+        assert_eq!(states(&result), [state], "{waiver}");
     }
     let scoped =
         json!({ "norm": "sys-ok", "approved_by": "chair", "expires": "2027-12-31", "scope": "a" });
@@ -901,21 +922,21 @@ fn a_scoped_waiver_that_does_not_apply_names_the_failing_items_it_leaves_out() {
     };
     let text = |systems: Json| {
         let result = result_of(&program, &doc(systems), "sys-ok");
-        let waiver = result.waiver.as_ref().expect("the waiver is reported");
-        assert_eq!(waiver.state, WaiverState::OutOfScope);
-        waiver.state_text(&result.evidence)
+        assert_eq!(states(&result), [WaiverState::OutOfScope]);
+        result.waivers[0].state_text(&result.evidence, &result.waivers)
     };
     // `a` fails too: the waiver covers it, but not `b`.
     let two = json!([{ "id": "a", "ok": false }, { "id": "b", "ok": false }]);
     assert_eq!(
         text(two),
-        "is limited to a, but systems[1] (id \"b\") fails too, so it does not apply"
+        "is limited to a, but systems[1] (id \"b\") fails and no valid waiver covers it, \
+         so it does not apply"
     );
     let three = json!([{ "id": "b", "ok": false }, { "id": "c", "ok": false }]);
     assert_eq!(
         text(three),
-        "is limited to a, but 2 failing items are not covered (systems[0] (id \"b\"), \
-         systems[1] (id \"c\")), so it does not apply"
+        "is limited to a, which does not fail, and 2 failing items are not covered by a valid \
+         waiver (systems[0] (id \"b\"), systems[1] (id \"c\")), so it does not apply"
     );
 }
 
@@ -931,7 +952,7 @@ fn a_scoped_waiver_leaves_missing_evidence_on_other_items_unknown() {
     // `b` reports nothing: with `a`'s failure excused, `b` decides, and it is unknown.
     let result = result_of(&program, &doc(json!({ "id": "b" })), "sys-ok");
     assert_eq!(result.status, Status::Unknown);
-    assert_eq!(result.waiver.map(|w| w.state), Some(WaiverState::Active));
+    assert_eq!(states(&result), [WaiverState::Active]);
     let items: Vec<_> = (result.evidence.iter())
         .map(|e| {
             (
@@ -959,13 +980,111 @@ fn a_scoped_waiver_leaves_missing_evidence_on_other_items_unknown() {
 }
 
 #[test]
+fn scoped_waivers_of_one_norm_together_excuse_every_failing_item_they_cover() {
+    let program = waiver_program();
+    let waivers = [
+        scoped_waiver("a", "2027-12-31"),
+        scoped_waiver("b", "2027-12-31"),
+    ];
+    let doc = systems_doc(&[("a", Some(false)), ("b", Some(false))], &waivers);
+    let result = result_of(&program, &doc, "sys-ok");
+    assert_eq!(result.status, Status::Waived);
+    assert_eq!(states(&result), [WaiverState::Active, WaiverState::Active]);
+    assert_eq!(result.evidence.len(), 2);
+    // With `c` reporting nothing, what the waivers leave is unknown, as with one waiver.
+    let systems = [("a", Some(false)), ("b", Some(false)), ("c", None)];
+    let result = result_of(&program, &systems_doc(&systems, &waivers), "sys-ok");
+    assert_eq!(result.status, Status::Unknown);
+    assert_eq!(states(&result), [WaiverState::Active, WaiverState::Active]);
+}
+
+#[test]
+fn scoped_waivers_that_leave_a_failing_item_uncovered_each_name_it() {
+    let program = waiver_program();
+    let waivers = [
+        scoped_waiver("a", "2027-12-31"),
+        scoped_waiver("b", "2027-12-31"),
+    ];
+    let systems = [("a", Some(false)), ("b", Some(false)), ("c", Some(false))];
+    let result = result_of(&program, &systems_doc(&systems, &waivers), "sys-ok");
+    assert_eq!(result.status, Status::Fail);
+    assert_eq!(
+        states(&result),
+        [WaiverState::OutOfScope, WaiverState::OutOfScope]
+    );
+    for (waiver, scope) in result.waivers.iter().zip(["a", "b"]) {
+        assert_eq!(
+            waiver.state_text(&result.evidence, &result.waivers),
+            format!(
+                "is limited to {scope}, but systems[2] (id \"c\") fails and no valid waiver \
+                 covers it, so it does not apply"
+            )
+        );
+    }
+}
+
+#[test]
+fn an_expired_scoped_waiver_covers_nothing_beside_valid_ones() {
+    let program = waiver_program();
+    let fails = [("a", Some(false)), ("b", Some(false))];
+    let mixed = [
+        scoped_waiver("a", "2027-12-31"),
+        scoped_waiver("b", "2026-12-31"),
+    ];
+    let result = result_of(&program, &systems_doc(&fails, &mixed), "sys-ok");
+    assert_eq!(result.status, Status::Fail);
+    assert_eq!(
+        states(&result),
+        [WaiverState::OutOfScope, WaiverState::Expired]
+    );
+    assert_eq!(
+        result.waivers[0].state_text(&result.evidence, &result.waivers),
+        "is limited to a, but systems[1] (id \"b\") fails and no valid waiver covers it, so it \
+         does not apply"
+    );
+    // A renewed waiver for `b` beside the expired one: both failures are covered.
+    let renewed = [
+        mixed[0].clone(),
+        mixed[1].clone(),
+        scoped_waiver("b", "2028-01-31"),
+    ];
+    let result = result_of(&program, &systems_doc(&fails, &renewed), "sys-ok");
+    assert_eq!(result.status, Status::Waived);
+    let expected = [
+        WaiverState::Active,
+        WaiverState::Expired,
+        WaiverState::Active,
+    ];
+    assert_eq!(states(&result), expected);
+}
+
+#[test]
+fn a_scoped_waiver_of_an_item_that_does_not_fail_does_not_apply() {
+    let program = waiver_program();
+    let whole = json!({ "norm": "sys-ok", "approved_by": "chair", "expires": "2027-12-31" });
+    let waivers = [scoped_waiver("b", "2027-12-31"), whole];
+    let doc = systems_doc(&[("a", Some(false)), ("b", Some(true))], &waivers);
+    let result = result_of(&program, &doc, "sys-ok");
+    // The waiver of the whole norm excuses the failure; the one limited to `b` is not needed.
+    assert_eq!(result.status, Status::Waived);
+    assert_eq!(
+        states(&result),
+        [WaiverState::OutOfScope, WaiverState::Active]
+    );
+    assert_eq!(
+        result.waivers[0].state_text(&result.evidence, &result.waivers),
+        "is limited to b, which does not fail, so it does not apply"
+    );
+}
+
+#[test]
 fn a_waiver_for_another_norm_does_not_apply() {
     let program = waiver_program();
     let doc = waiver_doc(
         json!({ "norm": "no-such-norm", "approved_by": "chair", "expires": "2099-01-01" }),
     );
     let result = result_of(&program, &doc, "sys-ok");
-    assert_eq!((result.status, result.waiver), (Status::Fail, None));
+    assert_eq!((result.status, result.waivers), (Status::Fail, vec![]));
 }
 
 #[test]

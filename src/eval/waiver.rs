@@ -1,8 +1,11 @@
-//! Waivers: a jurisdiction's documented exceptions (root field `waivers`). A failing norm with
-//! an active waiver (same norm, `approved_by` names a contact, `expires` is today or later, and
-//! a `scope`, if given, covers every failing item) is reported `waived` (or `unknown`, when a
-//! scoped waiver leaves items without evidence: see `Evaluator::evaluate_norm`); a waiver
-//! that does not apply is still shown with the reason.
+//! Waivers: a jurisdiction's documented exceptions (root field `waivers`). The waivers of a
+//! failing norm are weighed together: each is *valid* when it names the norm, `approved_by`
+//! names a contact and `expires` is today or later; the valid ones excuse the failure when
+//! every failing item is covered by one of them (a waiver without `scope` covers every item,
+//! one with a `scope` the item with that id). Then those that cover a failing item are active
+//! and the norm is `waived` (or `unknown`, when only scoped waivers apply and items lack
+//! evidence: see `Evaluator::evaluate_norm`); every waiver that does not apply is still shown
+//! with the reason, naming the failing items that the valid waivers leave uncovered.
 
 use serde_json::Value as Json;
 
@@ -36,7 +39,7 @@ pub struct WaiverUse {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum WaiverState {
-    /// It excuses the failure.
+    /// It excuses the failure (alone, or with the other active waivers of the norm).
     Active,
     /// Its expiry date is before today.
     Expired,
@@ -44,7 +47,8 @@ pub enum WaiverState {
     NoExpiry,
     /// `approved_by` is missing or names no contact.
     NotApproved,
-    /// Its scope does not cover every failing item (see [`WaiverUse::state_text`]).
+    /// It is limited to an item that does not fail, or the valid waivers of the norm leave a
+    /// failing item uncovered (see [`WaiverUse::state_text`]).
     OutOfScope,
 }
 
@@ -56,46 +60,46 @@ impl WaiverState {
             WaiverState::Expired => "expired: it no longer excuses the failure",
             WaiverState::NoExpiry => "has no valid expiry date, so it does not apply",
             WaiverState::NotApproved => "is not approved by a known contact, so it does not apply",
-            WaiverState::OutOfScope => "does not cover every failing item, so it does not apply",
+            WaiverState::OutOfScope => {
+                "its item does not fail, or failing items are left uncovered, so it does not apply"
+            }
         }
     }
 }
 
 impl<'a> Ctx<'a> {
-    /// The waiver that decides a failure of norm `norm_id` with `evidence`: the first active
-    /// one, or else the first that names the norm.
-    pub(super) fn waiver_for(&self, norm_id: &str, evidence: &[Evidence]) -> Option<WaiverUse> {
-        let waivers = self.doc.waivers()?.as_array()?;
-        let mut first = None;
-        for (index, waiver) in waivers.iter().enumerate() {
-            let Some(object) = waiver.as_object() else {
-                continue;
-            };
-            if object.get("norm").and_then(Json::as_str) != Some(norm_id) {
-                continue;
-            }
-            let text = |key: &str| object.get(key).and_then(Json::as_str).map(str::to_string);
-            let found = WaiverUse {
-                index,
-                state: self.waiver_state(object, evidence),
-                reason: text("reason"),
-                approved_by: text("approved_by"),
-                expires: text("expires"),
-                scope: text("scope"),
-            };
-            if found.state == WaiverState::Active {
-                return Some(found);
-            }
-            first.get_or_insert(found);
-        }
-        first
+    /// The waivers of the document that name norm `norm_id`, in document order, each with
+    /// whether it applies to a failure with `evidence` (see the module documentation).
+    pub(super) fn waivers_for(&self, norm_id: &str, evidence: &[Evidence]) -> Vec<WaiverUse> {
+        let Some(waivers) = self.doc.waivers().and_then(Json::as_array) else {
+            return Vec::new();
+        };
+        let mut found: Vec<WaiverUse> = (waivers.iter().enumerate())
+            .filter_map(|(index, waiver)| {
+                let object = waiver.as_object()?;
+                (object.get("norm").and_then(Json::as_str) == Some(norm_id))
+                    .then(|| self.waiver_use(index, object))
+            })
+            .collect();
+        settle_scopes(&mut found, evidence);
+        found
     }
 
-    fn waiver_state(
-        &self,
-        waiver: &'a serde_json::Map<String, Json>,
-        evidence: &[Evidence],
-    ) -> WaiverState {
+    /// The waiver `waivers[index]`, `Active` when it is valid (its scope not yet weighed).
+    fn waiver_use(&self, index: usize, object: &'a serde_json::Map<String, Json>) -> WaiverUse {
+        let text = |key: &str| object.get(key).and_then(Json::as_str).map(str::to_string);
+        WaiverUse {
+            index,
+            state: self.validity(object),
+            reason: text("reason"),
+            approved_by: text("approved_by"),
+            expires: text("expires"),
+            scope: text("scope"),
+        }
+    }
+
+    /// `Active` when `waiver` is approved by a known contact and not expired, else why not.
+    fn validity(&self, waiver: &'a serde_json::Map<String, Json>) -> WaiverState {
         let approver = waiver
             .get("approved_by")
             .and_then(Json::as_str)
@@ -114,16 +118,10 @@ impl<'a> Ctx<'a> {
             .and_then(Json::as_str)
             .and_then(Date::parse);
         match expires {
-            None => return WaiverState::NoExpiry,
-            Some(expires) if expires < self.today => return WaiverState::Expired,
-            Some(_) => {}
+            None => WaiverState::NoExpiry,
+            Some(expires) if expires < self.today => WaiverState::Expired,
+            Some(_) => WaiverState::Active,
         }
-        if let Some(scope) = waiver.get("scope").and_then(Json::as_str) {
-            if !evidence.iter().all(|e| concerns(e, scope)) {
-                return WaiverState::OutOfScope;
-            }
-        }
-        WaiverState::Active
     }
 
     /// The root list that `waivers[].approved_by` refers to.
@@ -144,32 +142,79 @@ impl<'a> Ctx<'a> {
     }
 }
 
-impl WaiverUse {
-    /// Words for reports on whether the waiver applies to a failure with `evidence`; a scoped
-    /// waiver that does not apply names the failing items it leaves out.
-    pub fn state_text(&self, evidence: &[Evidence]) -> String {
-        match (self.state, &self.scope) {
-            (WaiverState::OutOfScope, Some(scope)) => out_of_scope(scope, evidence),
-            (state, _) => state.describe().to_string(),
+/// Weighs the scopes of the valid waivers (`Active` so far) of a failure with `evidence`: a
+/// scoped one stays active when the valid waivers together cover every failing item and it
+/// covers one of them; otherwise it is out of scope.
+fn settle_scopes(waivers: &mut [WaiverUse], evidence: &[Evidence]) {
+    let all_covered = uncovered(waivers, evidence).next().is_none();
+    for waiver in waivers.iter_mut() {
+        let Some(scope) = &waiver.scope else {
+            continue;
+        };
+        let fails = evidence.iter().any(|e| concerns(e, scope));
+        if waiver.state == WaiverState::Active && !(all_covered && fails) {
+            waiver.state = WaiverState::OutOfScope;
         }
     }
 }
 
-/// What keeps a waiver limited to `scope` from applying: the failing items it does not cover
-/// (their paths and ids), or, when the failure is not about items, that.
-fn out_of_scope(scope: &str, evidence: &[Evidence]) -> String {
-    let uncovered: Vec<String> = evidence
-        .iter()
-        .filter(|e| !concerns(e, scope))
+/// The evidence of a failure that no valid waiver of `waivers` covers.
+fn uncovered<'e>(
+    waivers: &'e [WaiverUse],
+    evidence: &'e [Evidence],
+) -> impl Iterator<Item = &'e Evidence> {
+    (evidence.iter()).filter(|e| !waivers.iter().any(|waiver| waiver.covers(e)))
+}
+
+impl WaiverUse {
+    /// Words for reports on whether the waiver applies to a failure with `evidence`, beside
+    /// the other waivers of the norm (`waivers`, this one among them); a scoped waiver that
+    /// does not apply says whether its item fails and names the failing items left uncovered.
+    pub fn state_text(&self, evidence: &[Evidence], waivers: &[WaiverUse]) -> String {
+        match (self.state, &self.scope) {
+            (WaiverState::OutOfScope, Some(scope)) => out_of_scope(scope, evidence, waivers),
+            (state, _) => state.describe().to_string(),
+        }
+    }
+
+    /// True when the waiver is valid (approved, not expired: active or out of scope) and
+    /// its scope, if any, is what `evidence` is about.
+    fn covers(&self, evidence: &Evidence) -> bool {
+        matches!(self.state, WaiverState::Active | WaiverState::OutOfScope)
+            && (self.scope.as_deref()).is_none_or(|scope| concerns(evidence, scope))
+    }
+}
+
+/// What keeps a waiver limited to `scope` from applying: its item does not fail, or the valid
+/// `waivers` leave failing items uncovered (named by their paths and ids).
+fn out_of_scope(scope: &str, evidence: &[Evidence], waivers: &[WaiverUse]) -> String {
+    let left: Vec<&Evidence> = uncovered(waivers, evidence).collect();
+    let fails = evidence.iter().any(|e| concerns(e, scope));
+    match (fails, left.is_empty()) {
+        (false, true) => {
+            format!("is limited to {scope}, which does not fail, so it does not apply")
+        }
+        (false, false) => format!(
+            "is limited to {scope}, which does not fail, and {}, so it does not apply",
+            left_out(&left)
+        ),
+        (true, _) => format!(
+            "is limited to {scope}, but {}, so it does not apply",
+            left_out(&left)
+        ),
+    }
+}
+
+/// The failing items that no valid waiver covers, in words.
+fn left_out(left: &[&Evidence]) -> String {
+    let named: Vec<String> = (left.iter())
         .filter_map(|e| e.item.as_ref().map(ToString::to_string))
         .collect();
-    match uncovered.as_slice() {
-        [] => format!(
-            "is limited to {scope}, but the failure is not about that item alone, so it does not apply"
-        ),
-        [one] => format!("is limited to {scope}, but {one} fails too, so it does not apply"),
+    match named.as_slice() {
+        [] => "part of the failure is about no single item".to_string(),
+        [one] => format!("{one} fails and no valid waiver covers it"),
         many => format!(
-            "is limited to {scope}, but {} failing items are not covered ({}), so it does not apply",
+            "{} failing items are not covered by a valid waiver ({})",
             many.len(),
             many.join(", ")
         ),

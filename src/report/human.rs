@@ -433,7 +433,7 @@ fn snippet(workspace: &Workspace, span: Span) -> String {
     line
 }
 
-/// Writes the evidence and waiver of a result, each line starting with `indent`.
+/// Writes the evidence and waivers of a result, each line starting with `indent`.
 pub fn write_evidence(
     out: &mut String,
     program: &Program,
@@ -471,8 +471,8 @@ pub fn write_evidence(
             write_finding(out, workspace, finding, indent);
         }
     }
-    if let Some(waiver) = &result.waiver {
-        let state = waiver.state_text(&result.evidence);
+    for waiver in &result.waivers {
+        let state = waiver.state_text(&result.evidence, &result.waivers);
         let _ = writeln!(
             out,
             "{indent}waiver waivers[{}] (approved by {}, expires {}): {state}",

@@ -11,7 +11,7 @@
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::model::{DocumentReport, ResultRecord};
-use super::text::evidence_lines;
+use super::text::{active_waiver_reasons, evidence_lines};
 use crate::check::Status;
 
 /// The name of the root `<testsuites>` element.
@@ -127,21 +127,13 @@ fn status(record: &ResultRecord, unknown_fails: bool) -> TestCaseStatus {
         Status::Fail => non_success(NonSuccessKind::Failure, first, body),
         Status::Error => non_success(NonSuccessKind::Error, first, body),
         Status::NotApplicable => skipped("not applicable".to_string(), String::new()),
-        Status::Waived => skipped(format!("waived: {}", waiver_reason(record)), body),
+        Status::Waived => skipped(format!("waived: {}", active_waiver_reasons(record)), body),
         Status::Unknown if unknown_fails => {
             let message = format!("unknown (a failure under --strict): evidence missing: {first}");
             non_success(NonSuccessKind::Failure, message, body)
         }
         Status::Unknown => skipped(format!("unknown: evidence missing: {first}"), body),
     }
-}
-
-fn waiver_reason(record: &ResultRecord) -> &str {
-    record
-        .waiver
-        .as_ref()
-        .and_then(|w| w.reason.as_deref())
-        .unwrap_or("no justification given")
 }
 
 fn non_success(kind: NonSuccessKind, message: String, body: String) -> TestCaseStatus {

@@ -1,8 +1,8 @@
 //! The check report, version 1: one [`DocumentReport`] per jurisdiction document with its
 //! problems, summary and one [`ResultRecord`] per reported norm. Field names are the JSON keys
 //! of `rampart check --format json`; the fields added after the first release (`metadata`,
-//! `stages`, `citations`, top-level `pillars` and `stages`) are optional when reading, so older
-//! reports still load.
+//! `stages`, `citations`, `waivers`, a waiver's `state_text`, top-level `pillars` and
+//! `stages`) are optional when reading, so older reports still load.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
@@ -245,8 +245,13 @@ pub struct ResultRecord {
     pub status: Status,
     /// Why it failed or is unknown (kept for a waived failure).
     pub evidence: Vec<EvidenceRecord>,
-    /// The waiver that names the norm, when it failed.
+    /// The waiver that decides, when the norm failed: the first active one of `waivers`,
+    /// else the first (kept for readers written before `waivers`).
     pub waiver: Option<WaiverRecord>,
+    /// Every waiver that names the norm, in document order, when it failed; the active ones
+    /// excuse it together (absent when none; taken from `waiver` in older reports).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverRecord>,
     /// The electoral-cycle stage ids of the norm.
     #[serde(default)]
     pub stages: Vec<String>,
@@ -327,6 +332,10 @@ pub struct WaiverRecord {
     pub expires: Option<String>,
     /// The id of the item (such as a system) it is limited to.
     pub scope: Option<String>,
+    /// Words for `state`: why it does not apply, naming the failing items that the valid
+    /// waivers leave uncovered (absent in reports written before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_text: Option<String>,
 }
 
 /// Whether a waiver applies (as [`eval::WaiverState`]).
@@ -341,7 +350,7 @@ pub enum WaiverState {
     NoExpiry,
     /// `approved_by` is missing or names no contact.
     NotApproved,
-    /// Its scope does not cover every failing item.
+    /// Its item does not fail, or the valid waivers leave a failing item uncovered.
     OutOfScope,
 }
 
@@ -470,6 +479,9 @@ fn problem_record(problem: &config::Problem) -> ProblemRecord {
 
 fn result_record(ctx: &BuildContext, result: &NormResult) -> ResultRecord {
     let norm = &ctx.norms[result.norm];
+    let waivers: Vec<WaiverRecord> = (result.waivers.iter())
+        .map(|w| waiver_record(w, result))
+        .collect();
     ResultRecord {
         norm: norm.id.clone(),
         title: norm.title.clone(),
@@ -481,7 +493,8 @@ fn result_record(ctx: &BuildContext, result: &NormResult) -> ResultRecord {
             .iter()
             .map(|e| evidence_record(ctx, e))
             .collect(),
-        waiver: result.waiver.as_ref().map(waiver_record),
+        waiver: deciding_waiver(&waivers).cloned(),
+        waivers,
         stages: norm.stages.clone(),
         citations: norm.citations.clone(),
     }
@@ -514,7 +527,16 @@ fn item_record(item: &eval::Item) -> ItemRecord {
     }
 }
 
-fn waiver_record(waiver: &eval::WaiverUse) -> WaiverRecord {
+/// The waiver a version-1 reader sees as the result's `waiver`: the first active one, else
+/// the first.
+fn deciding_waiver(waivers: &[WaiverRecord]) -> Option<&WaiverRecord> {
+    (waivers.iter())
+        .find(|w| w.state == WaiverState::Active)
+        .or_else(|| waivers.first())
+}
+
+/// The record of `waiver`, one of `result`'s.
+fn waiver_record(waiver: &eval::WaiverUse, result: &NormResult) -> WaiverRecord {
     WaiverRecord {
         index: waiver.index,
         state: match waiver.state {
@@ -528,6 +550,7 @@ fn waiver_record(waiver: &eval::WaiverUse) -> WaiverRecord {
         approved_by: waiver.approved_by.clone(),
         expires: waiver.expires.clone(),
         scope: waiver.scope.clone(),
+        state_text: Some(waiver.state_text(&result.evidence, &result.waivers)),
     }
 }
 
@@ -594,7 +617,19 @@ impl Report {
             Some(version) => return Err(ReadError::Version(version)),
             None => return Err(ReadError::NotAReport),
         }
-        serde_json::from_value(value).map_err(ReadError::Malformed)
+        let mut report: Report = serde_json::from_value(value).map_err(ReadError::Malformed)?;
+        report.fill_waivers();
+        Ok(report)
+    }
+
+    /// Gives each result of a report written before `waivers` its `waiver` as `waivers`.
+    fn fill_waivers(&mut self) {
+        let results = (self.documents.iter_mut()).filter_map(|d| d.results.as_mut());
+        for result in results.flatten() {
+            if result.waivers.is_empty() {
+                result.waivers.extend(result.waiver.clone());
+            }
+        }
     }
 
     /// Appends the documents of `other`; pillars and stages are taken from the first report

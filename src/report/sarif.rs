@@ -3,18 +3,19 @@
 //! One `reportingDescriptor` per norm the run reports (id, title, doc, citations as help,
 //! pillar, stages and severity as properties) and one result per failing (`error` for critical
 //! and high severity, `warning` otherwise), erroneous (`error`), unknown (`note`) or waived norm
-//! (its level, with an `external` suppression carrying the waiver's justification). Each result
-//! points at the jurisdiction document, at the evidence value when an [`At`] finds it, else at
-//! the document's first line, with a fingerprint of jurisdiction and norm. The run's invocation
-//! (exit code) ends the log. The log is written piece by piece ([`SarifWriter`]), so a run of
-//! any size holds one document at a time. Reads no files: the caller locates evidence.
+//! (its level, with an `external` suppression per active waiver, carrying its justification).
+//! Each result points at the jurisdiction document, at the evidence value when an [`At`] finds
+//! it, else at the document's first line, with a fingerprint of jurisdiction and norm. The
+//! run's invocation (exit code) ends the log. The log is written piece by piece
+//! ([`SarifWriter`]), so a run of any size holds one document at a time. Reads no files: the
+//! caller locates evidence.
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value as Json, json};
 use serde_sarif::sarif;
 
-use super::model::{DocumentReport, ProblemRecord, ProblemSeverity, ResultRecord};
+use super::model::{DocumentReport, ProblemRecord, ProblemSeverity, ResultRecord, WaiverState};
 use super::text::{evidence_lines, evidence_path};
 use crate::check::{Norm, NormId, Program, Status};
 use crate::config::{PathSegment, ProblemKind};
@@ -323,7 +324,7 @@ fn result(
     res.properties = Some(result_properties(document, record));
     res.partial_fingerprints = Some(fingerprints(document, record));
     if record.status == Status::Waived {
-        res.suppressions = Some(vec![suppression(record)]);
+        res.suppressions = Some(suppressions(record));
     }
     res
 }
@@ -346,16 +347,18 @@ fn result_properties(document: &DocumentReport, record: &ResultRecord) -> sarif:
         .build()
 }
 
-fn suppression(record: &ResultRecord) -> sarif::Suppression {
-    let justification = record
-        .waiver
-        .as_ref()
-        .and_then(|w| w.reason.clone())
-        .unwrap_or_else(|| "waived".to_string());
-    sarif::Suppression::builder()
-        .kind(Json::from("external"))
-        .justification(justification)
-        .build()
+/// One `external` suppression per active waiver of a waived result, with its justification.
+fn suppressions(record: &ResultRecord) -> Vec<sarif::Suppression> {
+    (record.waivers.iter())
+        .filter(|w| w.state == WaiverState::Active)
+        .map(|w| {
+            let justification = w.reason.clone().unwrap_or_else(|| "waived".to_string());
+            sarif::Suppression::builder()
+                .kind(Json::from("external"))
+                .justification(justification)
+                .build()
+        })
+        .collect()
 }
 
 fn location(document: &DocumentReport, record: &ResultRecord, at: &At<'_>) -> sarif::Location {

@@ -4,12 +4,10 @@
 //!
 //! Takes [`ResultRecord`]s; gives strings and JSON paths. Reads no files.
 
-use super::model::{EvidenceRecord, ResultRecord};
+use super::model::{EvidenceRecord, ResultRecord, WaiverRecord, WaiverState};
 use crate::check::{Norm, Program};
 use crate::config::{Path, PathSegment};
 
-/// The evidence of a result as lines: each requirement's message (or its findings), then the
-/// waiver's justification when one names the norm.
 /// One line per citation of `norm`: `source-id — Source title, locator`.
 pub fn citation_lines(program: &Program, norm: &Norm) -> Vec<String> {
     (norm.citations.iter())
@@ -29,19 +27,37 @@ pub fn citation_lines(program: &Program, norm: &Norm) -> Vec<String> {
         .collect()
 }
 
+/// The evidence of a result as lines: each requirement's message (or its findings), then each
+/// waiver that names the norm with its justification, and why when it does not apply.
 pub fn evidence_lines(result: &ResultRecord) -> Vec<String> {
     let mut lines = Vec::new();
     for evidence in &result.evidence {
         push_evidence(&mut lines, evidence);
     }
-    if let Some(waiver) = &result.waiver {
-        lines.push(format!(
-            "waiver waivers[{}]: {}",
-            waiver.index,
-            waiver.reason.as_deref().unwrap_or("no justification given")
-        ));
-    }
+    lines.extend(result.waivers.iter().map(waiver_line));
     lines
+}
+
+/// `waiver waivers[i]: justification`, then why in parentheses when it does not apply.
+fn waiver_line(waiver: &WaiverRecord) -> String {
+    let reason = waiver.reason.as_deref().unwrap_or("no justification given");
+    let line = format!("waiver waivers[{}]: {reason}", waiver.index);
+    match waiver.state {
+        WaiverState::Active => line,
+        _ => format!(
+            "{line} ({})",
+            waiver.state_text.as_deref().unwrap_or("it does not apply")
+        ),
+    }
+}
+
+/// The justifications of the active waivers of a result, joined by `; `.
+pub fn active_waiver_reasons(result: &ResultRecord) -> String {
+    let reasons: Vec<&str> = (result.waivers.iter())
+        .filter(|w| w.state == WaiverState::Active)
+        .map(|w| w.reason.as_deref().unwrap_or("no justification given"))
+        .collect();
+    reasons.join("; ")
 }
 
 fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {

@@ -212,20 +212,21 @@ struct PageJurisdiction<'c> {
     /// One letter per norm: P pass, F fail, W waived, U unknown, N not applicable, E error,
     /// `.` not reported.
     s: String,
-    /// The results that do not pass and have evidence or a waiver, in norm order.
+    /// The results that do not pass and have evidence or waivers, in norm order.
     e: Vec<Cell<'c>>,
 }
 
-/// The evidence of one result, written as the array `[norm, more, waiver, entry…]`: `norm` is
-/// its index, `more` the number of findings (or entries without one) left out, `waiver` the
-/// waiver record or null. Each entry is a flat array of integers, `[requirement, item path,
-/// item id, message]` followed by `[kind, within, text, at]` per finding shown, where a
-/// requirement is its index + 1 and a text is its index in `texts` + 1, 0 meaning none; `kind`
-/// indexes the page script's `KINDS`. Flat integers keep 40,000 cells small.
+/// The evidence of one result, written as the array `[norm, more, waivers, entry…]`: `norm` is
+/// its index, `more` the number of findings (or entries without one) left out, `waivers` the
+/// records of the waivers that name the norm (possibly none). Each entry is a flat array of
+/// integers, `[requirement, item path, item id, message]` followed by `[kind, within, text,
+/// at]` per finding shown, where a requirement is its index + 1 and a text is its index in
+/// `texts` + 1, 0 meaning none; `kind` indexes the page script's `KINDS`. Flat integers keep
+/// 40,000 cells small.
 struct Cell<'c> {
     norm: usize,
     more: usize,
-    waiver: Option<&'c WaiverRecord>,
+    waivers: &'c [WaiverRecord],
     entries: Vec<Vec<usize>>,
 }
 
@@ -235,7 +236,7 @@ impl Serialize for Cell<'_> {
         let mut seq = serializer.serialize_seq(Some(3 + self.entries.len()))?;
         seq.serialize_element(&self.norm)?;
         seq.serialize_element(&self.more)?;
-        seq.serialize_element(&self.waiver)?;
+        seq.serialize_element(self.waivers)?;
         for entry in &self.entries {
             seq.serialize_element(entry)?;
         }
@@ -282,7 +283,7 @@ fn cell<'c>(
     texts: &mut Texts,
     norm: usize,
     evidence: &[EvidenceRecord],
-    waiver: Option<&'c WaiverRecord>,
+    waivers: &'c [WaiverRecord],
 ) -> Cell<'c> {
     let mut entries = Vec::new();
     let mut budget = MAX_FINDINGS;
@@ -322,7 +323,7 @@ fn cell<'c>(
     Cell {
         norm,
         more,
-        waiver,
+        waivers,
         entries,
     }
 }
@@ -433,10 +434,10 @@ fn page_jurisdiction<'c>(
     let e = results
         .iter()
         .filter(|r| r.status != Status::Pass)
-        .filter(|r| !r.evidence.is_empty() || r.waiver.is_some())
+        .filter(|r| !r.evidence.is_empty() || !r.waivers.is_empty())
         .filter_map(|r| {
             let norm_idx = *positions.get(r.norm.as_str())?;
-            Some(cell(texts, norm_idx, &r.evidence, r.waiver.as_ref()))
+            Some(cell(texts, norm_idx, &r.evidence, &r.waivers))
         })
         .collect();
     PageJurisdiction {

@@ -351,12 +351,12 @@
     drawCharts(view.rows);
   }
 
-  // Details of one result: status, norm, evidence, waiver, citations.
+  // Details of one result: status, norm, evidence, waivers, citations.
   function showCell(jIndex, nIndex, td) {
     const j = data.jurisdictions[jIndex];
     const norm = data.norms[nIndex];
     const letter = j.s.charAt(nIndex) || ".";
-    const detail = j.e.find((cell) => cell[0] === nIndex) || [nIndex, 0, null];
+    const detail = j.e.find((cell) => cell[0] === nIndex) || [nIndex, 0, []];
     const panel = $("details");
     panel.textContent = "";
     panel.appendChild(el("h2", { text: j.name + " \u2014 " + norm.id, dir: "auto" }));
@@ -371,7 +371,7 @@
     panel.appendChild(dl);
     panel.appendChild(el("h3", { text: "Evidence" }));
     panel.appendChild(evidenceList(detail, letter));
-    if (detail[2]) panel.appendChild(waiverBlock(detail[2]));
+    for (const w of detail[2]) panel.appendChild(waiverBlock(w));
     panel.appendChild(el("h3", { text: "Citations" }));
     const cites = el("ul");
     for (const c of norm.citations) {
@@ -390,7 +390,7 @@
     dl.appendChild(el("dd", { text: value }));
   }
 
-  // Evidence is stored compactly (see html.rs): a cell is [norm, more, waiver, entry...], an
+  // Evidence is stored compactly (see html.rs): a cell is [norm, more, waivers, entry...], an
   // entry [requirement + 1, item path, item id, message, then kind, within, text, at per
   // finding]; texts are indices into data.texts + 1, 0 meaning none.
   function evidenceList(cell, letter) {
@@ -426,7 +426,7 @@
 
   function waiverBlock(w) {
     const dl = el("dl");
-    addTerm(dl, "Waiver", "waivers[" + w.index + "]: " + w.state);
+    addTerm(dl, "Waiver", "waivers[" + w.index + "]: " + (w.state_text || w.state));
     addTerm(dl, "Approved by", w.approved_by || "nobody");
     addTerm(dl, "Expires", w.expires || "never");
     if (w.scope) addTerm(dl, "Scope", w.scope);
