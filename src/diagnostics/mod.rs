@@ -128,20 +128,27 @@ pub fn did_you_mean<'a>(
         .map(|(_, candidate)| candidate)
 }
 
-/// Levenshtein distance between two strings, by characters, case-insensitive.
+/// Edit distance between two strings, by characters, case-insensitive: insertions, deletions,
+/// substitutions and swaps of two neighbouring characters (`nrom` is one edit from `norm`)
+/// each count one (the optimal string alignment distance).
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
     let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().flat_map(char::to_lowercase).enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+    // Rows i - 2, i - 1 and i of the distance table.
+    let mut before: Vec<usize> = Vec::new();
+    let mut above: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut row = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let substitution = above[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            row[j] = substitution.min(above[j] + 1).min(row[j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                row[j] = row[j].min(before[j - 2] + 1);
+            }
         }
+        before = std::mem::replace(&mut above, row);
     }
-    row[b.len()]
+    above[b.len()]
 }
 
 #[cfg(test)]
@@ -160,5 +167,17 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("Élection", "élection"), 0);
+    }
+
+    #[test]
+    fn a_swap_of_two_neighbouring_letters_is_one_edit() {
+        assert_eq!(edit_distance("nrom", "norm"), 1);
+        assert_eq!(edit_distance("tilte", "title"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(did_you_mean("nrom", ["norm", "def", "type"]), Some("norm"));
+        assert_eq!(
+            did_you_mean("sevreity", ["severity", "stages"]),
+            Some("severity")
+        );
     }
 }

@@ -83,8 +83,45 @@ pub fn parse_setting(program: &Program, text: &str) -> Result<(ParamId, Const), 
             name: name.to_string(),
             value: raw.to_string(),
             expected: ty.display(&program.schema).to_string(),
-            help: example(ty).map(|e| format!("for example `{name}={e}`")),
+            help: enum_hint(program, raw, ty)
+                .or_else(|| example(ty).map(|e| format!("for example `{name}={e}`"))),
         })
+}
+
+/// For an enum parameter (or a list of one), the member closest to the first value that is not
+/// a member ("did you mean …?"), else the members allowed.
+fn enum_hint(program: &Program, raw: &str, ty: &Type) -> Option<String> {
+    let (members, written) = match ty {
+        Type::Enum(id) => (program.schema.enums.get(*id)?, vec![unquote(raw)]),
+        Type::List(element) => match element.as_ref() {
+            Type::Enum(id) => (program.schema.enums.get(*id)?, list_items(raw).collect()),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let wrong = written.into_iter().find(|value| !members.has(value))?;
+    let names = members.members.iter().map(|(member, _)| member.as_str());
+    Some(match did_you_mean(wrong, names.clone()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("allowed values: {}", names.collect::<Vec<_>>().join(", ")),
+    })
+}
+
+/// `raw` without the double quotes around it, if it has them.
+fn unquote(raw: &str) -> &str {
+    raw.strip_prefix('"')
+        .and_then(|r| r.strip_suffix('"'))
+        .unwrap_or(raw)
+}
+
+/// The items of a list written `a,b` or `[a, b]`, each trimmed and unquoted.
+fn list_items(raw: &str) -> impl Iterator<Item = &str> {
+    let inner = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'));
+    let inner = inner.unwrap_or(raw).trim();
+    inner
+        .split(',')
+        .filter(move |_| !inner.is_empty())
+        .map(|item| item.trim().trim_matches('"'))
 }
 
 fn example(ty: &Type) -> Option<&'static str> {
@@ -103,10 +140,7 @@ fn example(ty: &Type) -> Option<&'static str> {
 /// A constant of type `ty` written as on the command line, or as in a policy: a text may be
 /// in double quotes, and digits may be grouped with `_` (`1_000`).
 fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
-    let unquoted = raw
-        .strip_prefix('"')
-        .and_then(|r| r.strip_suffix('"'))
-        .unwrap_or(raw);
+    let unquoted = unquote(raw);
     let grouped;
     let raw = match ty {
         Type::String | Type::Ref(_) | Type::Enum(_) => unquoted,
@@ -146,18 +180,10 @@ fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
             .map(|_| Const::Str(Arc::from(raw))),
         Type::Date => Date::parse(raw).map(Const::Date),
         Type::Duration => parse_duration(raw).map(Const::Duration),
-        Type::List(element) => {
-            let inner = raw.strip_prefix('[').and_then(|r| r.strip_suffix(']'));
-            let inner = inner.unwrap_or(raw).trim();
-            if inner.is_empty() {
-                return Some(Const::List(Vec::new()));
-            }
-            inner
-                .split(',')
-                .map(|item| parse_const(program, item.trim().trim_matches('"'), element))
-                .collect::<Option<Vec<_>>>()
-                .map(Const::List)
-        }
+        Type::List(element) => list_items(raw)
+            .map(|item| parse_const(program, item, element))
+            .collect::<Option<Vec<_>>>()
+            .map(Const::List),
         Type::Object(_) => None,
     }
 }

@@ -1317,6 +1317,28 @@ fn settings_are_written_as_in_a_policy_too() {
 }
 
 #[test]
+fn an_enum_setting_outside_the_enum_names_the_closest_member_or_the_members() {
+    let program = program(
+        &(norm(
+            "n",
+            "require all s in systems: s.kind == kind and s.kind in kinds",
+        ) + "param kind: Kind = \"a\"\nparam kinds: [Kind] = [\"a\"]\n"),
+    );
+    let help = |text: &str| match parse_setting(&program, text) {
+        Err(SettingError::Value { help, .. }) => help,
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(help("kind=A").as_deref(), Some("did you mean `a`?"));
+    assert_eq!(help("kind=zzz").as_deref(), Some("allowed values: a, b"));
+    assert_eq!(help("kinds=a,B").as_deref(), Some("did you mean `b`?"));
+    assert_eq!(
+        help("kinds=[a, zzz]").as_deref(),
+        Some("allowed values: a, b")
+    );
+    assert!(parse_setting(&program, "kinds=[a, b]").is_ok());
+}
+
+#[test]
 fn merge_patch_follows_rfc_7396() {
     let mut doc = json!({ "a": { "b": 1, "c": 2 }, "d": [1, 2] });
     testing::merge_patch(&mut doc, &json!({ "a": { "b": null, "e": 3 }, "d": [3] }));

@@ -299,8 +299,8 @@ pub struct Norm {
     pub id: Ident,
     /// Clauses in source order.
     pub clauses: Vec<NormClause>,
-    /// The keywords of clauses that did not parse (their syntax error is reported), so that
-    /// the checker does not also call them missing.
+    /// The keywords of clauses that did not parse or were misspelt (`tilte`; their syntax error
+    /// is reported), so that the checker does not also call them missing.
     pub broken: Vec<String>,
 }
 

@@ -71,6 +71,9 @@ pub(super) struct Parser<'t> {
     pub(super) depth: u32,
     /// Set after a "too deep" error so that the clause it broke is skipped silently.
     pub(super) silence_next_recovery: bool,
+    /// The clause keywords that unknown words of the last block were taken for (`tilte` →
+    /// `title`), so that a norm does not also call those clauses missing.
+    misspelt_clauses: Vec<String>,
 }
 
 impl<'t> Parser<'t> {
@@ -117,6 +120,7 @@ impl<'t> Parser<'t> {
             diagnostics,
             depth: 0,
             silence_next_recovery: false,
+            misspelt_clauses: Vec::new(),
         }
     }
 
@@ -677,6 +681,7 @@ impl<'t> Parser<'t> {
             }
         };
         let mut parsed = Vec::new();
+        self.misspelt_clauses.clear();
         loop {
             if self.eat(TokenKind::RBrace).is_some() {
                 break;
@@ -712,9 +717,12 @@ impl<'t> Parser<'t> {
                 .then(|| did_you_mean(self.text_of(token), clauses.iter().copied()))
                 .flatten();
             diagnostic = match suggestion {
-                Some(word) => diagnostic
-                    .with_help(format!("did you mean `{word}`?"))
-                    .with_suggestion(token.span, word),
+                Some(word) => {
+                    self.misspelt_clauses.push(word.to_string());
+                    diagnostic
+                        .with_help(format!("did you mean `{word}`?"))
+                        .with_suggestion(token.span, word)
+                }
                 None => {
                     diagnostic.with_help(format!("a {context} has clauses: {}", clauses.join(", ")))
                 }
@@ -783,6 +791,7 @@ impl<'t> Parser<'t> {
                 kind,
             })
         })?;
+        broken.append(&mut self.misspelt_clauses);
         Some(ast::Norm {
             id,
             clauses,
@@ -795,10 +804,7 @@ impl<'t> Parser<'t> {
         Some(match self.text_of(keyword) {
             "title" => K::Title(self.string("a title string")?),
             "pillar" => K::Pillar(self.ident("a pillar id")?),
-            "stages" => match self.eat_word("all") {
-                Some(all) => K::Stages(ast::StageList::All(all.span)),
-                None => K::Stages(ast::StageList::List(self.ident_list("a stage id")?)),
-            },
+            "stages" => K::Stages(self.stage_list()?),
             "severity" => K::Severity(self.severity()?),
             "tags" => K::Tags(self.ident_list("a tag")?),
             "cites" => {
@@ -825,6 +831,48 @@ impl<'t> Parser<'t> {
             "fix" => K::Fix(self.string("a string describing the fix")?),
             other => unreachable!("`{other}` is in NORM_CLAUSES"),
         })
+    }
+
+    /// `all` or `[a, b]` after `stages`. Bare ids (`stages planning, voting`) are reported with
+    /// the bracketed list as the fix and kept, so the stages are still checked.
+    fn stage_list(&mut self) -> Option<ast::StageList> {
+        if let Some(all) = self.eat_word("all") {
+            return Some(ast::StageList::All(all.span));
+        }
+        if !self.at(TokenKind::Ident) || self.at_any_word(NORM_CLAUSES) || self.starts_item() {
+            return self.ident_list("a stage id").map(ast::StageList::List);
+        }
+        let mut ids = vec![self.ident("a stage id")?];
+        while self.eat(TokenKind::Comma).is_some() {
+            ids.push(self.ident("a stage id")?);
+        }
+        let span = ids[0].span.to(ids[ids.len() - 1].span);
+        let message = format!(
+            "expected `[` or `all` after `stages`, found `{}`",
+            ids[0].name
+        );
+        let (fix, label, list) = match ids.as_slice() {
+            [only] if only.name.eq_ignore_ascii_case("all") => {
+                let label = "`all` is written in lower case";
+                ("all".to_string(), label, ast::StageList::All(span))
+            }
+            _ => {
+                let names: Vec<&str> = ids.iter().map(|id| id.name.as_str()).collect();
+                let label = "stage ids go in brackets";
+                (
+                    format!("[{}]", names.join(", ")),
+                    label,
+                    ast::StageList::List(ids),
+                )
+            }
+        };
+        self.report(
+            Diagnostic::new(Code::Expected, span, message)
+                .with_label(label)
+                .with_help(format!("did you mean `stages {fix}`?"))
+                .with_suggestion(span, fix),
+        );
+        Some(list)
     }
 
     fn profile(&mut self) -> Option<ast::Profile> {
