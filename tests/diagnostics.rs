@@ -71,6 +71,49 @@ fn a_block_comment_is_one_error_and_its_text_is_not_read() {
 }
 
 #[test]
+fn a_repeated_name_is_one_error_and_its_uses_resolve_to_the_first() {
+    for (fixture, repeated) in [
+        ("54-duplicate-norm-id.rampart", 1),
+        ("87-duplicate-norm-id-used.rampart", 1),
+        ("88-duplicate-declarations.rampart", 8),
+        ("89-duplicate-norm-in-two-files", 1),
+    ] {
+        let outcome = load_fixture(&std::path::Path::new("tests/fixtures/invalid").join(fixture));
+        let codes: Vec<_> = outcome.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            vec![rampart::diagnostics::Code::Duplicate; repeated],
+            "{fixture}:\n{}",
+            outcome.render()
+        );
+    }
+}
+
+#[test]
+fn a_misspelt_keyword_is_one_error_with_the_right_one_as_the_fix() {
+    for (fixture, fixes) in [
+        ("84-misspelt-item-keyword.rampart", &["norm"][..]),
+        (
+            "85-stages-without-brackets.rampart",
+            &["[planning, voting]", "all"],
+        ),
+        ("86-swapped-letters-in-clause.rampart", &["title"]),
+    ] {
+        let outcome = load_fixture(&std::path::Path::new("tests/fixtures/invalid").join(fixture));
+        let found: Vec<&str> = (outcome.diagnostics.iter())
+            .filter_map(|d| d.suggestion.as_ref().map(|s| s.replacement.as_str()))
+            .collect();
+        assert_eq!(
+            outcome.diagnostics.len(),
+            fixes.len(),
+            "{}",
+            outcome.render()
+        );
+        assert_eq!(found, fixes, "{fixture}:\n{}", outcome.render());
+    }
+}
+
+#[test]
 fn the_norm_library_is_clean() {
     let outcome = load_fixture(std::path::Path::new("policies"));
     assert_eq!(

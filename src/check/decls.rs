@@ -1,5 +1,6 @@
 //! First pass: registers every declaration of every file under its namespace, reporting
-//! duplicates, and records sources, pillars and stages in the program.
+//! duplicates (kept aside: uses of the name resolve to the first declaration), and records
+//! sources, pillars and stages in the program.
 
 use super::program::{Category, Source};
 use super::{Checker, DefState, Namespace};
@@ -16,40 +17,29 @@ impl<'w> Checker<'w> {
                 match &item.kind {
                     ItemKind::Use(_) => {}
                     ItemKind::Source(source) => {
-                        if self.declare(
-                            Namespace::Source,
-                            &source.id,
-                            id,
-                            self.program.sources.len(),
-                        ) {
+                        if self.declare(id, item, self.program.sources.len()) {
                             self.program.sources.push(source_info(source));
                         }
                     }
                     ItemKind::Pillar(label) => {
-                        if self.declare(
-                            Namespace::Pillar,
-                            &label.id,
-                            id,
-                            self.program.pillars.len(),
-                        ) {
+                        if self.declare(id, item, self.program.pillars.len()) {
                             self.program.pillars.push(category(label));
                         }
                     }
                     ItemKind::Stage(label) => {
-                        if self.declare(Namespace::Stage, &label.id, id, self.program.stages.len())
-                        {
+                        if self.declare(id, item, self.program.stages.len()) {
                             self.program.stages.push(category(label));
                         }
                     }
                     ItemKind::Enum(decl) => {
-                        if self.declare(Namespace::Type, &decl.name, id, self.type_refs.len()) {
+                        if self.declare(id, item, self.type_refs.len()) {
                             self.type_refs
                                 .push(super::TypeRef::Enum(self.enum_decls.len()));
                             self.enum_decls.push((id, decl, item.doc.as_ref()));
                         }
                     }
                     ItemKind::Type(decl) => {
-                        if self.declare(Namespace::Type, &decl.name, id, self.type_refs.len()) {
+                        if self.declare(id, item, self.type_refs.len()) {
                             self.type_refs
                                 .push(super::TypeRef::Object(self.type_decls.len()));
                             self.type_decls.push((id, decl, item.doc.as_ref()));
@@ -69,28 +59,23 @@ impl<'w> Checker<'w> {
                         None => schema_seen = Some(decl.keyword),
                     },
                     ItemKind::Param(param) => {
-                        if self.declare(Namespace::Param, &param.name, id, self.param_decls.len()) {
+                        if self.declare(id, item, self.param_decls.len()) {
                             self.param_decls.push((id, param));
                         }
                     }
                     ItemKind::Def(def) => {
-                        if self.declare(Namespace::Def, &def.name, id, self.def_decls.len()) {
+                        if self.declare(id, item, self.def_decls.len()) {
                             self.def_decls.push((id, def));
                             self.def_states.push(DefState::Pending);
                         }
                     }
                     ItemKind::Norm(norm) => {
-                        if self.declare(Namespace::Norm, &norm.id, id, self.norm_decls.len()) {
+                        if self.declare(id, item, self.norm_decls.len()) {
                             self.norm_decls.push((id, item, norm));
                         }
                     }
                     ItemKind::Profile(profile) => {
-                        if self.declare(
-                            Namespace::Profile,
-                            &profile.id,
-                            id,
-                            self.profile_decls.len(),
-                        ) {
+                        if self.declare(id, item, self.profile_decls.len()) {
                             self.profile_decls.push((id, profile));
                         }
                     }
@@ -105,6 +90,22 @@ impl<'w> Checker<'w> {
         self.used_defs = vec![false; n_defs];
         self.used_params = vec![false; self.param_decls.len()];
     }
+}
+
+/// The namespace and name that `item` declares, if it declares a name.
+pub(super) fn declared(item: &ast::Item) -> Option<(Namespace, &ast::Ident)> {
+    Some(match &item.kind {
+        ItemKind::Source(source) => (Namespace::Source, &source.id),
+        ItemKind::Pillar(label) => (Namespace::Pillar, &label.id),
+        ItemKind::Stage(label) => (Namespace::Stage, &label.id),
+        ItemKind::Enum(decl) => (Namespace::Type, &decl.name),
+        ItemKind::Type(decl) => (Namespace::Type, &decl.name),
+        ItemKind::Param(param) => (Namespace::Param, &param.name),
+        ItemKind::Def(def) => (Namespace::Def, &def.name),
+        ItemKind::Norm(norm) => (Namespace::Norm, &norm.id),
+        ItemKind::Profile(profile) => (Namespace::Profile, &profile.id),
+        ItemKind::Use(_) | ItemKind::Schema(_) | ItemKind::Test(_) => return None,
+    })
 }
 
 fn source_info(source: &ast::Source) -> Source {

@@ -496,6 +496,9 @@ impl Checker<'_> {
 
     fn unknown_field(&mut self, object_id: usize, field: &ast::Ident) {
         let object = &self.program.schema.objects[object_id];
+        if self.duplicate_declares(&object.name, &field.name) {
+            return;
+        }
         let names: Vec<&str> = object.fields.iter().map(|f| f.name.as_str()).collect();
         let owner = if object_id == self.program.schema.root {
             "the schema".to_string()
@@ -721,7 +724,7 @@ impl Checker<'_> {
         let schema_enum = &self.program.schema.enums[*enum_id];
         let mut problems = Vec::new();
         for (value, span) in literals {
-            if !schema_enum.has(&value) {
+            if !schema_enum.has(&value) && !self.duplicate_declares(&schema_enum.name, &value) {
                 let members: Vec<&str> = schema_enum
                     .members
                     .iter()
@@ -752,6 +755,16 @@ impl Checker<'_> {
             };
             self.report(diagnostic);
         }
+    }
+
+    /// True when a duplicate declaration of the type or enum `name` has the field or member
+    /// `part`: the duplicate is reported, so a use of what only it declares is not reported again.
+    fn duplicate_declares(&self, name: &str, part: &str) -> bool {
+        (self.duplicates_of(Namespace::Type, name)).any(|(_, item)| match &item.kind {
+            ast::ItemKind::Type(decl) => decl.fields.iter().any(|f| f.name.name == part),
+            ast::ItemKind::Enum(decl) => decl.members.iter().any(|m| m.value.value == part),
+            _ => false,
+        })
     }
 
     /// String constants of a literal, a list literal, or a value definition that is one.

@@ -146,13 +146,7 @@ impl<'w> Checker<'w> {
     pub(super) fn check_def(&mut self, def: usize) {
         self.def_states[def] = DefState::InProgress;
         let (file, decl) = self.def_decls[def];
-        let mut scope = Scope::new(file);
-        let mut params = Vec::new();
-        for (i, param) in decl.params.iter().flatten().enumerate() {
-            let ty = self.resolve_type(file, &param.ty, TypeContext::Value);
-            scope.bind(&param.name.name, ty.clone(), Some(format!("${i}")));
-            params.push((param.name.name.clone(), ty));
-        }
+        let (mut scope, params) = self.def_scope(file, decl);
         // Reserve the slot so that recursive uses find a placeholder of the right index.
         let placeholder = Def {
             name: decl.name.name.clone(),
@@ -179,6 +173,45 @@ impl<'w> Checker<'w> {
         checked.body = body;
         checked.locals = scope.next_slot;
         self.def_states[def] = DefState::Done(ty);
+    }
+
+    /// A scope for the body of `decl` with its parameters bound, and their names and types.
+    fn def_scope(&mut self, file: FileId, decl: &ast::Def) -> (Scope, Vec<(String, Type)>) {
+        let mut scope = Scope::new(file);
+        let mut params = Vec::new();
+        for (i, param) in decl.params.iter().flatten().enumerate() {
+            let ty = self.resolve_type(file, &param.ty, TypeContext::Value);
+            scope.bind(&param.name.name, ty.clone(), Some(format!("${i}")));
+            params.push((param.name.name.clone(), ty));
+        }
+        (scope, params)
+    }
+
+    /// Checks the body of each duplicate declaration for its own errors and for the definitions
+    /// and parameters it uses (so that they are not called unused); the program keeps only the
+    /// first declaration of a name.
+    pub(super) fn check_duplicates(&mut self) {
+        for (file, item) in self.duplicates.clone() {
+            match &item.kind {
+                ast::ItemKind::Norm(norm) => {
+                    self.norm(file, item, norm);
+                }
+                ast::ItemKind::Def(def) => {
+                    let (mut scope, _) = self.def_scope(file, def);
+                    let body = self.expr(&mut scope, &def.body);
+                    self.lint_unused_arguments(def, &body);
+                }
+                ast::ItemKind::Param(param) => {
+                    let ty = self.resolve_type(file, &param.ty, TypeContext::Value);
+                    let what = format!("the default of `{}`", param.name.name);
+                    self.constant(file, &param.default, &ty, &what);
+                }
+                ast::ItemKind::Profile(profile) => {
+                    self.profile(file, profile);
+                }
+                _ => {}
+            }
+        }
     }
 
     fn ensure_def_slot(&mut self, def: usize, placeholder: Def) {

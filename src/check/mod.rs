@@ -168,6 +168,9 @@ struct Checker<'w> {
     test_decls: Vec<(FileId, &'w ast::Test)>,
     used_defs: Vec<bool>,
     used_params: Vec<bool>,
+    /// Declarations whose name an earlier one of their namespace already has, with their file:
+    /// reported once; uses of the name resolve to the first.
+    duplicates: Vec<(FileId, &'w ast::Item)>,
 }
 
 impl<'w> Checker<'w> {
@@ -194,6 +197,7 @@ impl<'w> Checker<'w> {
             test_decls: Vec::new(),
             used_defs: Vec::new(),
             used_params: Vec::new(),
+            duplicates: Vec::new(),
         }
     }
 
@@ -207,6 +211,7 @@ impl<'w> Checker<'w> {
         self.order_norms();
         self.check_profiles();
         self.check_tests();
+        self.check_duplicates();
         self.lint_unused();
     }
 
@@ -214,14 +219,12 @@ impl<'w> Checker<'w> {
         self.diagnostics.push(diagnostic);
     }
 
-    /// Declares `name` in `namespace`; reports a duplicate and returns false if it exists.
-    fn declare(
-        &mut self,
-        namespace: Namespace,
-        name: &ast::Ident,
-        file: FileId,
-        index: usize,
-    ) -> bool {
+    /// Declares the name of `item` (of `file`) at `index` of its namespace; reports a duplicate,
+    /// keeps it aside and returns false if the name is taken.
+    fn declare(&mut self, file: FileId, item: &'w ast::Item, index: usize) -> bool {
+        let Some((namespace, name)) = decls::declared(item) else {
+            return true;
+        };
         if let Some(first) = self.decl(namespace, &name.name) {
             let first_span = first.span;
             self.report(
@@ -237,6 +240,7 @@ impl<'w> Checker<'w> {
                     namespace.describe()
                 )),
             );
+            self.duplicates.push((file, item));
             return false;
         }
         let decl = Decl {
@@ -258,10 +262,27 @@ impl<'w> Checker<'w> {
         None
     }
 
-    /// Like [`Checker::lookup`] without reporting.
+    /// Like [`Checker::lookup`] without reporting. A file that sees a duplicate declaration of
+    /// the name (its own, say) sees the first one: the duplicate is reported once, not at each
+    /// use.
     fn lookup_quiet(&self, namespace: Namespace, name: &str, from: FileId) -> Option<usize> {
         let decl = self.decl(namespace, name)?;
-        self.is_visible(from, decl.file).then_some(decl.index)
+        let visible = self.is_visible(from, decl.file)
+            || self
+                .duplicates_of(namespace, name)
+                .any(|(file, _)| self.is_visible(from, file));
+        visible.then_some(decl.index)
+    }
+
+    /// The duplicate declarations of `name` in `namespace`, with their files.
+    fn duplicates_of<'a>(
+        &'a self,
+        namespace: Namespace,
+        name: &'a str,
+    ) -> impl Iterator<Item = (FileId, &'w ast::Item)> + 'a {
+        self.duplicates.iter().copied().filter(move |(_, item)| {
+            decls::declared(item).is_some_and(|(ns, id)| ns == namespace && id.name == name)
+        })
     }
 
     /// The declaration of `name` in `namespace`, visible or not.
