@@ -405,10 +405,7 @@ enum YamlNode {
 impl YamlPositions {
     /// Parses `text` again, keeping positions; `None` when it does not parse.
     pub fn parse(text: &str) -> Option<YamlPositions> {
-        let mut options = serde_saphyr::Options::default();
-        options.strict_booleans = true;
-        options.with_snippet = false;
-        serde_saphyr::from_str_with_options(text, options)
+        serde_saphyr::from_str_with_options(text, super::parse::yaml_options())
             .ok()
             .map(YamlPositions)
     }

@@ -9,6 +9,7 @@ mod locate;
 mod parse;
 mod stream;
 mod validate;
+mod yaml12;
 
 pub use locate::{YamlPositions, line_col, locate, locate_all};
 pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};

@@ -64,18 +64,24 @@ fn parse_json(text: &str) -> Result<Json, SyntaxError> {
     })
 }
 
-fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
-    // The seed is driven by the YAML deserializer, so depth and duplicates are checked the same
-    // way as for JSON.
-    // YAML 1.2 booleans only: `yes`, `no`, `y`, `on` stay strings (ids such as `no` exist).
+/// How serde-saphyr reads a jurisdiction document.
+pub(super) fn yaml_options() -> serde_saphyr::Options {
     let mut options = serde_saphyr::Options::default();
+    // YAML 1.2 booleans only: `yes`, `no`, `y`, `on` stay strings (ids such as `no` exist).
     options.strict_booleans = true;
     options.with_snippet = false;
     // Alias bombs ("billion laughs"): a jurisdiction document has no use for more than a few
     // thousand replayed nodes, so refuse expansion well before it costs time or memory.
     options.alias_limits.max_total_replayed_events = MAX_ALIAS_REPLAYED_EVENTS;
-    let value: Result<StrictJson, _> = serde_saphyr::from_str_with_options(text, options);
-    value.map(|v| v.0).map_err(|error| {
+    options
+}
+
+fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
+    // The seed is driven by the YAML deserializer, so depth and duplicates are checked the same
+    // way as for JSON.
+    let value: Result<StrictJson, _> = serde_saphyr::from_str_with_options(text, yaml_options());
+    let value = value.map(|v| super::yaml12::core_schema_numbers(text, v.0, yaml_options()));
+    value.map_err(|error| {
         // serde-saphyr locates its own errors; a repeated key found by our visitor (in a flow
         // mapping whose first key is tagged, serde-saphyr's own check lets it through) is
         // located by reading the text again with positions.
@@ -300,6 +306,18 @@ mod tests {
             value,
             serde_json::json!({ "id": "no", "name": "y", "flag": true })
         );
+    }
+
+    #[test]
+    fn yaml_1_1_numbers_stay_strings_and_yaml_1_2_numbers_are_numbers() {
+        let text = "a: 1_200\nb: 0b101\nc: -0x1F\nd: [0x1F, 0o17, +12, .5, 1200]\n\
+                    e: \"1_200\"\nf: &n 2_000\ng: *n\n";
+        let value = parse(text, Format::Yaml).unwrap();
+        let expected = serde_json::json!({
+            "a": "1_200", "b": "0b101", "c": "-0x1F", "d": [31, 15, 12, 0.5, 1200],
+            "e": "1_200", "f": "2_000", "g": "2_000"
+        });
+        assert_eq!(value, expected);
     }
 
     #[test]

@@ -230,10 +230,23 @@ fn check_value(
             problems.push(wrong("true or false".into()).with_help(help));
         }
         (ty, _) => {
-            let expected = describe_type(program, ty);
-            problems.push(wrong(expected));
+            let problem = wrong(describe_type(program, ty));
+            problems.push(match number_written_as_text(ty, value) {
+                Some(help) => problem.with_help(help),
+                None => problem,
+            });
         }
     }
+}
+
+/// For a number field holding text that spells a number (`1_200` in YAML, `"12"`), how to
+/// write it as a number.
+fn number_written_as_text(ty: &Type, value: &Json) -> Option<String> {
+    let numeric = matches!(ty, Type::Int | Type::Count | Type::Number | Type::Ratio);
+    numeric
+        .then(|| value.as_str())
+        .flatten()
+        .and_then(super::yaml12::number_hint)
 }
 
 /// Text that was meant as a boolean: `"true"` in quotes, or a word older YAML read as one and
@@ -579,6 +592,21 @@ mod tests {
         }
         let doc = json!({ "election": { "date": "2027-01-01", "paper": "maybe" } });
         assert_eq!(validate(&program(), &doc)[0].help, None);
+    }
+
+    #[test]
+    fn a_yaml_1_1_number_is_text_and_told_how_to_write_it() {
+        let text = "election:\n  date: 2027-01-01\n  rounds: 1_200\n";
+        let doc = super::super::parse(text, super::super::Format::Yaml).expect("valid YAML");
+        let found = validate(&program(), &doc);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].kind, ProblemKind::WrongType);
+        assert_eq!(
+            found[0].message,
+            "expected a whole number, found the string \"1_200\""
+        );
+        let help = found[0].help.as_deref().unwrap_or_default();
+        assert!(help.ends_with("write 1200 without underscores"), "{help}");
     }
 
     #[test]
