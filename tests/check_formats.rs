@@ -182,6 +182,111 @@ fn sarif_results_point_at_the_evidence_value() {
     insta::assert_debug_snapshot!(located);
 }
 
+/// `uri:line:column message` of each related location of a SARIF result.
+fn related(result: &Json) -> Vec<String> {
+    let list = result["relatedLocations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    (list.iter().enumerate())
+        .map(|(i, location)| {
+            assert_eq!(location["id"], i + 1, "ids from 1");
+            let at = &location["physicalLocation"];
+            format!(
+                "{}:{}:{} {}",
+                at["artifactLocation"]["uri"].as_str().unwrap_or("?"),
+                at["region"]["startLine"],
+                at["region"]["startColumn"],
+                location["message"]["text"].as_str().unwrap_or("?"),
+            )
+        })
+        .collect()
+}
+
+/// `uri:line:column` of a result's primary location.
+fn primary(result: &Json) -> String {
+    let at = &result["locations"][0]["physicalLocation"];
+    let uri = at["artifactLocation"]["uri"].as_str().unwrap_or("?");
+    format!(
+        "{uri}:{}:{}",
+        at["region"]["startLine"], at["region"]["startColumn"]
+    )
+}
+
+#[test]
+fn sarif_results_relate_the_other_evidence_values_they_quote() {
+    let (_, text) = check_fixtures("sarif");
+    let log: Json = serde_json::from_str(&text).expect("SARIF output is JSON");
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let mut with_related = 0;
+    for result in results {
+        let related = related(result);
+        let here = primary(result);
+        assert!(
+            related.iter().all(|r| !r.starts_with(&format!("{here} "))),
+            "{related:?}"
+        );
+        assert!(
+            related.iter().all(|r| !r.contains(".rampart:")),
+            "no policy file of the embedded library"
+        );
+        with_related += usize::from(!related.is_empty());
+    }
+    assert!(with_related > 0, "some result quotes several values");
+    let owners = (results.iter())
+        .find(|r| r["ruleId"] == "risk-register-owners")
+        .expect("the risk register fails in kestria");
+    insta::assert_debug_snapshot!((primary(owners), related(owners)));
+}
+
+#[test]
+fn sarif_results_relate_the_norm_declared_in_a_policy_on_disk() {
+    let mut args = vec![
+        "check", "--policy", "policies", "--today", TODAY, "--format", "sarif",
+    ];
+    args.extend(FIXTURES);
+    let output = rampart(&args);
+    let log: Json = serde_json::from_slice(&output.stdout).expect("SARIF output is JSON");
+    let validator = jsonschema::draft7::new(&sarif_schema()).expect("the SARIF schema compiles");
+    assert!(validator.is_valid(&log));
+    let results = log["runs"][0]["results"].as_array().expect("results");
+    let (_, embedded) = check_fixtures("sarif");
+    let embedded: Json = serde_json::from_str(&embedded).expect("SARIF output is JSON");
+    assert_eq!(
+        results.len(),
+        embedded["runs"][0]["results"]
+            .as_array()
+            .map_or(0, Vec::len)
+    );
+    for result in results.iter().filter(|r| {
+        r["ruleId"]
+            .as_str()
+            .is_some_and(|id| !id.starts_with("rampart::"))
+    }) {
+        let norm = result["ruleId"].as_str().expect("a norm id");
+        let related = result["relatedLocations"]
+            .as_array()
+            .expect("related locations");
+        let declared = related.last().expect("the declaration comes last");
+        assert_eq!(
+            declared["message"]["text"],
+            format!("norm {norm} is declared here")
+        );
+        let at = &declared["physicalLocation"];
+        let uri = at["artifactLocation"]["uri"].as_str().expect("a URI");
+        assert!(uri.starts_with("policies/pillars/"), "{uri}");
+        let line = at["region"]["startLine"].as_u64().expect("a line") as usize;
+        let column = at["region"]["startColumn"].as_u64().expect("a column") as usize;
+        let text = std::fs::read_to_string(uri).expect("the policy file");
+        let line_text = text.lines().nth(line - 1).expect("the line");
+        assert_eq!(
+            line_text.get(column - 1..),
+            Some(&format!("{norm} {{")[..]),
+            "{uri}:{line}"
+        );
+    }
+}
+
 /// Per suite: (name, tests, failures, errors, skipped).
 type SuiteCounts = (String, usize, usize, usize, usize);
 

@@ -369,6 +369,7 @@ impl Run<'_> {
             profile: self.args.eval.profile.as_deref(),
             group_by: self.args.group_by.map(GroupBy::core),
             strict: self.args.strict,
+            policy_on_disk: self.args.policy.is_some(),
         };
         let format = (self.args.format)
             .or_else(|| {

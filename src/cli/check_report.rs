@@ -19,7 +19,8 @@ use crate::check::{Program, Status};
 use crate::config::{self, Document, PathSegment};
 use crate::eval::{Evaluator, Outcome};
 use crate::report::human::{SummaryRow, SummaryTable};
-use crate::report::text::{evaluated_evidence_path, evidence_path};
+use crate::report::sarif::located_paths;
+use crate::report::text::evaluated_evidence_path;
 use crate::report::{self, junit, sarif::SarifWriter};
 use crate::syntax::LineIndex;
 use crate::workspace::Workspace;
@@ -42,6 +43,9 @@ pub struct Context<'a> {
     pub group_by: Option<report::human::GroupBy>,
     /// `--strict`: unknown norms count as failures (in SARIF levels and JUnit failures).
     pub strict: bool,
+    /// The policy files are on disk (`--policy`), so reports may point at them; the embedded
+    /// library has no file a reader of a report could open.
+    pub policy_on_disk: bool,
 }
 
 /// A report being written, in one of the formats.
@@ -87,7 +91,10 @@ impl<'a> ReportWriter<'a> {
                 ReportWriter::Json { ctx, any: false }
             }
             ReportFormat::Sarif => {
-                let sarif = SarifWriter::new(ctx.program, ctx.evaluator.reported(), ctx.strict);
+                let mut sarif = SarifWriter::new(ctx.program, ctx.evaluator.reported(), ctx.strict);
+                if ctx.policy_on_disk {
+                    sarif = sarif.with_declarations(ctx.workspace);
+                }
                 out.write(&sarif.head())?;
                 ReportWriter::Sarif { ctx, sarif }
             }
@@ -157,7 +164,7 @@ impl<'a> ReportWriter<'a> {
                     .zip(origins)
                     .map(|((document, (loaded, _)), origin)| {
                         let text = DocumentText::new(loaded, origin);
-                        text.prefetch(document.results.iter().flatten().filter_map(evidence_path));
+                        text.prefetch(document.results.iter().flatten().flat_map(located_paths));
                         sarif.results(document, &|path: &[PathSegment]| text.locate(path))
                     })
                     .collect();

@@ -5,10 +5,12 @@
 //! and high severity, `warning` otherwise), erroneous (`error`), unknown (`note`) or waived norm
 //! (its level, with an `external` suppression per active waiver, carrying its justification).
 //! Each result points at the jurisdiction document, at the evidence value when an [`At`] finds
-//! it, else at the document's first line, with a fingerprint of jurisdiction and norm. The
-//! run's invocation (exit code) ends the log. The log is written piece by piece
-//! ([`SarifWriter`]), so a run of any size holds one document at a time. Reads no files: the
-//! caller locates evidence.
+//! it, else at the document's first line, with a fingerprint of jurisdiction and norm. Its
+//! related locations are the other values its message quotes evidence about, each with its
+//! evidence line as message, then the norm's declaration when the policy files are on disk
+//! ([`SarifWriter::with_declarations`]). The run's invocation (exit code) ends the log. The log
+//! is written piece by piece ([`SarifWriter`]), so a run of any size holds one document at a
+//! time. Reads no files: the caller locates evidence.
 
 use std::collections::BTreeMap;
 
@@ -16,10 +18,11 @@ use serde_json::{Value as Json, json};
 use serde_sarif::sarif;
 
 use super::model::{DocumentReport, ProblemRecord, ProblemSeverity, ResultRecord, WaiverState};
-use super::text::{evidence_lines, evidence_path};
+use super::text::{EvidenceLine, evidence_path, located_evidence_lines, parse_path};
 use crate::check::{Norm, NormId, Program, Status};
-use crate::config::{PathSegment, ProblemKind};
+use crate::config::{Path, PathSegment, ProblemKind};
 use crate::syntax::ast::Severity;
+use crate::workspace::Workspace;
 
 /// Finds the 1-based line and column of a JSON path in a document.
 pub type At<'a> = dyn Fn(&[PathSegment]) -> Option<(usize, usize)> + 'a;
@@ -36,6 +39,8 @@ pub struct SarifWriter<'p> {
     any_result: bool,
     /// `check --strict`: an unknown norm is reported at the level of a failure.
     unknown_fails: bool,
+    /// Where each norm of `norms` is declared, when the policy files are on disk.
+    declared: Vec<Option<sarif::Location>>,
 }
 
 /// The text that stands for the results while the frame of the log is printed.
@@ -69,11 +74,21 @@ impl<'p> SarifWriter<'p> {
             .collect();
         SarifWriter {
             program,
+            declared: vec![None; norms.len()],
             norms,
             rule_index,
             any_result: false,
             unknown_fails,
         }
+    }
+
+    /// The writer, with each result related to its norm's declaration in `workspace`, whose
+    /// files are on disk (the embedded library has no file a reader of the log could open).
+    pub fn with_declarations(mut self, workspace: &Workspace) -> SarifWriter<'p> {
+        self.declared = (self.norms.iter())
+            .map(|norm| declaration(workspace, norm))
+            .collect();
+        self
     }
 
     /// Everything before the first result.
@@ -89,7 +104,7 @@ impl<'p> SarifWriter<'p> {
         let results = document.results.iter().flatten();
         let results = results.filter_map(|record| {
             let level = level(record, self.unknown_fails)?;
-            Some(result(document, (record, level), &self.rule_index, at))
+            Some(self.result(document, (record, level), at))
         });
         problems
             .chain(results)
@@ -292,19 +307,52 @@ fn level(record: &ResultRecord, unknown_fails: bool) -> Option<sarif::ResultLeve
     }
 }
 
-fn result(
-    document: &DocumentReport,
-    (record, level): (&ResultRecord, sarif::ResultLevel),
-    rule_index: &BTreeMap<&str, usize>,
-    at: &At<'_>,
-) -> sarif::Result {
-    let mut text = format!("{} ({})", record.title, record.status.as_str());
-    let lines = evidence_lines(record);
-    if let Some(shown) = lines.get(..lines.len().min(MAX_MESSAGE_LINES)) {
-        if !shown.is_empty() {
-            text.push_str(": ");
-            text.push_str(&shown.join("; "));
+impl SarifWriter<'_> {
+    fn result(
+        &self,
+        document: &DocumentReport,
+        (record, level): (&ResultRecord, sarif::ResultLevel),
+        at: &At<'_>,
+    ) -> sarif::Result {
+        let lines = located_evidence_lines(record);
+        let shown = lines
+            .get(..lines.len().min(MAX_MESSAGE_LINES))
+            .unwrap_or_default();
+        let rule = self.rule_index.get(record.norm.as_str()).copied();
+        let mut res = sarif::Result::builder()
+            .rule_id(record.norm.as_str())
+            .level(level)
+            .message(
+                sarif::Message::builder()
+                    .text(message(record, &lines))
+                    .build(),
+            )
+            .locations(vec![location(document, record, at)])
+            .build();
+        let mut related = related_locations(document, record, shown, at);
+        let declared = rule.and_then(|i| self.declared.get(i)).cloned().flatten();
+        related.extend(declared);
+        number(&mut related);
+        res.related_locations = Some(related).filter(|list| !list.is_empty());
+        res.rule_index = rule.and_then(|i| i64::try_from(i).ok());
+        res.properties = Some(result_properties(document, record));
+        res.partial_fingerprints = Some(fingerprints(document, record));
+        if record.status == Status::Waived {
+            res.suppressions = Some(suppressions(record));
         }
+        res
+    }
+}
+
+/// A result's message: its title, its status and at most [`MAX_MESSAGE_LINES`] of its evidence
+/// `lines`, the rest counted.
+fn message(record: &ResultRecord, lines: &[EvidenceLine<'_>]) -> String {
+    let mut text = format!("{} ({})", record.title, record.status.as_str());
+    let shown = lines.iter().take(MAX_MESSAGE_LINES);
+    let shown: Vec<&str> = shown.map(|line| line.text.as_str()).collect();
+    if !shown.is_empty() {
+        text.push_str(": ");
+        text.push_str(&shown.join("; "));
     }
     if lines.len() > MAX_MESSAGE_LINES {
         let more = lines.len() - MAX_MESSAGE_LINES;
@@ -312,21 +360,61 @@ fn result(
             "; and {more} more (the JSON and human reports list them)"
         ));
     }
-    let mut res = sarif::Result::builder()
-        .rule_id(record.norm.as_str())
-        .level(level)
-        .message(sarif::Message::builder().text(text).build())
-        .locations(vec![location(document, record, at)])
-        .build();
-    res.rule_index = rule_index
-        .get(record.norm.as_str())
-        .and_then(|&i| i64::try_from(i).ok());
-    res.properties = Some(result_properties(document, record));
-    res.partial_fingerprints = Some(fingerprints(document, record));
-    if record.status == Status::Waived {
-        res.suppressions = Some(suppressions(record));
+    text
+}
+
+/// A location in the document for each other value the `shown` evidence lines are about than
+/// the one the result points at, found by `at`, in the order of the lines; each value once,
+/// with its first line as the message.
+fn related_locations(
+    document: &DocumentReport,
+    record: &ResultRecord,
+    shown: &[EvidenceLine<'_>],
+    at: &At<'_>,
+) -> Vec<sarif::Location> {
+    let mut seen: Vec<Path> = evidence_path(record).into_iter().collect();
+    let mut related = Vec::new();
+    for line in shown {
+        let Some(path) = line.path.as_deref().and_then(parse_path) else {
+            continue;
+        };
+        if seen.contains(&path) {
+            continue;
+        }
+        if let Some(position) = at(&path) {
+            let mut location = physical_location(&document.path, position);
+            location.message = Some(sarif::Message::builder().text(&line.text).build());
+            related.push(location);
+        }
+        seen.push(path);
     }
-    res
+    related
+}
+
+/// Gives each of a result's related locations its `id`, from 1.
+fn number(related: &mut [sarif::Location]) {
+    for (id, location) in (1..).zip(related.iter_mut()) {
+        location.id = Some(id);
+    }
+}
+
+/// Where `norm` is declared in `workspace`: its id in its file.
+fn declaration(workspace: &Workspace, norm: &Norm) -> Option<sarif::Location> {
+    let file = workspace.files.get(norm.span.file.0 as usize)?;
+    let position = file.line_column(norm.span.start as usize);
+    let mut location = physical_location(&file.display, position);
+    let text = format!("norm {} is declared here", norm.id);
+    location.message = Some(sarif::Message::builder().text(text).build());
+    Some(location)
+}
+
+/// The evidence paths a result's locations are about: the one it points at, then those of the
+/// evidence lines its message quotes (for finding them all in one pass over the document).
+pub fn located_paths(record: &ResultRecord) -> Vec<Path> {
+    let lines = located_evidence_lines(record);
+    let shown = lines.iter().take(MAX_MESSAGE_LINES);
+    let paths = shown.filter_map(|line| line.path.as_deref().and_then(parse_path));
+    evidence_path(record).into_iter().chain(paths).collect()
 }
 
 /// What identifies a result from one run to the next, wherever its evidence moves in the

@@ -4,6 +4,8 @@
 //!
 //! Takes [`ResultRecord`]s; gives strings and JSON paths. Reads no files.
 
+use std::borrow::Cow;
+
 use super::model::{EvidenceRecord, ResultRecord, WaiverRecord, WaiverState};
 use crate::check::{Norm, Program};
 use crate::config::{Path, PathSegment};
@@ -27,9 +29,28 @@ pub fn citation_lines(program: &Program, norm: &Norm) -> Vec<String> {
         .collect()
 }
 
+/// One line of a result's evidence and the evidence path of the document value it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvidenceLine<'r> {
+    /// The line as the formats print it.
+    pub text: String,
+    /// What the line is about: a finding's `path`; for a requirement's message, its evidence's
+    /// first finding's (as [`evidence_path`]); else the evidence item's; `waivers[i]` for the
+    /// waiver's line; `None` when the line is about no value of the document.
+    pub path: Option<Cow<'r, str>>,
+}
+
 /// The evidence of a result as lines: each requirement's message (or its findings), then each
 /// waiver that names the norm with its justification, and why when it does not apply.
 pub fn evidence_lines(result: &ResultRecord) -> Vec<String> {
+    located_evidence_lines(result)
+        .into_iter()
+        .map(|line| line.text)
+        .collect()
+}
+
+/// [`evidence_lines`], each with the evidence path of the value it is about.
+pub fn located_evidence_lines(result: &ResultRecord) -> Vec<EvidenceLine<'_>> {
     let mut lines = Vec::new();
     for evidence in &result.evidence {
         push_evidence(&mut lines, evidence);
@@ -38,16 +59,21 @@ pub fn evidence_lines(result: &ResultRecord) -> Vec<String> {
     lines
 }
 
-/// `waiver waivers[i]: justification`, then why in parentheses when it does not apply.
-fn waiver_line(waiver: &WaiverRecord) -> String {
+/// `waiver waivers[i]: justification`, then why in parentheses when it does not apply; about
+/// `waivers[i]`.
+fn waiver_line<'r>(waiver: &WaiverRecord) -> EvidenceLine<'r> {
     let reason = waiver.reason.as_deref().unwrap_or("no justification given");
     let line = format!("waiver waivers[{}]: {reason}", waiver.index);
-    match waiver.state {
+    let text = match waiver.state {
         WaiverState::Active => line,
         _ => format!(
             "{line} ({})",
             waiver.state_text.as_deref().unwrap_or("it does not apply")
         ),
+    };
+    EvidenceLine {
+        text,
+        path: Some(Cow::Owned(format!("waivers[{}]", waiver.index))),
     }
 }
 
@@ -60,23 +86,27 @@ pub fn active_waiver_reasons(result: &ResultRecord) -> String {
     reasons.join("; ")
 }
 
-fn push_evidence(lines: &mut Vec<String>, evidence: &EvidenceRecord) {
-    let prefix = evidence
-        .item
-        .as_ref()
-        .map_or_else(String::new, |item| match &item.id {
-            Some(id) => format!("{} (id \"{id}\"): ", item.path),
-            None => format!("{}: ", item.path),
-        });
+fn push_evidence<'r>(lines: &mut Vec<EvidenceLine<'r>>, evidence: &'r EvidenceRecord) {
+    let item = evidence.item.as_ref();
+    let prefix = item.map_or_else(String::new, |item| match &item.id {
+        Some(id) => format!("{} (id \"{id}\"): ", item.path),
+        None => format!("{}: ", item.path),
+    });
+    let item_path = item.map(|item| Cow::Borrowed(item.path.as_str()));
     if let Some(message) = &evidence.message {
-        lines.push(format!("{prefix}{message}"));
+        let first = evidence.findings.iter().find_map(|f| f.path.as_deref());
+        lines.push(EvidenceLine {
+            text: format!("{prefix}{message}"),
+            path: first.map(Cow::Borrowed).or_else(|| item_path.clone()),
+        });
     }
     for finding in &evidence.findings {
-        lines.push(format!(
-            "{prefix}{}: {}",
-            finding.kind.label_as(finding.alternative),
-            finding.text
-        ));
+        let label = finding.kind.label_as(finding.alternative);
+        let path = finding.path.as_deref().map(Cow::Borrowed);
+        lines.push(EvidenceLine {
+            text: format!("{prefix}{label}: {}", finding.text),
+            path: path.or_else(|| item_path.clone()),
+        });
     }
 }
 
