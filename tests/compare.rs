@@ -105,6 +105,32 @@ fn examples_markdown() {
     insta::assert_snapshot!(stdout(&rampart(&args)));
 }
 
+/// The table of scores the HTML page holds in its markup (readable without JavaScript), on the
+/// worked example: the same figures as the Markdown ranking and pillar matrix.
+#[test]
+fn the_html_page_holds_the_scores_table_in_its_markup() {
+    let args = [
+        "compare",
+        "tests/fixtures/compare/worked.json",
+        "--format",
+        "html",
+    ];
+    let html = stdout(&rampart(&args));
+    let start = html
+        .find("<section id=\"scores-section\"")
+        .expect("the scores section");
+    let end = start + html[start..].find("</section>").expect("its end") + "</section>".len();
+    let summary = html
+        .split("<p id=\"summary\">")
+        .nth(1)
+        .expect("the summary");
+    assert!(
+        summary.starts_with("4 jurisdictions, 5 norms. Weights: critical 4, high 3, medium 2, low 1. 1 below baseline (a critical norm fails).</p>"),
+        "{summary}"
+    );
+    insta::assert_snapshot!(&html[start..end]);
+}
+
 #[test]
 fn examples_json() {
     let args = [
@@ -506,6 +532,14 @@ fn hostile_names_are_escaped_in_every_format() {
     );
     let html = run("html");
     assert!(!html.contains("<img src=x"), "raw markup in the page");
+    assert!(
+        html.contains(r#"=HYPERLINK(&quot;http://x&quot;) &lt;img src=x onerror=alert(1)&gt; | *a* &lt;/script&gt;</th>"#),
+        "escaped in the table of scores"
+    );
+    assert!(
+        html.contains("title=\"@alpha\u{fffd}[31m\u{fffd}\""),
+        "control characters replaced"
+    );
     assert!(
         html.contains(r"\u003cimg src=x onerror=alert(1)\u003e"),
         "escaped in the data"

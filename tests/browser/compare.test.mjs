@@ -54,6 +54,31 @@ async function open(file) {
   return { page, seen };
 }
 
+/** The scores of `rampart compare PATH --format markdown` as the page shows them (`96.2%`, `–`),
+ * by jurisdiction name: overall, per pillar id and per stage index. */
+function comparisonScores(path) {
+  const markdown = execFileSync(BINARY, ["compare", path, "--format", "markdown"], { cwd: ROOT, encoding: "utf8" });
+  // The rows of the table after `heading`, as arrays of cells.
+  const table = (heading) => {
+    const lines = markdown.split("## " + heading + "\n\n")[1].split("\n\n")[0].split("\n");
+    return lines.filter((line, i) => i !== 1).map((line) => line.split(" | ").map((cell) => cell.replace(/^\| ?| ?\|$/g, "")));
+  };
+  const shown = (cell) => (cell === "\u2013" ? cell : cell + "%");
+  const column = (rows, index, nameAt = 0) => Object.fromEntries(rows.slice(1).map((r) => [r[nameAt], shown(r[index])]));
+  const pillars = table("Compliance by pillar (%)");
+  const stages = table("Compliance by electoral-cycle stage (%)");
+  const ranking = table("Ranking");
+  return {
+    shown,
+    ranking,
+    pillarTable: pillars,
+    pillars: pillars[0].slice(1),
+    overall: column(ranking, 3, 1),
+    pillar: (id) => column(pillars, pillars[0].indexOf(id)),
+    stage: (index) => column(stages, index + 1),
+  };
+}
+
 test("the region page shows every jurisdiction, filters, evidence, and stays offline", async () => {
   rampart(["compare", "examples/", "--format", "html", "--output", "target/region.html"]);
   const { page, seen } = await open(join(ROOT, "target", "region.html"));
@@ -70,6 +95,44 @@ test("the region page shows every jurisdiction, filters, evidence, and stays off
   assert.ok(governance.every((id) => id.startsWith("gov-")), governance.join(" "));
   await page.selectOption("#f-pillar", "");
   assert.equal(await page.locator("#heatmap thead th.norm").count(), allColumns);
+
+  // The heatmap's compliance column is the score of what the filters select, or says it is overall.
+  const scores = comparisonScores("examples/");
+  const scoreColumn = async () => page.locator("#heatmap tbody tr[data-j]").evaluateAll((trs) =>
+    Object.fromEntries(trs.map((tr) => [tr.querySelector("th.jur button").textContent, tr.cells[2].textContent])));
+  const scoreHead = () => page.locator("#heatmap thead th").nth(2).textContent();
+  assert.equal(await scoreHead(), "Overall compliance");
+  assert.deepEqual(await scoreColumn(), scores.overall);
+  assert.equal(await page.locator("#score-scope").textContent(), "Compliance: the overall score, over all norms.");
+  await page.selectOption("#f-pillar", { label: "governance \u2013 Governance and critical-infrastructure status" });
+  assert.equal(await scoreHead(), "governance compliance");
+  assert.deepEqual(await scoreColumn(), scores.pillar("governance"));
+  assert.notDeepEqual(scores.pillar("governance"), scores.overall);
+  assert.match(await page.locator("#score-scope").textContent(), /the governance pillar's score/);
+  assert.deepEqual(await page.locator("#scores thead th[data-p]:visible").allTextContents(), ["governance"],
+    "the table of scores shows the selected pillar's column");
+  await page.selectOption("#f-severity", "critical");
+  assert.equal(await scoreHead(), "Overall compliance", "no score is computed for a pillar and a severity");
+  assert.deepEqual(await scoreColumn(), scores.overall);
+  assert.match(await page.locator("#score-scope").textContent(), /overall score, over all norms; these filters choose the columns shown, not the score/);
+  await page.selectOption("#f-pillar", "");
+  await page.selectOption("#f-severity", "");
+  await page.selectOption("#f-stage", { index: 1 });
+  const stage = await page.locator("#f-stage option").nth(1).getAttribute("value");
+  assert.match(await scoreHead(), / compliance$/);
+  assert.deepEqual(await scoreColumn(), scores.stage(Number(stage)));
+  await page.selectOption("#f-stage", "");
+  assert.equal(await page.locator("#scores thead th[data-p]:visible").count(), scores.pillars.length);
+
+  // The table of scores follows the search and the sort, as the heatmap does.
+  await page.fill("#f-search", "castellan");
+  assert.deepEqual(await page.locator("#scores tbody tr:visible th").allTextContents(), ["Castellan"]);
+  await page.fill("#f-search", "");
+  await page.selectOption("#f-sort", "name");
+  const byName = await page.locator("#scores tbody tr:visible th").allTextContents();
+  assert.deepEqual(byName, [...byName].sort((a, b) => a.localeCompare(b)));
+  assert.deepEqual(byName, await page.locator("#heatmap tbody th.jur button").allTextContents());
+  await page.selectOption("#f-sort", "rank");
 
   const castellan = page.locator("#heatmap tbody tr", { has: page.getByRole("button", { name: "Castellan", exact: true }) });
   const column = (await page.locator("#heatmap thead th.norm").allTextContents()).indexOf("sec-patching");
@@ -110,6 +173,44 @@ test("the region page shows every jurisdiction, filters, evidence, and stays off
   assert.deepEqual(seen.errors, [], "no console errors");
   assert.deepEqual(seen.requests, [], "no network requests");
   await page.close();
+});
+
+test("without JavaScript the page shows the table of scores and says what needs the script", async () => {
+  mkdirSync(join(ROOT, "target", "browser"), { recursive: true });
+  const page_file = join(ROOT, "target", "browser", "no-script.html");
+  rampart(["compare", "examples/", "--format", "html", "--output", page_file]);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  try {
+    const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    const requests = [];
+    page.on("request", (request) => { if (!request.url().startsWith("file:")) requests.push(request.url()); });
+    await page.goto(pathToFileURL(page_file).href);
+    assert.equal(await page.locator("#legend li").count(), 0, "the page's script did not run");
+    assert.match(await page.locator("#summary").textContent(), /^6 jurisdictions, 85 norms\. Weights: critical 4, high 3, medium 2, low 1\. \d below baseline/);
+    assert.ok(await page.locator(".noscript").isVisible(), "the page says what needs JavaScript");
+    for (const hidden of [".controls", "#heatmap", "#charts-section", ".skip"]) {
+      assert.equal(await page.locator(hidden).isVisible(), false, `${hidden} is hidden`);
+    }
+
+    const scores = comparisonScores("examples/");
+    const head = await page.locator("#scores thead th").allTextContents();
+    assert.deepEqual(head, ["Rank", "Jurisdiction", "Overall compliance", "Coverage", ...scores.pillars, "Results", "Flags", "Critical fails"]);
+    const rows = await page.locator("#scores tbody tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.equal(rows.length, 6, "one row per jurisdiction");
+    rows.forEach((row, i) => {
+      const [rank, name, , compliance, coverage, , fails, critical, flags] = scores.ranking[i + 1];
+      assert.deepEqual(row.slice(0, 4), [rank, name, scores.shown(compliance), scores.shown(coverage)], name);
+      const pillarRow = scores.pillarTable.find((r) => r[0] === name).slice(1);
+      assert.deepEqual(row.slice(4, 4 + pillarRow.length), pillarRow.map(scores.shown), name);
+      const [results, flagText, criticalText] = row.slice(-3);
+      assert.ok(Number(fails) === 0 || results.includes(fails + " fail,") || results.endsWith(fails + " fail"), `${name}: ${results}`);
+      assert.equal(flagText.includes("below baseline"), flags.includes("BELOW BASELINE"), name);
+      assert.equal(criticalText === "" ? 0 : criticalText.split(", ").length, Number(critical), name);
+    });
+    assert.deepEqual(requests, [], "no network requests");
+  } finally {
+    await browser.close();
+  }
 });
 
 test("a hostile jurisdiction name is shown as text and runs no script", async () => {

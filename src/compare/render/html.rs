@@ -7,6 +7,11 @@
 //! stop that the arrow keys move, cells are named by their status in words, charts carry their
 //! figures in their names, and the layout reflows down to 320 pixels.
 //!
+//! The heading's summary and the table of scores are markup ([`html_static`]), so the page
+//! reads without JavaScript; the script draws the rest (heatmap, details, charts, groups,
+//! trend) and filters and sorts the table's rows as it does the heatmap's. The table comes
+//! after the script, so that a page of 1,000 jurisdictions shows its heatmap as soon as before.
+//!
 //! The data is embedded once as JSON in a `<script type="application/json">` element, with
 //! `<`, `>`, `&` and the JavaScript line separators written as `\u` escapes so that no string
 //! can close the element; the page's script builds the DOM with `textContent` only, so names
@@ -21,6 +26,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::html_static;
 use crate::check::Status;
 use crate::compare::{Comparison, Jurisdiction, NormInfo, Trend};
 use crate::report::{Category, EvidenceRecord, FindingKind, Report, WaiverRecord};
@@ -42,13 +48,21 @@ pub fn render(comparison: &Comparison, report: &Report) -> String {
     page.push_str(HEAD);
     page.push_str("<style>\n");
     page.push_str(STYLE);
-    page.push_str("</style>\n</head>\n<body>\n");
-    page.push_str(BODY);
+    page.push_str("</style>\n");
+    page.push_str(NOSCRIPT_STYLE);
+    page.push_str("</head>\n<body>\n");
+    page.push_str(BODY_START);
+    page.push_str(&html_static::summary(comparison));
+    page.push_str(BODY_MIDDLE);
     page.push_str("<script type=\"application/json\" id=\"data\">");
     page.push_str(&script_safe(&json));
     page.push_str("</script>\n<script>\n");
     page.push_str(SCRIPT);
-    page.push_str("</script>\n</body>\n</html>\n");
+    // After the script, so that the heatmap is drawn before the table is parsed: the table is
+    // then below the charts and is laid out only when it is scrolled to (page.css).
+    page.push_str("</script>\n");
+    page.push_str(&html_static::scores(comparison));
+    page.push_str("</main>\n</body>\n</html>\n");
     page
 }
 
@@ -74,15 +88,23 @@ const HEAD: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\
 style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
 <title>Rampart comparison</title>\n";
 
-const BODY: &str = r##"<a class="skip" href="#charts-section">Skip to the charts</a>
+/// Without JavaScript, what only the script draws is hidden: the page is its heading and the
+/// table of scores.
+const NOSCRIPT_STYLE: &str = "<noscript><style>.skip, #legend, .controls, #shown, #score-scope, \
+.layout, #heatmap-keys, #charts-section { display: none; }</style></noscript>\n";
+
+const BODY_START: &str = r##"<a class="skip" href="#charts-section">Skip to the charts</a>
 <header>
 <h1>Rampart comparison</h1>
-<p id="summary"></p>
+<p id="summary">"##;
+
+const BODY_MIDDLE: &str = r##"</p>
 <ul class="legend" id="legend" aria-label="Status legend"></ul>
 </header>
 <main>
-<noscript><p class="noscript">This page draws the comparison with JavaScript, which is off.
-The same comparison is printed by <code>rampart compare --format markdown</code>.</p></noscript>
+<noscript><p class="noscript">JavaScript is off: the table of scores below is complete, but the
+heatmap of results, the filters, the evidence and the charts need it. The same comparison is
+printed by <code>rampart compare --format markdown</code>.</p></noscript>
 <section class="controls" aria-label="Filters">
 <label>Pillar <select id="f-pillar"><option value="">all</option></select></label>
 <label>Stage <select id="f-stage"><option value="">all</option></select></label>
@@ -95,6 +117,7 @@ The same comparison is printed by <code>rampart compare --format markdown</code>
 </select></label>
 </section>
 <p id="shown" class="shown" role="status"></p>
+<p id="score-scope" class="hint"></p>
 <div class="layout">
 <div class="heatmap-wrap" id="heatmap-wrap"><table id="heatmap" class="heatmap" role="grid" aria-describedby="heatmap-keys">
 <caption class="visually-hidden">Results by jurisdiction (rows) and norm (columns)</caption>
@@ -106,7 +129,6 @@ The same comparison is printed by <code>rampart compare --format markdown</code>
 <section id="charts-section" aria-labelledby="charts-title"><h2 id="charts-title">Compliance by pillar</h2><p class="hint note" id="charts-note"></p><div id="charts" class="charts"></div></section>
 <section id="groups-section" aria-labelledby="groups-title" hidden><h2 id="groups-title">Groups</h2><div id="groups"></div></section>
 <section id="trend-section" aria-labelledby="trend-title" hidden><h2 id="trend-title">Changes since the baseline</h2><div id="trend"></div></section>
-</main>
 "##;
 
 /// Everything the page's script needs, in compact form.
@@ -208,6 +230,7 @@ struct PageJurisdiction<'c> {
     coverage: Option<f64>,
     waived: Option<f64>,
     pillars: Vec<Option<f64>>,
+    stages: Vec<Option<f64>>,
     groups: Vec<&'c str>,
     /// One letter per norm: P pass, F fail, W waived, U unknown, N not applicable, E error,
     /// `.` not reported.
@@ -456,6 +479,9 @@ fn page_jurisdiction<'c>(
         pillars: jurisdiction
             .pillars
             .iter()
+            .map(|s| rounded(s.compliance))
+            .collect(),
+        stages: (jurisdiction.stages.iter())
             .map(|s| rounded(s.compliance))
             .collect(),
         groups,

@@ -5,6 +5,7 @@
 
 pub mod csv;
 pub mod html;
+pub mod html_static;
 pub mod json;
 pub mod markdown;
 pub mod table;

@@ -1,5 +1,6 @@
-// Rampart comparison page: builds every element from the embedded JSON with textContent, so
-// no string from a document is ever parsed as HTML. No network access.
+// Rampart comparison page: builds the heatmap, details, charts, groups and trend from the
+// embedded JSON with textContent, so no string from a document is ever parsed as HTML, and
+// filters and sorts the table of scores that the markup holds. No network access.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("data").textContent);
@@ -55,15 +56,8 @@
     $("f-search").addEventListener("input", () => draw({ quiet: true }));
   }
 
-  function setupHeader() {
-    const n = data.jurisdictions.length;
-    const below = data.jurisdictions.filter((j) => j.below).length;
-    const w = data.weights;
-    $("summary").textContent =
-      n + (n === 1 ? " jurisdiction, " : " jurisdictions, ") + data.norms.length + " norms" +
-      (data.profile ? ", profile " + data.profile : "") +
-      ". Weights: critical " + w.critical + ", high " + w.high + ", medium " + w.medium +
-      ", low " + w.low + ". " + below + " below baseline (a critical norm fails).";
+  // The status legend of the heatmap (the summary above it is written in the page's markup).
+  function setupLegend() {
     for (const letter of ["P", "F", "W", "U", "N", "E", "."]) {
       $("legend").appendChild(el("li", null, [
         el("span", { className: "swatch " + statusClass(letter), text: STATUS[letter].symbol, "aria-hidden": "true" }),
@@ -121,7 +115,7 @@
     const top = el("tr", { "aria-rowindex": "1" }, [
       el("th", { className: "num", rowspan: "2", scope: "col", text: "Rank" }),
       el("th", { className: "jur", rowspan: "2", scope: "col", text: "Jurisdiction" }),
-      el("th", { className: "num", rowspan: "2", scope: "col", text: "Compliance" }),
+      el("th", { className: "num", rowspan: "2", scope: "col", text: view.score.label }),
     ]);
     const bottom = el("tr", { "aria-rowindex": "2" });
     let i = 0;
@@ -172,7 +166,7 @@
   const OVERSCAN = 15;
   // `focus` is the grid position of the one cell in the tab order: a row of `rows` and a column,
   // 0 for the name, k for the k-th norm of `norms`.
-  const view = { rows: [], norms: [], first: -1, last: -1, all: false, rowHeight: 24, focus: { row: 0, col: 0 } };
+  const view = { rows: [], norms: [], score: null, first: -1, last: -1, all: false, rowHeight: 24, focus: { row: 0, col: 0 } };
   const HEADER_ROWS = 2;
 
   function rowElement(index, position) {
@@ -180,7 +174,7 @@
     const tr = el("tr", { "data-j": String(index), "aria-rowindex": String(position + HEADER_ROWS + 1) });
     tr.appendChild(el("td", { className: "num", text: j.rank || "\u2013" }));
     tr.appendChild(nameCell(j, index));
-    tr.appendChild(el("td", { className: "num", text: pct(j.compliance) }));
+    tr.appendChild(el("td", { className: "num", text: pct(view.score.of(j)) }));
     const norms = view.norms;
     const cells = new Array(norms.length);
     for (let k = 0; k < norms.length; k++) cells[k] = cellMarkup(j.s.charAt(norms[k]) || ".", norms[k]);
@@ -338,9 +332,58 @@
     else $("shown").textContent = textOf();
   }
 
+  // The score the heatmap's compliance column shows: the selected pillar's or stage's when it is
+  // the only filter of norms (the figure every format prints), else the overall score, said to
+  // be overall, since no score is computed for other selections of norms.
+  function shownScore() {
+    const pillar = $("f-pillar").value;
+    const stage = $("f-stage").value;
+    const severity = $("f-severity").value;
+    if (pillar !== "" && stage === "" && severity === "") {
+      const p = data.pillars[pillar];
+      return { label: p.id + " compliance", scope: "Compliance: the " + p.id + " pillar's score (" + p.title + ").",
+        of: (j) => j.pillars[pillar] };
+    }
+    if (stage !== "" && pillar === "" && severity === "") {
+      const s = data.stages[stage];
+      return { label: s.id + " compliance", scope: "Compliance: the " + s.id + " stage's score (" + s.title + ").",
+        of: (j) => j.stages[stage] };
+    }
+    const filtered = pillar !== "" || stage !== "" || severity !== "";
+    return { label: "Overall compliance", of: (j) => j.compliance,
+      scope: filtered ? "Compliance: the overall score, over all norms; these filters choose the columns shown, not the score."
+        : "Compliance: the overall score, over all norms." };
+  }
+
+  // The table of scores, written in the markup after this script (see html.rs), shows the rows
+  // of the heatmap, in its order, and only the selected pillar's column. It is changed only
+  // where the filters change it: at 1,000 rows, restyling every row would slow the page down.
+  const scores = { rows: [], order: [], style: document.head.appendChild(el("style")) };
+  function setupScores() {
+    scores.rows = Array.from($("scores").tBodies[0].rows);
+    scores.order = scores.rows.map((tr, index) => index);
+    drawScores();
+  }
+
+  function drawScores() {
+    if (!scores.rows.length) return;
+    const pillar = $("f-pillar").value;
+    // Columns 5 to 4 + the number of pillars are the pillars' (1-based, after rank, name,
+    // overall compliance and coverage).
+    scores.style.textContent = pillar === "" ? "" : "#scores tr > :nth-child(n+5):nth-child(-n+" +
+      (4 + data.pillars.length) + "):not(:nth-child(" + (5 + Number(pillar)) + ")) { display: none; }";
+    if (view.rows.length === scores.order.length && view.rows.every((row, i) => row === scores.order[i])) return;
+    const shown = new Set(view.rows);
+    scores.rows.forEach((tr, index) => { tr.hidden = !shown.has(index); });
+    $("scores").tBodies[0].append(...view.rows.map((index) => scores.rows[index]));
+    scores.order = view.rows.slice();
+  }
+
   function draw(options) {
     view.norms = visibleNorms();
     view.rows = visibleJurisdictions();
+    view.score = shownScore();
+    $("score-scope").textContent = view.score.scope;
     view.first = view.last = -1;
     view.focus.col = Math.min(view.focus.col, view.norms.length);
     drawHead(view.norms);
@@ -349,6 +392,7 @@
     tellShown(options && options.quiet);
     drawWindow();
     drawCharts(view.rows);
+    drawScores();
   }
 
   // Details of one result: status, norm, evidence, waivers, citations.
@@ -441,7 +485,7 @@
     panel.appendChild(el("h2", { text: j.name + " (" + j.key + ")", dir: "auto" }));
     const dl = el("dl");
     addTerm(dl, "Rank", j.rank || "unranked");
-    addTerm(dl, "Compliance", pct(j.compliance));
+    addTerm(dl, "Overall compliance", pct(j.compliance));
     addTerm(dl, "Coverage", pct(j.coverage));
     addTerm(dl, "Waived", pct(j.waived));
     addTerm(dl, "Flags", j.flags.join(", ") || "none");
@@ -449,7 +493,7 @@
     addTerm(dl, "File", j.path);
     panel.appendChild(dl);
     panel.appendChild(chart(j));
-    $("announce").textContent = j.name + ": compliance " + pct(j.compliance) +
+    $("announce").textContent = j.name + ": overall compliance " + pct(j.compliance) +
       ". The details are shown after the heatmap; press Tab to read them.";
   }
 
@@ -574,7 +618,7 @@
     markFocus(false);
   }
 
-  setupHeader();
+  setupLegend();
   setupControls();
   $("heatmap").addEventListener("click", onActivate);
   $("heatmap").addEventListener("mouseover", labelCell);
@@ -594,4 +638,5 @@
   draw();
   drawGroups();
   drawTrend();
+  document.addEventListener("DOMContentLoaded", setupScores);
 })();
