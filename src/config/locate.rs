@@ -393,10 +393,14 @@ impl Scanner<'_> {
 /// A YAML document's shape with the position of every value, for placing problems.
 pub struct YamlPositions(Spanned<YamlNode>);
 
-type Spanned<T> = serde_saphyr::Spanned<T>;
+pub(super) type Spanned<T> = serde_saphyr::Spanned<T>;
 
-/// A YAML node: only its children matter for positions.
-enum YamlNode {
+/// A YAML node: its children, for positions, and whether a scalar was read as a number (for
+/// [`super::yaml12`], which spells some numbers back as text).
+pub(super) enum YamlNode {
+    /// A number.
+    Number,
+    /// Any other scalar.
     Leaf,
     Seq(Vec<Spanned<YamlNode>>),
     Map(Vec<(Spanned<String>, Spanned<YamlNode>)>),
@@ -434,6 +438,11 @@ impl YamlPositions {
         Some(key_of_node.map_or_else(|| position(node), position))
     }
 
+    /// The document's root node.
+    pub(super) fn root(&self) -> &Spanned<YamlNode> {
+        &self.0
+    }
+
     /// The position of the first key repeated in a mapping, if any.
     pub fn first_repeated_key(&self) -> Option<(usize, usize)> {
         repeated_key(&self.0)
@@ -447,7 +456,7 @@ fn position<T>(node: &Spanned<T>) -> (usize, usize) {
 
 fn repeated_key(node: &Spanned<YamlNode>) -> Option<(usize, usize)> {
     match &node.value {
-        YamlNode::Leaf => None,
+        YamlNode::Number | YamlNode::Leaf => None,
         YamlNode::Seq(items) => items.iter().find_map(repeated_key),
         YamlNode::Map(entries) => entries
             .iter()
@@ -478,15 +487,15 @@ impl<'de> serde::de::Visitor<'de> for YamlVisitor {
     }
 
     fn visit_i64<E>(self, _: i64) -> Result<YamlNode, E> {
-        Ok(YamlNode::Leaf)
+        Ok(YamlNode::Number)
     }
 
     fn visit_u64<E>(self, _: u64) -> Result<YamlNode, E> {
-        Ok(YamlNode::Leaf)
+        Ok(YamlNode::Number)
     }
 
     fn visit_f64<E>(self, _: f64) -> Result<YamlNode, E> {
-        Ok(YamlNode::Leaf)
+        Ok(YamlNode::Number)
     }
 
     fn visit_str<E>(self, _: &str) -> Result<YamlNode, E> {

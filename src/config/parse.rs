@@ -80,7 +80,7 @@ fn parse_yaml(text: &str) -> Result<Json, SyntaxError> {
     // The seed is driven by the YAML deserializer, so depth and duplicates are checked the same
     // way as for JSON.
     let value: Result<StrictJson, _> = serde_saphyr::from_str_with_options(text, yaml_options());
-    let value = value.map(|v| super::yaml12::core_schema_numbers(text, v.0, yaml_options()));
+    let value = value.map(|v| super::yaml12::core_schema_numbers(text, v.0));
     value.map_err(|error| {
         // serde-saphyr locates its own errors; a repeated key found by our visitor (in a flow
         // mapping whose first key is tagged, serde-saphyr's own check lets it through) is

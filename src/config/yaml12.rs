@@ -2,39 +2,30 @@
 //!
 //! serde-saphyr also reads some YAML 1.1 spellings of numbers as numbers: digits grouped with
 //! `_` (`1_200`), binary (`0b101`), a capital radix prefix (`0X1F`) and signed hexadecimal or
-//! octal (`-0x1F`). YAML 1.2 reads
-//! these plain scalars as text, so Rampart does too: an `int` field holding one is a wrong
-//! type, with a hint that spells the number as YAML 1.2 reads it ([`number_hint`]). What the
-//! core schema reads as a number stays one: `12`, `+12`, `012` (twelve), `0x1F`, `0o17`, `.5`,
-//! `1e3`.
+//! octal (`-0x1F`). YAML 1.2 reads these plain scalars as text, so Rampart does too: an `int`
+//! field holding one is a wrong type, with a hint that spells the number as YAML 1.2 reads it
+//! ([`number_hint`]). What the core schema reads as a number stays one: `12`, `+12`, `012`
+//! (twelve), `0x1F`, `0o17`, `.5`, `1e3`.
 //!
 //! serde-saphyr gives a number without its text, so the text is found again by a second
-//! reading with positions; a document that holds none of these spellings anywhere in its text
+//! reading with positions ([`YamlPositions`], which also places problems); a document that holds none of these spellings anywhere in its text
 //! (the usual case) is not read twice.
 
 use serde_json::Value as Json;
 
-type Spanned<T> = serde_saphyr::Spanned<T>;
+use super::locate::{Spanned, YamlNode, YamlPositions};
 
-/// A YAML node as far as numbers go: where each number is written.
-enum RawNode {
-    Number,
-    Other,
-    Seq(Vec<Spanned<RawNode>>),
-    Map(Vec<(String, Spanned<RawNode>)>),
-}
-
-/// `value`, read from the YAML `text` with `options`, with every number that the YAML 1.2 core
+/// `value`, read from the YAML `text`, with every number that the YAML 1.2 core
 /// schema reads as text turned back into that text.
-pub(super) fn core_schema_numbers(text: &str, value: Json, options: serde_saphyr::Options) -> Json {
+pub(super) fn core_schema_numbers(text: &str, value: Json) -> Json {
     if !may_hold_yaml11_number(text.as_bytes()) {
         return value;
     }
-    let Ok(raw) = serde_saphyr::from_str_with_options::<Spanned<RawNode>>(text, options) else {
+    let Some(positions) = YamlPositions::parse(text) else {
         return value;
     };
     let mut value = value;
-    restore(text, &mut value, &raw);
+    restore(text, &mut value, positions.root());
     value
 }
 
@@ -50,21 +41,21 @@ fn may_hold_yaml11_number(text: &[u8]) -> bool {
 }
 
 /// Replaces each number of `value` written in a way the core schema reads as text.
-fn restore(text: &str, value: &mut Json, raw: &Spanned<RawNode>) {
+fn restore(text: &str, value: &mut Json, raw: &Spanned<YamlNode>) {
     match (value, &raw.value) {
-        (value @ Json::Number(_), RawNode::Number) => {
+        (value @ Json::Number(_), YamlNode::Number) => {
             if let Some(written) = scalar_text(text, raw).filter(|t| !is_core_number(t)) {
                 *value = Json::String(written.to_string());
             }
         }
-        (Json::Array(items), RawNode::Seq(raws)) => {
+        (Json::Array(items), YamlNode::Seq(raws)) => {
             for (item, raw) in items.iter_mut().zip(raws) {
                 restore(text, item, raw);
             }
         }
-        (Json::Object(members), RawNode::Map(entries)) => {
+        (Json::Object(members), YamlNode::Map(entries)) => {
             for (key, raw) in entries {
-                if let Some(member) = members.get_mut(key) {
+                if let Some(member) = members.get_mut(&key.value) {
                     restore(text, member, raw);
                 }
             }
@@ -74,7 +65,7 @@ fn restore(text: &str, value: &mut Json, raw: &Spanned<RawNode>) {
 }
 
 /// The text of a scalar as written (at its anchor, for an alias).
-fn scalar_text<'t>(text: &'t str, node: &Spanned<RawNode>) -> Option<&'t str> {
+fn scalar_text<'t>(text: &'t str, node: &Spanned<YamlNode>) -> Option<&'t str> {
     let span = node.defined.span();
     let start = usize::try_from(span.byte_offset()?).ok()?;
     let len = usize::try_from(span.byte_len()?).ok()?;
@@ -142,70 +133,6 @@ fn yaml11_radix_number(text: &str) -> Option<i128> {
     };
     let magnitude = i128::from_str_radix(digits, radix).ok()?;
     Some(if negative { -magnitude } else { magnitude })
-}
-
-impl<'de> serde::Deserialize<'de> for RawNode {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> serde::de::Visitor<'de> for RawVisitor {
-    type Value = RawNode;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("a YAML value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<RawNode, E> {
-        Ok(RawNode::Other)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<RawNode, E> {
-        Ok(RawNode::Number)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<RawNode, E> {
-        Ok(RawNode::Number)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<RawNode, E> {
-        Ok(RawNode::Number)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<RawNode, E> {
-        Ok(RawNode::Other)
-    }
-
-    fn visit_unit<E>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Other)
-    }
-
-    fn visit_none<E>(self) -> Result<RawNode, E> {
-        Ok(RawNode::Other)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<RawNode, D::Error> {
-        d.deserialize_any(self)
-    }
-
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawNode, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(RawNode::Seq(items))
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawNode, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((key, value)) = map.next_entry()? {
-            entries.push((key, value));
-        }
-        Ok(RawNode::Map(entries))
-    }
 }
 
 #[cfg(test)]
