@@ -13,6 +13,7 @@ use std::fmt::Write;
 
 use super::{count, flags, rank_text};
 use crate::check::Status;
+use crate::compare::score::percent_or_dash;
 use crate::compare::{Comparison, Jurisdiction, Ratio};
 
 /// The statuses the results column counts, in its order, with their words.
@@ -144,12 +145,10 @@ fn results(jurisdiction: &Jurisdiction) -> String {
     counts.collect::<Vec<_>>().join(", ")
 }
 
-/// A ratio as a percentage with one decimal (`96.2%`), or `–`.
+/// A ratio as a percentage with one decimal and its sign (`96.2%`), or `–`.
 fn percent(ratio: Option<Ratio>) -> String {
-    ratio.map_or_else(
-        || "\u{2013}".to_string(),
-        |r| format!("{}%", r.percent_text()),
-    )
+    let text = percent_or_dash(ratio);
+    if ratio.is_some() { text + "%" } else { text }
 }
 
 #[cfg(test)]
