@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Browser test of the `rampart compare` HTML page: installs Debian's Chromium when missing (as
 # root), installs playwright-core from the lock file, builds the binary and runs the test.
-# Called by CI; run it from anywhere.
+# Called by CI; run it from anywhere. With `--bench`, runs the browser bench instead (how fast
+# a page of 1,000 jurisdictions becomes interactive; see docs/PERFORMANCE.md), on a release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,6 +17,12 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
-cargo build --quiet --bin rampart
-cd tests/browser
-node --test compare.test.mjs
+if [ "${1:-}" = --bench ]; then
+  cargo build --quiet --release --bin rampart
+  cd tests/browser
+  RAMPART_BIN="$PWD/../../target/release/rampart" node bench.mjs
+else
+  cargo build --quiet --bin rampart
+  cd tests/browser
+  node --test compare.test.mjs
+fi
