@@ -1391,6 +1391,23 @@ fn a_file_named_twice_is_checked_once_and_a_repeated_jurisdiction_is_warned_abou
 }
 
 #[test]
+fn a_jurisdiction_in_many_documents_is_one_short_warning() {
+    let dir = temp_dir();
+    for n in 0..12 {
+        let copy = dir.path().join(format!("copy-{n:02}.json"));
+        std::fs::copy("examples/norrvale.json", &copy).expect("a copy");
+    }
+    let output = rampart(&["check", &dir.path().to_string_lossy(), "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let warning = stderr
+        .lines()
+        .find(|line| line.contains("jurisdiction `norrvale` is described by 12 documents"))
+        .unwrap_or_else(|| panic!("no warning in {stderr}"));
+    assert!(warning.contains("copy-04.json and 7 more)"), "{warning}");
+    assert!(!warning.contains("copy-05.json"), "{warning}");
+}
+
+#[test]
 fn sarif_uris_are_relative_inside_the_current_directory_and_file_uris_outside() {
     let dir = temp_dir();
     let outside = dir.path().join("state one.json");

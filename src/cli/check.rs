@@ -349,7 +349,7 @@ impl JurisdictionIds {
             let line = format!(
                 "warning: jurisdiction `{id}` is described by {} documents ({}); each is checked and reported on its own",
                 files.len(),
-                files.join(", ")
+                super::first_few(files)
             );
             say!("{}", crate::report::columns::escape_unsafe(&line));
         }

@@ -164,7 +164,7 @@ fn warn_repeated_jurisdictions(jurisdictions: &[compare::Jurisdiction]) {
         say!(
             "warning: jurisdiction `{id}` is described by {} documents ({}); each is compared as its own row",
             paths.len(),
-            paths.join(", ")
+            super::first_few(paths)
         );
     }
 }

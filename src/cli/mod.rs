@@ -98,8 +98,42 @@ pub enum DiagnosticFormat {
     Json,
 }
 
+/// Most names a warning lists before it counts the rest.
+const NAMES_LISTED: usize = 5;
+
+/// The first few of `names`, comma-separated, then how many more there are
+/// (`a.json, b.json, c.json, d.json, e.json and 161 more`): a warning about a large run stays
+/// one readable line.
+pub fn first_few<S: AsRef<str>>(names: &[S]) -> String {
+    let shown: Vec<&str> = names.iter().take(NAMES_LISTED).map(AsRef::as_ref).collect();
+    let mut text = shown.join(", ");
+    if names.len() > NAMES_LISTED {
+        text.push_str(&format!(" and {} more", names.len() - NAMES_LISTED));
+    }
+    text
+}
+
 /// True when standard output is a terminal that accepts colour (honours `NO_COLOR`).
 pub fn stdout_is_colour_terminal() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_few;
+
+    #[test]
+    fn first_few_lists_five_names_and_counts_the_rest() {
+        let names: Vec<String> = (1..=8).map(|n| format!("{n}.json")).collect();
+        assert_eq!(
+            first_few(&names),
+            "1.json, 2.json, 3.json, 4.json, 5.json and 3 more"
+        );
+        assert_eq!(
+            first_few(&names[..5]),
+            "1.json, 2.json, 3.json, 4.json, 5.json"
+        );
+        assert_eq!(first_few(&names[..1]), "1.json");
+    }
 }
