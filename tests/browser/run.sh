@@ -2,7 +2,8 @@
 # Browser test of the `rampart compare` HTML page: installs Debian's Chromium when missing (as
 # root), installs playwright-core from the lock file, builds the binary and runs the test.
 # Called by CI; run it from anywhere. With `--bench`, runs the browser bench instead (how fast
-# a page of 1,000 jurisdictions becomes interactive; see docs/PERFORMANCE.md), on a release build.
+# a page of 1,000 jurisdictions becomes interactive; see docs/PERFORMANCE.md), on a release build;
+# with `--screenshot`, writes the README's picture of the page (docs/images/compare.png).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -21,6 +22,10 @@ if [ "${1:-}" = --bench ]; then
   cargo build --quiet --release --bin rampart
   cd tests/browser
   RAMPART_BIN="$PWD/../../target/release/rampart" node bench.mjs
+elif [ "${1:-}" = --screenshot ]; then
+  cargo build --quiet --bin rampart
+  cd tests/browser
+  node screenshot.mjs
 else
   cargo build --quiet --bin rampart
   cd tests/browser
