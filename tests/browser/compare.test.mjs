@@ -149,7 +149,7 @@ test("the region page shows every jurisdiction, filters, evidence, and stays off
   await page.close();
 });
 
-test("without JavaScript the page shows the table of scores and says what needs the script", async () => {
+test("without JavaScript the page shows the tables of scores, groups and changes and says what needs the script", async () => {
   mkdirSync(join(ROOT, "target", "browser"), { recursive: true });
   const page_file = join(ROOT, "target", "browser", "no-script.html");
   rampart(["compare", "examples/", "--format", "html", "--output", page_file]);
@@ -181,6 +181,10 @@ test("without JavaScript the page shows the table of scores and says what needs 
       assert.equal(flagText.includes("below baseline"), flags.includes("BELOW BASELINE"), name);
       assert.equal(criticalText === "" ? 0 : criticalText.split(", ").length, Number(critical), name);
     });
+    await page.goto(pathToFileURL(writeTrendPage()).href);
+    assert.deepEqual(await tableRows(page, "#groups-table"), GROUPS_TABLE, "groups without the script");
+    assert.deepEqual(await tableRows(page, "#trend-table"), TREND_TABLE, "changes without the script");
+    assert.match(await page.locator("#trend").textContent(), /Appeared: Delta.*Disappeared: omega/s);
     assert.deepEqual(requests, [], "no network requests");
   } finally {
     await browser.close();
@@ -231,11 +235,37 @@ test("a page of 1,000 jurisdictions and 85 norms renders only the rows in view, 
   await page.close();
 });
 
-test("groups filter the rows and the baseline shows the trend", async () => {
+/** The cells of every row of the table `selector`, head row first. */
+const tableRows = (page, selector) =>
+  page.locator(`${selector} tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+
+/** The groups table of the worked comparison grouped by memberships (`rampart compare … --format
+ * markdown` gives the same figures). */
+const GROUPS_TABLE = [
+  ["Group", "Members", "Mean", "Min", "Median", "Max", "Most failed"],
+  ["(none)", "Delta", "60.0%", "60.0%", "60.0%", "60.0%", "n3 (1)"],
+  ["x", "Beta, Alpha", "60.4%", "57.1%", "60.4%", "63.6%", "n1 (1), n2 (1)"],
+  ["y", "Beta, Gamma", "61.8%", "60.0%", "61.8%", "63.6%", "n1 (1), n2 (1), n4 (1)"],
+];
+
+/** The changes table of the worked comparison against its baseline. */
+const TREND_TABLE = [
+  ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"],
+  ["Beta", "81.8%", "63.6%", "-18.2, now below baseline", "n1", "n5"],
+  ["Gamma", "60.0%", "60.0%", "0.0", "\u2013", "\u2013"],
+  ["Alpha", "77.8%", "57.1%", "-20.7", "n2", "\u2013"],
+];
+
+/** The page of the worked comparison with a baseline and groups by memberships. */
+function writeTrendPage() {
   const page_file = join(ROOT, "target", "browser", "trend.html");
   rampart(["compare", "tests/fixtures/compare/worked.json", "--baseline", "tests/fixtures/compare/baseline.json",
     "--group-by", "memberships", "--format", "html", "--output", page_file]);
-  const { page, seen } = await open(page_file);
+  return page_file;
+}
+
+test("groups filter the rows and the baseline shows the trend", async () => {
+  const { page, seen } = await open(writeTrendPage());
   assert.equal(await page.locator("#heatmap tbody tr[data-j]").count(), 4);
   await page.selectOption("#f-group", "x");
   const names = await page.locator("#heatmap tbody th.jur button").allTextContents();
@@ -243,14 +273,9 @@ test("groups filter the rows and the baseline shows the trend", async () => {
   await page.selectOption("#f-stage", { label: "s2 \u2013 Stage 2" });
   assert.deepEqual(await page.locator("#heatmap thead th.norm").allTextContents(), ["n2", "n3", "n4"]);
 
-  const rows = await page.locator("#trend-table tr").evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-  assert.deepEqual(rows, [
-    ["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"],
-    ["Beta", "81.8%", "63.6%", "-18.2, now below baseline", "n1", "n5"],
-    ["Gamma", "60.0%", "60.0%", "0.0", "\u2013", "\u2013"],
-    ["Alpha", "77.8%", "57.1%", "-20.7", "n2", "\u2013"],
-  ]);
+  assert.deepEqual(await tableRows(page, "#trend-table"), TREND_TABLE);
   assert.match(await page.locator("#trend").textContent(), /Appeared: Delta.*Disappeared: omega/s);
+  assert.deepEqual(await tableRows(page, "#groups-table"), GROUPS_TABLE);
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(seen.requests, []);
   await page.close();

@@ -7,10 +7,11 @@
 //! stop that the arrow keys move, cells are named by their status in words, charts carry their
 //! figures in their names, and the layout reflows down to 320 pixels.
 //!
-//! The heading's summary and the table of scores are markup ([`html_static`]), so the page
-//! reads without JavaScript; the script draws the rest (heatmap, details, charts, groups,
-//! trend) and filters and sorts the table's rows as it does the heatmap's. The table comes
-//! after the script, so that a page of 1,000 jurisdictions shows its heatmap as soon as before.
+//! The heading's summary, the table of scores and the tables of groups and of changes since
+//! the baseline are markup ([`html_static`]), so the page reads without JavaScript; the script
+//! draws the rest (heatmap, details, charts) and filters and sorts the scores table's rows as
+//! it does the heatmap's. The tables come after the script, so that a page of 1,000
+//! jurisdictions shows its heatmap as soon as before.
 //!
 //! The data is embedded once as JSON in a `<script type="application/json">` element, with
 //! `<`, `>`, `&` and the JavaScript line separators written as `\u` escapes so that no string
@@ -28,7 +29,7 @@ use serde::Serialize;
 
 use super::html_static;
 use crate::check::Status;
-use crate::compare::{Comparison, Jurisdiction, NormInfo, Trend};
+use crate::compare::{Comparison, Jurisdiction, NormInfo};
 use crate::report::{Category, EvidenceRecord, FindingKind, Report, WaiverRecord};
 
 /// How many findings of one result the page shows; the rest are counted.
@@ -61,6 +62,8 @@ pub fn render(comparison: &Comparison, report: &Report) -> String {
     // After the script, so that the heatmap is drawn before the table is parsed: the table is
     // then below the charts and is laid out only when it is scrolled to (page.css).
     page.push_str("</script>\n");
+    page.push_str(&html_static::groups(comparison));
+    page.push_str(&html_static::trend(comparison));
     page.push_str(&html_static::scores(comparison));
     page.push_str("</main>\n</body>\n</html>\n");
     page
@@ -127,8 +130,6 @@ printed by <code>rampart compare --format markdown</code>.</p></noscript>
 <p id="heatmap-keys" class="hint">In the heatmap, the arrow keys move between cells, Home and End to the start and end of a row, Page Up and Page Down by ten rows; Enter or Space shows a result's details.</p>
 <p id="announce" class="visually-hidden" aria-live="polite"></p>
 <section id="charts-section" aria-labelledby="charts-title"><h2 id="charts-title">Compliance by pillar</h2><p class="hint note" id="charts-note"></p><div id="charts" class="charts"></div></section>
-<section id="groups-section" aria-labelledby="groups-title" hidden><h2 id="groups-title">Groups</h2><div id="groups"></div></section>
-<section id="trend-section" aria-labelledby="trend-title" hidden><h2 id="trend-title">Changes since the baseline</h2><div id="trend"></div></section>
 "##;
 
 /// Everything the page's script needs, in compact form.
@@ -142,77 +143,16 @@ struct PageData<'c> {
     #[serde(rename = "groupPath")]
     group_path: Option<&'c str>,
     jurisdictions: Vec<PageJurisdiction<'c>>,
-    groups: Vec<PageGroup<'c>>,
-    trend: Option<PageTrend<'c>>,
+    /// The groups' values, for the group filter.
+    groups: Vec<&'c str>,
     /// Every distinct evidence text, referred to by index from `e`.
     texts: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct PageTrend<'c> {
-    changes: Vec<PageChange<'c>>,
-    appeared: &'c [String],
-    disappeared: &'c [String],
-}
-
-#[derive(Serialize)]
-struct PageChange<'c> {
-    jurisdiction: &'c str,
-    before: Option<f64>,
-    after: Option<f64>,
-    /// The change in points as shown in every format (`+1.5`, `–`).
-    change: String,
-    newly_failing: &'c [String],
-    newly_passing: &'c [String],
-    /// The crossing of the baseline in words, if any.
-    baseline: Option<&'static str>,
-}
-
-fn page_trend(trend: &Trend) -> PageTrend<'_> {
-    PageTrend {
-        changes: trend
-            .changes
-            .iter()
-            .map(|c| PageChange {
-                jurisdiction: &c.jurisdiction,
-                before: rounded(c.overall.before),
-                after: rounded(c.overall.after),
-                change: c.overall.text(),
-                newly_failing: &c.newly_failing,
-                newly_passing: &c.newly_passing,
-                baseline: c.baseline.text(),
-            })
-            .collect(),
-        appeared: &trend.appeared,
-        disappeared: &trend.disappeared,
-    }
 }
 
 /// A ratio as the fraction of its percentage as shown (one decimal, rounded once from the
 /// exact ratio), so that the page's formatting shows the same figure as the other formats.
 fn rounded(ratio: Option<crate::compare::Ratio>) -> Option<f64> {
     ratio.map(crate::compare::Ratio::shown_value)
-}
-
-/// A group's statistics as the page shows them: fractions of the one-decimal percentages.
-#[derive(Serialize)]
-struct PageStats {
-    mean: f64,
-    min: f64,
-    median: f64,
-    max: f64,
-}
-
-impl PageStats {
-    fn of(stats: &crate::compare::Stats) -> PageStats {
-        let [mean, min, median, max] = stats.shown.map(|tenths| tenths as f64 / 1000.0);
-        PageStats {
-            mean,
-            min,
-            median,
-            max,
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -364,17 +304,6 @@ fn finding_kind(kind: FindingKind, alternative: bool) -> usize {
     if alternative { index + 5 } else { index }
 }
 
-#[derive(Serialize)]
-struct PageGroup<'c> {
-    value: &'c str,
-    members: &'c [String],
-    compliance: Option<PageStats>,
-    /// Members the statistics leave out: they have no score.
-    unscored: usize,
-    #[serde(rename = "mostFailed")]
-    most_failed: &'c [(String, usize)],
-}
-
 impl<'c> PageData<'c> {
     fn new(comparison: &'c Comparison, report: &'c Report) -> Self {
         let positions: HashMap<&str, usize> = comparison
@@ -386,18 +315,7 @@ impl<'c> PageData<'c> {
         let groups = comparison
             .grouping
             .as_ref()
-            .map(|g| {
-                g.groups
-                    .iter()
-                    .map(|group| PageGroup {
-                        value: &group.value,
-                        members: &group.members,
-                        compliance: group.compliance.as_ref().map(PageStats::of),
-                        unscored: group.unscored(),
-                        most_failed: &group.most_failed,
-                    })
-                    .collect()
-            })
+            .map(|g| g.groups.iter().map(|group| group.value.as_str()).collect())
             .unwrap_or_default();
         // Each jurisdiction's groups, found once rather than by searching every group per row.
         let mut member_of: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -424,7 +342,6 @@ impl<'c> PageData<'c> {
             group_path: comparison.grouping.as_ref().map(|g| g.path.as_str()),
             jurisdictions,
             groups,
-            trend: comparison.trend.as_ref().map(page_trend),
             texts: texts.list,
         }
     }

@@ -1,7 +1,8 @@
 //! The parts of the HTML page written as markup, so that the page reads without JavaScript:
-//! the heading's summary, and the table of scores (one row per jurisdiction: rank, overall
+//! the heading's summary, the table of scores (one row per jurisdiction: rank, overall
 //! compliance, coverage, compliance per pillar, results by status, flags and critical
-//! failures). The page's script only filters and sorts this table's rows (`data-j` is the
+//! failures) and, when asked for, the tables of groups (`--group-by`) and of changes since the
+//! baseline (`--baseline`). The page's script only filters and sorts this table's rows (`data-j` is the
 //! jurisdiction's index in the page data) and shows one pillar's column (`data-p` on the
 //! headings). Cells carry no attributes, so that the table of 1,000 jurisdictions stays small
 //! to parse; the style sheet aligns them by column.
@@ -9,12 +10,15 @@
 //! Every text from a document is escaped ([`escape`]): it can open no tag or attribute, and its
 //! control and bidirectional characters become U+FFFD, as in Markdown.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::{count, flags, rank_text};
 use crate::check::Status;
-use crate::compare::score::percent_or_dash;
-use crate::compare::{Comparison, Jurisdiction, Ratio};
+use crate::compare::groups::Group;
+use crate::compare::score::{percent_or_dash, tenths_text};
+use crate::compare::trend::JurisdictionChange;
+use crate::compare::{Comparison, Jurisdiction, Ratio, Stats};
 
 /// The statuses the results column counts, in its order, with their words.
 const STATUSES: [(Status, &str); 6] = [
@@ -149,6 +153,162 @@ fn results(jurisdiction: &Jurisdiction) -> String {
 fn percent(ratio: Option<Ratio>) -> String {
     let text = percent_or_dash(ratio);
     if ratio.is_some() { text + "%" } else { text }
+}
+
+/// The section of groups, with `--group-by`: each group's members (by name), the statistics
+/// of their overall compliance and the norms most of them fail. Empty without a grouping.
+pub fn groups(comparison: &Comparison) -> String {
+    let Some(grouping) = &comparison.grouping else {
+        return String::new();
+    };
+    let names = names_by_key(comparison);
+    let mut out = format!(
+        "<section id=\"groups-section\" aria-labelledby=\"groups-title\">\
+         <h2 id=\"groups-title\">Groups by {}</h2>\n",
+        escape(&grouping.path)
+    );
+    open_table(
+        &mut out,
+        ("groups-table", "Groups table"),
+        &[
+            "Group",
+            "Members",
+            "Mean",
+            "Min",
+            "Median",
+            "Max",
+            "Most failed",
+        ],
+    );
+    for group in &grouping.groups {
+        write_group(&mut out, &names, group);
+    }
+    out.push_str("</tbody></table></div></section>\n");
+    out
+}
+
+fn write_group(out: &mut String, names: &HashMap<&str, &str>, group: &Group) {
+    let members: Vec<String> = (group.members.iter())
+        .map(|key| escape(name_of(names, key)))
+        .collect();
+    let unscored = match group.unscored() {
+        0 => String::new(),
+        n => format!(" ({n} without a score, left out of the statistics)"),
+    };
+    let stats = stat_cells(group.compliance.as_ref());
+    let most_failed: Vec<String> = (group.most_failed.iter())
+        .map(|(norm, n)| format!("{} ({n})", escape(norm)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<tr><td dir=\"auto\">{}</td><td>{}{unscored}</td>{stats}<td>{}</td></tr>",
+        escape(&group.value),
+        members.join(", "),
+        most_failed.join(", "),
+    );
+}
+
+/// The cells of a group's mean, min, median and max compliance (`96.2%`, or `–`).
+fn stat_cells(stats: Option<&Stats>) -> String {
+    let texts = match stats {
+        Some(stats) => stats.shown.map(|tenths| tenths_text(tenths) + "%"),
+        None => Stats::percent_texts(None),
+    };
+    texts
+        .iter()
+        .map(|text| format!("<td>{text}</td>"))
+        .collect()
+}
+
+/// The section of changes since the baseline, with `--baseline`: each jurisdiction's overall
+/// compliance before and after, the change in points (and across the baseline), the norms
+/// newly failing and newly passing; then the jurisdictions that appeared and disappeared.
+/// Empty without a baseline.
+pub fn trend(comparison: &Comparison) -> String {
+    let Some(trend) = &comparison.trend else {
+        return String::new();
+    };
+    let names = names_by_key(comparison);
+    let mut out = String::from(
+        "<section id=\"trend-section\" aria-labelledby=\"trend-title\">\
+         <h2 id=\"trend-title\">Changes since the baseline</h2>\n<div id=\"trend\">",
+    );
+    open_table(
+        &mut out,
+        ("trend-table", "Changes table"),
+        &[
+            "Jurisdiction",
+            "Before",
+            "After",
+            "Change (points)",
+            "Newly failing",
+            "Newly passing",
+        ],
+    );
+    for change in &trend.changes {
+        write_change(&mut out, &names, change);
+    }
+    out.push_str("</tbody></table></div>\n");
+    if !trend.appeared.is_empty() {
+        let appeared: Vec<&str> = (trend.appeared.iter())
+            .map(|key| name_of(&names, key))
+            .collect();
+        let _ = writeln!(out, "<p>Appeared: {}</p>", escape(&appeared.join(", ")));
+    }
+    if !trend.disappeared.is_empty() {
+        let disappeared = escape(&trend.disappeared.join(", "));
+        let _ = writeln!(out, "<p>Disappeared: {disappeared}</p>");
+    }
+    out.push_str("</div></section>\n");
+    out
+}
+
+fn write_change(out: &mut String, names: &HashMap<&str, &str>, change: &JurisdictionChange) {
+    let points = match change.baseline.text() {
+        Some(crossing) => format!("{}, {crossing}", change.overall.text()),
+        None => change.overall.text(),
+    };
+    let norms = |norms: &[String]| match norms {
+        [] => "–".to_string(),
+        norms => escape(&norms.join(", ")),
+    };
+    let _ = writeln!(
+        out,
+        "<tr><th scope=\"row\" dir=\"auto\">{}</th><td>{}</td><td>{}</td><td>{points}</td>\
+         <td>{}</td><td>{}</td></tr>",
+        escape(name_of(names, &change.jurisdiction)),
+        percent(change.overall.before),
+        percent(change.overall.after),
+        norms(&change.newly_failing),
+        norms(&change.newly_passing),
+    );
+}
+
+/// Opens a table in a box that scrolls sideways on a narrow screen (and that the keyboard can
+/// reach to scroll it), with its head row and an open body.
+fn open_table(out: &mut String, (id, label): (&str, &str), columns: &[&str]) {
+    let _ = write!(
+        out,
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"{label}\">\
+         <table class=\"plain\" id=\"{id}\">\n<thead><tr>"
+    );
+    for column in columns {
+        let _ = write!(out, "<th scope=\"col\">{column}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// Each jurisdiction's name by its key (groups and trends list keys).
+fn names_by_key(comparison: &Comparison) -> HashMap<&str, &str> {
+    (comparison.jurisdictions.iter())
+        .map(|j| (j.key.as_str(), j.name.as_str()))
+        .collect()
+}
+
+/// A jurisdiction's name from its key; the key when the comparison has no such jurisdiction
+/// (one that disappeared since the baseline).
+fn name_of<'n>(names: &HashMap<&str, &'n str>, key: &'n str) -> &'n str {
+    names.get(key).copied().unwrap_or(key)
 }
 
 #[cfg(test)]

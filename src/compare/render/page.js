@@ -1,6 +1,7 @@
-// Rampart comparison page: builds the heatmap, details, charts, groups and trend from the
+// Rampart comparison page: builds the heatmap, details and charts from the
 // embedded JSON with textContent, so no string from a document is ever parsed as HTML, and
-// filters and sorts the table of scores that the markup holds. No network access.
+// filters and sorts the table of scores that the markup holds (the tables of groups and of
+// changes since the baseline are markup too, left as they are). No network access.
 "use strict";
 (function () {
   const data = JSON.parse(document.getElementById("data").textContent);
@@ -48,7 +49,7 @@
     data.pillars.forEach((p, i) => option($("f-sort"), "pillar:" + i, "pillar " + p.id));
     if (data.groupPath) {
       $("group-label").hidden = false;
-      data.groups.forEach((g) => option($("f-group"), g.value, g.value));
+      data.groups.forEach((g) => option($("f-group"), g, g));
     }
     for (const id of ["f-pillar", "f-stage", "f-severity", "f-group", "f-sort"]) {
       $(id).addEventListener("change", draw);
@@ -550,56 +551,6 @@
     box.appendChild(fragment);
   }
 
-  function drawGroups() {
-    if (!data.groupPath) return;
-    $("groups-section").hidden = false;
-    $("groups-title").textContent = "Groups by " + data.groupPath;
-    const table = el("table", { className: "plain" }, [headRow(["Group", "Members", "Mean", "Min", "Median", "Max", "Most failed"])]);
-    const body = table.appendChild(el("tbody"));
-    for (const g of data.groups) {
-      const s = g.compliance;
-      const unscored = g.unscored ? " (" + g.unscored + " without a score, left out of the statistics)" : "";
-      const cells = [g.value, g.members.map(nameOf).join(", ") + unscored, s ? pct(s.mean) : "\u2013", s ? pct(s.min) : "\u2013",
-        s ? pct(s.median) : "\u2013", s ? pct(s.max) : "\u2013",
-        g.mostFailed.map((m) => m[0] + " (" + m[1] + ")").join(", ")];
-      body.appendChild(el("tr", null, cells.map((c) => el("td", { text: c }))));
-    }
-    $("groups").appendChild(scrollBox(table, "Groups table"));
-  }
-
-  // A table in a box that scrolls sideways on a narrow screen (so that the page does not), and
-  // that the keyboard can reach to scroll it.
-  function scrollBox(table, label) {
-    return el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-label": label }, [table]);
-  }
-
-  // A table's head: one row of column headers.
-  function headRow(titles) {
-    return el("thead", null, [el("tr", null, titles.map((h) => el("th", { scope: "col", text: h })))]);
-  }
-
-  // A jurisdiction's name from its key (trends and groups list keys); the key when the
-  // comparison has no such jurisdiction (one that disappeared since the baseline).
-  const namesByKey = new Map(data.jurisdictions.map((j) => [j.key, j.name]));
-  const nameOf = (key) => namesByKey.get(key) || key;
-
-  function drawTrend() {
-    const trend = data.trend;
-    if (!trend) return;
-    $("trend-section").hidden = false;
-    const table = el("table", { className: "plain", id: "trend-table" },
-      [headRow(["Jurisdiction", "Before", "After", "Change (points)", "Newly failing", "Newly passing"])]);
-    const body = table.appendChild(el("tbody"));
-    for (const c of trend.changes) {
-      const cells = [nameOf(c.jurisdiction), pct(c.before), pct(c.after), c.change + (c.baseline ? ", " + c.baseline : ""),
-        c.newly_failing.join(", ") || "\u2013", c.newly_passing.join(", ") || "\u2013"];
-      body.appendChild(el("tr", null, cells.map((v) => el("td", { text: v }))));
-    }
-    $("trend").appendChild(scrollBox(table, "Changes table"));
-    if (trend.appeared.length) $("trend").appendChild(el("p", { text: "Appeared: " + trend.appeared.map(nameOf).join(", ") }));
-    if (trend.disappeared.length) $("trend").appendChild(el("p", { text: "Disappeared: " + trend.disappeared.join(", ") }));
-  }
-
   function onActivate(event) {
     const target = event.target;
     const button = target.closest && target.closest("button[data-j]");
@@ -636,7 +587,5 @@
   window.addEventListener("afterprint", () => { view.all = false; view.first = -1; drawWindow(); });
   $("heatmap").addEventListener("keydown", onGridKey);
   draw();
-  drawGroups();
-  drawTrend();
   document.addEventListener("DOMContentLoaded", setupScores);
 })();
