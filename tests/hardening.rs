@@ -965,6 +965,58 @@ fn a_closed_standard_error_does_not_turn_the_exit_code_into_a_panic() {
     }
 }
 
+/// Thousands of items naming missing ids: each distinct id is looked up once, and only the
+/// first 200 distinct ones are compared with every id of the list (the rest get the general
+/// help), so the warnings of such a document take no longer than its evaluation.
+#[test]
+fn many_references_to_missing_ids_look_for_the_closest_id_a_bounded_number_of_times() {
+    let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+    let mut doc: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let template = doc["systems"][0].clone();
+    let systems: Vec<serde_json::Value> = (0..1000)
+        .map(|i| {
+            let mut system = template.clone();
+            system["id"] = serde_json::json!(format!("sys-{i:04}"));
+            // A typo of the next system's id, then a wrong id repeated by every system.
+            let typo = format!("sys-{:04}x", i + 1);
+            system["network"]["connected_to"] = serde_json::json!([typo, "sys-0000x"]);
+            system
+        })
+        .collect();
+    doc["systems"] = serde_json::json!(systems);
+    let text = serde_json::to_string(&doc).expect("JSON");
+    let document = config::from_text(&library(), Path::new("x.json"), &text, Format::Json);
+    let helps: Vec<(String, String)> = (document.problems.iter())
+        .filter(|p| p.kind == ProblemKind::DanglingReference)
+        .filter(|p| config::display_path(&p.path).starts_with("systems["))
+        .map(|p| {
+            (
+                config::display_path(&p.path),
+                p.help.clone().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(helps.len(), 2000, "two warnings per system");
+    let help_of = |path: &str| &helps.iter().find(|(p, _)| p == path).expect(path).1;
+    assert_eq!(
+        help_of("systems[0].network.connected_to[0]"),
+        "did you mean \"sys-0001\"?"
+    );
+    assert_eq!(
+        help_of("systems[0].network.connected_to[1]"),
+        "did you mean \"sys-0000\"?"
+    );
+    assert_eq!(
+        help_of("systems[998].network.connected_to[1]"),
+        "did you mean \"sys-0000\"?"
+    );
+    assert_eq!(
+        help_of("systems[998].network.connected_to[0]"),
+        "add an item with this id to systems, or use one of its ids",
+        "past 200 distinct missing ids, no search for the closest"
+    );
+}
+
 #[test]
 fn a_reference_to_no_item_is_a_located_warning_with_the_closest_id() {
     let text = std::fs::read_to_string("examples/castellan.json").expect("an example");

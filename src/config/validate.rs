@@ -10,7 +10,7 @@ use super::{Path, PathSegment, Problem, ProblemKind};
 use crate::check::{ObjectType, Program, Type};
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::eval::{Doc, Node, WAIVERS_FIELD};
 
@@ -349,6 +349,7 @@ pub(super) fn dangling_references(program: &Program, doc: &Doc) -> Vec<Problem> 
         program,
         doc,
         ids: vec![None; schema.root_object().fields.len()],
+        helps: HashMap::new(),
         path: Vec::new(),
         problems: Vec::new(),
         ref_fields: schema.reference_fields(),
@@ -359,13 +360,21 @@ pub(super) fn dangling_references(program: &Program, doc: &Doc) -> Vec<Problem> 
     walk.problems
 }
 
+/// Most distinct dangling ids of a document for which the closest id is looked for: each look
+/// compares the id with every id of its list, so a document of thousands of items that names
+/// thousands of missing ids would otherwise take seconds for its warnings.
+const MAX_SEARCHED_IDS: usize = 200;
+
 /// The state of [`dangling_references`]' walk through a document.
 struct RefWalk<'a> {
     program: &'a Program,
     doc: &'a Doc,
     /// The ids of each root list (by root field) that a reference pointed into, gathered on
     /// first use.
-    ids: Vec<Option<Vec<&'a str>>>,
+    ids: Vec<Option<HashSet<&'a str>>>,
+    /// The help of each dangling id met so far, by root field and id: a document that repeats
+    /// a wrong id thousands of times looks for the closest id once.
+    helps: HashMap<(usize, &'a str), String>,
     /// Where the walk is, as borrowed steps: a [`Path`] is built only for a problem.
     path: Vec<Step<'a>>,
     problems: Vec<Problem>,
@@ -413,7 +422,7 @@ impl<'a> RefWalk<'a> {
         }
     }
 
-    fn reference(&mut self, id: &str, target: usize) {
+    fn reference(&mut self, id: &'a str, target: usize) {
         let doc = self.doc;
         let Some(slot) = self.ids.get_mut(target) else {
             return;
@@ -422,18 +431,23 @@ impl<'a> RefWalk<'a> {
             Node::List { first, len } => (doc.nodes(first, len).iter())
                 .filter_map(|item| doc.id_of(*item))
                 .collect(),
-            _ => Vec::new(),
+            _ => HashSet::new(),
         });
-        if ids.contains(&id) {
+        if ids.contains(id) {
             return;
         }
         let list = (self.program.schema.root_object().fields.get(target))
             .map_or("?", |field| field.name.as_str());
-        let help = match did_you_mean(id, ids.iter().copied()) {
-            Some(close) => format!("did you mean \"{close}\"?"),
-            None if ids.is_empty() => format!("{list} lists no item with an id yet"),
-            None => format!("add an item with this id to {list}, or use one of its ids"),
-        };
+        let search = self.helps.len() < MAX_SEARCHED_IDS;
+        let help = (self.helps.entry((target, id)))
+            .or_insert_with(
+                || match search.then(|| did_you_mean(id, ids.iter().copied())) {
+                    Some(Some(close)) => format!("did you mean \"{close}\"?"),
+                    _ if ids.is_empty() => format!("{list} lists no item with an id yet"),
+                    _ => format!("add an item with this id to {list}, or use one of its ids"),
+                },
+            )
+            .clone();
         let message =
             format!("\"{id}\" is not the id of an item of {list}; norms that read it fail");
         let path = (self.path.iter())

@@ -111,29 +111,42 @@ impl Diagnostic {
     }
 }
 
-/// "did you mean `x`?" for the candidate closest to `name`, if any is close enough.
+/// "did you mean `x`?" for the candidate closest to `name`, if any is close enough: at most a
+/// third of its length in edits, or a longer name it starts (from three characters).
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let lowered = lowercase(name);
     let max_distance = (name.chars().count() / 3).max(1);
+    let extends_name = |candidate: &str| candidate.starts_with(name) && name.len() >= 3;
     candidates
         .into_iter()
         .filter(|candidate| *candidate != name)
-        .map(|candidate| (edit_distance(name, candidate), candidate))
-        .filter(|&(distance, candidate)| {
-            distance <= max_distance || candidate.starts_with(name) && name.len() >= 3
+        .filter_map(|candidate| {
+            let other = lowercase(candidate);
+            // Each edit changes the length by one at most: a candidate whose length differs
+            // by more is too far, without working out by how much.
+            let too_far = lowered.len().abs_diff(other.len()) > max_distance;
+            if too_far && !extends_name(candidate) {
+                return None;
+            }
+            let distance = edit_distance(&lowered, &other);
+            (distance <= max_distance || extends_name(candidate)).then_some((distance, candidate))
         })
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
 }
 
-/// Edit distance between two strings, by characters, case-insensitive: insertions, deletions,
+/// The characters of `text`, lower-cased.
+fn lowercase(text: &str) -> Vec<char> {
+    text.chars().flat_map(char::to_lowercase).collect()
+}
+
+/// Edit distance between two lower-cased strings, by characters: insertions, deletions,
 /// substitutions and swaps of two neighbouring characters (`nrom` is one edit from `norm`)
 /// each count one (the optimal string alignment distance).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
-    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+fn edit_distance(a: &[char], b: &[char]) -> usize {
     // Rows i - 2, i - 1 and i of the distance table.
     let mut before: Vec<usize> = Vec::new();
     let mut above: Vec<usize> = (0..=b.len()).collect();
@@ -155,11 +168,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
+    fn edit_distance(a: &str, b: &str) -> usize {
+        super::edit_distance(&lowercase(a), &lowercase(b))
+    }
+
     #[test]
     fn suggests_the_nearest_candidate() {
         let fields = ["systems", "staff", "stakeholders"];
         assert_eq!(did_you_mean("sytems", fields), Some("systems"));
         assert_eq!(did_you_mean("budget", fields), None);
+    }
+
+    #[test]
+    fn a_longer_name_that_starts_with_the_word_is_suggested_whatever_its_length() {
+        let fields = ["election", "elections_held_before", "staff"];
+        assert_eq!(did_you_mean("elect", fields), Some("election"));
+        assert_eq!(
+            did_you_mean("elections_held", fields),
+            Some("elections_held_before")
+        );
+        assert_eq!(
+            did_you_mean("el", fields),
+            None,
+            "too short to count as a start"
+        );
     }
 
     #[test]
