@@ -1,9 +1,11 @@
-//! Snapshot tests of the diagnostics for every invalid fixture, and a check that every valid
-//! fixture is clean. Review changed snapshots with `cargo insta review`.
+//! Snapshot tests of the diagnostics for every invalid fixture, and checks that every valid
+//! fixture is clean and that its `test` blocks pass (with a snapshot of the tests that ran).
+//! Review changed snapshots with `cargo insta review`.
 
 mod common;
 
-use common::{fixture_name, fixtures, load_fixture};
+use common::{fixture_name, fixtures, load_fixture, render_test_runs, run_policy_tests};
+use rampart::eval::testing::TestRun;
 
 #[test]
 fn invalid_fixtures_report_their_diagnostics() {
@@ -43,6 +45,24 @@ fn valid_fixtures_have_no_diagnostics() {
             path.display(),
             outcome.render()
         );
+    }
+}
+
+#[test]
+fn valid_fixtures_pass_their_tests() {
+    for path in fixtures("tests/fixtures/valid") {
+        let outcome = load_fixture(&path);
+        let runs = run_policy_tests(&path, &outcome.program);
+        let report = render_test_runs(&outcome, &runs);
+        assert!(!runs.is_empty(), "{} has no test", path.display());
+        assert!(
+            runs.iter().all(TestRun::passed),
+            "{}:\n{report}",
+            path.display()
+        );
+        insta::with_settings!({ snapshot_path => "snapshots/valid", prepend_module_to_snapshot => false, omit_expression => true }, {
+            insta::assert_snapshot!(fixture_name(&path), report);
+        });
     }
 }
 

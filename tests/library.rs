@@ -1,59 +1,31 @@
 //! The norm library's own tests: every `test` block of `policies/` passes, and every norm has
 //! at least one test expecting it to pass and one expecting it to fail.
 
+mod common;
+
 use std::path::Path;
 
-use rampart::check::{self, Status};
-use rampart::date::Date;
-use rampart::eval::testing::{TestOutcome, run_tests};
-use rampart::workspace::{DiskFiles, Workspace};
+use rampart::check::Status;
 
-fn library() -> (DiskFiles, check::Program) {
-    let files = DiskFiles::new(Path::new("policies"));
-    let workspace = Workspace::load(&files, "main.rampart");
-    let checked = check::check(&workspace);
-    assert!(
-        !checked.has_errors(&workspace),
+fn library() -> common::Outcome {
+    let outcome = common::load_fixture(Path::new("policies"));
+    assert_eq!(
+        outcome.errors(),
+        0,
         "the norm library has errors; run `rampart validate --policy policies`"
     );
-    (files, checked.program)
+    outcome
 }
 
 #[test]
 fn every_library_test_passes() {
-    let (files, program) = library();
-    // A fixed run date, so that a fixture without `evaluated_on` cannot pass today and fail
-    // tomorrow.
-    let today = Date::parse("2027-03-01");
-    let runs = run_tests(&program, &files, today);
+    let outcome = library();
+    let runs = common::run_policy_tests(Path::new("policies"), &outcome.program);
     assert!(runs.len() >= 85, "expected a test per norm at least");
     let failures: Vec<String> = runs
         .iter()
         .filter(|run| !run.passed())
-        .map(|run| {
-            let test = &program.tests[run.test];
-            match &run.outcome {
-                TestOutcome::Fixture(error) => format!("{:?}: {error}", test.name),
-                TestOutcome::Invalid(problems) => {
-                    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                    format!("{:?}: invalid document: {}", test.name, problems.join("; "))
-                }
-                TestOutcome::Ran { mismatches, .. } => {
-                    let found: Vec<String> = mismatches
-                        .iter()
-                        .map(|m| {
-                            format!(
-                                "expected {} {}, found {}",
-                                m.expected.as_str(),
-                                program.norms[m.actual.norm].id,
-                                m.actual.status.as_str()
-                            )
-                        })
-                        .collect();
-                    format!("{:?}: {}", test.name, found.join("; "))
-                }
-            }
-        })
+        .map(|run| common::test_run_line(&outcome, run))
         .collect();
     assert!(
         failures.is_empty(),
@@ -64,7 +36,7 @@ fn every_library_test_passes() {
 
 #[test]
 fn every_norm_has_a_passing_and_a_failing_expectation() {
-    let (_, program) = library();
+    let program = library().program;
     let expected = |status: Status, norm: usize| {
         program
             .tests

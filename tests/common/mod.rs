@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use rampart::check;
+use rampart::date::Date;
 use rampart::diagnostics::{Diagnostic, HumanStyle, Severity, render_human};
+use rampart::eval::testing::{TestOutcome, TestRun, run_tests};
 use rampart::workspace::{DiskFiles, MemoryFiles, PolicyFiles, Workspace};
 
 /// The result of loading and checking one policy set.
@@ -31,6 +33,71 @@ impl Outcome {
 
     pub fn render(&self) -> String {
         render_human(&self.diagnostics, &self.workspace, HumanStyle::Plain)
+    }
+}
+
+/// The run date of the policies' `test` blocks in these tests, so that a fixture without
+/// `evaluated_on` cannot pass today and fail tomorrow.
+pub const TEST_RUN_DATE: &str = "2027-03-01";
+
+/// Runs the `test` blocks of a checked policy set whose files are under `root`.
+pub fn run_policy_tests(root: &Path, program: &check::Program) -> Vec<TestRun> {
+    let files = DiskFiles::new(root);
+    run_tests(program, &files, Date::parse(TEST_RUN_DATE))
+}
+
+/// One line per test run (see [`test_run_line`]).
+pub fn render_test_runs(outcome: &Outcome, runs: &[TestRun]) -> String {
+    runs.iter()
+        .map(|run| test_run_line(outcome, run) + "\n")
+        .collect()
+}
+
+/// A test run's file and name, then `ok` or why it failed.
+pub fn test_run_line(outcome: &Outcome, run: &TestRun) -> String {
+    let test = &outcome.program.tests[run.test];
+    let file = outcome
+        .workspace
+        .files
+        .get(test.file.0 as usize)
+        .map_or("?", |f| f.path.as_str());
+    format!("{file}: {:?} ... {}", test.name, verdict(outcome, run))
+}
+
+/// `ok` with the number of expectations and any warnings of the test's document, or why
+/// the test failed.
+fn verdict(outcome: &Outcome, run: &TestRun) -> String {
+    let program = &outcome.program;
+    match &run.outcome {
+        TestOutcome::Fixture(error) => format!("FAILED: {error}"),
+        TestOutcome::Invalid(problems) => {
+            let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            format!("FAILED: invalid document: {}", problems.join("; "))
+        }
+        TestOutcome::Ran {
+            mismatches,
+            expectations,
+            warnings,
+        } if mismatches.is_empty() => {
+            let notes: String = (warnings.iter())
+                .map(|problem| format!("; note: the test's document: {problem}"))
+                .collect();
+            format!("ok (expectations: {expectations}){notes}")
+        }
+        TestOutcome::Ran { mismatches, .. } => {
+            let found: Vec<String> = mismatches
+                .iter()
+                .map(|m| {
+                    format!(
+                        "expected {} {}, found {}",
+                        m.expected.as_str(),
+                        program.norms[m.actual.norm].id,
+                        m.actual.status.as_str()
+                    )
+                })
+                .collect();
+            format!("FAILED: {}", found.join("; "))
+        }
     }
 }
 
