@@ -643,8 +643,12 @@ impl<'a> Ctx<'a> {
         filter: Option<&'a Expr>,
         key: Option<&'a Expr>,
     ) -> Eval<'a> {
-        let Value::List(items) = self.eval(list)? else {
-            return Ok(Value::Missing);
+        let items = match self.eval(list)? {
+            Value::List(items) => items,
+            // A list reached through a reference that names nothing: what is made of it
+            // dangles too, as a quantifier over it is false.
+            Value::Dangling => return Ok(Value::Dangling),
+            _ => return Ok(Value::Missing),
         };
         if kind == CollectKind::Count && filter.is_none() {
             return Ok(Value::Number(items.len() as f64));

@@ -6,7 +6,8 @@
 //! `serde_json::Value`); it reads no files and validates no documents (that is
 //! [`crate::config`]'s job: a value of the wrong shape is simply missing here). Logic is
 //! three-valued: a missing or null field is *unknown*, a reference naming no element is
-//! *dangling* (comparisons on it are false). Norms are evaluated in
+//! *dangling* (comparisons on it are false, and so are quantifiers over a list reached
+//! through it, whose `count`, `filter` and `latest` dangle too). Norms are evaluated in
 //! [`Program::evaluation_order`], so `passes(x)` sees x's final status (after waivers).
 //! Evidence is gathered only for norms that do not pass, by re-walking their conditions.
 //!

@@ -248,6 +248,63 @@ fn a_condition_on_a_dangling_reference_stays_false_under_not_and_over_its_lists(
 }
 
 #[test]
+fn count_filter_and_latest_over_a_dangling_list_dangle_as_quantifiers_do() {
+    const READERS: [&str; 6] = [
+        "count",
+        "count-where",
+        "not-count",
+        "count-filter",
+        "latest",
+        "any-over",
+    ];
+    let program = program(
+        &[
+            norm(
+                "count",
+                "require all s in systems: count(s.owner.tags) >= 1",
+            ),
+            norm(
+                "count-where",
+                "require all s in systems: count(t in s.owner.tags where t != \"\") >= 1",
+            ),
+            norm(
+                "not-count",
+                "require all s in systems: not (count(s.owner.tags) == 0)",
+            ),
+            norm(
+                "count-filter",
+                "require all s in systems: count(filter(t in s.owner.tags where t != \"\")) >= 1",
+            ),
+            norm(
+                "latest",
+                "require all s in systems: latest(t in s.owner.tags by t) != \"\"",
+            ),
+            norm(
+                "any-over",
+                "require all s in systems: any t in s.owner.tags: t != \"\"",
+            ),
+        ]
+        .concat(),
+    );
+    let dangling = json!({ "systems": [{ "id": "x", "owner": "nobody" }], "contacts": [] });
+    for id in READERS {
+        let result = result_of(&program, &dangling, id);
+        assert_eq!(result.status, Status::Fail, "{id}");
+        let finding = &result.evidence[0].findings[0];
+        assert_eq!(finding.kind, FindingKind::Dangling, "{id}: {finding:?}");
+        assert_eq!(
+            finding.text,
+            "systems[0].owner = \"nobody\" names no entry of contacts"
+        );
+    }
+    let resolved = json!({ "systems": [{ "id": "x", "owner": "c" }],
+                           "contacts": [{ "id": "c", "tags": ["a"] }] });
+    for id in READERS {
+        assert_eq!(status_of(&program, &resolved, id), Status::Pass, "{id}");
+    }
+}
+
+#[test]
 fn a_dangling_reference_inside_a_definition_is_found_and_named_by_the_argument_path() {
     let program = program(
         &[
