@@ -91,12 +91,15 @@ fn a_block_comment_is_one_error_and_its_text_is_not_read() {
 }
 
 #[test]
-fn a_repeated_name_is_one_error_and_its_uses_resolve_to_the_first() {
+fn a_repeated_declaration_is_one_error_and_its_uses_resolve_to_the_first() {
     for (fixture, repeated) in [
         ("54-duplicate-norm-id.rampart", 1),
+        ("57-duplicate-schema.rampart", 1),
         ("87-duplicate-norm-id-used.rampart", 1),
         ("88-duplicate-declarations.rampart", 8),
         ("89-duplicate-norm-in-two-files", 1),
+        ("90-duplicate-schema-used.rampart", 1),
+        ("91-duplicate-schema-in-two-files", 1),
     ] {
         let outcome = load_fixture(&std::path::Path::new("tests/fixtures/invalid").join(fixture));
         let codes: Vec<_> = outcome.diagnostics.iter().map(|d| d.code).collect();
@@ -107,6 +110,21 @@ fn a_repeated_name_is_one_error_and_its_uses_resolve_to_the_first() {
             outcome.render()
         );
     }
+}
+
+#[test]
+fn a_repeated_schema_block_is_still_checked() {
+    let outcome = common::load_text(
+        b"schema { n: int }\nschema { staff: Stafff }\ntype Staff { trained: int }\n",
+    );
+    let codes: Vec<_> = outcome.diagnostics.iter().map(|d| d.code).collect();
+    use rampart::diagnostics::Code;
+    assert_eq!(
+        codes,
+        [Code::Duplicate, Code::UnknownType],
+        "{}",
+        outcome.render()
+    );
 }
 
 #[test]

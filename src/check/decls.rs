@@ -1,6 +1,7 @@
 //! First pass: registers every declaration of every file under its namespace, reporting
-//! duplicates (kept aside: uses of the name resolve to the first declaration), and records
-//! sources, pillars and stages in the program.
+//! duplicates (kept aside: uses of the name resolve to the first declaration; a repeated
+//! `schema` block is kept aside too, the first is the schema), and records sources, pillars
+//! and stages in the program.
 
 use super::program::{Category, Source};
 use super::{Checker, DefState, Namespace};
@@ -46,16 +47,19 @@ impl<'w> Checker<'w> {
                         }
                     }
                     ItemKind::Schema(decl) => match schema_seen {
-                        Some(first) => self.report(
-                            Diagnostic::new(
-                                Code::Duplicate,
-                                decl.keyword,
-                                "a policy set has one `schema` block",
-                            )
-                            .with_label("second schema")
-                            .with_secondary(first, "first schema here")
-                            .with_help("merge the two blocks; declare nested objects with `type`"),
-                        ),
+                        Some(first) => {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::Duplicate,
+                                    decl.keyword,
+                                    "a policy set has one `schema` block",
+                                )
+                                .with_label("second schema")
+                                .with_secondary(first, "first schema here")
+                                .with_help("move its fields into the first block; declare nested objects with `type`"),
+                            );
+                            self.duplicates.push((id, item));
+                        }
                         None => schema_seen = Some(decl.keyword),
                     },
                     ItemKind::Param(param) => {

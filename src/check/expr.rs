@@ -242,10 +242,7 @@ impl Checker<'_> {
         let root = self.program.schema.root_object();
         if let Some(index) = root.field_index(&ident.name) {
             let ty = root.fields[index].ty.clone();
-            if let Some(schema_file) = self
-                .schema_file
-                .filter(|&f| !self.is_visible(scope.file, f))
-            {
+            if let Some(schema_file) = self.schema_file.filter(|_| !self.sees_schema(scope.file)) {
                 let relative = super::relative_use_path(
                     &self.workspace.file(scope.file).path,
                     &self.workspace.file(schema_file).path,
@@ -363,6 +360,9 @@ impl Checker<'_> {
     }
 
     fn unknown_name(&mut self, scope: &Scope, ident: &ast::Ident) {
+        if self.repeated_schema_declares(&ident.name) {
+            return;
+        }
         if ident.name.contains('-') {
             let spaced = ident.name.replace('-', " - ");
             self.report(
@@ -496,7 +496,12 @@ impl Checker<'_> {
 
     fn unknown_field(&mut self, object_id: usize, field: &ast::Ident) {
         let object = &self.program.schema.objects[object_id];
-        if self.duplicate_declares(&object.name, &field.name) {
+        let repeated = if object_id == self.program.schema.root {
+            self.repeated_schema_declares(&field.name)
+        } else {
+            self.duplicate_declares(&object.name, &field.name)
+        };
+        if repeated {
             return;
         }
         let names: Vec<&str> = object.fields.iter().map(|f| f.name.as_str()).collect();

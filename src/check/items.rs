@@ -209,6 +209,9 @@ impl<'w> Checker<'w> {
                 ast::ItemKind::Profile(profile) => {
                     self.profile(file, profile);
                 }
+                ast::ItemKind::Schema(decl) => {
+                    self.fields(file, &decl.fields);
+                }
                 _ => {}
             }
         }

@@ -168,8 +168,8 @@ struct Checker<'w> {
     test_decls: Vec<(FileId, &'w ast::Test)>,
     used_defs: Vec<bool>,
     used_params: Vec<bool>,
-    /// Declarations whose name an earlier one of their namespace already has, with their file:
-    /// reported once; uses of the name resolve to the first.
+    /// Declarations whose name an earlier one of their namespace already has, and `schema`
+    /// blocks after the first, with their file: reported once; uses resolve to the first.
     duplicates: Vec<(FileId, &'w ast::Item)>,
 }
 
@@ -285,9 +285,34 @@ impl<'w> Checker<'w> {
         })
     }
 
+    /// The repeated `schema` blocks, with their files.
+    fn repeated_schemas(&self) -> impl Iterator<Item = (FileId, &'w ast::SchemaDecl)> + '_ {
+        (self.duplicates.iter()).filter_map(|(file, item)| match &item.kind {
+            ast::ItemKind::Schema(decl) => Some((*file, decl)),
+            _ => None,
+        })
+    }
+
+    /// True when a repeated `schema` block declares the root field `name`: the repeat is
+    /// reported, so a use of what only it declares is not reported again.
+    fn repeated_schema_declares(&self, name: &str) -> bool {
+        self.repeated_schemas()
+            .any(|(_, decl)| decl.fields.iter().any(|field| field.name.name == name))
+    }
+
     /// The declaration of `name` in `namespace`, visible or not.
     fn decl(&self, namespace: Namespace, name: &str) -> Option<&Decl> {
         self.names[namespace.slot()].get(name)
+    }
+
+    /// True when `from` sees the schema: its file, or that of a repeated `schema` block (the
+    /// repeat is reported once, not at each use of a root field).
+    fn sees_schema(&self, from: FileId) -> bool {
+        self.schema_file
+            .is_some_and(|file| self.is_visible(from, file))
+            || self
+                .repeated_schemas()
+                .any(|(file, _)| self.is_visible(from, file))
     }
 
     fn is_visible(&self, from: FileId, declared_in: FileId) -> bool {

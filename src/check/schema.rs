@@ -138,7 +138,7 @@ impl Checker<'_> {
         members
     }
 
-    fn fields(&mut self, file: FileId, fields: &[ast::Field]) -> Vec<FieldDef> {
+    pub(super) fn fields(&mut self, file: FileId, fields: &[ast::Field]) -> Vec<FieldDef> {
         let mut resolved: Vec<FieldDef> = Vec::new();
         for field in fields {
             if let Some(first) = resolved.iter().find(|f| f.name == field.name.name) {
@@ -190,6 +190,7 @@ impl Checker<'_> {
                 let root = self.program.schema.root_object();
                 match root.field_index(&target.name) {
                     Some(index) => Type::Ref(index),
+                    None if self.repeated_schema_declares(&target.name) => Type::Any,
                     None => {
                         let names: Vec<&str> =
                             root.fields.iter().map(|f| f.name.as_str()).collect();
