@@ -345,6 +345,25 @@ fn junit_output_has_a_suite_per_jurisdiction_with_counts_matching_the_json_repor
     insta::assert_debug_snapshot!(junit_counts(&xml));
 }
 
+#[test]
+fn junit_suites_and_cases_carry_a_time() {
+    let (_, xml) = check_fixtures("junit");
+    let document = roxmltree::Document::parse(&xml).expect("JUnit output is XML");
+    let elements: Vec<_> = (document.descendants())
+        .filter(|n| ["testsuites", "testsuite", "testcase"].contains(&n.tag_name().name()))
+        .collect();
+    assert!(elements.len() > 3, "{xml}");
+    for element in elements {
+        assert_eq!(
+            element.attribute("time"),
+            Some("0.000"),
+            "{:?} {:?}",
+            element.tag_name().name(),
+            element.attribute("name")
+        );
+    }
+}
+
 /// A fresh temporary directory.
 fn temp_dir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temporary directory")
