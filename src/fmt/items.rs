@@ -15,8 +15,8 @@ use crate::syntax::ast::{
 const BLOCK: usize = 2;
 /// Column of a norm clause's value.
 const NORM_VALUE: usize = BLOCK + 9;
-/// Column of a profile clause's value (`title`, `extends`, `include`, `exclude`).
-const PROFILE_VALUE: usize = BLOCK + 8;
+/// Column of a profile clause's value: after the longest keyword, `override`, and a space.
+const PROFILE_VALUE: usize = BLOCK + 9;
 /// Column of a source entry's value.
 const SOURCE_VALUE: usize = BLOCK + 10;
 /// Where a line broken by a comment goes on inside a block.
@@ -375,20 +375,16 @@ fn profile(p: &mut Printer, profile: &ast::Profile, span: Span) {
 fn profile_clause(p: &mut Printer, clause: &ast::ProfileClause) {
     use ProfileClauseKind as K;
     p.begin_line(clause.keyword.start, BLOCK);
-    let (keyword, aligned) = match &clause.kind {
-        K::Title(_) => ("title", true),
-        K::Extends(_) => ("extends", true),
-        K::Include(_) => ("include", true),
-        K::Exclude(_) => ("exclude", true),
-        K::Override { .. } => ("override", false),
-        K::Set(_) => ("set", false),
+    let keyword = match &clause.kind {
+        K::Title(_) => "title",
+        K::Extends(_) => "extends",
+        K::Include(_) => "include",
+        K::Exclude(_) => "exclude",
+        K::Override { .. } => "override",
+        K::Set(_) => "set",
     };
     p.token(keyword, clause.keyword);
-    if aligned {
-        p.pad_to(PROFILE_VALUE);
-    } else {
-        p.space();
-    }
+    p.pad_to(PROFILE_VALUE);
     p.indent = CONTINUATION;
     match &clause.kind {
         K::Title(title) => string(p, title),

@@ -7,9 +7,9 @@
 //!   items, of `param` items and of `def` items, which keep the author's grouping: an empty line
 //!   stays where the author left one or more, none is added. Inside blocks, one empty line is
 //!   kept where the author left any, but never after `{` or before `}`.
-//! - Blocks are indented by two spaces, one clause, field or source entry per line; norm clause
-//!   values start at column 11, profile `title`/`extends`/`include`/`exclude` values at column
-//!   10 (`set` and `override` take one space), source values at column 12.
+//! - Blocks are indented by two spaces, one clause, field or source entry per line; norm and
+//!   profile clause values start at column 11 (after the longest keyword, `severity` or
+//!   `override`, and a space), source values at column 12; test clauses take one space.
 //! - A `require`, `when`, `param` or `def` value wider than 100 columns is broken after the `:`
 //!   of a quantifier (the body indented by two) and before each `and`/`or`/`implies` of a
 //!   top-level chain; `else "message"` goes on its own line, indented by four, when it does not
