@@ -27,6 +27,7 @@ mod links;
 mod main_loop;
 mod navigation;
 mod paths;
+mod request_ids;
 mod retire;
 mod semantic;
 mod signature;

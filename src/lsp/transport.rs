@@ -2,18 +2,25 @@
 //! on one thread and written to stdout on another, bridged to the loop through an in-memory
 //! [`Connection`].
 //!
-//! Unlike `lsp_server::Connection::stdio`, a garbled frame does not end the session: a body that
-//! is not JSON-RPC, a missing or absurd `Content-Length`, an endless header line or invalid
-//! UTF-8 in a header is logged to stderr and skipped, and reading goes on with the next frame.
-//! A body that is JSON with an `id` but not a valid message is answered with an "invalid
-//! request" error, so that the client does not wait for that id for ever. A byte order mark
-//! before a body is skipped, and a lone UTF-16 surrogate escape (half an emoji, as JavaScript
-//! clients may send) reads as U+FFFD rather than losing the whole message.
+//! Unlike `lsp_server::Connection::stdio`, a garbled frame does not end the session, and every
+//! request gets an answer. A missing or absurd `Content-Length`, an endless header line or
+//! invalid UTF-8 in a header is logged to stderr and skipped, and reading goes on with the next
+//! frame. A body that is not JSON is answered with a "parse error" (id `null`), and JSON that is
+//! not a valid message with an "invalid request" error (its id, or `null`), as JSON-RPC asks; a
+//! malformed response from the client is only logged. A request whose id `lsp_server` cannot
+//! hold (a number outside `i32`, `null`) reaches the loop under a stand-in id and is answered
+//! with its own ([`RequestIds`]). A byte order mark before a body is skipped, and a lone UTF-16
+//! surrogate escape (half an emoji, as JavaScript clients may send) reads as U+FFFD rather than
+//! losing the whole message.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread;
 
-use lsp_server::{Connection, Message};
+use lsp_server::{Connection, ErrorCode, Message, Request, RequestId, Response};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use super::request_ids::RequestIds;
 
 /// The largest message body read, in bytes (a policy file may be 64 MiB; JSON escapes grow it).
 const MAX_BODY_BYTES: usize = 512 << 20;
@@ -47,38 +54,19 @@ pub(crate) fn stdio() -> (Connection, Transport) {
     let (server, client) = Connection::memory();
     let Connection { sender, receiver } = client;
     let replies = server.sender.clone();
+    let ids = RequestIds::default();
+    let writer_ids = ids.clone();
     thread::spawn(move || {
         let mut stdin = BufReader::new(io::stdin().lock());
-        loop {
-            match read_frame(&mut stdin) {
-                Ok(Frame::Message(message)) => {
-                    let is_exit =
-                        matches!(&message, Message::Notification(n) if n.method == "exit");
-                    if sender.send(message).is_err() || is_exit {
-                        break;
-                    }
-                }
-                Ok(Frame::Garbled(why)) => say!("rampart lsp: skipping a frame: {why}"),
-                Ok(Frame::Invalid(id, why)) => {
-                    say!("rampart lsp: refusing request {id}: {why}");
-                    let code = lsp_server::ErrorCode::InvalidRequest as i32;
-                    let response = lsp_server::Response::new_err(id, code, why);
-                    if replies.send(Message::Response(response)).is_err() {
-                        break;
-                    }
-                }
-                Ok(Frame::End) => break,
-                Err(error) => {
-                    say!("rampart lsp: cannot read from the client: {error}");
-                    break;
-                }
-            }
-        }
+        let to_loop = |message| sender.send(message).is_ok();
+        let to_client = |message| replies.send(message).is_ok();
+        read_loop(&mut stdin, &ids, to_loop, to_client);
     });
     let writer = thread::spawn(move || {
         let mut stdout = io::stdout().lock();
         for message in receiver {
-            if let Err(error) = message.write(&mut stdout).and_then(|()| stdout.flush()) {
+            let written = writer_ids.write(message, &mut stdout);
+            if let Err(error) = written.and_then(|()| stdout.flush()) {
                 say!("rampart lsp: cannot write to the client: {error}");
                 break;
             }
@@ -87,20 +75,53 @@ pub(crate) fn stdio() -> (Connection, Transport) {
     (server, Transport { writer })
 }
 
+/// Reads frames until `exit`, the end of the input or a closed channel: messages go to the loop
+/// (`to_loop`), refusals straight to the client (`to_client`); each says whether it delivered.
+fn read_loop(
+    input: &mut impl BufRead,
+    ids: &RequestIds,
+    to_loop: impl Fn(Message) -> bool,
+    to_client: impl Fn(Message) -> bool,
+) {
+    loop {
+        match read_frame(input, ids) {
+            Ok(Frame::Message(message)) => {
+                let is_exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                if !to_loop(message) || is_exit {
+                    break;
+                }
+            }
+            Ok(Frame::Garbled(why)) => say!("rampart lsp: skipping a frame: {why}"),
+            Ok(Frame::Refused(id, code, why)) => {
+                say!("rampart lsp: refusing a message: {why}");
+                let response = Response::new_err(id, code as i32, why);
+                if !to_client(Message::Response(response)) {
+                    break;
+                }
+            }
+            Ok(Frame::End) => break,
+            Err(error) => {
+                say!("rampart lsp: cannot read from the client: {error}");
+                break;
+            }
+        }
+    }
+}
+
 /// What one frame held.
 enum Frame {
     /// A JSON-RPC message.
     Message(Message),
-    /// Something unusable, described.
+    /// Something unusable that gets no answer, described.
     Garbled(String),
-    /// JSON with a request id that is not a valid message: it gets an error response.
-    Invalid(lsp_server::RequestId, String),
+    /// A body that is not a valid message: it gets an error response with this id and code.
+    Refused(RequestId, ErrorCode, String),
     /// The input ended.
     End,
 }
 
 /// Reads one frame: headers up to an empty line, then `Content-Length` bytes of body.
-fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
+fn read_frame(input: &mut impl BufRead, ids: &RequestIds) -> io::Result<Frame> {
     let Some(length) = read_headers(input)? else {
         return Ok(Frame::End);
     };
@@ -118,20 +139,99 @@ fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
     if let Some(rest) = body.strip_prefix(BYTE_ORDER_MARK) {
         body = rest.to_vec();
     }
-    let parsed = serde_json::from_slice::<Message>(&body).or_else(|error| {
+    Ok(decode(&body, ids))
+}
+
+/// What `body` holds: a message for the loop, or why it is refused.
+fn decode(body: &[u8], ids: &RequestIds) -> Frame {
+    match serde_json::from_slice::<Message>(body) {
+        Ok(message) => settle(message, body, ids),
         // JavaScript clients may send half of a surrogate pair (an edit that splits an emoji):
         // JSON that serde refuses. It reads as U+FFFD, one UTF-16 unit like the half it
         // replaces, so the positions of later edits stay in step with the client's text.
-        let repaired = replace_lone_surrogates(&body).ok_or(error)?;
-        serde_json::from_slice::<Message>(&repaired)
-    });
-    Ok(match parsed {
-        Ok(message) => Frame::Message(message),
-        Err(error) => match request_id(&body) {
-            Some(id) => Frame::Invalid(id, format!("not a valid request: {error}")),
-            None => Frame::Garbled(format!("malformed message: {error}")),
+        Err(error) => match replace_lone_surrogates(body) {
+            Some(repaired) => decode(&repaired, ids),
+            None => refuse(body, &error, ids),
         },
-    })
+    }
+}
+
+/// `message` as the loop may take it. `lsp_server` reads a request whose id it cannot hold as
+/// a notification (it ignores the `id`): here it is a request again, under a stand-in id.
+fn settle(message: Message, body: &[u8], ids: &RequestIds) -> Frame {
+    match message {
+        Message::Request(mut request) => {
+            request.id = ids.checked(request.id);
+            Frame::Message(request.into())
+        }
+        Message::Notification(notification) => match envelope(body).and_then(|e| e.id) {
+            None => Frame::Message(notification.into()),
+            Some(raw) if is_id(&raw) => Frame::Message(Message::Request(Request {
+                id: ids.inbound(&raw),
+                method: notification.method,
+                params: notification.params,
+            })),
+            Some(raw) => Frame::Refused(
+                ids.unknown(),
+                ErrorCode::InvalidRequest,
+                format!("`{}` is not a request id", raw.get()),
+            ),
+        },
+        response @ Message::Response(_) => Frame::Message(response),
+    }
+}
+
+/// Why `body`, which is not a message, is refused: a "parse error" when it is not JSON, an
+/// "invalid request" (with its id when it has one) when it is. A malformed response from the
+/// client gets no answer: answering answers could go on for ever.
+fn refuse(body: &[u8], error: &serde_json::Error, ids: &RequestIds) -> Frame {
+    if let Err(error) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        let why = format!("not JSON: {error}");
+        return Frame::Refused(ids.unknown(), ErrorCode::ParseError, why);
+    }
+    let envelope = envelope(body).unwrap_or_default();
+    if envelope.result.is_some() || envelope.error.is_some() {
+        return Frame::Garbled(format!("malformed response: {error}"));
+    }
+    let id = match envelope.id {
+        Some(raw) if is_id(&raw) => ids.inbound(&raw),
+        _ => ids.unknown(),
+    };
+    let why = format!("not a valid request: {error}");
+    Frame::Refused(id, ErrorCode::InvalidRequest, why)
+}
+
+/// The members of a JSON-RPC object that say what it is, each as written when present (even as
+/// `null`).
+#[derive(Default, Deserialize)]
+struct Envelope {
+    #[serde(default, deserialize_with = "present")]
+    id: Option<Box<RawValue>>,
+    #[serde(default, deserialize_with = "present")]
+    result: Option<Box<RawValue>>,
+    #[serde(default, deserialize_with = "present")]
+    error: Option<Box<RawValue>>,
+}
+
+fn present<'de, D: Deserializer<'de>>(value: D) -> Result<Option<Box<RawValue>>, D::Error> {
+    Box::<RawValue>::deserialize(value).map(Some)
+}
+
+/// The envelope of `body` when it is a JSON object.
+fn envelope(body: &[u8]) -> Option<Envelope> {
+    // Only an object: serde would also read a struct from an array, by position.
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// True for what JSON-RPC allows as an id: a string, a number or `null`.
+fn is_id(raw: &RawValue) -> bool {
+    matches!(
+        raw.get().as_bytes().first(),
+        Some(b'"' | b'-' | b'0'..=b'9' | b'n')
+    )
 }
 
 /// A UTF-8 byte order mark, which some clients put before a body.
@@ -171,16 +271,6 @@ fn replace_lone_surrogates(body: &[u8]) -> Option<Vec<u8>> {
         }
     }
     replaced.then_some(out)
-}
-
-/// The `id` of a body that is a JSON object with a number or string `id`.
-fn request_id(body: &[u8]) -> Option<lsp_server::RequestId> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    match value.get("id")? {
-        serde_json::Value::Number(n) => Some(i32::try_from(n.as_i64()?).ok()?.into()),
-        serde_json::Value::String(text) => Some(text.clone().into()),
-        _ => None,
-    }
 }
 
 /// Reads one line into `line` (cleared first), up to and including its `\n`; of a line longer
@@ -252,14 +342,15 @@ mod tests {
 
     fn frames(input: &[u8]) -> Vec<String> {
         let mut reader = io::Cursor::new(input.to_vec());
+        let ids = RequestIds::default();
         let mut out = Vec::new();
         loop {
-            match read_frame(&mut reader) {
+            match read_frame(&mut reader, &ids) {
                 Ok(Frame::Message(Message::Request(r))) => {
                     out.push(format!("request {}", r.method))
                 }
                 Ok(Frame::Message(_)) => out.push("other".to_string()),
-                Ok(Frame::Invalid(id, _)) => out.push(format!("invalid request {id}")),
+                Ok(Frame::Refused(id, code, _)) => out.push(format!("refused {code:?} {id}")),
                 Ok(Frame::Garbled(why)) => {
                     out.push(format!("garbled: {}", why.split(':').next().unwrap_or("")))
                 }
@@ -285,7 +376,7 @@ mod tests {
         assert_eq!(
             frames(&input),
             [
-                "garbled: malformed message",
+                "refused ParseError \"rampart-request-id-1\"",
                 "garbled: no valid Content-Length header",
                 "garbled: no valid Content-Length header",
                 "request shutdown",
@@ -309,7 +400,8 @@ mod tests {
         let mut input = format!("Content-Length: {}\r\n\r\n", edit.len()).into_bytes();
         input.extend_from_slice(edit.as_bytes());
         let mut reader = io::Cursor::new(input);
-        let Ok(Frame::Message(Message::Notification(n))) = read_frame(&mut reader) else {
+        let ids = RequestIds::default();
+        let Ok(Frame::Message(Message::Notification(n))) = read_frame(&mut reader, &ids) else {
             panic!("the edit is read");
         };
         assert_eq!(n.params["text"], "\u{fffd}");
@@ -331,7 +423,44 @@ mod tests {
         input.extend_from_slice(bad);
         input.extend_from_slice(format!("Content-Length: {}\r\n\r\n", ok.len()).as_bytes());
         input.extend_from_slice(ok);
-        assert_eq!(frames(&input), ["invalid request 5", "request shutdown"]);
+        assert_eq!(
+            frames(&input),
+            ["refused InvalidRequest 5", "request shutdown"]
+        );
+    }
+
+    fn framed(bodies: &[&str]) -> Vec<u8> {
+        let frame = |body: &&str| format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        bodies.iter().map(frame).collect::<String>().into_bytes()
+    }
+
+    #[test]
+    fn a_request_whose_id_lsp_server_cannot_hold_stays_a_request() {
+        let input = framed(&[
+            r#"{"jsonrpc":"2.0","id":2147483648,"method":"shutdown"}"#,
+            r#"{"jsonrpc":"2.0","id":null,"method":"shutdown"}"#,
+            r#"{"jsonrpc":"2.0","id":[1],"method":"shutdown"}"#,
+        ]);
+        let refused = "refused InvalidRequest \"rampart-request-id-3\"";
+        assert_eq!(
+            frames(&input),
+            ["request shutdown", "request shutdown", refused]
+        );
+    }
+
+    #[test]
+    fn json_that_is_not_a_message_is_refused_but_a_malformed_response_is_not_answered() {
+        let input = framed(&[
+            "[1, 2]",
+            r#"{"jsonrpc":"2.0","id":null,"error":{"code":1}}"#,
+        ]);
+        assert_eq!(
+            frames(&input),
+            [
+                "refused InvalidRequest \"rampart-request-id-1\"",
+                "garbled: malformed response"
+            ]
+        );
     }
 
     #[test]
