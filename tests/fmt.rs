@@ -363,6 +363,25 @@ fn comments_inside_expressions_and_stray_doc_comments_are_kept() {
     );
 }
 
+#[test]
+fn lone_carriage_returns_and_mixed_line_breaks_format_as_newlines() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/defs.rampart");
+    let text = std::fs::read_to_string(path).expect("read");
+    let expected = format_source(&text).expect("formats");
+    // Never `\r` before `\n`: that would be one `\r\n` break.
+    for breaks in [&["\r"][..], &["\r", "\r\n", "\n"]] {
+        let mut breaks = breaks.iter().cycle();
+        let written: String = (text.split_inclusive('\n'))
+            .map(|line| line.replace('\n', breaks.next().expect("endless")))
+            .collect();
+        assert_eq!(
+            format_source(&written).expect("formats"),
+            expected,
+            "{breaks:?}"
+        );
+    }
+}
+
 // ----- the command -----
 
 /// Runs `rampart fmt ARGS` in `dir`; returns the exit code, stdout and stderr.

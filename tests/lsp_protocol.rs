@@ -792,6 +792,50 @@ fn incremental_edits_use_utf16_ranges() {
     assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
 }
 
+/// `text` with its line breaks written in turn as `\r` (old Mac), `\r\n` and `\n`.
+fn mixed_line_endings(text: &str) -> String {
+    let breaks = ["\r", "\r\n", "\n"].into_iter().cycle();
+    let mut out = String::new();
+    for (line, line_break) in text.split_inclusive('\n').zip(breaks) {
+        out.push_str(line.strip_suffix('\n').unwrap_or(line));
+        out.push_str(if line.ends_with('\n') { line_break } else { "" });
+    }
+    out
+}
+
+#[test]
+fn lone_carriage_returns_end_lines_as_the_protocol_says() {
+    let main = mixed_line_endings(MAIN);
+    let schema = mixed_line_endings(SCHEMA);
+    let dir = policy_dir(
+        "carriage-returns",
+        &[("schema.rampart", &schema), ("main.rampart", &main)],
+    );
+    let mut client = Client::start(&dir);
+    let broken = main.replace("election.date", "election.dat");
+    client.open("main.rampart", &broken);
+    // Positions are those of the same lines with `\n` endings.
+    let (line, column) = at(MAIN, "require", ".date", 1);
+    let diagnostics = client.diagnostics("main.rampart");
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
+    let start = json!({ "line": line, "character": column });
+    assert_eq!(diagnostics[0]["range"]["start"], start);
+    // An edit at the end of `dat` repairs it.
+    let end = json!({ "line": line, "character": column + 3 });
+    let params = json!({ "textDocument": { "uri": client.uri("main.rampart"), "version": 2 },
+        "contentChanges": [{ "range": { "start": end, "end": end }, "text": "e" }] });
+    client.notify("textDocument/didChange", params);
+    assert_eq!(client.diagnostics("main.rampart"), Vec::<Value>::new());
+    let hover = client.position("textDocument/hover", "main.rampart", line, column + 1);
+    assert_eq!(hover["range"]["start"], start, "{hover}");
+    let definition = client.position("textDocument/definition", "main.rampart", line, column);
+    let (date_line, date_column) = at(SCHEMA, "date: date", "date", 0);
+    assert_eq!(
+        definition[0]["range"]["start"],
+        json!({ "line": date_line, "character": date_column })
+    );
+}
+
 #[test]
 fn signature_help_names_the_active_argument_of_a_builtin() {
     let mut client = two_file_client("signature");

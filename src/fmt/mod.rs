@@ -33,6 +33,8 @@ mod items;
 mod json;
 mod printer;
 
+use std::borrow::Cow;
+
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::syntax::{self, FileId, Span, TokenKind, ast};
 
@@ -55,6 +57,7 @@ pub enum FormatError {
 
 /// Formats one policy file's text; fails when it has syntax errors.
 pub fn format_source(text: &str) -> Result<String, FormatError> {
+    let text = &*without_lone_carriage_returns(text);
     let parsed = syntax::parse(FileId(0), text);
     let count = parsed
         .diagnostics
@@ -71,6 +74,22 @@ pub fn format_source(text: &str) -> Result<String, FormatError> {
     let mut printer = printer::Printer::new(text, comments);
     items::file(&mut printer, &parsed.file);
     Ok(printer.finish())
+}
+
+/// `text` with each lone `\r` line break (old Mac files) written as `\n`, so that the printer,
+/// which looks for `\n` (and takes `\r\n` in its stride), keeps blank lines and comments on
+/// their own lines. One byte for one: spans into the result are spans into `text`.
+fn without_lone_carriage_returns(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let is_lone = |at: &usize| bytes.get(at + 1) != Some(&b'\n');
+    if !memchr::memchr_iter(b'\r', bytes).any(|at| is_lone(&at)) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = bytes.to_vec();
+    for at in memchr::memchr_iter(b'\r', bytes).filter(is_lone) {
+        out[at] = b'\n';
+    }
+    Cow::Owned(String::from_utf8(out).expect("one ASCII byte for another keeps UTF-8"))
 }
 
 /// The `//` comments of `file` and the `///` lines that no item, field or member took, in

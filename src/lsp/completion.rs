@@ -296,7 +296,7 @@ impl<'a> Context<'a> {
 
     fn starts_line(&self, token: Token) -> bool {
         let line_start = self.text[..token.span.start as usize]
-            .rfind('\n')
+            .rfind(['\n', '\r'])
             .map_or(0, |i| i + 1);
         self.text[line_start..token.span.start as usize]
             .trim()

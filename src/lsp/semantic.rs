@@ -184,7 +184,7 @@ impl Encoder<'_> {
     fn push(&mut self, token: Token, token_type: u32, modifiers: u32) {
         let start = self.analysis.range(token.span).start;
         let word = self.text.get(token.span.range()).unwrap_or("");
-        if word.contains('\n') {
+        if word.contains(['\n', '\r']) {
             return;
         }
         let length = word.encode_utf16().count() as u32;

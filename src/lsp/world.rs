@@ -17,6 +17,7 @@ use super::analysis::Analysis;
 use super::jurisdiction;
 use super::retire::Retirement;
 use crate::config::Format;
+use crate::syntax::line_starts;
 use crate::workspace::{DiskFiles, PolicyFiles, ReadError};
 
 /// The entry file looked for at a policy root.
@@ -546,18 +547,14 @@ fn apply_edit(text: &mut String, range: lsp_types::Range, new_text: &str) {
 }
 
 /// The byte offset of a UTF-16 `position`: a line past the end clamps to the end of the text, a
-/// column past the end of its line to the line's end (before `\r\n` or `\n`). Scans only up to
+/// column past the end of its line to the line's end (before its line break). Scans only up to
 /// the position, so an edit near the top of a large buffer stays cheap.
 fn offset(text: &str, position: lsp_types::Position) -> usize {
-    let line_start = match position.line {
-        0 => 0,
-        line => match text.match_indices('\n').nth(line as usize - 1) {
-            Some((newline, _)) => newline + 1,
-            None => return text.len(),
-        },
+    let Some(line_start) = line_starts(text).nth(position.line as usize) else {
+        return text.len();
     };
     let rest = text.get(line_start..).unwrap_or("");
-    let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
+    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
     let mut units = 0;
     for (index, c) in line.char_indices() {
         if units >= position.character {
@@ -606,9 +603,9 @@ mod tests {
 
     #[test]
     fn edit_offsets_agree_with_the_line_index() {
-        let text = "a\u{e9}\u{1F5F3}b\r\n\tc\n\nlast";
+        let text = "a\u{e9}\u{1F5F3}b\r\n\tc\n\nl\ra\r\rst";
         let line_index = LineIndex::new(text);
-        for line in 0..6 {
+        for line in 0..9 {
             for character in 0..8 {
                 let position = lsp_types::Position::new(line, character);
                 let pos = LineCol {

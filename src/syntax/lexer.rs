@@ -136,14 +136,15 @@ impl Lexer<'_, '_> {
             .push(Diagnostic::new(code, span, message).with_help(help));
     }
 
-    /// A string runs to the next unescaped quote on the same line.
+    /// A string runs to the next unescaped quote on the same line (a line ends at `\n`, `\r\n`
+    /// or a lone `\r`).
     fn string(&mut self, rest: &str) -> (TokenKind, usize) {
         let bytes = rest.as_bytes();
         let mut i = 1;
         while i < bytes.len() {
             match bytes[i] {
                 b'"' => return (TokenKind::Str, i + 1),
-                b'\n' => break,
+                b'\n' | b'\r' => break,
                 b'\\' => {
                     let escape_len = self.escape(rest, i);
                     i += escape_len;
@@ -151,19 +152,14 @@ impl Lexer<'_, '_> {
                 _ => i += 1,
             }
         }
-        let end = if i < bytes.len() && bytes[i] == b'\n' && i > 0 && bytes[i - 1] == b'\r' {
-            i - 1
-        } else {
-            i
-        };
         self.error(
             Code::UnterminatedString,
             0,
-            end,
+            i,
             "string is not closed",
             "add a closing `\"`; a string must end on the line where it starts",
         );
-        (TokenKind::Str, end)
+        (TokenKind::Str, i)
     }
 
     /// Checks the escape starting at byte `i` of `rest` (a backslash); returns its length.
@@ -193,7 +189,7 @@ impl Lexer<'_, '_> {
                     2
                 }
             }
-            Some('\n') | None => 1,
+            Some('\n' | '\r') | None => 1,
             Some(other) => {
                 self.error(
                     Code::InvalidEscape,
@@ -296,15 +292,16 @@ fn consumed(rest: &str, result: IResult<&str, &str>) -> usize {
     result.map_or(1, |(after, _)| rest.len() - after.len())
 }
 
+/// A `//` comment runs to the end of its line.
 fn comment(rest: &str) -> (TokenKind, usize) {
-    let len = rest.find('\n').unwrap_or(rest.len());
+    let len = rest.find(['\n', '\r']).unwrap_or(rest.len());
     let body = &rest[..len];
     let kind = if body.starts_with("///") && !body.starts_with("////") {
         TokenKind::DocComment
     } else {
         TokenKind::Comment
     };
-    (kind, body.trim_end_matches('\r').len())
+    (kind, len)
 }
 
 /// True for characters that may continue a name.

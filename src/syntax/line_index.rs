@@ -1,5 +1,8 @@
 //! Maps byte offsets to lines and columns, counting columns in UTF-8 bytes, characters or UTF-16
 //! code units (the unit the language server protocol uses), and back.
+//!
+//! A line ends at `\n`, `\r\n` or a lone `\r` (old Mac files), as the language server protocol
+//! says; [`line_starts`] is the one place that knows it.
 
 /// Line starts of one text, for offset ↔ position conversion.
 #[derive(Clone, Debug)]
@@ -33,11 +36,9 @@ pub enum ColumnUnit {
 }
 
 impl LineIndex {
-    /// Indexes the line starts of `text`; `\n` ends a line (so `\r\n` does too).
+    /// Indexes the line starts of `text`.
     pub fn new(text: &str) -> Self {
-        let mut line_starts = vec![0];
-        // `match_indices` finds the newlines with a vectorised search.
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| (i + 1) as u32));
+        let line_starts: Vec<u32> = line_starts(text).map(|start| start as u32).collect();
         let non_ascii_lines = if text.is_ascii() {
             Vec::new()
         } else {
@@ -92,7 +93,7 @@ impl LineIndex {
         }
     }
 
-    /// Zero-based `line` of `text` (the indexed text), without its `\r\n` or `\n`; empty past the
+    /// Zero-based `line` of `text` (the indexed text), without its line break; empty past the
     /// end.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let Some(&start) = self.line_starts.get(line) else {
@@ -104,7 +105,7 @@ impl LineIndex {
     }
 
     /// Byte offset of `pos` in `text`; a column past the end of its line clamps to the line end
-    /// (before its `\r\n` or `\n`), a line past the end clamps to the end of the text.
+    /// (before its line break), a line past the end clamps to the end of the text.
     pub fn offset(&self, text: &str, pos: LineCol, unit: ColumnUnit) -> usize {
         let Some(&line_start) = self.line_starts.get(pos.line as usize) else {
             return text.len();
@@ -131,6 +132,16 @@ impl LineIndex {
         }
         line_start + line.len()
     }
+}
+
+/// The byte offset of the start of each line of `text`, in order: 0, then the offset after each
+/// `\n`, `\r\n` and lone `\r`.
+pub fn line_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    // `memchr2_iter` finds the breaks with a vectorised search.
+    let breaks = memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(move |&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'));
+    std::iter::once(0).chain(breaks.map(|at| at + 1))
 }
 
 /// The largest char boundary of `text` at or before `offset`.
@@ -168,11 +179,31 @@ mod tests {
     }
 
     #[test]
+    fn round_trips_over_lone_carriage_returns_and_mixed_line_breaks() {
+        let text = "norm a {\r\ttitle \"é\"\r\r\n\n\r}\n\r";
+        for unit in [ColumnUnit::Utf8, ColumnUnit::Utf16, ColumnUnit::Char] {
+            round_trip(text, unit);
+        }
+    }
+
+    #[test]
     fn line_text_leaves_out_the_line_break() {
-        let text = "a\r\nbc\n\nd";
+        let text = "a\r\nbc\n\nd\re\r\rf\r";
         let index = LineIndex::new(text);
-        let lines: Vec<&str> = (0..5).map(|line| index.line_text(text, line)).collect();
-        assert_eq!(lines, ["a", "bc", "", "d", ""]);
+        let lines: Vec<&str> = (0..9).map(|line| index.line_text(text, line)).collect();
+        assert_eq!(lines, ["a", "bc", "", "d", "e", "", "f", "", ""]);
+        assert_eq!(index.line_count(), 8);
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let text = "ab\rcd\r\nef";
+        let index = LineIndex::new(text);
+        let at = |offset| index.line_col(text, offset, ColumnUnit::Utf16);
+        assert_eq!(at(3), LineCol { line: 1, col: 0 });
+        assert_eq!(at(7), LineCol { line: 2, col: 0 });
+        let end_of_first = LineCol { line: 0, col: 9 };
+        assert_eq!(index.offset(text, end_of_first, ColumnUnit::Utf16), 2);
     }
 
     #[test]

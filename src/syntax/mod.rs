@@ -15,7 +15,7 @@ mod token;
 
 pub use expr::RESERVED;
 pub use lexer::{Lexed, MAX_FILE_BYTES, is_ident_char, lex, unescape};
-pub use line_index::{ColumnUnit, LineCol, LineIndex};
+pub use line_index::{ColumnUnit, LineCol, LineIndex, line_starts};
 pub use parser::{
     ITEM_KEYWORDS, MAX_DEPTH, NORM_CLAUSES, PROFILE_CLAUSES, Parse, TEST_CLAUSES, parse,
 };

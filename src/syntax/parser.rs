@@ -222,7 +222,7 @@ impl<'t> Parser<'t> {
         let on_later_line = self
             .text
             .get(prev.end as usize..token.span.start as usize)
-            .is_some_and(|gap| gap.contains('\n'));
+            .is_some_and(|gap| gap.contains(['\n', '\r']));
         if token.kind == TokenKind::Eof || on_later_line && self.pos > 0 {
             Span::new(self.file, prev.end as usize, prev.end as usize)
         } else {
@@ -300,7 +300,7 @@ impl<'t> Parser<'t> {
             && ITEM_KEYWORDS.contains(&self.text_of(token))
             && self.text[..token.span.start as usize]
                 .trim_end_matches([' ', '\t'])
-                .ends_with('\n')
+                .ends_with(['\n', '\r'])
     }
 
     // ----- items -----
