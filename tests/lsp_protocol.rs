@@ -836,6 +836,66 @@ fn lone_carriage_returns_end_lines_as_the_protocol_says() {
     );
 }
 
+/// `path` as a file URI spelled the way some clients do: every byte but lowercase letters,
+/// digits, `.` and `/` percent-encoded, in lowercase hex (`%20`, `%2d` for `-`, `%c3%a9`).
+fn unusually_encoded_uri(path: &Path) -> String {
+    let path = path.to_str().expect("a UTF-8 temporary path");
+    let encoded: String = (path.bytes())
+        .map(|byte| match byte {
+            b'a'..=b'z' | b'0'..=b'9' | b'.' | b'/' => char::from(byte).to_string(),
+            _ => format!("%{byte:02x}"),
+        })
+        .collect();
+    format!("file://{encoded}")
+}
+
+#[test]
+fn answers_name_documents_by_the_uris_the_client_opened_them_with() {
+    let broken = MAIN.replace("election.date", "election.dat");
+    let dir = policy_dir(
+        "URI encoding é",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &broken)],
+    );
+    let mut client = Client::start(&dir);
+    let main_uri = unusually_encoded_uri(&dir.join("main.rampart"));
+    let schema_uri = unusually_encoded_uri(&dir.join("schema.rampart"));
+    for (uri, text) in [(&main_uri, broken.as_str()), (&schema_uri, SCHEMA)] {
+        let params = json!({ "textDocument": {
+            "uri": uri, "languageId": "rampart", "version": 1, "text": text } });
+        client.notify("textDocument/didOpen", params);
+    }
+    let position = |line: u32, character: u32| {
+        json!({ "textDocument": { "uri": main_uri },
+            "position": { "line": line, "character": character } })
+    };
+    // `governance` in `pillar governance`, declared in schema.rampart.
+    let definition = client.request("textDocument/definition", position(7, 12));
+    assert_eq!(definition[0]["uri"], schema_uri);
+    let mut rename = position(2, 5);
+    rename["newName"] = json!("every_certified");
+    let edit = client.request("textDocument/rename", rename);
+    let edited: Vec<&String> = edit["changes"]
+        .as_object()
+        .expect("changes")
+        .keys()
+        .collect();
+    assert_eq!(edited, [&main_uri]);
+    // The diagnostics published before the client opened the files, under the server's
+    // spelling of their URIs, are cleared.
+    let latest = |uri: &str| {
+        let published = (client.notifications.iter().rev())
+            .find(|n| n.method == "textDocument/publishDiagnostics" && n.params["uri"] == uri);
+        published.map_or(0, |n| {
+            n.params["diagnostics"].as_array().map_or(0, Vec::len)
+        })
+    };
+    assert_eq!(latest(&main_uri), 1);
+    for name in ["main.rampart", "schema.rampart"] {
+        let own_spelling = lsp_types::Url::from_file_path(dir.join(name)).expect("a file URI");
+        assert_eq!(latest(own_spelling.as_str()), 0, "{name}");
+    }
+}
+
 #[test]
 fn signature_help_names_the_active_argument_of_a_builtin() {
     let mut client = two_file_client("signature");

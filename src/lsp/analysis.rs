@@ -1,11 +1,13 @@
 //! One analysed policy set: its workspace, the checker's output, the name index and a line
-//! index per file, with the conversions between byte spans and LSP locations.
+//! index per file, with the conversions between byte spans and LSP locations. A location names
+//! its file by the URI the client opened it with, when it did ([`ClientUris`]).
 //!
 //! The name index serves hover, navigation and semantic tokens, not diagnostics, so it is built
 //! on the first request that needs it rather than after every edit.
 
 use std::cell::OnceCell;
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use lsp_types::{Location, Position, Range, Url};
 
@@ -27,11 +29,51 @@ pub(crate) struct Analysis {
     /// Declarations and uses of every name, built on first use (see [`Analysis::index`]).
     index: OnceCell<Index>,
     line_indexes: Vec<LineIndex>,
+    /// The URIs the client named files under the root with.
+    client_uris: ClientUris,
+}
+
+/// The URI the client named each file with when it opened it. Clients percent-encode paths in
+/// their own ways (`%3A` for a drive's colon, lowercase hex, characters that need no escape),
+/// and many compare URIs as strings: answers about a file name it the client's way, not with
+/// the `file:` URI the server would write for the path.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ClientUris(HashMap<PathBuf, Url>);
+
+impl ClientUris {
+    /// Remembers that the client named the file at `path` `uri`.
+    pub(crate) fn insert(&mut self, path: PathBuf, uri: Url) {
+        self.0.insert(path, uri);
+    }
+
+    /// The URI of the file at the absolute `path`: the client's, else its own `file:` URI.
+    pub(crate) fn uri(&self, path: &Path) -> Option<Url> {
+        match self.0.get(path) {
+            Some(uri) => Some(uri.clone()),
+            None => Url::from_file_path(path).ok(),
+        }
+    }
+
+    /// The URIs of the files under `root`.
+    pub(crate) fn under(&self, root: &Path) -> ClientUris {
+        let under = self.0.iter().filter(|(path, _)| path.starts_with(root));
+        ClientUris(
+            under
+                .map(|(path, uri)| (path.clone(), uri.clone()))
+                .collect(),
+        )
+    }
 }
 
 impl Analysis {
-    /// Loads, parses and checks the set whose entry is `entry`.
-    pub(crate) fn load(files: &dyn PolicyFiles, root: PathBuf, entry: &str) -> Analysis {
+    /// Loads, parses and checks the set whose entry is `entry`; its locations name files as in
+    /// `client_uris`.
+    pub(crate) fn load(
+        files: &dyn PolicyFiles,
+        root: PathBuf,
+        entry: &str,
+        client_uris: &ClientUris,
+    ) -> Analysis {
         let workspace = Workspace::load(files, entry);
         let checked = check::check(&workspace);
         let line_indexes = workspace
@@ -40,6 +82,7 @@ impl Analysis {
             .map(|f| LineIndex::new(&f.text))
             .collect();
         Analysis {
+            client_uris: client_uris.under(&root),
             root,
             workspace,
             checked,
@@ -85,7 +128,12 @@ impl Analysis {
 
     /// The URI of `file`.
     pub(crate) fn uri(&self, file: FileId) -> Option<Url> {
-        Url::from_file_path(self.path(file)?).ok()
+        self.uri_of(&self.path(file)?)
+    }
+
+    /// The URI of the file at the absolute `path`, which need not be in the set.
+    pub(crate) fn uri_of(&self, path: &Path) -> Option<Url> {
+        self.client_uris.uri(path)
     }
 
     /// The byte offset of `position` in `file`, or `None` when it is past the last line.

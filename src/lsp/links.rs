@@ -1,7 +1,7 @@
 //! Document links: the files named by `use` paths and by `given "fixture"` paths, resolved
 //! against the importing file and confined to the policy root like the loader does.
 
-use lsp_types::{DocumentLink, DocumentLinkParams, Url};
+use lsp_types::{DocumentLink, DocumentLinkParams};
 
 use super::analysis::Analysis;
 use super::world::World;
@@ -39,7 +39,7 @@ fn link(analysis: &Analysis, from: &str, path: &ast::StrLit) -> Option<DocumentL
     if let Err(ReadError::OutsideRoot) = DiskFiles::new(&analysis.root).confined(&target) {
         return None;
     }
-    let uri = Url::from_file_path(analysis.root.join(target)).ok()?;
+    let uri = analysis.uri_of(&analysis.root.join(target))?;
     let inside = Span::new(
         path.span.file,
         path.span.start as usize + 1,

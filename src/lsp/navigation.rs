@@ -34,7 +34,7 @@ pub(crate) fn definition(
 ) -> Option<GotoDefinitionResponse> {
     let (analysis, occurrence) = occurrence_at(world, &params.text_document_position_params)?;
     if let Symbol::File(path) = &occurrence.symbol {
-        let uri = Url::from_file_path(analysis.root.join(path)).ok()?;
+        let uri = analysis.uri_of(&analysis.root.join(path))?;
         return Some(GotoDefinitionResponse::Scalar(Location {
             uri,
             range: Range::default(),

@@ -13,7 +13,7 @@ use lsp_types::{
     DidSaveTextDocumentParams, PublishDiagnosticsParams, Url,
 };
 
-use super::analysis::Analysis;
+use super::analysis::{Analysis, ClientUris};
 use super::jurisdiction;
 use super::retire::Retirement;
 use crate::config::Format;
@@ -67,6 +67,12 @@ pub(crate) struct World {
     retired: Vec<Analysis>,
     /// Frees retired analyses off the loop.
     retirement: Retirement,
+    /// The URI the client named each file it opened with (kept after it closes them, so that
+    /// the diagnostics published then replace those it has).
+    client_uris: ClientUris,
+    /// URIs diagnostics were published under before the client named their file otherwise:
+    /// their diagnostics are cleared at the next refresh.
+    renamed: Vec<Url>,
 }
 
 impl World {
@@ -104,7 +110,19 @@ impl World {
             data,
         };
         self.docs.insert(path.clone(), document);
+        self.name_file(path.clone(), params.text_document.uri);
         self.dirty.insert(path);
+    }
+
+    /// Takes `uri` as the client's name for the file at `path`.
+    fn name_file(&mut self, path: PathBuf, uri: Url) {
+        if let Some(before) = self.client_uris.uri(&path)
+            && before != uri
+            && self.last_published.remove(&before).is_some()
+        {
+            self.renamed.push(before);
+        }
+        self.client_uris.insert(path, uri);
     }
 
     /// Applies full or incremental (UTF-16 range) changes to an open buffer.
@@ -159,7 +177,9 @@ impl World {
     /// Re-checks the policy sets of the changed files; returns the diagnostics to publish.
     pub(crate) fn refresh(&mut self) -> Vec<PublishDiagnosticsParams> {
         let mut done: BTreeSet<SetKey> = BTreeSet::new();
-        let mut out = Vec::new();
+        let mut out: Vec<PublishDiagnosticsParams> = (self.renamed.drain(..))
+            .map(|uri| PublishDiagnosticsParams::new(uri, Vec::new(), None))
+            .collect();
         let mut data_dirty = BTreeSet::new();
         // Two rounds: the second re-checks, on their own, the open files that the first round's
         // sets stopped importing (see [`World::publish`], which marks them).
@@ -229,7 +249,7 @@ impl World {
         let mut out = Vec::new();
         for path in dirty {
             if !self.docs.contains_key(path) && self.jurisdictions.remove(path).is_some() {
-                out.extend(publish_params(path, Vec::new(), None));
+                out.extend(self.publish_params(path, Vec::new(), None));
             }
         }
         let mut open: Vec<PathBuf> = self
@@ -300,9 +320,23 @@ impl World {
             return out;
         };
         let diagnostics = jurisdiction::diagnostics(analysis, path, &doc.text, format);
-        out.extend(publish_params(path, diagnostics, Some(doc.version)));
+        out.extend(self.publish_params(path, diagnostics, Some(doc.version)));
         self.jurisdictions.insert(path.to_path_buf(), set);
         out
+    }
+
+    /// Diagnostics for the file at `path`, when it has a URI.
+    fn publish_params(
+        &self,
+        path: &Path,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+        version: Option<i32>,
+    ) -> Option<PublishDiagnosticsParams> {
+        Some(PublishDiagnosticsParams {
+            uri: self.client_uris.uri(path)?,
+            diagnostics,
+            version,
+        })
     }
 
     /// The policy set the open jurisdiction document at `uri` was last evaluated against.
@@ -373,7 +407,7 @@ impl World {
 
     fn load(&self, key: &SetKey) -> Analysis {
         let files = OverlayFiles::new(&key.root, &self.docs);
-        Analysis::load(&files, key.root.clone(), &key.entry)
+        Analysis::load(&files, key.root.clone(), &key.entry, &self.client_uris)
     }
 
     /// Diagnostics for every file of the set, and empty lists for files it no longer holds
@@ -386,14 +420,8 @@ impl World {
                 if self.belongs_to_main_set(key, &path) {
                     continue;
                 }
-                if let Ok(uri) = Url::from_file_path(&path) {
-                    let version = self.docs.get(&path).map(|doc| doc.version);
-                    out.push(PublishDiagnosticsParams {
-                        uri,
-                        diagnostics,
-                        version,
-                    });
-                }
+                let version = self.docs.get(&path).map(|doc| doc.version);
+                out.extend(self.publish_params(&path, diagnostics, version));
                 now.push(path);
             }
         }
@@ -407,14 +435,7 @@ impl World {
                 self.dirty.insert(path);
                 continue;
             }
-            if let Ok(uri) = Url::from_file_path(&path) {
-                let version = self.docs.get(&path).map(|doc| doc.version);
-                out.push(PublishDiagnosticsParams {
-                    uri,
-                    diagnostics: Vec::new(),
-                    version,
-                });
-            }
+            out.extend(self.publish_params(&path, Vec::new(), None));
         }
         out
     }
@@ -504,10 +525,10 @@ pub(crate) struct Retained {
 /// Loads and checks the norm library embedded in the binary.
 fn load_embedded() -> Analysis {
     let source = crate::cli::policy::PolicySource::library();
-    Analysis::load(source.files(), PathBuf::from("<builtin>"), ENTRY)
+    let no_uris = ClientUris::default();
+    Analysis::load(source.files(), PathBuf::from("<builtin>"), ENTRY, &no_uris)
 }
 
-/// Diagnostics for the file at `path`, when it has a URI.
 /// The file at `uri` when it is a `file:` URI. A document of another scheme (a version shown by
 /// git, an unsaved buffer) has no place on disk: it is left alone rather than taken for the file
 /// whose path it happens to hold, whose buffer it would otherwise replace or close.
@@ -515,18 +536,6 @@ fn file_path(uri: &Url) -> Option<PathBuf> {
     (uri.scheme() == "file")
         .then(|| uri.to_file_path().ok())
         .flatten()
-}
-
-fn publish_params(
-    path: &Path,
-    diagnostics: Vec<lsp_types::Diagnostic>,
-    version: Option<i32>,
-) -> Option<PublishDiagnosticsParams> {
-    Some(PublishDiagnosticsParams {
-        uri: Url::from_file_path(path).ok()?,
-        diagnostics,
-        version,
-    })
 }
 
 /// The root-relative, `/`-separated path of `path`.
