@@ -1172,6 +1172,38 @@ fn rename_a_field_edits_the_schema_and_its_uses() {
 }
 
 #[test]
+fn rename_a_field_edits_the_keys_that_hold_it_in_given_documents() {
+    // Only the key inside a `systems` element is a `System`'s `certified`.
+    let text = format!(
+        "{MAIN}\ntest \"t\" {{\n  given {{ \"systems\": [{{ \"id\": \"a\", \"certified\": true }}],\n    \"election\": {{ \"certified\": 1 }}, \"certified\": 2 }}\n  expect pass gov-date\n}}\n"
+    );
+    let dir = policy_dir(
+        "rename-given",
+        &[("schema.rampart", SCHEMA), ("main.rampart", &text)],
+    );
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", &text);
+    let (line, column) = at(SCHEMA, "certified: bool", "certified", 0);
+    let params = json!({ "textDocument": { "uri": client.uri("schema.rampart") },
+        "position": { "line": line, "character": column }, "newName": "approved" });
+    let result = client.request("textDocument/rename", params);
+    let starts: Vec<&Value> = (result["changes"][client.uri("main.rampart")].as_array())
+        .into_iter()
+        .flatten()
+        .map(|edit| &edit["range"]["start"])
+        .collect();
+    let (use_line, use_column) = at(&text, "def certified_all", "s.certified", 2);
+    let (key_line, key_column) = at(&text, "given", "certified\"", 0);
+    assert_eq!(
+        starts,
+        [
+            &json!({ "line": use_line, "character": use_column }),
+            &json!({ "line": key_line, "character": key_column })
+        ]
+    );
+}
+
+#[test]
 fn signature_help_shows_a_definition_with_parameters() {
     let text = format!(
         "{MAIN}\ndef newer(d: date, limit: date) = d >= limit\ndef use_it = newer(election.date, \n"

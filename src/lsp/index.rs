@@ -4,7 +4,10 @@
 //!
 //! Names are resolved the way the checker resolves them (variables, then parameters, then
 //! definitions, then root fields); the object type behind `base.field` is taken from the
-//! checker's typed expressions, so the index never guesses a field's owner.
+//! checker's typed expressions, so the index never guesses a field's owner. The keys of inline
+//! `given` documents are fields' occurrences where the schema types put them (`given`).
+
+mod given;
 
 use std::collections::{HashMap, HashSet};
 
@@ -73,6 +76,7 @@ impl Index {
         let mut builder = Builder::new(program);
         for file in &workspace.files {
             builder.path = file.path.clone();
+            builder.text = &file.text;
             for item in &file.parse.file.items {
                 builder.item(item);
             }
@@ -114,6 +118,8 @@ struct Builder<'p> {
     field_owners: HashMap<Span, usize>,
     /// Root-relative path of the file being walked.
     path: String,
+    /// Text of the file being walked.
+    text: &'p str,
     occurrences: Vec<Occurrence>,
 }
 
@@ -133,6 +139,7 @@ impl<'p> Builder<'p> {
             defs: program.defs.iter().map(|d| d.name.as_str()).collect(),
             field_owners,
             path: String::new(),
+            text: "",
             occurrences: Vec::new(),
         }
     }
@@ -346,8 +353,24 @@ impl<'p> Builder<'p> {
                         self.push(id, Symbol::Norm(id.name.clone()));
                     }
                 }
-                C::GivenFile(_) | C::GivenInline(..) => {}
+                C::GivenInline(_, span) => self.given(*span),
+                C::GivenFile(_) => {}
             }
+        }
+    }
+
+    /// The keys of the inline document at `span` that name schema fields.
+    fn given(&mut self, span: Span) {
+        for key in given::field_keys(&self.program.schema, self.text, span) {
+            self.occurrences.push(Occurrence {
+                span: key.span,
+                symbol: Symbol::Field {
+                    object: key.object,
+                    name: key.name,
+                },
+                is_decl: false,
+                item: None,
+            });
         }
     }
 
