@@ -1410,6 +1410,29 @@ fn a_file_named_twice_is_checked_once_and_a_repeated_jurisdiction_is_warned_abou
 }
 
 #[test]
+fn the_human_summary_says_when_unknown_results_do_not_fail_the_run() {
+    let dir = temp_dir();
+    let path = dir.path().join("bare.json");
+    std::fs::write(
+        &path,
+        r#"{"jurisdiction": {"id": "bare", "name": "Bare"}, "election": {"date": "2027-05-16"}}"#,
+    )
+    .expect("a document");
+    let path = path.to_string_lossy();
+    let output = rampart(&["check", &path]);
+    assert_eq!(output.status.code(), Some(0), "{output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let note = stdout.lines().last().unwrap_or_default();
+    assert!(
+        note.starts_with("note: ") && note.contains(" results are unknown (evidence missing) and do not fail this run; --strict fails unknown results"),
+        "{stdout}"
+    );
+    let strict = rampart(&["check", "--strict", &path]);
+    assert_eq!(strict.status.code(), Some(1), "{strict:?}");
+    assert!(!String::from_utf8_lossy(&strict.stdout).contains("note: "));
+}
+
+#[test]
 fn a_jurisdiction_in_many_documents_is_one_short_warning() {
     let dir = temp_dir();
     for n in 0..12 {

@@ -191,7 +191,7 @@ impl<'a> ReportWriter<'a> {
     /// why it failed when no document does.
     pub fn finish(self, out: &mut Output, exit_code: u8, notice: Option<&str>) -> io::Result<()> {
         match self {
-            ReportWriter::Human { table, rows, .. } => {
+            ReportWriter::Human { ctx, table, rows } => {
                 let mut rows = rows.into_inner().map_err(io::IntoInnerError::into_error)?;
                 // No document, no table: the run's error says why.
                 if rows.stream_position()? == 0 {
@@ -199,11 +199,16 @@ impl<'a> ReportWriter<'a> {
                 }
                 out.write(&table.heading())?;
                 rows.rewind()?;
+                let mut unknown = 0;
                 for line in io::BufReader::new(rows).lines() {
                     let row: SummaryRow = serde_json::from_str(&line?)?;
+                    unknown += row.unknown();
                     out.write(&table.line(&row))?;
                 }
-                Ok(())
+                match ctx.strict {
+                    false => out.write(&report::human::unknown_note(unknown)),
+                    true => Ok(()),
+                }
             }
             ReportWriter::Json { ctx, any } => out.write(&report::json::tail(&ctx.frame(), any)),
             ReportWriter::Sarif { sarif, .. } => out.write(&sarif.tail(exit_code, notice)),

@@ -355,6 +355,27 @@ impl SummaryRow {
             numbers: outcome.map(|o| (counts(o), critical_fails(o))),
         }
     }
+
+    /// How many of its results are unknown (none when it was not evaluated).
+    pub fn unknown(&self) -> usize {
+        self.numbers
+            .map_or(0, |([_, _, _, unknown, _, _], _)| unknown)
+    }
+}
+
+/// The line after the summary table when `unknown` results do not fail the run (without
+/// `--strict`): a document with no evidence at all would otherwise pass a gate in silence.
+pub fn unknown_note(unknown: usize) -> String {
+    match unknown {
+        0 => String::new(),
+        1 => "note: 1 result is unknown (evidence missing) and does not fail this run; \
+              --strict fails unknown results\n"
+            .to_string(),
+        n => format!(
+            "note: {n} results are unknown (evidence missing) and do not fail this run; \
+             --strict fails unknown results\n"
+        ),
+    }
 }
 
 /// The summary table, written row by row once every row has been seen ([`SummaryTable::fit`])
