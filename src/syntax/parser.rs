@@ -298,9 +298,14 @@ impl<'t> Parser<'t> {
         let token = self.peek();
         token.kind == TokenKind::Ident
             && ITEM_KEYWORDS.contains(&self.text_of(token))
-            && self.text[..token.span.start as usize]
-                .trim_end_matches([' ', '\t'])
-                .ends_with(['\n', '\r'])
+            && self.at_line_start()
+    }
+
+    /// True when only blanks stand between the current token and the start of its line (or of
+    /// the file).
+    fn at_line_start(&self) -> bool {
+        let before = self.text[..self.peek().span.start as usize].trim_end_matches([' ', '\t']);
+        before.is_empty() || before.ends_with(['\n', '\r'])
     }
 
     // ----- items -----
@@ -309,17 +314,27 @@ impl<'t> Parser<'t> {
         let mut items = Vec::new();
         while !self.at(TokenKind::Eof) {
             if self.at_any_word(ITEM_KEYWORDS) {
-                if let Some(item) = self.item() {
+                let keyword = self.text_of(self.peek());
+                if let Some(item) = self.item(keyword) {
                     items.push(item);
                 }
                 continue;
             }
-            self.unknown_item();
+            // A misspelt keyword (`nrom`) is reported, then its item is read as the keyword's,
+            // so that what it declares is known and its uses do not cascade into errors.
+            if let Some(keyword) = self.unknown_item() {
+                if let Some(item) = self.item(keyword) {
+                    items.push(item);
+                }
+            }
         }
         items
     }
 
-    fn unknown_item(&mut self) {
+    /// Reports the token that starts no item. When it is a misspelt item keyword at the start
+    /// of a line, followed by a name or a block, returns that keyword with the token still to
+    /// read; else skips to the next item.
+    fn unknown_item(&mut self) -> Option<&'static str> {
         let token = self.peek();
         let found = self.found();
         let mut diagnostic = Diagnostic::new(
@@ -345,8 +360,14 @@ impl<'t> Parser<'t> {
         if token.kind != TokenKind::Error {
             self.report(diagnostic);
         }
+        let next = self.nth(1).kind;
+        let item_follows = matches!(next, TokenKind::Ident | TokenKind::Str | TokenKind::LBrace);
+        if let Some(keyword) = suggestion.filter(|_| item_follows && self.at_line_start()) {
+            return Some(keyword);
+        }
         self.bump();
         self.recover_to_item();
+        None
     }
 
     fn recover_to_item(&mut self) {
@@ -359,11 +380,12 @@ impl<'t> Parser<'t> {
         }
     }
 
-    fn item(&mut self) -> Option<Item> {
+    /// Reads the item that the current token starts, as an item of `keyword` (the token's own
+    /// text, or the keyword it misspells).
+    fn item(&mut self, keyword: &str) -> Option<Item> {
         let doc = self.take_doc();
-        let keyword = self.bump();
-        let start = keyword.span;
-        let kind = match self.text_of(keyword) {
+        let start = self.bump().span;
+        let kind = match keyword {
             "use" => self
                 .string("a path string like \"schema.rampart\"")
                 .map(ItemKind::Use),
