@@ -817,3 +817,45 @@ fn a_report_written_before_waivers_were_listed_reads_its_waiver_as_the_only_one(
         assert_eq!(result.waivers, Vec::from_iter(result.waiver.clone()));
     }
 }
+
+#[test]
+fn a_path_that_cannot_be_read_is_an_error_and_not_a_jurisdiction() {
+    let dir = scratch("unreadable");
+    let missing = dir.join("missing.json");
+    let output = rampart(&["compare", "examples/", path_arg(&missing)]);
+    assert_eq!(output.status.code(), Some(2));
+    let table = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        table.starts_with("Comparison of 6 jurisdictions on 85 norms"),
+        "{table}"
+    );
+    assert!(!table.contains("missing.json"), "{table}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr,
+        format!(
+            "error: cannot read {}: no such file or directory\n",
+            missing.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn without_a_valid_input_only_the_errors_are_written() {
+    let dir = scratch("no-valid-input");
+    let empty = dir.join("empty");
+    std::fs::create_dir(&empty).expect("a scratch directory");
+    let broken = dir.join("broken.json");
+    std::fs::write(&broken, r#"{"jurisdiction": {"id": "broken"}}"#).expect("written");
+    let page = dir.join("region.html");
+    for input in [dir.join("missing"), empty, broken] {
+        let output = rampart(&["compare", path_arg(&input), "-o", path_arg(&page)]);
+        assert_eq!(output.status.code(), Some(2), "{input:?}");
+        assert!(output.stdout.is_empty(), "{output:?}");
+        assert!(!page.exists(), "no page is written for {input:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with("error: "), "{stderr}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

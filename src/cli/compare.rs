@@ -2,7 +2,9 @@
 //! jurisdiction document or directory (evaluated as by `check`, with `--policy`, `--profile`,
 //! `--set`, `--today`) or a saved report (`check --format json`), so a secretariat can compare
 //! without re-running. Prints or writes (atomically) a table, CSV, Markdown, JSON or one HTML
-//! page. Exit 0 when the comparison was written, 2 for invalid input or usage.
+//! page. A path that cannot be read is an error and no jurisdiction. Exit 0 when the
+//! comparison was written, 2 for invalid input or usage; without any evaluated jurisdiction
+//! nothing but the errors is written.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,7 @@ use super::inputs::Batches;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_INVALID, EXIT_OK};
 use crate::compare::{self, Colour, Format};
-use crate::config::Document;
+use crate::config::{Document, ProblemKind};
 use crate::eval::{Doc, Evaluator, Outcome};
 use crate::report::{self, Report};
 
@@ -106,8 +108,8 @@ pub fn run(args: &Args) -> u8 {
             Err(()) => return EXIT_INVALID,
         },
     };
-    if comparison.jurisdictions.is_empty() {
-        // The inputs' errors say why; an empty comparison would only hide them.
+    if !comparison.jurisdictions.iter().any(|j| j.evaluated) {
+        // The inputs' errors say why; a comparison of nothing would only hide them.
         if ok {
             say!(
                 "error: no jurisdiction to compare in {}",
@@ -268,6 +270,14 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
         let loaded: Vec<Document> = batch.par_iter().map(|s| s.load(&program)).collect();
         documents.extend(loaded);
     }
+    let mut ok = !documents.is_empty();
+    if documents.is_empty() {
+        say!(
+            "error: no jurisdiction documents found in {}",
+            super::inputs::describe(paths)
+        );
+    }
+    ok &= drop_unreadable(&mut documents);
     let evaluator = Evaluator::new(&program, options);
     let valid: Vec<&Doc> = documents
         .iter()
@@ -283,13 +293,6 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
             (d, evaluated.then(|| next.next()).flatten())
         })
         .collect();
-    let mut ok = !documents.is_empty();
-    if documents.is_empty() {
-        say!(
-            "error: no jurisdiction documents found in {}",
-            super::inputs::describe(paths)
-        );
-    }
     for document in documents.iter().filter(|d| d.has_errors()) {
         let why = (document.first_error())
             .map_or_else(String::new, |problem| format!(": {}", problem.message));
@@ -302,4 +305,24 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
     }
     let report = report::build(&program, &workspace, args.eval.profile.as_deref(), &checked);
     Some((report, ok))
+}
+
+/// Says why each document that could not be read was not, and leaves it out: a path that
+/// cannot be read is no jurisdiction. False when there was one.
+fn drop_unreadable(documents: &mut Vec<Document>) -> bool {
+    let before = documents.len();
+    documents.retain(|document| {
+        let mut problems = document.problems.iter();
+        let Some(problem) = problems.find(|p| p.kind == ProblemKind::Read) else {
+            return true;
+        };
+        let line = format!(
+            "error: cannot read {}: {}",
+            document.path.display(),
+            problem.message
+        );
+        say!("{}", crate::report::columns::escape_unsafe(&line));
+        false
+    });
+    documents.len() == before
 }
