@@ -403,11 +403,27 @@ fn trend_markdown_from_saved_reports() {
 
 // Input and output handling.
 
+/// A saved report of `check --format json ARGS…`, written in `dir` as `name`.
+fn saved_check(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
+    let path = dir.join(name);
+    let check = ["check", "--format", "json", "--output", path_arg(&path)];
+    let output = rampart(&[&check[..], args].concat());
+    assert!(
+        matches!(output.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    path
+}
+
 #[test]
 fn saved_report_and_documents_compare_together() {
+    let dir = scratch("together");
+    let saved = saved_check(&dir, "saved.json", &["examples/castellan.json"]);
     let args = [
         "compare",
-        "tests/fixtures/compare/worked.json",
+        path_arg(&saved),
+        "examples/kestria.json",
         "examples/norrvale.json",
         "--format",
         "csv",
@@ -418,7 +434,87 @@ fn saved_report_and_documents_compare_together() {
         .skip(1)
         .filter_map(|l| l.split(',').nth(1))
         .collect();
-    assert_eq!(keys, ["norrvale", "beta", "delta", "gamma", "alpha"]);
+    assert_eq!(keys, ["norrvale", "castellan", "kestria"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn inputs_evaluated_under_different_profiles_are_not_ranked_together() {
+    let dir = scratch("mixed-profiles");
+    let tavaro = ["examples/tavaro.yaml", "--profile", "baseline"];
+    let tavaro = saved_check(&dir, "tavaro.json", &tavaro);
+    let page = dir.join("region.html");
+    let args = [
+        "compare",
+        "examples/norrvale.json",
+        path_arg(&tavaro),
+        "--output",
+        path_arg(&page),
+    ];
+    let output = rampart(&args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!page.exists(), "no comparison is written");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: the inputs were not evaluated under the same profile and norms, so they \
+             cannot be ranked together:\n  \
+             examples/norrvale.json (evaluated now): all norms (85)\n  \
+             {}: profile `baseline` (39 norms)\n  \
+             help: check them again with the same --profile (and --policy), or compare the \
+             documents themselves\n",
+            tavaro.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn inputs_evaluated_on_different_norms_are_not_ranked_together() {
+    let args = [
+        "compare",
+        "tests/fixtures/compare/worked.json",
+        "examples/norrvale.json",
+    ];
+    let output = rampart(&args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("  examples/norrvale.json (evaluated now): all norms (85)\n")
+            && stderr.contains("  tests/fixtures/compare/worked.json: all norms (5)\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_baseline_evaluated_under_another_profile_is_refused() {
+    let dir = scratch("baseline-profile");
+    let tavaro = ["examples/tavaro.yaml", "--profile", "baseline"];
+    let baseline = saved_check(&dir, "tavaro.json", &tavaro);
+    let output = rampart(&["compare", "examples/", "--baseline", path_arg(&baseline)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: the baseline {} was evaluated under profile `baseline` and the comparison \
+             under all norms: their scores cannot be set against each other\n  \
+             help: check them again with the same --profile\n",
+            baseline.display()
+        )
+    );
+    let same = [
+        "compare",
+        "examples/tavaro.yaml",
+        "--profile",
+        "baseline",
+        "--baseline",
+        path_arg(&baseline),
+    ];
+    let table = stdout(&rampart(&same));
+    assert!(table.contains("(profile baseline)"), "{table}");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! jurisdiction document or directory (evaluated as by `check`, with `--policy`, `--profile`,
 //! `--set`, `--today`) or a saved report (`check --format json`), so a secretariat can compare
 //! without re-running. Prints or writes (atomically) a table, CSV, Markdown, JSON or one HTML
-//! page. A path that cannot be read is an error and no jurisdiction. Exit 0 when the
-//! comparison was written, 2 for invalid input or usage; without any evaluated jurisdiction
-//! nothing but the errors is written.
+//! page. Inputs evaluated under different profiles or norms, and a baseline under another
+//! profile, are refused ([`compare::basis`]). A path that cannot be read is an error and no
+//! jurisdiction. Exit 0 when the comparison was written, 2 for invalid input or usage; without
+//! any evaluated jurisdiction nothing but the errors is written.
 
 use std::path::{Path, PathBuf};
 
@@ -12,7 +13,8 @@ use super::evaluation::EvalArgs;
 use super::inputs::Batches;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_INVALID, EXIT_OK};
-use crate::compare::{self, Colour, Format};
+use crate::check::Program;
+use crate::compare::{self, Basis, Colour, Comparison, Format};
 use crate::config::{Document, ProblemKind};
 use crate::eval::{Doc, Evaluator, Outcome};
 use crate::report::{self, Report};
@@ -83,32 +85,10 @@ pub struct Args {
 
 /// Runs `compare`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let (reports, documents, mut ok) = split_paths(&args.paths);
-    let mut report = match documents.is_empty() {
-        true => empty_report(),
-        false => match evaluate(args, &documents) {
-            Some((report, evaluated_ok)) => {
-                ok &= evaluated_ok;
-                report
-            }
-            None => return EXIT_INVALID,
-        },
+    let Some((report, ok)) = gather(args) else {
+        return EXIT_INVALID;
     };
-    for saved in reports {
-        report.merge(saved);
-    }
-    let options = compare::Options {
-        group_by: args.group_by.clone(),
-        ..compare::Options::default()
-    };
-    let comparison = match &args.baseline {
-        None => compare::compare(&report, &options),
-        Some(path) => match read_report(path) {
-            Ok(baseline) => compare::compare_with_baseline(&report, &baseline, &options),
-            Err(()) => return EXIT_INVALID,
-        },
-    };
-    if !comparison.jurisdictions.iter().any(|j| j.evaluated) {
+    if !report.documents.iter().any(|d| d.evaluated) {
         // The inputs' errors say why; a comparison of nothing would only hide them.
         if ok {
             say!(
@@ -118,6 +98,9 @@ pub fn run(args: &Args) -> u8 {
         }
         return EXIT_INVALID;
     }
+    let Some(comparison) = comparison(args, &report) else {
+        return EXIT_INVALID;
+    };
     warn_repeated_jurisdictions(&comparison.jurisdictions);
     if let Some(problem) = (args.group_by.as_deref())
         .and_then(|path| unknown_group_path(path, &comparison.jurisdictions))
@@ -125,6 +108,83 @@ pub fn run(args: &Args) -> u8 {
         say!("{problem}");
         return EXIT_INVALID;
     }
+    let written = write(args, &comparison, &report);
+    if ok && written { EXIT_OK } else { EXIT_INVALID }
+}
+
+/// The report of every input (saved reports as written, documents evaluated now), and false
+/// when an input is invalid. `None` when nothing can be compared: the policy set or an option
+/// is invalid, or the inputs were not evaluated alike.
+fn gather(args: &Args) -> Option<(Report, bool)> {
+    let (saved, documents, mut ok) = split_paths(&args.paths);
+    let mut report = empty_report();
+    let mut bases: Vec<(String, Basis)> = Vec::new();
+    if !documents.is_empty() {
+        let evaluated = evaluate(args, &documents)?;
+        ok &= evaluated.ok;
+        report = evaluated.report;
+        let name = format!("{} (evaluated now)", super::inputs::describe(&documents));
+        bases.extend(evaluated.basis.map(|basis| (name, basis)));
+    }
+    for (path, saved) in &saved {
+        bases.extend(Basis::of(saved).map(|basis| (path.display().to_string(), basis)));
+    }
+    if !compare::basis::alike(&bases) {
+        say_bases(&bases);
+        return None;
+    }
+    for (_, saved) in saved {
+        report.merge(saved);
+    }
+    Some((report, ok))
+}
+
+/// Says which input was evaluated under which profile and norms.
+fn say_bases(bases: &[(String, Basis)]) {
+    say!(
+        "error: the inputs were not evaluated under the same profile and norms, so they cannot \
+         be ranked together:"
+    );
+    for (name, basis) in bases {
+        say!(
+            "{}",
+            crate::report::columns::escape_unsafe(&format!("  {name}: {basis}"))
+        );
+    }
+    say!(
+        "  help: check them again with the same --profile (and --policy), or compare the \
+         documents themselves"
+    );
+}
+
+/// The comparison of `report`, with the changes since `--baseline`; `None` when the baseline
+/// cannot be read or was evaluated under another profile.
+fn comparison(args: &Args, report: &Report) -> Option<Comparison> {
+    let options = compare::Options {
+        group_by: args.group_by.clone(),
+        ..compare::Options::default()
+    };
+    let Some(path) = &args.baseline else {
+        return Some(compare::compare(report, &options));
+    };
+    let baseline = read_report(path).ok()?;
+    if baseline.profile != report.profile {
+        let line = format!(
+            "error: the baseline {} was evaluated under {} and the comparison under {}: their \
+             scores cannot be set against each other",
+            path.display(),
+            compare::basis::describe_profile(baseline.profile.as_deref()),
+            compare::basis::describe_profile(report.profile.as_deref()),
+        );
+        say!("{}", crate::report::columns::escape_unsafe(&line));
+        say!("  help: check them again with the same --profile");
+        return None;
+    }
+    Some(compare::compare_with_baseline(report, &baseline, &options))
+}
+
+/// Prints or writes the comparison in the chosen format; false when it cannot be written.
+fn write(args: &Args, comparison: &Comparison, report: &Report) -> bool {
     let colour = if args.output.is_none() && super::stdout_is_colour_terminal() {
         Colour::Ansi
     } else {
@@ -141,16 +201,15 @@ pub fn run(args: &Args) -> u8 {
             super::output::warn_unchosen_format(args.output.as_deref(), known, "text table");
             OutputFormat::Table
         });
-    let text = compare::render(&comparison, &report, format.core(), colour);
-    let written = match &args.output {
+    let text = compare::render(comparison, report, format.core(), colour);
+    match &args.output {
         None => super::output::write_stdout(&text)
             .map_err(|error| say!("error: cannot write the output: {error}"))
             .is_ok(),
         Some(path) => super::output::write_atomically(path, &text)
             .map_err(|error| say!("error: cannot write {}: {error}", path.display()))
             .is_ok(),
-    };
-    if ok && written { EXIT_OK } else { EXIT_INVALID }
+    }
 }
 
 /// Warns about a jurisdiction id given by several documents (the same file twice, or an old
@@ -208,8 +267,9 @@ fn empty_report() -> Report {
     }
 }
 
-/// Saved reports (read now) and document paths; false when a saved report is unreadable.
-fn split_paths(paths: &[PathBuf]) -> (Vec<Report>, Vec<PathBuf>, bool) {
+/// Saved reports (read now, with their paths) and document paths; false when a saved report
+/// is unreadable.
+fn split_paths(paths: &[PathBuf]) -> (Vec<(PathBuf, Report)>, Vec<PathBuf>, bool) {
     let mut reports = Vec::new();
     let mut documents = Vec::new();
     let mut ok = true;
@@ -219,7 +279,7 @@ fn split_paths(paths: &[PathBuf]) -> (Vec<Report>, Vec<PathBuf>, bool) {
             continue;
         };
         match Report::from_value(value) {
-            Ok(report) => reports.push(report),
+            Ok(report) => reports.push((path.clone(), report)),
             Err(error) => {
                 say!("error: {}: {error}", path.display());
                 ok = false;
@@ -257,27 +317,20 @@ fn read_report(path: &Path) -> Result<Report, ()> {
     })
 }
 
-/// Evaluates the documents at `paths`; the report, and false when a path is missing or a
-/// document invalid. `None` when the policy set or the options are invalid.
-fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
+/// Documents evaluated now: their report, what they were evaluated under (`None` when none
+/// was evaluated), and false when a path is missing or a document invalid.
+struct Evaluated {
+    report: Report,
+    basis: Option<Basis>,
+    ok: bool,
+}
+
+/// Evaluates the documents at `paths`; `None` when the policy set or the options are invalid.
+fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<Evaluated> {
     let source = PolicySource::from_arg(args.policy.as_deref())?;
     let (workspace, program) = load_program(&source)?;
     let options = args.eval.options(&program)?;
-    let batches = Batches::new(paths);
-    let mut documents: Vec<Document> = Vec::new();
-    for batch in batches {
-        use rayon::prelude::*;
-        let loaded: Vec<Document> = batch.par_iter().map(|s| s.load(&program)).collect();
-        documents.extend(loaded);
-    }
-    let mut ok = !documents.is_empty();
-    if documents.is_empty() {
-        say!(
-            "error: no jurisdiction documents found in {}",
-            super::inputs::describe(paths)
-        );
-    }
-    ok &= drop_unreadable(&mut documents);
+    let (documents, mut ok) = load_documents(&program, paths);
     let evaluator = Evaluator::new(&program, options);
     let valid: Vec<&Doc> = documents
         .iter()
@@ -303,8 +356,30 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<(Report, bool)> {
         say!("{}", crate::report::columns::escape_unsafe(&line));
         ok = false;
     }
-    let report = report::build(&program, &workspace, args.eval.profile.as_deref(), &checked);
-    Some((report, ok))
+    let profile = args.eval.profile.as_deref();
+    let basis = (!outcomes.is_empty()).then(|| Basis::of_evaluation(&program, &evaluator, profile));
+    let report = report::build(&program, &workspace, profile, &checked);
+    Some(Evaluated { report, basis, ok })
+}
+
+/// The documents at `paths`, read and validated, without those that cannot be read; false when
+/// there is none or a path cannot be read.
+fn load_documents(program: &Program, paths: &[PathBuf]) -> (Vec<Document>, bool) {
+    let mut documents: Vec<Document> = Vec::new();
+    for batch in Batches::new(paths) {
+        use rayon::prelude::*;
+        let loaded: Vec<Document> = batch.par_iter().map(|s| s.load(program)).collect();
+        documents.extend(loaded);
+    }
+    let found = !documents.is_empty();
+    if !found {
+        say!(
+            "error: no jurisdiction documents found in {}",
+            super::inputs::describe(paths)
+        );
+    }
+    let readable = drop_unreadable(&mut documents);
+    (documents, found && readable)
 }
 
 /// Says why each document that could not be read was not, and leaves it out: a path that

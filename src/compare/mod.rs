@@ -4,16 +4,19 @@
 //! a [`Comparison`]: per jurisdiction a weighted score overall, per pillar and per stage
 //! ([`score`]), a rank with explicit ties ([`rank`]), the critical failures that put it below
 //! the baseline, optional groups over its metadata ([`groups`]) and changes since an earlier
-//! report ([`trend`]). [`render`] turns a comparison into a table, CSV, Markdown, JSON or a
-//! self-contained HTML page. It evaluates nothing and reads no files; the rules are in
-//! `docs/scoring.md`.
+//! report ([`trend`]); [`basis`] tells whether inputs were evaluated alike (the same profile
+//! and norms), as ranking them together needs. [`render`] turns a comparison into a table,
+//! CSV, Markdown, JSON or a self-contained HTML page. It evaluates nothing and reads no files;
+//! the rules are in `docs/scoring.md`.
 
+pub mod basis;
 pub mod groups;
 pub mod rank;
 pub mod render;
 pub mod score;
 pub mod trend;
 
+pub use basis::Basis;
 pub use groups::{Group, Grouping, PeerPass, Stats};
 pub use rank::Rank;
 pub use render::{Colour, Format, render};
