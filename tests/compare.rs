@@ -955,3 +955,77 @@ fn without_a_valid_input_only_the_errors_are_written() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_profile_given_for_saved_reports_is_the_one_they_must_be_evaluated_under() {
+    let dir = scratch("saved-profile");
+    let all = saved_check(&dir, "all.json", &["examples/tavaro.yaml"]);
+    let output = rampart(&["compare", path_arg(&all), "--profile", "baseline"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: the inputs were not evaluated under the same profile and norms, so they \
+             cannot be ranked together:\n  \
+             --profile baseline: profile `baseline` (39 norms)\n  \
+             {}: all norms (85)\n  \
+             help: check them again with the same --profile (and --policy), or compare the \
+             documents themselves\n",
+            all.display()
+        )
+    );
+    let tavaro = ["examples/tavaro.yaml", "--profile", "baseline"];
+    let tavaro = saved_check(&dir, "baseline.json", &tavaro);
+    let alone = stdout(&rampart(&[
+        "compare",
+        path_arg(&tavaro),
+        "--profile",
+        "baseline",
+    ]));
+    assert!(
+        alone.starts_with("Comparison of 1 jurisdiction on 39 norms (profile baseline)"),
+        "{alone}"
+    );
+    let args = [
+        "compare",
+        path_arg(&tavaro),
+        "examples/norrvale.json",
+        "--profile",
+        "baseline",
+    ];
+    let together = stdout(&rampart(&args));
+    assert!(
+        together.starts_with("Comparison of 2 jurisdictions on 39 norms (profile baseline)"),
+        "{together}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn settings_and_dates_do_not_apply_to_saved_reports() {
+    let saved = "tests/fixtures/compare/worked.json";
+    for (option, value) in [
+        ("--today", "2030-01-01"),
+        ("--set", "min_meetings_per_year=6"),
+    ] {
+        let output = rampart(&["compare", saved, "examples/norrvale.json", option, value]);
+        assert_eq!(output.status.code(), Some(2), "{option}");
+        assert!(output.stdout.is_empty(), "{output:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stderr),
+            format!(
+                "error: {option} does not apply to saved reports ({saved}): they keep what they \
+                 were evaluated with\n  \
+                 help: check their documents again with {option} and compare the new reports, \
+                 or compare the documents themselves\n"
+            )
+        );
+        stdout(&rampart(&[
+            "compare",
+            "examples/norrvale.json",
+            option,
+            value,
+        ]));
+    }
+}

@@ -2,10 +2,12 @@
 //! jurisdiction document or directory (evaluated as by `check`, with `--policy`, `--profile`,
 //! `--set`, `--today`) or a saved report (`check --format json`), so a secretariat can compare
 //! without re-running. Prints or writes (atomically) a table, CSV, Markdown, JSON or one HTML
-//! page. Inputs evaluated under different profiles or norms, and a baseline under another
-//! profile, are refused ([`compare::basis`]). A path that cannot be read is an error and no
-//! jurisdiction. Exit 0 when the comparison was written, 2 for invalid input or usage; without
-//! any evaluated jurisdiction nothing but the errors is written.
+//! page. Inputs evaluated under different profiles or norms (`--policy` and `--profile`
+//! included, with or without documents), a baseline under another profile, and `--set` or
+//! `--today` with a saved report (which keeps what it was evaluated with) are refused
+//! ([`compare::basis`]). A path that cannot be read is an error and no jurisdiction. Exit 0
+//! when the comparison was written, 2 for invalid input or usage; without any evaluated
+//! jurisdiction nothing but the errors is written.
 
 use std::path::{Path, PathBuf};
 
@@ -117,13 +119,17 @@ pub fn run(args: &Args) -> u8 {
 /// is invalid, or the inputs were not evaluated alike.
 fn gather(args: &Args) -> Option<(Report, bool)> {
     let (saved, documents, mut ok) = split_paths(&args.paths);
+    refuse_for_saved_reports(args, &saved)?;
     let mut report = empty_report();
     let mut bases: Vec<(String, Basis)> = Vec::new();
-    if !documents.is_empty() {
+    if !documents.is_empty() || args.names_basis() {
         let evaluated = evaluate(args, &documents)?;
         ok &= evaluated.ok;
         report = evaluated.report;
-        let name = format!("{} (evaluated now)", super::inputs::describe(&documents));
+        let name = match documents.is_empty() {
+            true => args.basis_options(),
+            false => format!("{} (evaluated now)", super::inputs::describe(&documents)),
+        };
         bases.extend(evaluated.basis.map(|basis| (name, basis)));
     }
     for (path, saved) in &saved {
@@ -137,6 +143,55 @@ fn gather(args: &Args) -> Option<(Report, bool)> {
         report.merge(saved);
     }
     Some((report, ok))
+}
+
+impl Args {
+    /// True when `--policy` or `--profile` says what the comparison is evaluated under, which
+    /// saved reports are then held to even when no document is evaluated now.
+    fn names_basis(&self) -> bool {
+        self.policy.is_some() || self.eval.profile.is_some()
+    }
+
+    /// `--policy` and `--profile`, as written.
+    fn basis_options(&self) -> String {
+        let policy = (self.policy.as_ref()).map(|path| format!("--policy {}", path.display()));
+        let profile = (self.eval.profile.as_ref()).map(|name| format!("--profile {name}"));
+        policy
+            .into_iter()
+            .chain(profile)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Refuses `--set` and `--today` when an input is a saved report: it keeps the parameter
+/// values and dates it was evaluated with, so they would change only the documents evaluated
+/// now.
+fn refuse_for_saved_reports(args: &Args, saved: &[(PathBuf, Report)]) -> Option<()> {
+    let settings = (!args.eval.settings.is_empty()).then_some("--set");
+    let today = args.eval.today.is_some().then_some("--today");
+    let given: Vec<&str> = settings.into_iter().chain(today).collect();
+    if saved.is_empty() || given.is_empty() {
+        return Some(());
+    }
+    let (options, verb) = (
+        given.join(" and "),
+        if given.len() > 1 { "do" } else { "does" },
+    );
+    let paths: Vec<String> = (saved.iter())
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    let line = format!(
+        "error: {options} {verb} not apply to saved reports ({}): they keep what they were \
+         evaluated with",
+        super::first_few(&paths)
+    );
+    say!("{}", crate::report::columns::escape_unsafe(&line));
+    say!(
+        "  help: check their documents again with {options} and compare the new reports, or \
+         compare the documents themselves"
+    );
+    None
 }
 
 /// Says which input was evaluated under which profile and norms.
@@ -317,8 +372,8 @@ fn read_report(path: &Path) -> Result<Report, ()> {
     })
 }
 
-/// Documents evaluated now: their report, what they were evaluated under (`None` when none
-/// was evaluated), and false when a path is missing or a document invalid.
+/// Documents evaluated now: their report, what they were evaluated under (`None` when none was
+/// evaluated and no option names it), and false when a path is missing or a document invalid.
 struct Evaluated {
     report: Report,
     basis: Option<Basis>,
@@ -357,13 +412,14 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<Evaluated> {
         ok = false;
     }
     let profile = args.eval.profile.as_deref();
-    let basis = (!outcomes.is_empty()).then(|| Basis::of_evaluation(&program, &evaluator, profile));
+    let basis = (!outcomes.is_empty() || args.names_basis())
+        .then(|| Basis::of_evaluation(&program, &evaluator, profile));
     let report = report::build(&program, &workspace, profile, &checked);
     Some(Evaluated { report, basis, ok })
 }
 
 /// The documents at `paths`, read and validated, without those that cannot be read; false when
-/// there is none or a path cannot be read.
+/// the paths name no document or one cannot be read.
 fn load_documents(program: &Program, paths: &[PathBuf]) -> (Vec<Document>, bool) {
     let mut documents: Vec<Document> = Vec::new();
     for batch in Batches::new(paths) {
@@ -371,7 +427,7 @@ fn load_documents(program: &Program, paths: &[PathBuf]) -> (Vec<Document>, bool)
         let loaded: Vec<Document> = batch.par_iter().map(|s| s.load(program)).collect();
         documents.extend(loaded);
     }
-    let found = !documents.is_empty();
+    let found = !documents.is_empty() || paths.is_empty();
     if !found {
         say!(
             "error: no jurisdiction documents found in {}",
