@@ -399,3 +399,31 @@ fn an_output_extension_that_names_no_format_is_warned_about() {
     assert!(output.stderr.is_empty(), "{output:?}");
     assert!(std::fs::read_to_string(&text).is_ok_and(|t| t.contains("castellan")));
 }
+
+#[test]
+fn a_directory_search_skips_hidden_entries_but_reads_those_named() {
+    let dir = scratch("hidden");
+    std::fs::create_dir_all(dir.join("states/.vscode")).expect("a scratch directory");
+    write(&dir.join("policy.rampart"), POLICY);
+    write(&dir.join("states/a.json"), r#"{"staff": {"trained": 3}}"#);
+    write(&dir.join("states/.draft.json"), "{");
+    write(&dir.join("states/.vscode/settings.json"), "{}");
+    let check = |path: &str| {
+        let policy = dir.join("policy.rampart");
+        let path = dir.join(path);
+        let args = [
+            "--policy",
+            policy.to_str().expect("UTF-8"),
+            "--today",
+            "2027-01-01",
+        ];
+        let output = rampart(&[&["check"], &args[..], &[path.to_str().expect("UTF-8")]].concat());
+        let text = stdout(&output).replace(dir.to_str().expect("UTF-8"), "DIR");
+        (output.status.code(), text)
+    };
+    let (code, text) = check("states");
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("DIR/states/."), "{text}");
+    assert_eq!(check("states/.draft.json").0, Some(2));
+    assert_eq!(check("states/.vscode").0, Some(2));
+}

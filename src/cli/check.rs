@@ -142,7 +142,8 @@ pub struct Args {
     /// Group the human report's results under stage or pillar headings.
     #[arg(long, value_enum, value_name = "BY")]
     group_by: Option<GroupBy>,
-    /// Jurisdiction documents (JSON or YAML) or directories of them.
+    /// Jurisdiction documents (JSON or YAML) or directories of them (searched recursively;
+    /// hidden files and directories, named `.*`, are skipped unless named here).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }
@@ -408,7 +409,7 @@ impl Run<'_> {
                 super::inputs::describe(&self.args.paths)
             );
             say!(
-                "error: {found}\n  help: rampart check reads *.json, *.yaml, *.yml and *.jsonl files (directories recursively) and `-` for standard input"
+                "error: {found}\n  help: rampart check reads *.json, *.yaml, *.yml and *.jsonl files (directories recursively, skipping hidden entries) and `-` for standard input"
             );
             verdict.invalid = true;
             found

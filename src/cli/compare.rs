@@ -80,7 +80,8 @@ pub struct Args {
     /// An earlier report (`check --format json`) to show changes against.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Jurisdiction documents, directories of them, or saved reports (`.json`).
+    /// Jurisdiction documents, directories of them (searched as `check` searches them), or
+    /// saved reports (`.json`).
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
 }

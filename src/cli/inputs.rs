@@ -144,7 +144,8 @@ fn without_repeats(inputs: Vec<Input>) -> Vec<Input> {
 
 /// Why a directory named on the command line is an error.
 const NO_DOCUMENTS: &str = "no jurisdiction documents in this directory (rampart check reads \
-                            *.json, *.yaml, *.yml and *.jsonl files, in subdirectories too)";
+                            *.json, *.yaml, *.yml and *.jsonl files, in subdirectories too, \
+                            skipping hidden ones: names that start with `.`)";
 
 /// Yields the documents of every input in order, in batches of at most [`BATCH`].
 pub struct Batches {

@@ -1,5 +1,5 @@
-//! Jurisdiction documents: finding them (files, and directories recursively in sorted order),
-//! reading JSON and YAML into `serde_json::Value`, validating them against the program's
+//! Jurisdiction documents: finding them (files, and directories recursively in sorted order,
+//! hidden entries skipped), reading JSON and YAML into `serde_json::Value`, validating them against the program's
 //! schema, and placing each problem at its JSON path and, for JSON, its line and column.
 //!
 //! It owns no evaluation: a document with errors is reported here and not evaluated; a valid
@@ -261,8 +261,10 @@ impl Document {
 }
 
 /// The document files named by `paths`: files as given, directories searched recursively for
-/// `.json`, `.yaml`, `.yml` and JSON-lines (`.jsonl`, `.ndjson`) files in sorted order. A path that does not exist is returned
-/// as an error.
+/// `.json`, `.yaml`, `.yml` and JSON-lines (`.jsonl`, `.ndjson`) files in sorted order. A
+/// search skips hidden files and directories (`.github/`, `.vscode/settings.json`): they hold
+/// tools' settings, not jurisdictions; a hidden path named in `paths` is read. A path that does
+/// not exist is returned as an error.
 pub fn find_documents(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {
     let mut found = Vec::new();
     let mut errors = Vec::new();
@@ -319,7 +321,10 @@ fn walk(
             return;
         }
     };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut paths: Vec<PathBuf> = (entries.filter_map(Result::ok))
+        .filter(|entry| !is_hidden(&entry.file_name()))
+        .map(|entry| entry.path())
+        .collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
@@ -333,6 +338,11 @@ fn walk(
             }
         }
     }
+}
+
+/// True for a name that starts with a dot, which directory searches skip.
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
 }
 
 fn is_document_file(path: &FsPath) -> bool {
