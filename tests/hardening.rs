@@ -864,6 +864,8 @@ fn an_int_field_refuses_numbers_too_large_to_be_exact() {
     for (number, valid) in [
         ("9007199254740992", true),
         ("1e2", true),
+        ("9007199254740993", false),
+        ("-9007199254740993", false),
         ("9007199254740994", false),
         ("18446744073709551616", false),
         ("1e300", false),

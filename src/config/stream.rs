@@ -127,11 +127,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
     }
 
     fn visit_i64<E: de::Error>(self, value: i64) -> Result<Node, E> {
-        self.visit_f64(value as f64)
+        self.visit_integer(value.unsigned_abs(), value as f64)
     }
 
     fn visit_u64<E: de::Error>(self, value: u64) -> Result<Node, E> {
-        self.visit_f64(value as f64)
+        self.visit_integer(value, value as f64)
     }
 
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Node, E> {
@@ -193,6 +193,18 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
             kept: None,
         }
         .read(map)
+    }
+}
+
+impl ValueSeed<'_, '_> {
+    /// An integer of the text, of `magnitude` either way, read as `value`: an `int` or `count`
+    /// field gives up beyond 2^53, where `value` is no longer exact (the full path says so).
+    fn visit_integer<E: de::Error>(self, magnitude: u64, value: f64) -> Result<Node, E> {
+        let whole = matches!(self.ty, Type::Int | Type::Count);
+        if whole && magnitude > super::validate::LARGEST_WHOLE {
+            return Err(give_up());
+        }
+        de::Visitor::visit_f64(self, value)
     }
 }
 

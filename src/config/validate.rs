@@ -14,11 +14,58 @@ use std::collections::{HashMap, HashSet};
 
 use crate::eval::{Doc, Node, WAIVERS_FIELD};
 
-/// True for a number an `int` field may hold: whole, and small enough that every whole
-/// number up to it is exact (2^53), so that arithmetic and comparisons on it are exact.
+/// The largest magnitude of a whole number a document may hold: 2^53, up to which every whole
+/// number is exact in the `f64` that numbers are evaluated as, so that arithmetic and
+/// comparisons on it are exact.
+pub(super) const LARGEST_WHOLE: u64 = 1 << 53;
+
+/// True for a number an `int` field may hold: whole, and no larger than [`LARGEST_WHOLE`]
+/// either way.
 pub(super) fn is_whole_number(value: f64) -> bool {
-    const LARGEST_EXACT: f64 = 9_007_199_254_740_992.0;
-    value.fract() == 0.0 && value.abs() <= LARGEST_EXACT
+    value.fract() == 0.0 && value.abs() <= LARGEST_WHOLE as f64
+}
+
+/// True when `n` lies beyond [`LARGEST_WHOLE`] either way, judged on the integer as written
+/// when it is one: 2^53 + 1 would round to 2^53 as an `f64`.
+fn is_too_large(n: &serde_json::Number) -> bool {
+    match (n.as_u64(), n.as_i64()) {
+        (Some(whole), _) => whole > LARGEST_WHOLE,
+        (None, Some(whole)) => whole.unsigned_abs() > LARGEST_WHOLE,
+        (None, None) => n.as_f64().is_some_and(|f| f.abs() > LARGEST_WHOLE as f64),
+    }
+}
+
+/// How to mend a whole number beyond [`LARGEST_WHOLE`].
+const TOO_LARGE_HELP: &str = "numbers are evaluated in 64-bit floating point, which holds whole \
+                              numbers exactly only up to 2^53: a larger one would be rounded";
+
+/// The problem of number `n` in an `int` or `count` field (`ty`), if any: not whole, below 0
+/// in a count, or too large to be exact.
+fn whole_number_problem(ty: &Type, n: &serde_json::Number, path: &Path) -> Option<Problem> {
+    let value = n.as_f64()?;
+    let (expected, help, range) = match ty {
+        Type::Count => (
+            "a whole number, 0 or more",
+            "a `count` field holds how many there are: a whole number between 0 and \
+             9007199254740992 (2^53)",
+            "a count must lie between 0 and 9007199254740992",
+        ),
+        _ => (
+            "a whole number",
+            "an `int` field holds a whole number between -9007199254740992 and \
+             9007199254740992 (2^53)",
+            "whole numbers must lie between -9007199254740992 and 9007199254740992",
+        ),
+    };
+    let negative = *ty == Type::Count && value < 0.0;
+    let (message, help) = if negative || value.fract() != 0.0 {
+        (format!("expected {expected}, found the number {n}"), help)
+    } else if is_too_large(n) {
+        (format!("too large: {range}"), TOO_LARGE_HELP)
+    } else {
+        return None;
+    };
+    Some(Problem::new(ProblemKind::WrongType, path.clone(), message).with_help(help))
 }
 
 /// Every schema problem of `doc`, in document order.
@@ -150,18 +197,8 @@ fn check_value(
     match (ty, value) {
         (Type::Any, _) | (Type::Bool, Json::Bool(_)) => {}
         (Type::Number, Json::Number(_)) => {}
-        (Type::Int, Json::Number(n)) => {
-            if !n.as_f64().is_some_and(is_whole_number) {
-                let help = "an `int` field holds a whole number no larger than 2^53 \
-                            (9007199254740992) either way";
-                problems.push(wrong("a whole number".into()).with_help(help));
-            }
-        }
-        (Type::Count, Json::Number(n)) => {
-            if !n.as_f64().is_some_and(|n| is_whole_number(n) && n >= 0.0) {
-                let help = "a `count` field holds how many there are: a whole number, 0 or more";
-                problems.push(wrong("a whole number, 0 or more".into()).with_help(help));
-            }
+        (Type::Int | Type::Count, Json::Number(n)) => {
+            problems.extend(whole_number_problem(ty, n, path));
         }
         (Type::Ratio, Json::Number(n)) => {
             if n.as_f64().is_none_or(|n| !(0.0..=1.0).contains(&n)) {
@@ -534,7 +571,7 @@ mod tests {
             pillar p "P"
             enum Kind { "website", "email" }
             schema { election: Election  systems?: [System]  waivers?: [Waiver] }
-            type Election { date: date  turnout?: ratio  rounds?: int  paper?: bool }
+            type Election { date: date  turnout?: ratio  rounds?: int  seats?: count  paper?: bool }
             type System { id: string  kind?: Kind }
             type Waiver { norm: string }
             norm n { title "t" pillar p severity low cites s require election.date <= 2030-01-01 }
@@ -621,6 +658,86 @@ mod tests {
         );
         let help = found[0].help.as_deref().unwrap_or_default();
         assert!(help.ends_with("write 1200 without underscores"), "{help}");
+    }
+
+    /// The message and help of the one problem of `election` in `text`, read as `format`.
+    fn election_problem(text: &str, format: super::super::Format) -> (String, String) {
+        let doc = super::super::parse(text, format).expect("valid syntax");
+        let found = validate(&program(), &doc);
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(found[0].kind, ProblemKind::WrongType);
+        let help = found[0].help.clone().unwrap_or_default();
+        (found[0].message.clone(), help)
+    }
+
+    #[test]
+    fn a_whole_number_beyond_2_pow_53_is_too_large_in_json_and_yaml() {
+        use super::super::Format::{Json, Yaml};
+        let int =
+            "too large: whole numbers must lie between -9007199254740992 and 9007199254740992";
+        let count = "too large: a count must lie between 0 and 9007199254740992";
+        for (text, format, expected) in [
+            (
+                r#"{"election": {"date": "2027-01-01", "rounds": 9007199254740993}}"#,
+                Json,
+                int,
+            ),
+            (
+                r#"{"election": {"date": "2027-01-01", "rounds": -9007199254740993}}"#,
+                Json,
+                int,
+            ),
+            (
+                r#"{"election": {"date": "2027-01-01", "rounds": 1e20}}"#,
+                Json,
+                int,
+            ),
+            (
+                r#"{"election": {"date": "2027-01-01", "seats": 9223372036854775807}}"#,
+                Json,
+                count,
+            ),
+            (
+                r#"{"election": {"date": "2027-01-01", "seats": 18446744073709551616}}"#,
+                Json,
+                count,
+            ),
+            (
+                "election:\n  date: 2027-01-01\n  rounds: 9007199254740993\n",
+                Yaml,
+                int,
+            ),
+            (
+                "election:\n  date: 2027-01-01\n  seats: 1e20\n",
+                Yaml,
+                count,
+            ),
+        ] {
+            let (message, help) = election_problem(text, format);
+            assert_eq!(message, expected, "{text}");
+            assert_eq!(help, TOO_LARGE_HELP, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_help_of_int_and_count_fields_names_the_same_limit() {
+        use super::super::Format::Json;
+        let int = r#"{"election": {"date": "2027-01-01", "rounds": 2.5}}"#;
+        let count = r#"{"election": {"date": "2027-01-01", "seats": -1}}"#;
+        assert_eq!(
+            election_problem(int, Json),
+            (
+                "expected a whole number, found the number 2.5".to_string(),
+                "an `int` field holds a whole number between -9007199254740992 and 9007199254740992 (2^53)".to_string()
+            )
+        );
+        assert_eq!(
+            election_problem(count, Json),
+            (
+                "expected a whole number, 0 or more, found the number -1".to_string(),
+                "a `count` field holds how many there are: a whole number between 0 and 9007199254740992 (2^53)".to_string()
+            )
+        );
     }
 
     #[test]
