@@ -427,3 +427,20 @@ fn a_directory_search_skips_hidden_entries_but_reads_those_named() {
     assert_eq!(check("states/.draft.json").0, Some(2));
     assert_eq!(check("states/.vscode").0, Some(2));
 }
+
+#[test]
+fn an_empty_file_is_reported_as_empty_whatever_its_notation() {
+    let dir = scratch("empty");
+    write(&dir.join("a.json"), "");
+    write(&dir.join("b.yaml"), "\n  \n");
+    let output = rampart(&["check", dir.to_str().expect("UTF-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output).replace(dir.to_str().expect("UTF-8"), "DIR");
+    for name in ["a.json", "b.yaml"] {
+        let expected = format!(
+            "== DIR/{name}: not evaluated\n  error[rampart::config::syntax]: the file is empty (DIR/{name}:1:1)\n    help: {}\n",
+            "a jurisdiction document is an object; `rampart init --output FILE` writes one with every field explained"
+        );
+        assert!(text.contains(&expected), "{text}");
+    }
+}

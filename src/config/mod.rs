@@ -464,6 +464,10 @@ fn read_document(
         problems: Vec::new(),
         line: None,
     };
+    if text.trim().is_empty() {
+        document.problems.push(empty_file());
+        return document;
+    }
     if format == Format::Json {
         if let Some(doc) = stream::load_valid(program, text) {
             document.problems = validate::repeated_ids(program, &doc);
@@ -499,6 +503,17 @@ fn read_document(
         }
     }
     document
+}
+
+/// The problem of a file that holds nothing but white space, which JSON would call cut short
+/// and YAML a null document.
+fn empty_file() -> Problem {
+    let help = "a jurisdiction document is an object; `rampart init --output FILE` writes one \
+                with every field explained";
+    let mut problem =
+        Problem::new(ProblemKind::Syntax, Vec::new(), "the file is empty").with_help(help);
+    problem.position = Some((1, 1));
+    problem
 }
 
 /// A syntax error as the user should read it, and how to mend it: the parsers' words, with
