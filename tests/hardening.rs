@@ -131,6 +131,8 @@ fn every_syntax_error_has_a_hint() {
         ("{\"a\": 1}{", Format::Json, "JSON lines"),
         ("a: .nan\n", Format::Yaml, "leave the field out"),
         ("a: [1\n", Format::Yaml, "indentation and quoting"),
+        ("a: 1\na: 2\n", Format::Yaml, "each key may appear once"),
+        ("{a: 1, a: 2}\n", Format::Yaml, "each key may appear once"),
     ];
     for (text, format, hint) in cases {
         let document = config::from_text(&library(), Path::new("bad"), text, format);
@@ -904,6 +906,11 @@ fn a_json_lines_line_that_is_not_utf8_is_one_document_and_the_stream_goes_on() {
         .as_str()
         .unwrap_or_default();
     assert!(message.contains("line 2: not valid UTF-8"), "{message}");
+    assert_eq!(
+        documents[1]["problems"][0]["help"],
+        "is the line cut short inside a character, or was the file saved in another encoding? \
+         Write it again as UTF-8"
+    );
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub struct Source {
     /// Its notation, when its text is already read.
     pub format: Format,
     /// Why it could not be read, when it could not.
-    pub unreadable: Option<String>,
+    pub unreadable: Option<Problem>,
 }
 
 impl Source {
@@ -62,12 +62,26 @@ impl Source {
 
     /// What stands for `path`, which could not be read (`why`).
     fn unreadable(path: PathBuf, why: String) -> Source {
+        Source::failed(path, Problem::new(ProblemKind::Read, Vec::new(), why))
+    }
+
+    /// What stands for a line of the stream at `path` that is not UTF-8 (`why`): most often
+    /// one cut short inside a character.
+    fn not_utf8(path: PathBuf, why: String) -> Source {
+        let help = "is the line cut short inside a character, or was the file saved in another \
+                    encoding? Write it again as UTF-8";
+        let problem = Problem::new(ProblemKind::Read, Vec::new(), why).with_help(help);
+        Source::failed(path, problem)
+    }
+
+    /// What stands for `path`, which could not be read, as `problem` says.
+    fn failed(path: PathBuf, problem: Problem) -> Source {
         Source {
             format: Format::of_path(&path),
             path,
             line: None,
             text: None,
-            unreadable: Some(why),
+            unreadable: Some(problem),
         }
     }
 
@@ -84,12 +98,12 @@ impl Source {
     }
 
     fn load_placing(&self, program: &Program, place_warnings: bool) -> Document {
-        if let Some(why) = &self.unreadable {
+        if let Some(problem) = &self.unreadable {
             return Document {
                 path: self.path.clone(),
                 format: self.format,
                 doc: None,
-                problems: vec![Problem::new(ProblemKind::Read, Vec::new(), why.clone())],
+                problems: vec![problem.clone()],
                 line: self.line,
             };
         }
@@ -243,7 +257,7 @@ impl Batches {
                             lines.line,
                             error.utf8_error().valid_up_to() + 1
                         );
-                        return Some(Source::unreadable(lines.path.clone(), why));
+                        return Some(Source::not_utf8(lines.path.clone(), why));
                     }
                 },
                 Err(error) => {

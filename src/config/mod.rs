@@ -539,7 +539,7 @@ fn syntax_message(message: &str, format: Format) -> (String, String) {
         );
     }
     let help = match message {
-        m if m.starts_with("duplicate key") => {
+        m if m.starts_with("duplicate key") || m.starts_with("duplicate mapping key") => {
             "each key may appear once in an object: a repeated key can hide evidence, so keep one"
         }
         m if m.starts_with("EOF while parsing") => {
