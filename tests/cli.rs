@@ -169,9 +169,14 @@ fn check_refuses_an_unknown_profile_or_setting() {
     let output = rampart(&["check", "--profile", "fulll", "examples/norrvale.json"]);
     assert_eq!(output.status.code(), Some(2));
     let errors = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        errors.contains("unknown profile `fulll`; did you mean `full`?"),
-        "{errors}"
+    assert_eq!(
+        errors,
+        "error: unknown profile `fulll`\n  help: did you mean `full`?\n"
+    );
+    let output = rampart(&["check", "--profile", "bogus", "examples/norrvale.json"]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: unknown profile `bogus`\n  help: expected one of: full, baseline, election-day, institutional, technical, operational, trust\n"
     );
     let output = rampart(&[
         "check",

@@ -3,7 +3,7 @@
 
 use crate::check::{Const, ParamId, Program};
 use crate::date::Date;
-use crate::diagnostics::did_you_mean;
+use crate::diagnostics::suggestion;
 use crate::eval::{self, Options};
 
 /// `--profile`, `--set` and `--today`.
@@ -42,10 +42,11 @@ impl EvalArgs {
         };
         let index = program.profile_index(name);
         if index.is_none() {
-            let ids = program.profiles.iter().map(|p| p.id.as_str());
-            let help = did_you_mean(name, ids)
-                .map_or_else(String::new, |close| format!("; did you mean `{close}`?"));
-            say!("error: unknown profile `{name}`{help}");
+            let help = match program.profiles.is_empty() {
+                true => "the policy set declares no profile".to_string(),
+                false => suggestion(name, || program.profiles.iter().map(|p| p.id.as_str())),
+            };
+            say!("error: unknown profile `{name}`\n  help: {help}");
             return None;
         }
         Some(index)

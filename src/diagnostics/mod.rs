@@ -111,6 +111,18 @@ impl Diagnostic {
     }
 }
 
+/// "did you mean `x`?" for the id of `ids` closest to `name`, or the list of them when none is
+/// close: the help for a name given on the command line that names nothing.
+pub fn suggestion<'a, I>(name: &str, ids: impl Fn() -> I) -> String
+where
+    I: Iterator<Item = &'a str>,
+{
+    match did_you_mean(name, ids()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!("expected one of: {}", ids().collect::<Vec<_>>().join(", ")),
+    }
+}
+
 /// "did you mean `x`?" for the candidate closest to `name`, if any is close enough: at most a
 /// third of its length in edits, or a longer name it starts (from three characters).
 pub fn did_you_mean<'a>(

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::check::{Norm, Program};
-use crate::diagnostics::did_you_mean;
+use crate::diagnostics::suggestion;
 use crate::syntax::ast::Severity;
 
 /// Width of the table rendering, in characters.
@@ -149,17 +149,6 @@ impl Filter {
             && self
                 .severity
                 .is_none_or(|severity| norm.severity == severity)
-    }
-}
-
-/// "did you mean `x`?", or the list of valid ids when none is close.
-fn suggestion<'a, I>(name: &str, ids: impl Fn() -> I) -> String
-where
-    I: Iterator<Item = &'a str>,
-{
-    match did_you_mean(name, ids()) {
-        Some(close) => format!("did you mean `{close}`?"),
-        None => format!("expected one of: {}", ids().collect::<Vec<_>>().join(", ")),
     }
 }
 
