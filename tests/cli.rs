@@ -449,3 +449,19 @@ fn an_empty_file_is_reported_as_empty_whatever_its_notation() {
         assert!(text.contains(&expected), "{text}");
     }
 }
+
+#[test]
+fn init_refuses_to_overwrite_a_file_and_says_how_to_proceed() {
+    let dir = scratch("init-exists");
+    let path = dir.join("new.json");
+    write(&path, "mine");
+    let output = rampart(&["init", "--output", path.to_str().expect("UTF-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let errors =
+        String::from_utf8_lossy(&output.stderr).replace(dir.to_str().expect("UTF-8"), "DIR");
+    assert_eq!(
+        errors,
+        "error: DIR/new.json already exists; rampart init refuses to overwrite it\n  help: name a new file with --output, or remove this one first\n"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("kept"), "mine");
+}

@@ -68,6 +68,14 @@ pub fn run(args: &Args) -> u8 {
             say!("wrote {}", path.display());
             EXIT_OK
         }
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            say!(
+                "error: {} already exists; rampart init refuses to overwrite it\n  help: name a \
+                 new file with --output, or remove this one first",
+                path.display()
+            );
+            EXIT_INVALID
+        }
         Err(error) => {
             say!("error: cannot write {}: {error}", path.display());
             EXIT_INVALID
