@@ -836,10 +836,28 @@ impl<'w> Checker<'w> {
                         test.name.value
                     ),
                 )
-                .with_help("add `expect STATUS NORM`, such as `expect fail gov-ciso`"),
+                .with_help(format!(
+                    "add `expect STATUS NORM`, such as `expect fail {}`",
+                    self.example_norm(&test.name.value)
+                )),
             );
         }
         checked
+    }
+
+    /// A norm of the policy set for a test's help: the one the test's name mentions, else the
+    /// first declared, else a placeholder.
+    fn example_norm(&self, test_name: &str) -> &str {
+        let ids = || {
+            self.norm_decls
+                .iter()
+                .map(|(_, _, norm)| norm.id.name.as_str())
+        };
+        let mentioned = ids().find(|id| {
+            let words = test_name.split(|c: char| c.is_whitespace() || c == '"' || c == '`');
+            words.into_iter().any(|word| word == *id)
+        });
+        mentioned.or_else(|| ids().next()).unwrap_or("NORM-ID")
     }
 
     /// Reports an `expect` of `norm` with another status than an earlier `expect` of the same
