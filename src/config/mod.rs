@@ -1,6 +1,7 @@
 //! Jurisdiction documents: finding them (files, and directories recursively in sorted order,
-//! hidden entries skipped), reading JSON and YAML into `serde_json::Value`, validating them against the program's
-//! schema, and placing each problem at its JSON path and, for JSON, its line and column.
+//! hidden entries skipped), reading JSON and YAML into `serde_json::Value`, validating them
+//! against the program's schema, and placing each problem at its JSON path and, for JSON, its
+//! line and column.
 //!
 //! It owns no evaluation: a document with errors is reported here and not evaluated; a valid
 //! one goes to [`crate::eval`] as a value.

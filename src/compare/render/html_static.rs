@@ -2,9 +2,9 @@
 //! the heading's summary, the table of scores (one row per jurisdiction: rank, overall
 //! compliance, coverage, compliance per pillar, results by status, flags and critical
 //! failures) and, when asked for, the tables of groups (`--group-by`) and of changes since the
-//! baseline (`--baseline`). The page's script only filters and sorts this table's rows (`data-j` is the
-//! jurisdiction's index in the page data) and shows one pillar's column (`data-p` on the
-//! headings). Cells carry no attributes, so that the table of 1,000 jurisdictions stays small
+//! baseline (`--baseline`). The page's script only filters and sorts the scores table's rows
+//! (`data-j` is the jurisdiction's index in the page data) and shows one pillar's column
+//! (`data-p` on the headings). Cells carry no attributes, so that the table of 1,000 jurisdictions stays small
 //! to parse; the style sheet aligns them by column.
 //!
 //! Every text from a document is escaped ([`escape`]): it can open no tag or attribute, and its
