@@ -128,7 +128,11 @@ fn every_syntax_error_has_a_hint() {
             "a comma, or the closing bracket",
         ),
         ("{a: 1}", Format::Json, "keys take double quotes"),
-        ("{\"a\": 1}{", Format::Json, "JSON lines"),
+        (
+            "{\"a\": 1}{",
+            Format::Json,
+            "one per line, each whole on its line",
+        ),
         ("a: .nan\n", Format::Yaml, "leave the field out"),
         ("a: [1\n", Format::Yaml, "indentation and quoting"),
         ("a: 1\na: 2\n", Format::Yaml, "each key may appear once"),

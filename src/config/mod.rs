@@ -552,7 +552,8 @@ fn syntax_message(message: &str, format: Format) -> (String, String) {
         m if m.starts_with("trailing comma") => "JSON allows no comma after the last item",
         m if m.starts_with("key must be a string") => "keys take double quotes in JSON",
         m if m.starts_with("trailing characters") => {
-            "a JSON file holds one document; write several as JSON lines (`.jsonl`, one per line)"
+            "the document ended before this text: a `.json` file holds one document, and a \
+             JSON-lines file (`.jsonl`) one per line, each whole on its line"
         }
         m if m.starts_with("expected value") || m.starts_with("expected ident") => {
             "a value is missing or is not JSON here: strings take double quotes, and JSON has no comments"
