@@ -1410,6 +1410,42 @@ fn a_file_named_twice_is_checked_once_and_a_repeated_jurisdiction_is_warned_abou
 }
 
 #[test]
+fn group_by_without_a_human_report_is_a_warning() {
+    let json = rampart(&[
+        "check",
+        "examples/norrvale.json",
+        "--group-by",
+        "stage",
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&json.stderr);
+    assert!(
+        stderr.contains("warning: --group-by arranges the human report, and this run writes none"),
+        "{stderr}"
+    );
+    let dir = temp_dir();
+    let human = dir.path().join("human.txt");
+    let report = format!("human={}", human.display());
+    let both = rampart(&[
+        "check",
+        "examples/norrvale.json",
+        "--group-by",
+        "stage",
+        "--format",
+        "json",
+        "--report",
+        &report,
+    ]);
+    assert!(!String::from_utf8_lossy(&both.stderr).contains("--group-by"));
+    let text = std::fs::read_to_string(&human).expect("the human report");
+    assert!(
+        text.contains("(campaign) --"),
+        "grouped under stage headings: {text}"
+    );
+}
+
+#[test]
 fn the_human_summary_says_when_unknown_results_do_not_fail_the_run() {
     let dir = temp_dir();
     let path = dir.path().join("bare.json");

@@ -195,6 +195,20 @@ fn distinct_targets(args: &Args) -> bool {
     true
 }
 
+/// Warns that `--group-by` changes nothing when the run writes no human report (`format` is
+/// the main report's, and no `--report human=FILE` is asked for).
+fn warn_unused_group_by(args: &Args, format: ReportFormat) {
+    let human = std::iter::once(format)
+        .chain(args.reports.iter().map(|report| report.format))
+        .any(|format| format == ReportFormat::Human);
+    if args.group_by.is_some() && !human {
+        say!(
+            "warning: --group-by arranges the human report, and this run writes none\n  help: \
+             add --report human=FILE, or leave --group-by out"
+        );
+    }
+}
+
 /// Runs `check`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     if !distinct_targets(args) {
@@ -384,6 +398,7 @@ impl Run<'_> {
                 super::output::warn_unchosen_format(output, known, "human report");
                 ReportFormat::Human
             });
+        warn_unused_group_by(self.args, format);
         let mut sinks = vec![Sink::open(format, self.args.output.as_deref(), ctx)?];
         for report in &self.args.reports {
             sinks.push(Sink::open(report.format, Some(&report.path), ctx)?);
