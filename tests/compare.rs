@@ -1029,3 +1029,33 @@ fn settings_and_dates_do_not_apply_to_saved_reports() {
         ]));
     }
 }
+
+#[test]
+fn an_invalid_document_is_named_with_its_line_its_first_problem_located_and_a_help() {
+    let dir = scratch("invalid-line");
+    let stream = dir.join("cut.jsonl");
+    let first = std::fs::read_to_string("examples/norrvale.json").expect("an example");
+    let first: serde_json::Value = serde_json::from_str(&first).expect("JSON");
+    let text = format!(
+        "{}\n{{\"jurisdiction\": \n",
+        serde_json::to_string(&first).expect("JSON")
+    );
+    std::fs::write(&stream, text).expect("a stream");
+    let output = rampart(&[
+        "compare",
+        "examples/castellan.json",
+        &stream.to_string_lossy(),
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let place = format!("{}:2", stream.display());
+    let expected = format!(
+        "error: {place}: invalid document, not evaluated (`rampart check` lists all its problems)\n  \
+         error[rampart::config::syntax]: EOF while parsing a value ({place}:"
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(
+        stderr.contains("    help: the document ends early"),
+        "{stderr}"
+    );
+}

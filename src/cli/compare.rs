@@ -404,12 +404,15 @@ fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<Evaluated> {
         .collect();
     for document in documents.iter().filter(|d| d.has_errors()) {
         let why = (document.first_error())
-            .map_or_else(String::new, |problem| format!(": {}", problem.message));
-        let line = format!(
-            "error: {}: invalid document, not evaluated{why} (see `rampart check`)",
-            document.path.display()
+            .map_or_else(String::new, |p| report::human::problem_lines(document, p));
+        let text = format!(
+            "error: {}: invalid document, not evaluated (`rampart check` lists all its problems)\n{}",
+            document.place(),
+            why.trim_end()
         );
-        say!("{}", crate::report::columns::escape_unsafe(&line));
+        for line in text.lines() {
+            say!("{}", crate::report::columns::escape_unsafe(line));
+        }
         ok = false;
     }
     let profile = args.eval.profile.as_deref();

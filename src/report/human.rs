@@ -124,13 +124,20 @@ fn printable(text: String) -> String {
 }
 
 fn write_problem(out: &mut String, document: &Document, problem: &config::Problem) {
+    out.push_str(&problem_lines(document, problem));
+}
+
+/// A problem of `document` as the human report shows it: its line, with its code, path and
+/// position, then its help, indented under a document's heading.
+pub fn problem_lines(document: &Document, problem: &config::Problem) -> String {
     let at = problem.position.map_or_else(String::new, |(line, column)| {
         format!(" ({}:{line}:{column})", document.path.display())
     });
-    let _ = writeln!(out, "  {problem}{at}");
+    let mut out = format!("  {problem}{at}\n");
     if let Some(help) = &problem.help {
         let _ = writeln!(out, "    help: {help}");
     }
+    out
 }
 
 /// What rendering one document's results needs.
