@@ -84,6 +84,7 @@ pub fn parse_setting(program: &Program, text: &str) -> Result<(ParamId, Const), 
             value: raw.to_string(),
             expected: ty.display(&program.schema).to_string(),
             help: enum_hint(program, raw, ty)
+                .or_else(|| too_large_hint(raw, ty))
                 .or_else(|| example(ty).map(|e| format!("for example `{name}={e}`"))),
         })
 }
@@ -139,6 +140,31 @@ fn example(ty: &Type) -> Option<&'static str> {
 
 /// A constant of type `ty` written as on the command line, or as in a policy: a text may be
 /// in double quotes, and digits may be grouped with `_` (`1_000`).
+/// The largest magnitude of a whole number a setting may hold: 2^53, up to which every whole
+/// number is exact as an `f64` (documents are held to the same bound).
+const LARGEST_WHOLE: i128 = 1 << 53;
+
+/// The whole number `raw` writes, when it lies within [`LARGEST_WHOLE`] either way; an integer
+/// is judged as written, before it would be rounded (2^53 + 1 is refused, not read as 2^53).
+fn exact_whole_number(raw: &str) -> Option<f64> {
+    let n = match raw.parse::<i128>() {
+        Ok(whole) => (whole.abs() <= LARGEST_WHOLE).then_some(whole as f64)?,
+        Err(_) => raw.parse::<f64>().ok()?,
+    };
+    let exact = n.is_finite() && n.fract() == 0.0 && n.abs() <= LARGEST_WHOLE as f64;
+    exact.then_some(n)
+}
+
+/// The help for a whole number too large to be exact, when `raw` is one and `ty` wants one.
+fn too_large_hint(raw: &str, ty: &Type) -> Option<String> {
+    let whole = matches!(ty, Type::Int | Type::Count);
+    let large =
+        (without_digit_groups(raw).parse::<f64>()).is_ok_and(|n| n.abs() >= LARGEST_WHOLE as f64);
+    (whole && large).then(|| {
+        format!("whole numbers must lie between -{LARGEST_WHOLE} and {LARGEST_WHOLE}, where every one is exact")
+    })
+}
+
 fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
     let unquoted = unquote(raw);
     let grouped;
@@ -157,9 +183,8 @@ fn parse_const(program: &Program, raw: &str, ty: &Type) -> Option<Const> {
             _ => None,
         },
         Type::Int | Type::Count => {
-            let n: f64 = raw.parse().ok()?;
-            let fits = n.is_finite() && n.fract() == 0.0 && (*ty == Type::Int || n >= 0.0);
-            fits.then_some(Const::Number(n))
+            let n = exact_whole_number(raw)?;
+            (*ty == Type::Int || n >= 0.0).then_some(Const::Number(n))
         }
         Type::Number | Type::Any => raw
             .parse::<f64>()

@@ -1374,6 +1374,41 @@ fn settings_are_written_as_in_a_policy_too() {
 }
 
 #[test]
+fn a_whole_number_setting_beyond_2_pow_53_is_refused_not_rounded() {
+    let program = program(
+        &(norm("n", "require flags.n >= min_n and flags.n >= most")
+            + "param min_n: int = 3\nparam most: count = 3\n"),
+    );
+    let value = |text: &str| parse_setting(&program, text).map(|(_, value)| value);
+    assert_eq!(
+        value("min_n=9007199254740992"),
+        Ok(Const::Number(9007199254740992.0))
+    );
+    assert_eq!(
+        value("min_n=-9007199254740992"),
+        Ok(Const::Number(-9007199254740992.0))
+    );
+    for text in [
+        "min_n=9007199254740993",
+        "min_n=-9007199254740993",
+        "most=1e20",
+    ] {
+        match parse_setting(&program, text) {
+            Err(SettingError::Value { help, .. }) => assert_eq!(
+                help.as_deref(),
+                Some(
+                    "whole numbers must lie between -9007199254740992 and 9007199254740992, \
+                     where every one is exact"
+                ),
+                "{text}"
+            ),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+    assert!(value("most=-1").is_err());
+}
+
+#[test]
 fn an_enum_setting_outside_the_enum_names_the_closest_member_or_the_members() {
     let program = program(
         &(norm(
