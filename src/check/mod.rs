@@ -17,7 +17,9 @@ mod schema;
 mod types;
 
 pub use program::*;
-pub use types::{EnumId, EnumType, FieldDef, ObjectId, ObjectType, Schema, Type, article};
+pub use types::{
+    EnumId, EnumType, FieldDef, LARGEST_WHOLE, ObjectId, ObjectType, Schema, Type, article,
+};
 
 use std::collections::HashMap;
 

@@ -9,6 +9,11 @@ pub type ObjectId = usize;
 /// Index of an enum in [`Schema::enums`].
 pub type EnumId = usize;
 
+/// The largest magnitude of a whole number an `int` or `count` value may have: 2^53, up to
+/// which every whole number is exact in the `f64` that numbers are evaluated as. Documents,
+/// `--set` and the exported JSON Schema hold whole numbers to it.
+pub const LARGEST_WHOLE: u64 = 1 << 53;
+
 /// The type of a value or expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {

@@ -201,7 +201,7 @@ impl ValueSeed<'_, '_> {
     /// field gives up beyond 2^53, where `value` is no longer exact (the full path says so).
     fn visit_integer<E: de::Error>(self, magnitude: u64, value: f64) -> Result<Node, E> {
         let whole = matches!(self.ty, Type::Int | Type::Count);
-        if whole && magnitude > super::validate::LARGEST_WHOLE {
+        if whole && magnitude > crate::check::LARGEST_WHOLE {
             return Err(give_up());
         }
         de::Visitor::visit_f64(self, value)

@@ -14,10 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::eval::{Doc, Node, WAIVERS_FIELD};
 
-/// The largest magnitude of a whole number a document may hold: 2^53, up to which every whole
-/// number is exact in the `f64` that numbers are evaluated as, so that arithmetic and
-/// comparisons on it are exact.
-pub(super) const LARGEST_WHOLE: u64 = 1 << 53;
+use crate::check::LARGEST_WHOLE;
 
 /// True for a number an `int` field may hold: whole, and no larger than [`LARGEST_WHOLE`]
 /// either way.

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::check::{Const, ParamId, Program, Type};
+use crate::check::{Const, LARGEST_WHOLE, ParamId, Program, Type};
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
 
@@ -140,15 +140,11 @@ fn example(ty: &Type) -> Option<&'static str> {
 
 /// A constant of type `ty` written as on the command line, or as in a policy: a text may be
 /// in double quotes, and digits may be grouped with `_` (`1_000`).
-/// The largest magnitude of a whole number a setting may hold: 2^53, up to which every whole
-/// number is exact as an `f64` (documents are held to the same bound).
-const LARGEST_WHOLE: i128 = 1 << 53;
-
 /// The whole number `raw` writes, when it lies within [`LARGEST_WHOLE`] either way; an integer
 /// is judged as written, before it would be rounded (2^53 + 1 is refused, not read as 2^53).
 fn exact_whole_number(raw: &str) -> Option<f64> {
     let n = match raw.parse::<i128>() {
-        Ok(whole) => (whole.abs() <= LARGEST_WHOLE).then_some(whole as f64)?,
+        Ok(whole) => (whole.unsigned_abs() <= u128::from(LARGEST_WHOLE)).then_some(whole as f64)?,
         Err(_) => raw.parse::<f64>().ok()?,
     };
     let exact = n.is_finite() && n.fract() == 0.0 && n.abs() <= LARGEST_WHOLE as f64;

@@ -177,14 +177,13 @@ fn nullable(value: Json) -> Json {
     }
 }
 
-/// The largest whole number an `int` or `count` field holds (2^53: every number up to it is
-/// exact); `rampart check` refuses larger ones.
-const EXACT: i64 = 1 << 53;
+/// The largest whole number an `int` or `count` field holds; `rampart check` refuses larger ones.
+const EXACT: u64 = crate::check::LARGEST_WHOLE;
 
 fn type_schema(schema: &Schema, ty: &Type) -> Json {
     match ty {
         Type::Bool => json!({ "type": "boolean" }),
-        Type::Int => json!({ "type": "integer", "minimum": -EXACT, "maximum": EXACT }),
+        Type::Int => json!({ "type": "integer", "minimum": -(EXACT as i64), "maximum": EXACT }),
         Type::Count => json!({ "type": "integer", "minimum": 0, "maximum": EXACT }),
         Type::Number => json!({ "type": "number" }),
         Type::Ratio => json!({ "type": "number", "minimum": 0, "maximum": 1 }),
