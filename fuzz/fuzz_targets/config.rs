@@ -1,6 +1,8 @@
 //! Arbitrary bytes as a jurisdiction document, read as JSON and as YAML: load, validate against
 //! the library's schema and, when valid, evaluate. No panic; every problem is located (a
-//! syntax error by line and column inside the text, the others by a path or position).
+//! syntax error by line and column inside the text, the others by a path or position). When
+//! the fast path of loading JSON reads the text, the full path (serde_json) must find no
+//! problem in it and read it to the same values.
 #![no_main]
 
 use std::path::Path;
@@ -14,6 +16,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let (_, program) = rampart_fuzz::library();
+    if let Some(agrees) = config::fast_path_agrees(program, text) {
+        assert!(agrees, "the fast and full paths read the document differently");
+    }
     // YAML counts a lone carriage return as a line break too.
     let n_lines = text.matches(['\n', '\r']).count() + 1;
     for (format, name) in [(Format::Json, "fuzz.json"), (Format::Yaml, "fuzz.yaml")] {

@@ -14,6 +14,7 @@ mod yaml12;
 
 pub use locate::{YamlPositions, line_col, locate, locate_all};
 pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};
+pub use stream::fast_path_agrees;
 pub use validate::validate;
 
 use std::fmt;

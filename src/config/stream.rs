@@ -1,48 +1,79 @@
 //! The fast path of loading a JSON document: its text is read straight into an evaluation
 //! [`Doc`] through the schema, in one pass, without building a `serde_json::Value` and without
-//! a separate validation walk. Each object key is matched to its field index as it is read, so
-//! fields no norm could read are never stored.
+//! a separate validation walk. The reader scans the bytes itself, led by the schema: each
+//! object key is matched to its field index as it is read (so fields no norm could read are
+//! never stored), each scalar is checked against its field's type as it is read, and dates are
+//! parsed once.
 //!
 //! The fast path only ever accepts a document that is plainly valid. At the first thing the
 //! full path would report (a syntax error, a repeated key, an unknown field, a wrong type, an
 //! impossible date, a missing required field, an unknown enum member, nesting past
 //! [`MAX_DEPTH`], a waiver of an unknown norm) it gives up, and [`super::from_text`] takes the
-//! full path — parse, validate, locate — which reports the problem with its position. So the
-//! fast path decides nothing on its own: for every document it accepts, the result equals
-//! [`Doc::from_json`] of the parsed value (a test checks this on every example and on many
-//! degraded documents).
+//! full path (serde_json: parse, validate, locate), which reports the problem with its
+//! position. It also gives up on what it does not read itself, which the full path reads
+//! correctly: an escape that is not a pair of UTF-16 surrogates when it should be, an integer
+//! beyond 64 bits, a fraction whose digits or exponent would make the nearest `f64` depend on
+//! the parsing algorithm. So the fast path decides nothing on its own: for every document it
+//! accepts, the result equals [`Doc::from_json`] of the value serde_json parses (tests check
+//! this on every example, on many degraded documents and on the corners of JSON's grammar;
+//! the `fast_path` fuzz target on arbitrary text).
 
-use std::fmt;
+use std::borrow::Cow;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::DeserializeSeed;
 use serde_json::Value as Json;
 
 use super::parse::{MAX_DEPTH, StrictValue};
 use super::validate;
-use crate::check::{ObjectId, Program, Type};
+use crate::check::{ObjectId, ObjectType, Program, Type};
 use crate::date::Date;
 use crate::eval::{Doc, DocBuilder, JURISDICTION_FIELD, Node, WAIVERS_FIELD};
 
 /// Reads `text` into a [`Doc`] when it is a plainly valid JSON document of `program`'s
 /// schema; `None` when the full path must decide.
 pub fn load_valid(program: &Program, text: &str) -> Option<Doc> {
-    let mut builder = DocBuilder::new(&program.schema);
-    let mut kept = Kept::default();
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let root = RootSeed {
+    let mut reader = Reader {
         program,
-        builder: &mut builder,
-        kept: &mut kept,
+        text,
+        at: 0,
+        builder: DocBuilder::for_text(&program.schema, text.len()),
+        kept: Kept::default(),
+        items: Vec::new(),
+        key_order: KeyOrder::new(program),
+    };
+    reader.expect(b'{')?;
+    let root = reader.object(program.schema.root, 1, true)?;
+    reader.skip_whitespace();
+    if reader.at != text.len() {
+        return None;
     }
-    .deserialize(&mut deserializer)
-    .ok()?;
-    deserializer.end().ok()?;
+    let Reader { builder, kept, .. } = reader;
     if let Some(waivers) = &kept.waivers {
         if !validate::waivers_problems(program, waivers).is_empty() {
             return None;
         }
     }
     Some(builder.finish(root, kept.jurisdiction.as_ref(), kept.waivers.as_ref()))
+}
+
+/// For differential testing (the unit tests below and the `config` fuzz target): `None` when
+/// the fast path gives up on `text`; else whether the full path finds no problem in it and
+/// reads it to the same values, as it must.
+#[doc(hidden)]
+pub fn fast_path_agrees(program: &Program, text: &str) -> Option<bool> {
+    let fast = load_valid(program, text)?;
+    let Ok(value) = super::parse(text, super::Format::Json) else {
+        return Some(false);
+    };
+    if !super::validate(program, &value).is_empty() {
+        return Some(false);
+    }
+    let full = Doc::from_json(program, &value);
+    Some(
+        fast.to_json(&program.schema) == full.to_json(&program.schema)
+            && fast.jurisdiction() == full.jurisdiction()
+            && fast.waivers() == full.waivers(),
+    )
 }
 
 /// The parts of the document kept as JSON.
@@ -52,279 +83,529 @@ struct Kept {
     waivers: Option<Json>,
 }
 
-/// The reason given to serde when the fast path gives up; never shown.
-fn give_up<E: de::Error>() -> E {
-    E::custom("not plainly valid")
+/// Most digits of a number with a fraction or an exponent read here: its digits then make an
+/// integer below 2^53, exact in an `f64`.
+const MAX_FRACTION_DIGITS: usize = 15;
+
+/// Largest power of ten exact in an `f64`: a number within it of its digits is one correctly
+/// rounded operation away from them, whichever algorithm parses it.
+const MAX_EXACT_POWER: i64 = 22;
+
+/// A number as written: its magnitude when it is an integer, and its value.
+struct Number {
+    integer: Option<u64>,
+    value: f64,
 }
 
-/// The whole document: the schema's root object.
-struct RootSeed<'b, 's> {
+/// The reader: the text, where it is in it, and what it has built.
+struct Reader<'s, 't> {
     program: &'s Program,
-    builder: &'b mut DocBuilder<'s>,
-    kept: &'b mut Kept,
+    text: &'t str,
+    at: usize,
+    builder: DocBuilder<'s>,
+    kept: Kept,
+    /// The items of the lists being read, innermost last (one buffer for every list).
+    items: Vec<Node>,
+    key_order: KeyOrder,
 }
 
-impl<'de> DeserializeSeed<'de> for RootSeed<'_, '_> {
-    type Value = Node;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
-        deserializer.deserialize_map(self)
-    }
+/// The order in which the document lists the fields of each object type, as seen so far: for
+/// each field (and for the start of an object), the field that came after it last time. The
+/// objects of a list mostly list their fields alike, so a key is then found with one
+/// comparison instead of a search through its type's fields.
+struct KeyOrder {
+    /// Where each object type's slots start in `next`: slot 0 is an object's start, slot
+    /// i + 1 follows field i.
+    first_slot: Vec<usize>,
+    /// The field expected in each slot; declaration order until a document shows another.
+    next: Vec<usize>,
 }
 
-impl<'de> Visitor<'de> for RootSeed<'_, '_> {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a jurisdiction document")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Node, A::Error> {
-        let root = self.program.schema.root;
-        ObjectReader {
-            program: self.program,
-            builder: self.builder,
-            object: root,
-            depth: 1,
-            kept: Some(self.kept),
+impl KeyOrder {
+    fn new(program: &Program) -> Self {
+        let objects = &program.schema.objects;
+        let mut first_slot = Vec::with_capacity(objects.len());
+        let mut next = Vec::new();
+        for object in objects {
+            first_slot.push(next.len());
+            next.extend(0..=object.fields.len());
         }
-        .read(map)
+        KeyOrder { first_slot, next }
+    }
+
+    /// The index of field `key` of `object`, whose previous key was in `slot` (0 at the
+    /// start of the object, else the previous field's index + 1); learns the order.
+    fn field(
+        &mut self,
+        object: ObjectId,
+        object_type: &ObjectType,
+        slot: usize,
+        key: &str,
+    ) -> Option<usize> {
+        let at = self.first_slot.get(object)? + slot;
+        let guess = *self.next.get(at)?;
+        if object_type
+            .fields
+            .get(guess)
+            .is_some_and(|field| field.name == key)
+        {
+            return Some(guess);
+        }
+        let index = object_type.field_index(key)?;
+        self.next[at] = index;
+        Some(index)
     }
 }
 
-/// A value of type `ty` at nesting `depth`.
-struct ValueSeed<'b, 's> {
-    program: &'s Program,
-    builder: &'b mut DocBuilder<'s>,
-    ty: &'s Type,
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
-    type Value = Node;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Node, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
-    type Value = Node;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a value of the schema")
+impl<'s, 't> Reader<'s, 't> {
+    fn bytes(&self) -> &'t [u8] {
+        self.text.as_bytes()
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
-        Ok(Node::Missing)
+    fn skip_whitespace(&mut self) {
+        self.at = after_whitespace(self.bytes(), self.at);
     }
 
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<Node, E> {
-        match self.ty {
-            Type::Bool => Ok(Node::Bool(value)),
-            _ => Err(give_up()),
-        }
+    /// The next byte after white space, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_whitespace();
+        self.bytes().get(self.at).copied()
     }
 
-    fn visit_i64<E: de::Error>(self, value: i64) -> Result<Node, E> {
-        self.visit_integer(value.unsigned_abs(), value as f64)
+    /// Consumes `byte`, after white space; `None` when something else is next.
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
     }
 
-    fn visit_u64<E: de::Error>(self, value: u64) -> Result<Node, E> {
-        self.visit_integer(value, value as f64)
+    /// Consumes `word` (a literal), which must be next.
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.at + word.len();
+        (self.bytes().get(self.at..end)? == word).then(|| self.at = end)
     }
 
-    fn visit_f64<E: de::Error>(self, value: f64) -> Result<Node, E> {
-        let valid = match self.ty {
-            Type::Number => true,
-            Type::Int => super::validate::is_whole_number(value),
-            Type::Count => super::validate::is_whole_number(value) && value >= 0.0,
-            Type::Ratio => (0.0..=1.0).contains(&value),
-            _ => false,
-        };
-        if valid {
-            Ok(Node::Number(value))
-        } else {
-            Err(give_up())
-        }
-    }
-
-    fn visit_str<E: de::Error>(self, value: &str) -> Result<Node, E> {
-        let schema = &self.program.schema;
-        let valid = match self.ty {
-            Type::String | Type::Ref(_) => true,
-            Type::Date => Date::parse(value).is_some(),
-            Type::Enum(id) => schema.enums.get(*id).is_some_and(|e| e.has(value)),
-            _ => false,
-        };
-        if valid {
-            Ok(self.builder.string(value, self.ty))
-        } else {
-            Err(give_up())
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
-        let Type::List(element) = self.ty else {
-            return Err(give_up());
-        };
-        let depth = nested(self.depth)?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(ValueSeed {
-            program: self.program,
-            builder: &mut *self.builder,
-            ty: element,
-            depth,
-        })? {
-            items.push(item);
-        }
-        Ok(self.builder.list(&items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Node, A::Error> {
-        let Type::Object(object) = self.ty else {
-            return Err(give_up());
-        };
-        ObjectReader {
-            program: self.program,
-            builder: self.builder,
-            object: *object,
-            depth: nested(self.depth)?,
-            kept: None,
-        }
-        .read(map)
-    }
-}
-
-impl ValueSeed<'_, '_> {
-    /// An integer of the text, of `magnitude` either way, read as `value`: an `int` or `count`
-    /// field gives up beyond 2^53, where `value` is no longer exact (the full path says so).
-    fn visit_integer<E: de::Error>(self, magnitude: u64, value: f64) -> Result<Node, E> {
-        let whole = matches!(self.ty, Type::Int | Type::Count);
-        if whole && magnitude > crate::check::LARGEST_WHOLE {
-            return Err(give_up());
-        }
-        de::Visitor::visit_f64(self, value)
-    }
-}
-
-fn nested<E: de::Error>(depth: usize) -> Result<usize, E> {
-    if depth >= MAX_DEPTH {
-        Err(give_up())
-    } else {
-        Ok(depth + 1)
-    }
-}
-
-/// Reads an object of type `object`, field by field; the root (with `kept`) also keeps
-/// `jurisdiction` and `waivers` as JSON.
-struct ObjectReader<'b, 's> {
-    program: &'s Program,
-    builder: &'b mut DocBuilder<'s>,
-    object: ObjectId,
-    depth: usize,
-    kept: Option<&'b mut Kept>,
-}
-
-impl<'s> ObjectReader<'_, 's> {
-    fn read<'de, A: MapAccess<'de>>(mut self, mut map: A) -> Result<Node, A::Error> {
-        let program = self.program;
-        let object = program
-            .schema
-            .objects
-            .get(self.object)
-            .ok_or_else(give_up)?;
-        // Fields seen so far, one bit each (a type with more fields is left to the full path).
-        let mut seen: u128 = 0;
-        if object.fields.len() > 128 {
-            return Err(give_up());
-        }
-        let first = self.builder.open_object(self.object);
-        let mut expected = 0;
-        while let Some(index) = map.next_key_seed(FieldSeed { object, expected })? {
-            let bit = 1u128.checked_shl(u32::try_from(index).map_err(|_| give_up())?);
-            match bit {
-                Some(bit) if seen & bit == 0 => seen |= bit,
-                _ => return Err(give_up()),
+    /// A value of type `ty` at nesting `depth`.
+    fn value(&mut self, ty: &'s Type, depth: usize) -> Option<Node> {
+        match self.peek()? {
+            b'"' => {
+                self.at += 1;
+                let text = self.string()?;
+                self.text_value(&text, ty)
             }
-            expected = index + 1;
-            let field = object.fields.get(index).ok_or_else(give_up)?;
-            let node = if self.keeps(&field.name) {
-                let json = map.next_value_seed(StrictValue::at(self.depth))?;
-                let valid = json.is_null() || validate::value_is_valid(program, &field.ty, &json);
-                if !valid {
-                    return Err(give_up());
-                }
-                let node = self.builder.from_json(&json, &field.ty);
-                self.keep(&field.name, json);
-                node
-            } else {
-                map.next_value_seed(ValueSeed {
-                    program,
-                    builder: &mut *self.builder,
-                    ty: &field.ty,
-                    depth: self.depth,
-                })?
-            };
-            self.builder.set_field(first, index, node);
+            b'n' => self.literal(b"null").map(|()| Node::Missing),
+            b't' => self.literal(b"true").and_then(|()| bool_value(true, ty)),
+            b'f' => self.literal(b"false").and_then(|()| bool_value(false, ty)),
+            b'[' => {
+                let Type::List(element) = ty else { return None };
+                self.at += 1;
+                self.list(element, nested(depth)?)
+            }
+            b'{' => {
+                let Type::Object(object) = ty else {
+                    return None;
+                };
+                self.at += 1;
+                self.object(*object, nested(depth)?, false)
+            }
+            _ => {
+                let number = self.number()?;
+                number_value(&number, ty)
+            }
         }
-        let complete = object.fields.iter().enumerate().all(|(index, field)| {
+    }
+
+    /// A string of type `ty`, checked as the full path checks it.
+    fn text_value(&mut self, text: &str, ty: &Type) -> Option<Node> {
+        match ty {
+            Type::Date => Date::parse(text).map(Node::Date),
+            Type::Enum(id) => {
+                let known = self.program.schema.enums.get(*id)?.has(text);
+                known.then(|| self.builder.string(text, ty))
+            }
+            Type::String | Type::Ref(_) => Some(self.builder.string(text, ty)),
+            _ => None,
+        }
+    }
+
+    /// The items of a list (its `[` consumed) of `element`s at nesting `depth`.
+    fn list(&mut self, element: &'s Type, depth: usize) -> Option<Node> {
+        let mark = self.items.len();
+        if self.peek()? == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                let item = self.value(element, depth)?;
+                self.items.push(item);
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let node = self.builder.list(&self.items[mark..]);
+        self.items.truncate(mark);
+        Some(node)
+    }
+
+    /// An object (its `{` consumed) of type `object` at nesting `depth`; the root (`root`)
+    /// also keeps `jurisdiction` and `waivers` as JSON.
+    fn object(&mut self, object: ObjectId, depth: usize, root: bool) -> Option<Node> {
+        let program = self.program;
+        let object_type = program.schema.objects.get(object)?;
+        let fields = &object_type.fields;
+        // Fields seen so far, one bit each (a type with more fields is left to the full path).
+        if fields.len() > 128 {
+            return None;
+        }
+        let mut seen: u128 = 0;
+        let first = self.builder.open_object(object);
+        let mut slot = 0;
+        if self.peek()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                self.expect(b'"')?;
+                let key = self.string()?;
+                let index = self.key_order.field(object, object_type, slot, &key)?;
+                let bit = 1u128 << index;
+                if seen & bit != 0 {
+                    return None;
+                }
+                seen |= bit;
+                slot = index + 1;
+                self.expect(b':')?;
+                let field = fields.get(index)?;
+                let node =
+                    if root && matches!(field.name.as_str(), JURISDICTION_FIELD | WAIVERS_FIELD) {
+                        self.kept_value(&field.name, &field.ty, depth)?
+                    } else {
+                        self.value(&field.ty, depth)?
+                    };
+                self.builder.set_field(first, index, node);
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let complete = fields.iter().enumerate().all(|(index, field)| {
             let node = self.builder.field(first, index);
             !field.required || !(matches!(node, Node::Missing) || self.builder.is_blank(node))
         });
-        if !complete {
-            return Err(give_up());
-        }
-        Ok(Node::Object {
-            ty: u32::try_from(self.object).map_err(|_| give_up())?,
+        complete.then_some(Node::Object {
+            ty: u32::try_from(object).ok()?,
             first,
         })
     }
 
-    /// True when root field `name` is also kept as JSON.
-    fn keeps(&self, name: &str) -> bool {
-        self.kept.is_some() && matches!(name, JURISDICTION_FIELD | WAIVERS_FIELD)
+    /// A root field also kept as JSON (`jurisdiction`, `waivers`): its text is found here and
+    /// read by serde_json, as the full path reads it, then checked and stored.
+    fn kept_value(&mut self, name: &str, ty: &Type, depth: usize) -> Option<Node> {
+        self.skip_whitespace();
+        let start = self.at;
+        self.skip_value()?;
+        let mut deserializer = serde_json::Deserializer::from_str(&self.text[start..self.at]);
+        let json = StrictValue::at(depth).deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok()?;
+        let valid = json.is_null() || validate::value_is_valid(self.program, ty, &json);
+        if !valid {
+            return None;
+        }
+        let node = self.builder.from_json(&json, ty);
+        match name {
+            JURISDICTION_FIELD => self.kept.jurisdiction = Some(json),
+            _ => self.kept.waivers = Some(json),
+        }
+        Some(node)
     }
 
-    fn keep(&mut self, name: &str, json: Json) {
-        if let Some(kept) = self.kept.as_deref_mut() {
-            match name {
-                JURISDICTION_FIELD => kept.jurisdiction = Some(json),
-                _ => kept.waivers = Some(json),
+    /// Moves past one value without reading it, finding where it ends (serde_json then reads
+    /// it, and refuses it if it is not JSON); gives up on nesting past [`MAX_DEPTH`].
+    fn skip_value(&mut self) -> Option<()> {
+        let bytes = self.bytes();
+        let mut open = 0usize;
+        loop {
+            match *bytes.get(self.at)? {
+                b'"' => {
+                    self.at += 1;
+                    self.string()?;
+                }
+                b'[' | b'{' => {
+                    open += 1;
+                    if open > MAX_DEPTH {
+                        return None;
+                    }
+                    self.at += 1;
+                }
+                b']' | b'}' => {
+                    open = open.checked_sub(1)?;
+                    self.at += 1;
+                }
+                b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' if open > 0 => self.at += 1,
+                b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' => return Some(()),
+                _ => self.at += 1,
+            }
+            if open == 0
+                && !matches!(
+                    bytes.get(self.at),
+                    Some(b'0'..=b'9' | b'a'..=b'z' | b'.' | b'+' | b'-' | b'E')
+                )
+            {
+                return Some(());
             }
         }
     }
-}
 
-/// An object key, read as the index of its field; an unknown key gives up. Documents mostly
-/// list fields in the order their type declares them, so the field after the previous key's
-/// (`expected`) is tried first.
-struct FieldSeed<'s> {
-    object: &'s crate::check::ObjectType,
-    expected: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
-    type Value = usize;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FieldSeed<'_> {
-    type Value = usize;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a field name")
+    /// A string (its opening quote consumed), with its escapes decoded.
+    fn string(&mut self) -> Option<Cow<'t, str>> {
+        let start = self.at;
+        let end = self.string_run()?;
+        let run = &self.text[start..end];
+        if self.bytes()[end] == b'"' {
+            return Some(Cow::Borrowed(run));
+        }
+        let mut decoded = String::from(run);
+        self.escaped(&mut decoded)?;
+        Some(Cow::Owned(decoded))
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<usize, E> {
-        match self.object.fields.get(self.expected) {
-            Some(field) if field.name == key => Ok(self.expected),
-            _ => self.object.field_index(key).ok_or_else(give_up),
+    /// Moves past the characters of a string up to its closing quote or next backslash
+    /// (consumed), and returns where that is; `None` at a control character, which JSON
+    /// strings may not hold, or at the end of the text.
+    fn string_run(&mut self) -> Option<usize> {
+        let bytes = self.bytes();
+        let end = self.at + string_run_length(bytes.get(self.at..)?)?;
+        if bytes[end] < 0x20 {
+            return None;
+        }
+        self.at = end + 1;
+        Some(end)
+    }
+
+    /// The rest of a string after its first backslash (consumed), decoded onto `out`.
+    fn escaped(&mut self, out: &mut String) -> Option<()> {
+        let bytes = self.bytes();
+        loop {
+            // At the character after a backslash.
+            let escape = *bytes.get(self.at)?;
+            self.at += 1;
+            match escape {
+                b'"' => out.push('"'),
+                b'\\' => out.push('\\'),
+                b'/' => out.push('/'),
+                b'b' => out.push('\u{8}'),
+                b'f' => out.push('\u{c}'),
+                b'n' => out.push('\n'),
+                b'r' => out.push('\r'),
+                b't' => out.push('\t'),
+                b'u' => out.push(self.unicode_escape()?),
+                _ => return None,
+            }
+            let start = self.at;
+            let end = self.string_run()?;
+            out.push_str(&self.text[start..end]);
+            if bytes[end] == b'"' {
+                return Some(());
+            }
         }
     }
+
+    /// The character of a `\u` escape (its `\u` consumed): a pair of escapes for a
+    /// surrogate pair; a lone surrogate gives up.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let high = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&high) {
+            return char::from_u32(high);
+        }
+        self.literal(b"\\u")?;
+        let low = self.hex4()?;
+        if !(0xDC00..0xE000).contains(&low) {
+            return None;
+        }
+        char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    }
+
+    /// Four hexadecimal digits.
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.at..self.at + 4)?;
+        if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        self.at += 4;
+        u32::from_str_radix(digits, 16).ok()
+    }
+
+    /// A number, by JSON's grammar: `-`, then `0` or digits not starting with `0`, then
+    /// optionally `.` and digits, then optionally `e` or `E`, a sign and digits.
+    fn number(&mut self) -> Option<Number> {
+        let bytes = self.bytes();
+        let start = self.at;
+        let negative = bytes.get(self.at) == Some(&b'-');
+        self.at += usize::from(negative);
+        let int_start = self.at;
+        let int_digits = self.digits();
+        if int_digits == 0 || (int_digits > 1 && bytes[int_start] == b'0') {
+            return None;
+        }
+        let mut fraction_digits = 0;
+        if bytes.get(self.at) == Some(&b'.') {
+            self.at += 1;
+            fraction_digits = self.digits();
+            if fraction_digits == 0 {
+                return None;
+            }
+        }
+        let mut exponent: i64 = 0;
+        let has_exponent = matches!(bytes.get(self.at), Some(b'e' | b'E'));
+        if has_exponent {
+            self.at += 1;
+            let sign = match bytes.get(self.at) {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 0,
+            };
+            self.at += usize::from(sign != 0);
+            let exp_start = self.at;
+            let exp_digits = self.digits();
+            // Beyond four digits the power is far out of reach anyway.
+            if exp_digits == 0 || exp_digits > 4 {
+                return None;
+            }
+            exponent =
+                self.text[exp_start..self.at].parse::<i64>().ok()? * if sign < 0 { -1 } else { 1 };
+        }
+        let written = &self.text[start..self.at];
+        if fraction_digits == 0 && !has_exponent {
+            let magnitude: u64 = self.text[int_start..self.at].parse().ok()?;
+            if negative && magnitude > i64::MIN.unsigned_abs() {
+                return None;
+            }
+            let value = magnitude as f64;
+            return Some(Number {
+                integer: Some(magnitude),
+                value: if negative { -value } else { value },
+            });
+        }
+        let power = exponent - fraction_digits as i64;
+        if int_digits + fraction_digits > MAX_FRACTION_DIGITS || power.abs() > MAX_EXACT_POWER {
+            return None;
+        }
+        Some(Number {
+            integer: None,
+            value: written.parse().ok()?,
+        })
+    }
+
+    /// Consumes a run of decimal digits; returns how many.
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        let bytes = self.bytes();
+        while bytes.get(self.at).is_some_and(u8::is_ascii_digit) {
+            self.at += 1;
+        }
+        self.at - start
+    }
+}
+
+/// Where the white space (JSON's: space, tab, line feed, carriage return) from `at` ends.
+/// Indentation comes in runs of spaces, skipped up to eight at a time.
+fn after_whitespace(bytes: &[u8], mut at: usize) -> usize {
+    const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
+    loop {
+        match bytes.get(at) {
+            Some(b' ') => match bytes.get(at..at + 8) {
+                Some(chunk) => {
+                    let mut word = [0; 8];
+                    word.copy_from_slice(chunk);
+                    // Zero bytes where there are spaces: the run's length is the number of
+                    // zero bytes at the low end.
+                    let others = u64::from_le_bytes(word) ^ SPACES;
+                    at += (others.trailing_zeros() / 8) as usize;
+                }
+                None => at += 1,
+            },
+            Some(b'\n' | b'\r' | b'\t') => at += 1,
+            _ => return at,
+        }
+    }
+}
+
+/// Each byte of a word, eight times.
+const BYTE_ONES: u64 = u64::from_le_bytes([1; 8]);
+
+/// The high bit of each byte of a word.
+const BYTE_HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The high bit set in each byte of `word` below `limit` (at most 0x80); exact for the
+/// lowest such byte, which is all [`string_run_length`] looks at.
+fn bytes_below(word: u64, limit: u8) -> u64 {
+    word.wrapping_sub(BYTE_ONES * u64::from(limit)) & !word & BYTE_HIGHS
+}
+
+/// The high bit set in each byte of `word` equal to `byte` (exact for the lowest).
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    bytes_below(word ^ (BYTE_ONES * u64::from(byte)), 1)
+}
+
+/// How many bytes of `bytes` come before the first quote, backslash or control character,
+/// eight bytes at a time; `None` when there is none.
+fn string_run_length(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let stops = bytes_equal(word, b'"') | bytes_equal(word, b'\\') | bytes_below(word, 0x20);
+        if stops != 0 {
+            return Some(at + (stops.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..)?;
+    let offset = rest
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    Some(at + offset)
+}
+
+/// A boolean of type `ty`.
+fn bool_value(value: bool, ty: &Type) -> Option<Node> {
+    matches!(ty, Type::Bool).then_some(Node::Bool(value))
+}
+
+/// A number of type `ty`, checked as the full path checks it: an `int` or `count` must be
+/// whole and within 2^53 (an integer as written), a `count` not negative, a `ratio` between
+/// 0 and 1.
+fn number_value(number: &Number, ty: &Type) -> Option<Node> {
+    let value = number.value;
+    let whole = matches!(ty, Type::Int | Type::Count);
+    if whole
+        && number
+            .integer
+            .is_some_and(|magnitude| magnitude > crate::check::LARGEST_WHOLE)
+    {
+        return None;
+    }
+    let valid = match ty {
+        Type::Number => true,
+        Type::Int => validate::is_whole_number(value),
+        Type::Count => validate::is_whole_number(value) && value >= 0.0,
+        Type::Ratio => (0.0..=1.0).contains(&value),
+        _ => false,
+    };
+    valid.then_some(Node::Number(value))
+}
+
+/// The nesting inside a list or object at `depth`; `None` past [`MAX_DEPTH`].
+fn nested(depth: usize) -> Option<usize> {
+    (depth < MAX_DEPTH).then_some(depth + 1)
 }
 
 #[cfg(test)]
@@ -338,20 +619,12 @@ mod tests {
     /// The fast path accepts exactly the documents the full path finds no problem in, and
     /// then reads them to the same values.
     fn assert_equivalent(program: &Program, text: &str) -> bool {
-        let fast = load_valid(program, text);
         let full = parse(text, Format::Json)
             .ok()
             .filter(|value| validate(program, value).is_empty());
-        match (fast, full) {
-            (Some(fast), Some(value)) => {
-                let full = Doc::from_json(program, &value);
-                assert_eq!(
-                    fast.to_json(&program.schema),
-                    full.to_json(&program.schema),
-                    "{text}"
-                );
-                assert_eq!(fast.jurisdiction(), full.jurisdiction());
-                assert_eq!(fast.waivers(), full.waivers());
+        match (fast_path_agrees(program, text), full) {
+            (Some(agrees), Some(_)) => {
+                assert!(agrees, "the paths read different values: {text}");
                 true
             }
             (None, None) => false,
@@ -369,6 +642,14 @@ mod tests {
                 },
             ),
         }
+    }
+
+    /// When the fast path accepts `text`, the full path reads it to the same values; returns
+    /// whether the fast path accepted it.
+    fn assert_agrees_if_read(program: &Program, text: &str) -> bool {
+        let agrees = fast_path_agrees(program, text);
+        assert_ne!(agrees, Some(false), "the paths disagree: {text}");
+        agrees.is_some()
     }
 
     #[test]
@@ -441,6 +722,142 @@ mod tests {
         );
         for text in [&repeated, &nested, "{", "[]", "null", "", &example[1..]] {
             assert!(load_valid(&program, text).is_none(), "{text}");
+        }
+    }
+
+    /// `text` with the value after the `nth` (from 0) occurrence of `"key": ` replaced.
+    fn with_value(text: &str, key: &str, nth: usize, value: &str) -> String {
+        let marker = format!("\"{key}\": ");
+        let (start, _) = text
+            .match_indices(&marker)
+            .nth(nth)
+            .expect("the key is there");
+        let start = start + marker.len();
+        let end = start + text[start..].find([',', '\n']).expect("the value ends");
+        format!("{}{value}{}", &text[..start], &text[end..])
+    }
+
+    #[test]
+    fn numbers_are_read_as_serde_json_reads_them_or_left_to_it() {
+        let program = library();
+        let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+        let read = [
+            "0",
+            "-0",
+            "7",
+            "1.5",
+            "-2.25",
+            "9.0",
+            "1E2",
+            "1e-2",
+            "2.5e+3",
+            "0.000001",
+            "123456789012345",
+            "18446744073709551615",
+            "-9223372036854775808",
+        ];
+        for number in read {
+            let changed = with_value(&text, "ict_total", 0, number);
+            assert!(assert_agrees_if_read(&program, &changed), "{number}");
+        }
+        let left = [
+            "01",
+            "1.",
+            ".5",
+            "1e",
+            "1e+",
+            "-",
+            "+1",
+            "--1",
+            "NaN",
+            "Infinity",
+            "0x10",
+            "1_0",
+            "1 2",
+            "0.30000000000000004",
+            "1234567890.123456",
+            "1e23",
+            "1.5e300",
+            "2e-308",
+            "1e99999",
+            "18446744073709551616",
+            "-9223372036854775809",
+            "1.5.2",
+            "1e5e5",
+        ];
+        for number in left {
+            let changed = with_value(&text, "ict_total", 0, number);
+            assert!(!assert_agrees_if_read(&program, &changed), "{number}");
+        }
+    }
+
+    #[test]
+    fn strings_with_escapes_are_decoded_as_serde_json_decodes_them_or_left_to_it() {
+        let program = library();
+        let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+        let read = [
+            r#""\u00e9t\u00E9""#,
+            r#""\ud83d\ude00 and \uD83D\uDE00""#,
+            r#""a\"b\\c\/d\b\f\n\r\t""#,
+            "\"Comisión électorale 選挙\"",
+            r#""\u0000""#,
+        ];
+        let left = [
+            r#""\ud83d""#,
+            r#""\ude00\ud83d""#,
+            r#""\ud83d\u0041""#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u12G4""#,
+            "\"tab\there\"",
+            "\"line\nbreak\"",
+            "'quoted'",
+            "\"unterminated",
+        ];
+        // The first `name` is the jurisdiction's (kept as JSON), the second an institution's.
+        for nth in [0, 1] {
+            for string in read {
+                let changed = with_value(&text, "name", nth, string);
+                assert!(assert_agrees_if_read(&program, &changed), "{string}");
+            }
+            for string in left {
+                let changed = with_value(&text, "name", nth, string);
+                assert!(!assert_agrees_if_read(&program, &changed), "{string}");
+            }
+        }
+    }
+
+    #[test]
+    fn layout_is_read_whatever_the_white_space_and_bad_syntax_is_left() {
+        let program = library();
+        let text = std::fs::read_to_string("examples/castellan.json").expect("an example");
+        let value: Json = serde_json::from_str(&text).expect("an example parses");
+        let compact = serde_json::to_string(&value).expect("serialises");
+        for layout in [
+            text.replace('\n', "\r\n"),
+            text.replace("  ", "\t"),
+            text.replace(",\n", " ,\n\n").replace("\": ", "\"\t:\r\n "),
+            compact.clone(),
+            format!(" \n{compact}\n\t "),
+        ] {
+            assert!(assert_agrees_if_read(&program, &layout), "{layout}");
+        }
+        let broken = [
+            format!("{compact}x"),
+            format!("{compact}{{}}"),
+            compact.replacen(':', "", 1),
+            compact.replacen(',', ",,", 1),
+            compact.replacen("true", "tru", 1),
+            compact.replacen("false", "False", 1),
+            compact.replacen("true", "nul", 1),
+            compact.replacen('[', "[,", 1),
+            format!("{},}}", &compact[..compact.len() - 1]),
+            compact.replacen("\"", "\u{b}\"", 1),
+            compact.replacen('"', "\u{a0}\"", 1),
+            compact[..compact.len() / 2].to_string(),
+        ];
+        for text in broken {
+            assert!(!assert_agrees_if_read(&program, &text), "{text}");
         }
     }
 }

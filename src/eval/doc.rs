@@ -212,6 +212,13 @@ impl Doc {
     }
 }
 
+/// About how many bytes of pretty-printed JSON make one node (a field, with its key and
+/// indentation, or a list item).
+const NODE_BYTES_OF_TEXT: usize = 12;
+
+/// About how many bytes of pretty-printed JSON hold one byte of string value.
+const STRING_BYTES_OF_TEXT: usize = 3;
+
 /// Builds a [`Doc`]: values are typed as they are added; an object reserves one node per field
 /// of its type, and a list's items are added as one block when the list is complete.
 #[derive(Debug)]
@@ -224,10 +231,16 @@ pub struct DocBuilder<'s> {
 impl<'s> DocBuilder<'s> {
     /// A builder for documents of `schema`.
     pub fn new(schema: &'s Schema) -> Self {
+        Self::for_text(schema, 0)
+    }
+
+    /// A builder for a document read from `len` bytes of JSON, with room reserved for what
+    /// such a document usually holds (so that the arena is not copied as it grows).
+    pub fn for_text(schema: &'s Schema, len: usize) -> Self {
         DocBuilder {
             schema,
-            nodes: Vec::new(),
-            text: String::new(),
+            nodes: Vec::with_capacity(len / NODE_BYTES_OF_TEXT),
+            text: String::with_capacity(len / STRING_BYTES_OF_TEXT),
         }
     }
 
@@ -381,10 +394,10 @@ impl<'s> DocBuilder<'s> {
     }
 }
 
-#[cfg(test)]
 impl Doc {
     /// The document as JSON through `schema` (absent fields left out): equal for two documents
-    /// with the same values, whatever order their nodes were built in.
+    /// with the same values, whatever order their nodes were built in (for comparing the two
+    /// ways of loading a document: [`crate::config::fast_path_agrees`]).
     pub(crate) fn to_json(&self, schema: &Schema) -> Json {
         self.root
             .map_or(Json::Null, |root| self.node_json(schema, root))
