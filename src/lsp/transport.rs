@@ -164,14 +164,19 @@ fn decode(body: &[u8], ids: &RequestIds) -> Frame {
 }
 
 /// `message` as the loop may take it. `lsp_server` reads a request whose id it cannot hold as
-/// a notification (it ignores the `id`): here it is a request again, under a stand-in id.
+/// a notification (it ignores the `id`): here it is a request again, under a stand-in id. The
+/// body of a notification is read a second time for that only when it may hold an `id` key.
 fn settle(message: Message, body: &[u8], ids: &RequestIds) -> Frame {
     match message {
         Message::Request(mut request) => {
             request.id = ids.checked(request.id);
             Frame::Message(request.into())
         }
-        Message::Notification(notification) => match envelope(body).and_then(|e| e.id) {
+        Message::Notification(notification) => match may_hold_id(body)
+            .then(|| envelope(body))
+            .flatten()
+            .and_then(|e| e.id)
+        {
             None if notification.method == CANCEL_REQUEST => cancellation(notification, ids),
             None => Frame::Message(notification.into()),
             Some(raw) if is_id(&raw) => Frame::Message(Message::Request(Request {
@@ -247,6 +252,28 @@ fn envelope(body: &[u8]) -> Option<Envelope> {
         return None;
     }
     serde_json::from_slice(body).ok()
+}
+
+/// False only when no string in `body` reads `id`, so that no key can be `id`: a byte search
+/// for `"id"` in which each letter may also be written as a `\u` escape (`"\u0069d"` is a key
+/// `id` to a JSON reader). Anything else between the quotes (`"i d"`, `"idx"`, `"ID"`) is
+/// another key; spaces around the colon do not matter, being outside the quotes.
+fn may_hold_id(body: &[u8]) -> bool {
+    // Where `letter`, at `at`, ends, when it is there, plain or escaped.
+    let letter = |at: usize, letter: u8| -> Option<usize> {
+        if body.get(at) == Some(&letter) {
+            return Some(at + 1);
+        }
+        let digits = body.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        let unit = u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+        (unit == u16::from(letter)).then_some(at + 6)
+    };
+    let mut quotes = body.iter().enumerate().filter(|(_, byte)| **byte == b'"');
+    quotes.any(|(at, _)| {
+        letter(at + 1, b'i')
+            .and_then(|at| letter(at, b'd'))
+            .is_some_and(|at| body.get(at) == Some(&b'"'))
+    })
 }
 
 /// True for what JSON-RPC allows as an id: a string, a number or `null`.
@@ -498,6 +525,38 @@ mod tests {
                 "cancel null",
             ]
         );
+    }
+
+    #[test]
+    fn only_a_body_without_an_id_key_skips_the_second_reading() {
+        // The guard agrees with a JSON reader on keys that are `id`, however written, and on
+        // keys that only look like it.
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0", "id" : 1, "method":"x"}"#,
+            "{\"jsonrpc\":\"2.0\",\n\t\"id\"\r\n:\n1,\"method\":\"x\"}",
+            r#"{"jsonrpc":"2.0","\u0069d":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","i\u0064":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","\u0069\u0064":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","\u0049\u0044":1,"\u0069\u0044":1,"method":"x"}"#,
+        ] {
+            let holds = serde_json::from_slice::<Envelope>(body.as_bytes()).map(|e| e.id.is_some());
+            assert_eq!(
+                may_hold_id(body.as_bytes()),
+                holds.is_ok_and(|id| id),
+                "{body}"
+            );
+        }
+        for body in [
+            r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"text":"x"}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":{"idx":1,"ID":2,"i d":3,"valid":4}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":{"text":"\u0069 \"\u0069"}}"#,
+        ] {
+            assert!(!may_hold_id(body.as_bytes()), "{body}");
+        }
+        // An escaped key `id` makes a request whose id lsp_server cannot hold a request still.
+        let input = framed(&[r#"{"jsonrpc":"2.0","\u0069d":2147483648,"method":"shutdown"}"#]);
+        assert_eq!(frames(&input), ["request shutdown"]);
     }
 
     #[test]
