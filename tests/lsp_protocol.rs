@@ -971,6 +971,57 @@ fn answers_name_documents_by_the_uris_the_client_opened_them_with() {
 }
 
 #[test]
+fn the_uris_of_closed_files_are_forgotten_once_no_set_holds_them() {
+    let dir = two_file_dir("closed-uris");
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", MAIN);
+    let named = |client: &mut Client| {
+        client.request("rampart/retained", Value::Null)["named_files"].clone()
+    };
+    assert_eq!(named(&mut client), 1);
+    let close = |client: &Client, uri: &str| {
+        client.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    };
+    // Files checked on their own and jurisdiction documents: forgotten when closed.
+    for n in 0..20 {
+        let name = format!("scratch-{n}.rampart");
+        client.open(&name, "def scratch = 1\n");
+        client.open_as(
+            &format!("state-{n}.json"),
+            "json",
+            "{ \"jurisdiction\": {} }",
+        );
+        assert_eq!(named(&mut client), 3);
+        close(&client, &client.uri(&name));
+        close(&client, &client.uri(&format!("state-{n}.json")));
+        assert_eq!(named(&mut client), 1, "after closing {name}");
+    }
+    // A file of the main set keeps the client's spelling after it is closed, since the set's
+    // diagnostics go on naming it, until the set stops importing it.
+    let schema_uri = unusually_encoded_uri(&dir.join("schema.rampart"));
+    let params = json!({ "textDocument": {
+        "uri": schema_uri, "languageId": "rampart", "version": 1, "text": SCHEMA } });
+    client.notify("textDocument/didOpen", params);
+    close(&client, &schema_uri);
+    assert_eq!(named(&mut client), 2);
+    client.change_all(
+        "main.rampart",
+        2,
+        &MAIN.replace("use \"schema.rampart\"", ""),
+    );
+    assert_eq!(named(&mut client), 1);
+    let cleared = (client.notifications.iter().rev())
+        .find(|n| {
+            n.method == "textDocument/publishDiagnostics" && n.params["uri"] == schema_uri.as_str()
+        })
+        .map(|n| n.params["diagnostics"].clone());
+    assert_eq!(cleared, Some(json!([])));
+}
+
+#[test]
 fn signature_help_names_the_active_argument_of_a_builtin() {
     let mut client = two_file_client("signature");
     let text = MAIN.replace("count(systems)", "days_between(election.date, ");
