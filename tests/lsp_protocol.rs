@@ -747,8 +747,9 @@ fn a_request_cancelled_before_it_is_answered_gets_request_cancelled() {
     send(cancel(json!(1)).into());
     // An edit after a request ends its batch; the cancellation behind the edit still counts.
     send(symbols("three".to_string().into()).into());
+    let main_uri = uri(&dir.join("main.rampart"));
     let open = json!({ "textDocument": {
-        "uri": uri(&dir.join("main.rampart")), "languageId": "rampart", "version": 1, "text": MAIN } });
+        "uri": main_uri, "languageId": "rampart", "version": 1, "text": MAIN } });
     send(Notification::new("textDocument/didOpen".into(), open).into());
     send(cancel(json!("three")).into());
     // Cancellations of requests never sent are ignored.

@@ -10,9 +10,9 @@
 //! malformed response from the client is only logged. A request whose id `lsp_server` cannot
 //! hold (a number outside `i32`, `null`) reaches the loop under a stand-in id and is answered
 //! with its own ([`RequestIds`]); a `$/cancelRequest` that names it is passed on naming the
-//! stand-in, or dropped once it is answered. A byte order mark before a body is skipped, and a lone UTF-16
-//! surrogate escape (half an emoji, as JavaScript clients may send) reads as U+FFFD rather than
-//! losing the whole message.
+//! stand-in, or dropped once it is answered. A byte order mark before a body is skipped, and a
+//! lone UTF-16 surrogate escape (half an emoji, as JavaScript clients may send) reads as U+FFFD
+//! rather than losing the whole message.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread;
