@@ -723,6 +723,81 @@ fn the_handshake_tolerates_notifications_and_refuses_early_or_repeated_requests(
 }
 
 #[test]
+fn a_request_cancelled_before_it_is_answered_gets_request_cancelled() {
+    let dir = two_file_dir("cancel");
+    let (server, client) = Connection::memory();
+    let send = |message: Message| client.sender.send(message).expect("the server listens");
+    let symbols =
+        |id: RequestId| Request::new(id, "workspace/symbol".into(), json!({ "query": "" }));
+    let cancel = |id: Value| Notification::new("$/cancelRequest".into(), json!({ "id": id }));
+    let root = uri(&dir);
+    send(
+        Request::new(
+            0.into(),
+            "initialize".into(),
+            json!({ "capabilities": {}, "rootUri": root }),
+        )
+        .into(),
+    );
+    send(Notification::new("initialized".into(), json!({})).into());
+    // Everything is queued before the server starts, so each cancellation has arrived when the
+    // server gets to the request it names.
+    send(symbols(1.into()).into());
+    send(symbols(2.into()).into());
+    send(cancel(json!(1)).into());
+    // An edit after a request ends its batch; the cancellation behind the edit still counts.
+    send(symbols("three".to_string().into()).into());
+    let main_uri = uri(&dir.join("main.rampart"));
+    let open = json!({ "textDocument": {
+        "uri": main_uri, "languageId": "rampart", "version": 1, "text": MAIN } });
+    send(Notification::new("textDocument/didOpen".into(), open).into());
+    send(cancel(json!("three")).into());
+    // Cancellations of requests never sent are ignored.
+    send(cancel(json!(99)).into());
+    send(cancel(json!("nobody")).into());
+    send(cancel(json!({ "not": "an id" })).into());
+    let handle = thread::spawn(move || rampart::lsp::run(&server).expect("the server runs"));
+    let outcome = |response: lsp_server::Response| {
+        let outcome = response.response_result.map(|_| ()).map_err(|e| e.code);
+        (response.id, outcome)
+    };
+    let answered: Vec<_> = (0..4).map(|_| outcome(next_response(&client))).collect();
+    assert_eq!(
+        answered,
+        [
+            (RequestId::from(0), Ok(())),
+            (RequestId::from(1), Err(-32800)),
+            (RequestId::from(2), Ok(())),
+            (RequestId::from("three".to_string()), Err(-32800)),
+        ]
+    );
+    // A cancellation of a request already answered is ignored: the next answer is the next
+    // request's.
+    send(cancel(json!(2)).into());
+    send(symbols(4.into()).into());
+    assert_eq!(
+        outcome(next_response(&client)),
+        (RequestId::from(4), Ok(()))
+    );
+    send(Request::new(5.into(), "shutdown".into(), Value::Null).into());
+    assert_eq!(
+        outcome(next_response(&client)),
+        (RequestId::from(5), Ok(()))
+    );
+    send(Notification::new("exit".into(), Value::Null).into());
+    let ending = handle.join().expect("the server thread does not panic");
+    assert_eq!(ending, rampart::lsp::Ending::Clean);
+    let extra: Vec<lsp_server::Response> = (client.receiver.try_iter())
+        .filter_map(|message| match message {
+            Message::Response(response) => Some(response),
+            _ => None,
+        })
+        .collect();
+    assert!(extra.is_empty(), "{extra:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn unknown_methods_get_method_not_found() {
     let mut client = two_file_client("unknown-method");
     let response = client.request_raw("rampart/doesNotExist", json!({}));
@@ -894,6 +969,57 @@ fn answers_name_documents_by_the_uris_the_client_opened_them_with() {
         let own_spelling = lsp_types::Url::from_file_path(dir.join(name)).expect("a file URI");
         assert_eq!(latest(own_spelling.as_str()), 0, "{name}");
     }
+}
+
+#[test]
+fn the_uris_of_closed_files_are_forgotten_once_no_set_holds_them() {
+    let dir = two_file_dir("closed-uris");
+    let mut client = Client::start(&dir);
+    client.open("main.rampart", MAIN);
+    let named = |client: &mut Client| {
+        client.request("rampart/retained", Value::Null)["named_files"].clone()
+    };
+    assert_eq!(named(&mut client), 1);
+    let close = |client: &Client, uri: &str| {
+        client.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": uri } }),
+        );
+    };
+    // Files checked on their own and jurisdiction documents: forgotten when closed.
+    for n in 0..20 {
+        let name = format!("scratch-{n}.rampart");
+        client.open(&name, "def scratch = 1\n");
+        client.open_as(
+            &format!("state-{n}.json"),
+            "json",
+            "{ \"jurisdiction\": {} }",
+        );
+        assert_eq!(named(&mut client), 3);
+        close(&client, &client.uri(&name));
+        close(&client, &client.uri(&format!("state-{n}.json")));
+        assert_eq!(named(&mut client), 1, "after closing {name}");
+    }
+    // A file of the main set keeps the client's spelling after it is closed, since the set's
+    // diagnostics go on naming it, until the set stops importing it.
+    let schema_uri = unusually_encoded_uri(&dir.join("schema.rampart"));
+    let params = json!({ "textDocument": {
+        "uri": schema_uri, "languageId": "rampart", "version": 1, "text": SCHEMA } });
+    client.notify("textDocument/didOpen", params);
+    close(&client, &schema_uri);
+    assert_eq!(named(&mut client), 2);
+    client.change_all(
+        "main.rampart",
+        2,
+        &MAIN.replace("use \"schema.rampart\"", ""),
+    );
+    assert_eq!(named(&mut client), 1);
+    let cleared = (client.notifications.iter().rev())
+        .find(|n| {
+            n.method == "textDocument/publishDiagnostics" && n.params["uri"] == schema_uri.as_str()
+        })
+        .map(|n| n.params["diagnostics"].clone());
+    assert_eq!(cleared, Some(json!([])));
 }
 
 #[test]

@@ -46,6 +46,16 @@ impl ClientUris {
         self.0.insert(path, uri);
     }
 
+    /// Forgets the client's URI of the file at `path`; returns it.
+    pub(crate) fn remove(&mut self, path: &Path) -> Option<Url> {
+        self.0.remove(path)
+    }
+
+    /// How many files the client named.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
     /// The URI of the file at the absolute `path`: the client's, else its own `file:` URI.
     pub(crate) fn uri(&self, path: &Path) -> Option<Url> {
         match self.0.get(path) {

@@ -2,9 +2,15 @@
 //! is checked once), apply notifications to the [`World`], re-check the policy sets that
 //! changed and publish their diagnostics, then answer the requests in order.
 //!
+//! Messages are read from the connection into an [`Inbox`] as soon as they have arrived, and
+//! before each request is answered: a `$/cancelRequest` among them marks its request, which is
+//! then answered with `RequestCancelled` instead of being run. A cancellation of a request that
+//! is unknown or already answered is ignored.
+//!
 //! The dispatch is a closed `match` on method names; a request with unreadable parameters gets
 //! an `InvalidParams` error and an unknown method `MethodNotFound`, never a crash.
 
+use std::collections::{HashSet, VecDeque};
 use std::io;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -141,11 +147,18 @@ pub(crate) fn run(
     let mut shutting_down = false;
     // The workspace folders' policy sets are checked before the first message arrives.
     publish_diagnostics(connection, &mut world)?;
-    let mut held = None;
-    while let Some(first) = held.take().or_else(|| connection.receiver.recv().ok()) {
-        let batch = Batch::drain(first, connection, &mut world, &mut held);
+    let mut inbox = Inbox::new(connection);
+    while let Some(batch) = Batch::drain(&mut inbox, &mut world) {
         publish_diagnostics(connection, &mut world)?;
         for request in batch.requests {
+            if inbox.answering(&request.id) {
+                let text = "the request was cancelled";
+                send(
+                    connection,
+                    error(request.id, ErrorCode::RequestCanceled, text),
+                )?;
+                continue;
+            }
             if let Some(show) = show_norm(&world, &request) {
                 send(connection, show)?;
             }
@@ -198,6 +211,83 @@ fn publish_diagnostics(connection: &Connection, world: &mut World) -> Result<(),
     Ok(())
 }
 
+/// The messages read from the connection and not handled yet, and the requests among them (or
+/// taken from them) that are not answered yet and those the client cancelled.
+struct Inbox<'a> {
+    connection: &'a Connection,
+    waiting: VecDeque<Message>,
+    /// Requests read and not answered yet.
+    unanswered: HashSet<RequestId>,
+    /// The requests of `unanswered` that a `$/cancelRequest` named.
+    cancelled: HashSet<RequestId>,
+}
+
+impl<'a> Inbox<'a> {
+    fn new(connection: &'a Connection) -> Self {
+        Inbox {
+            connection,
+            waiting: VecDeque::new(),
+            unanswered: HashSet::new(),
+            cancelled: HashSet::new(),
+        }
+    }
+
+    /// The first waiting message, else the next to arrive; `None` once the client has gone.
+    fn next(&mut self) -> Option<Message> {
+        loop {
+            if let Some(message) = self.waiting.pop_front() {
+                return Some(message);
+            }
+            let message = self.connection.receiver.recv().ok()?;
+            self.take(message);
+        }
+    }
+
+    /// Reads every message that has already arrived.
+    fn read_available(&mut self) {
+        while let Ok(message) = self.connection.receiver.try_recv() {
+            self.take(message);
+        }
+    }
+
+    /// Queues `message`; a cancellation is applied at once instead.
+    fn take(&mut self, message: Message) {
+        match message {
+            Message::Notification(notification) if notification.method == notif::Cancel::METHOD => {
+                self.cancel(notification);
+            }
+            Message::Request(request) => {
+                // The id is kept apart from the request, which goes on to be answered.
+                self.unanswered.insert(request.id.clone());
+                self.waiting.push_back(Message::Request(request));
+            }
+            message => self.waiting.push_back(message),
+        }
+    }
+
+    /// Marks the request a `$/cancelRequest` names, when it is read and not answered yet.
+    fn cancel(&mut self, notification: Notification) {
+        let Ok(params) = params::<lsp_types::CancelParams>(notification) else {
+            return;
+        };
+        let id = match params.id {
+            lsp_types::NumberOrString::Number(number) => RequestId::from(number),
+            lsp_types::NumberOrString::String(text) => RequestId::from(text),
+        };
+        if self.unanswered.contains(&id) {
+            self.cancelled.insert(id);
+        }
+    }
+
+    /// True when the request `id`, about to be answered, was cancelled, counting the
+    /// cancellations that have arrived by now; it is no longer waiting for an answer after this.
+    fn answering(&mut self, id: &RequestId) -> bool {
+        self.read_available();
+        self.unanswered.remove(id);
+        self.cancelled.remove(id)
+    }
+}
+
 /// The messages that arrived together, with their notifications already applied.
 struct Batch {
     requests: Vec<Request>,
@@ -205,33 +295,37 @@ struct Batch {
 }
 
 impl Batch {
-    /// Takes `first` and the messages already waiting, applying notifications to `world`, up
-    /// to a notification that follows a request: that one is put in `held`, to start the next
-    /// batch, so that each request is answered on the text it was asked about (the edits
-    /// before it applied, none after it). Edits that arrive together are still checked once.
-    fn drain(
-        first: Message,
-        connection: &Connection,
-        world: &mut World,
-        held: &mut Option<Message>,
-    ) -> Batch {
+    /// Takes the next message and those already waiting, applying notifications to `world`, up
+    /// to a notification that follows a request: that one stays first in the inbox, to start
+    /// the next batch, so that each request is answered on the text it was asked about (the
+    /// edits before it applied, none after it). Edits that arrive together are still checked
+    /// once. `None` once the client has gone.
+    fn drain(inbox: &mut Inbox, world: &mut World) -> Option<Batch> {
+        let mut message = inbox.next()?;
+        inbox.read_available();
         let mut batch = Batch {
             requests: Vec::new(),
             exit: false,
         };
-        for message in std::iter::once(first).chain(connection.receiver.try_iter()) {
+        loop {
             match message {
                 Message::Request(request) => batch.requests.push(request),
                 Message::Notification(n) if n.method == notif::Exit::METHOD => batch.exit = true,
                 Message::Notification(notification) if !batch.requests.is_empty() => {
-                    *held = Some(Message::Notification(notification));
+                    inbox
+                        .waiting
+                        .push_front(Message::Notification(notification));
                     break;
                 }
                 Message::Notification(notification) => on_notification(world, notification),
                 Message::Response(_) => {}
             }
+            let Some(next) = inbox.waiting.pop_front() else {
+                break;
+            };
+            message = next;
         }
-        batch
+        Some(batch)
     }
 }
 
@@ -446,17 +540,44 @@ mod tests {
             client.sender.send(message).expect("the channel is open");
         }
         let mut world = World::new(Vec::new(), ClientSupport::default());
-        let mut held = None;
-        let first = server.receiver.recv().expect("a message");
-        let batch = Batch::drain(first, &server, &mut world, &mut held);
+        let mut inbox = Inbox::new(&server);
+        let batch = Batch::drain(&mut inbox, &mut world).expect("a batch");
         // Both edits before the hovers are applied together; the edit after them waits.
         let ids: Vec<RequestId> = batch.requests.into_iter().map(|r| r.id).collect();
         assert_eq!(ids, [RequestId::from(1), RequestId::from(2)]);
         assert!(
-            matches!(&held, Some(Message::Notification(n)) if n.params["textDocument"]["version"] == 4)
+            matches!(inbox.waiting.front(), Some(Message::Notification(n)) if n.params["textDocument"]["version"] == 4)
         );
-        let next = Batch::drain(held.take().expect("held"), &server, &mut world, &mut held);
+        let next = Batch::drain(&mut inbox, &mut world).expect("a batch");
         assert_eq!(next.requests.len(), 1);
-        assert!(held.is_none());
+        assert!(inbox.waiting.is_empty());
+    }
+
+    fn cancel(id: i32) -> Message {
+        let params = serde_json::json!({ "id": id });
+        Notification::new(notif::Cancel::METHOD.into(), params).into()
+    }
+
+    #[test]
+    fn a_cancellation_that_arrives_before_its_request_is_answered_counts() {
+        let (server, client) = Connection::memory();
+        let send = |message: Message| client.sender.send(message).expect("the channel is open");
+        send(hover(1));
+        send(hover(2));
+        let mut world = World::new(Vec::new(), ClientSupport::default());
+        let mut inbox = Inbox::new(&server);
+        let batch = Batch::drain(&mut inbox, &mut world).expect("a batch");
+        assert_eq!(batch.requests.len(), 2);
+        // Both arrive while the batch is being answered: one names a request of the batch, the
+        // other a request never sent, which is not remembered.
+        send(cancel(2));
+        send(cancel(7));
+        assert!(!inbox.answering(&RequestId::from(1)));
+        assert!(inbox.answering(&RequestId::from(2)));
+        assert!(inbox.unanswered.is_empty() && inbox.cancelled.is_empty());
+        // Once answered, a request cannot be cancelled.
+        send(cancel(1));
+        inbox.read_available();
+        assert!(inbox.cancelled.is_empty() && inbox.waiting.is_empty());
     }
 }

@@ -5,14 +5,15 @@
 //!
 //! Owns the table between stand-ins and the clients' ids; knows nothing of frames or methods.
 //! A client's own string id that happens to look like a stand-in gets a stand-in as well, so the
-//! two can never be confused.
+//! two can never be confused; a `$/cancelRequest` names its request by the client's id, which is
+//! turned into the id the loop knows it by ([`RequestIds::named`]).
 
 use std::collections::HashMap;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use lsp_server::{Message, RequestId, Response, ResponseError};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 /// How every stand-in id starts.
@@ -46,6 +47,22 @@ impl RequestIds {
         }
         let raw = serde_json::value::to_raw_value(&id).expect("a request id serializes");
         self.stand_in(raw)
+    }
+
+    /// The id under which the loop saw the request the client calls `id` (as a
+    /// `$/cancelRequest` names it): `id` itself when the loop can hold it, else the stand-in of
+    /// the request with that id that waits for its answer, if one does.
+    pub(crate) fn named(&self, id: &serde_json::Value) -> Option<RequestId> {
+        if let Ok(plain) = RequestId::deserialize(id)
+            && stand_in_key(&plain).is_none()
+        {
+            return Some(plain);
+        }
+        let table = self.table.lock().unwrap_or_else(PoisonError::into_inner);
+        let same = |raw: &RawValue| serde_json::from_str::<serde_json::Value>(raw.get()).ok();
+        (table.originals.iter())
+            .find(|(_, raw)| same(raw).as_ref() == Some(id))
+            .map(|(key, _)| RequestId::from(key.clone()))
     }
 
     /// The id of a response to a request whose id could not be read: `null`.
@@ -154,5 +171,32 @@ mod tests {
             );
         }
         assert!(ids.table.lock().expect("lock").originals.is_empty());
+    }
+
+    #[test]
+    fn a_client_id_names_the_request_the_loop_knows() {
+        let ids = RequestIds::default();
+        let large = ids.inbound(&raw("2147483648"));
+        let look_alike = ids.inbound(&raw(r#""rampart-request-id-1""#));
+        let named = |id: serde_json::Value| ids.named(&id);
+        assert_eq!(named(serde_json::json!(7)), Some(RequestId::from(7)));
+        assert_eq!(
+            named(serde_json::json!(2147483648_u64)),
+            Some(large.clone())
+        );
+        // The client's own string is not taken for the stand-in it looks like.
+        assert_ne!(
+            look_alike,
+            RequestId::from("rampart-request-id-1".to_string())
+        );
+        assert_eq!(
+            named(serde_json::json!("rampart-request-id-1")),
+            Some(look_alike)
+        );
+        // Once answered, or never sent, a request the loop knows by a stand-in is not found.
+        written(&ids, Response::new_ok(large, ()));
+        assert_eq!(named(serde_json::json!(2147483648_u64)), None);
+        assert_eq!(named(serde_json::json!("rampart-request-id-9")), None);
+        assert_eq!(named(serde_json::json!(null)), None);
     }
 }

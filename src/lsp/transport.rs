@@ -9,14 +9,15 @@
 //! not a valid message with an "invalid request" error (its id, or `null`), as JSON-RPC asks; a
 //! malformed response from the client is only logged. A request whose id `lsp_server` cannot
 //! hold (a number outside `i32`, `null`) reaches the loop under a stand-in id and is answered
-//! with its own ([`RequestIds`]). A byte order mark before a body is skipped, and a lone UTF-16
-//! surrogate escape (half an emoji, as JavaScript clients may send) reads as U+FFFD rather than
-//! losing the whole message.
+//! with its own ([`RequestIds`]); a `$/cancelRequest` that names it is passed on naming the
+//! stand-in, or dropped once it is answered. A byte order mark before a body is skipped, and a
+//! lone UTF-16 surrogate escape (half an emoji, as JavaScript clients may send) reads as U+FFFD
+//! rather than losing the whole message.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::thread;
 
-use lsp_server::{Connection, ErrorCode, Message, Request, RequestId, Response};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -34,6 +35,9 @@ const KEPT_LINE_END: usize = 1024;
 
 /// The header that gives a body's length, in lower case.
 const CONTENT_LENGTH: &str = "content-length:";
+
+/// The notification that cancels a request.
+const CANCEL_REQUEST: &str = "$/cancelRequest";
 
 /// The output thread behind [`stdio`].
 pub(crate) struct Transport {
@@ -92,6 +96,7 @@ fn read_loop(
                 }
             }
             Ok(Frame::Garbled(why)) => say!("rampart lsp: skipping a frame: {why}"),
+            Ok(Frame::Moot) => {}
             Ok(Frame::Refused(id, code, why)) => {
                 say!("rampart lsp: refusing a message: {why}");
                 let response = Response::new_err(id, code as i32, why);
@@ -114,6 +119,8 @@ enum Frame {
     Message(Message),
     /// Something unusable that gets no answer, described.
     Garbled(String),
+    /// A message with nothing left to do: a cancellation of no request waiting for an answer.
+    Moot,
     /// A body that is not a valid message: it gets an error response with this id and code.
     Refused(RequestId, ErrorCode, String),
     /// The input ended.
@@ -157,14 +164,20 @@ fn decode(body: &[u8], ids: &RequestIds) -> Frame {
 }
 
 /// `message` as the loop may take it. `lsp_server` reads a request whose id it cannot hold as
-/// a notification (it ignores the `id`): here it is a request again, under a stand-in id.
+/// a notification (it ignores the `id`): here it is a request again, under a stand-in id. The
+/// body of a notification is read a second time for that only when it may hold an `id` key.
 fn settle(message: Message, body: &[u8], ids: &RequestIds) -> Frame {
     match message {
         Message::Request(mut request) => {
             request.id = ids.checked(request.id);
             Frame::Message(request.into())
         }
-        Message::Notification(notification) => match envelope(body).and_then(|e| e.id) {
+        Message::Notification(notification) => match may_hold_id(body)
+            .then(|| envelope(body))
+            .flatten()
+            .and_then(|e| e.id)
+        {
+            None if notification.method == CANCEL_REQUEST => cancellation(notification, ids),
             None => Frame::Message(notification.into()),
             Some(raw) if is_id(&raw) => Frame::Message(Message::Request(Request {
                 id: ids.inbound(&raw),
@@ -178,6 +191,21 @@ fn settle(message: Message, body: &[u8], ids: &RequestIds) -> Frame {
             ),
         },
         response @ Message::Response(_) => Frame::Message(response),
+    }
+}
+
+/// A `$/cancelRequest` naming its request by the id the loop knows it by; nothing when the
+/// request it names is one the loop knows by a stand-in and is answered or was never sent.
+fn cancellation(mut notification: Notification, ids: &RequestIds) -> Frame {
+    let named = notification.params.get("id").map(|id| ids.named(id));
+    match named {
+        Some(Some(id)) => {
+            notification.params["id"] = serde_json::to_value(id).expect("a request id serializes");
+            Frame::Message(notification.into())
+        }
+        Some(None) => Frame::Moot,
+        // Parameters without an id: the loop ignores them.
+        None => Frame::Message(notification.into()),
     }
 }
 
@@ -224,6 +252,28 @@ fn envelope(body: &[u8]) -> Option<Envelope> {
         return None;
     }
     serde_json::from_slice(body).ok()
+}
+
+/// False only when no string in `body` reads `id`, so that no key can be `id`: a byte search
+/// for `"id"` in which each letter may also be written as a `\u` escape (`"\u0069d"` is a key
+/// `id` to a JSON reader). Anything else between the quotes (`"i d"`, `"idx"`, `"ID"`) is
+/// another key; spaces around the colon do not matter, being outside the quotes.
+fn may_hold_id(body: &[u8]) -> bool {
+    // Where `letter`, at `at`, ends, when it is there, plain or escaped.
+    let letter = |at: usize, letter: u8| -> Option<usize> {
+        if body.get(at) == Some(&letter) {
+            return Some(at + 1);
+        }
+        let digits = body.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        let unit = u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()?;
+        (unit == u16::from(letter)).then_some(at + 6)
+    };
+    let mut quotes = body.iter().enumerate().filter(|(_, byte)| **byte == b'"');
+    quotes.any(|(at, _)| {
+        letter(at + 1, b'i')
+            .and_then(|at| letter(at, b'd'))
+            .is_some_and(|at| body.get(at) == Some(&b'"'))
+    })
 }
 
 /// True for what JSON-RPC allows as an id: a string, a number or `null`.
@@ -349,7 +399,11 @@ mod tests {
                 Ok(Frame::Message(Message::Request(r))) => {
                     out.push(format!("request {}", r.method))
                 }
+                Ok(Frame::Message(Message::Notification(n))) if n.method == CANCEL_REQUEST => {
+                    out.push(format!("cancel {}", n.params["id"]))
+                }
                 Ok(Frame::Message(_)) => out.push("other".to_string()),
+                Ok(Frame::Moot) => out.push("moot".to_string()),
                 Ok(Frame::Refused(id, code, _)) => out.push(format!("refused {code:?} {id}")),
                 Ok(Frame::Garbled(why)) => {
                     out.push(format!("garbled: {}", why.split(':').next().unwrap_or("")))
@@ -446,6 +500,63 @@ mod tests {
             frames(&input),
             ["request shutdown", "request shutdown", refused]
         );
+    }
+
+    #[test]
+    fn a_cancellation_names_the_request_by_the_id_the_loop_knows() {
+        let input = framed(&[
+            r#"{"jsonrpc":"2.0","id":2147483648,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","id":"rampart-request-id-1","method":"x"}"#,
+            r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":"rampart-request-id-1"}}"#,
+            r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":2147483648}}"#,
+            r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}"#,
+            r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":4294967296}}"#,
+            r#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{}}"#,
+        ]);
+        assert_eq!(
+            frames(&input),
+            [
+                "request x",
+                "request x",
+                "cancel \"rampart-request-id-2\"",
+                "cancel \"rampart-request-id-1\"",
+                "cancel 7",
+                "moot",
+                "cancel null",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_a_body_without_an_id_key_skips_the_second_reading() {
+        // The guard agrees with a JSON reader on keys that are `id`, however written, and on
+        // keys that only look like it.
+        for body in [
+            r#"{"jsonrpc":"2.0","id":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0", "id" : 1, "method":"x"}"#,
+            "{\"jsonrpc\":\"2.0\",\n\t\"id\"\r\n:\n1,\"method\":\"x\"}",
+            r#"{"jsonrpc":"2.0","\u0069d":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","i\u0064":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","\u0069\u0064":1,"method":"x"}"#,
+            r#"{"jsonrpc":"2.0","\u0049\u0044":1,"\u0069\u0044":1,"method":"x"}"#,
+        ] {
+            let holds = serde_json::from_slice::<Envelope>(body.as_bytes()).map(|e| e.id.is_some());
+            assert_eq!(
+                may_hold_id(body.as_bytes()),
+                holds.is_ok_and(|id| id),
+                "{body}"
+            );
+        }
+        for body in [
+            r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"text":"x"}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":{"idx":1,"ID":2,"i d":3,"valid":4}}"#,
+            r#"{"jsonrpc":"2.0","method":"x","params":{"text":"\u0069 \"\u0069"}}"#,
+        ] {
+            assert!(!may_hold_id(body.as_bytes()), "{body}");
+        }
+        // An escaped key `id` makes a request whose id lsp_server cannot hold a request still.
+        let input = framed(&[r#"{"jsonrpc":"2.0","\u0069d":2147483648,"method":"shutdown"}"#]);
+        assert_eq!(frames(&input), ["request shutdown"]);
     }
 
     #[test]

@@ -67,9 +67,13 @@ pub(crate) struct World {
     retired: Vec<Analysis>,
     /// Frees retired analyses off the loop.
     retirement: Retirement,
-    /// The URI the client named each file it opened with (kept after it closes them, so that
-    /// the diagnostics published then replace those it has).
+    /// The URI the client named each file it opened with. Kept after it closes one while a
+    /// policy set holds the file or diagnostics are shown under it, so that the diagnostics
+    /// published then replace those the client has, then forgotten ([`World::forget_names`]).
     client_uris: ClientUris,
+    /// Closed files, and files a set stopped holding, since the last refresh: their names may
+    /// be forgotten at its end.
+    unneeded_names: Vec<PathBuf>,
     /// URIs diagnostics were published under before the client named their file otherwise:
     /// their diagnostics are cleared at the next refresh.
     renamed: Vec<Url>,
@@ -153,6 +157,7 @@ impl World {
             return;
         };
         self.docs.remove(&path);
+        self.unneeded_names.push(path.clone());
         self.dirty.insert(path);
     }
 
@@ -198,7 +203,36 @@ impl World {
         }
         out.extend(self.refresh_jurisdictions(&data_dirty, &mut done));
         out.retain(|params| self.is_news(params));
+        self.forget_names();
         out
+    }
+
+    /// Forgets the client's URI of each closed file of [`World::unneeded_names`] that no policy
+    /// set holds and that shows no diagnostics: what the server publishes about it next is
+    /// news to the client under any name. The names kept are those of open files, of files of
+    /// analysed sets and of files whose diagnostics are shown, however many files were opened.
+    fn forget_names(&mut self) {
+        for path in std::mem::take(&mut self.unneeded_names) {
+            if self.docs.contains_key(&path) || self.is_held(&path) {
+                continue;
+            }
+            let shown = (self.client_uris.uri(&path))
+                .and_then(|uri| self.last_published.get(&uri))
+                .is_some_and(|(diagnostics, _)| !diagnostics.is_empty());
+            if shown {
+                continue;
+            }
+            if let Some(uri) = self.client_uris.remove(&path) {
+                self.last_published.remove(&uri);
+            }
+        }
+    }
+
+    /// True when an analysed policy set holds the file at `path`.
+    fn is_held(&self, path: &Path) -> bool {
+        self.analyses.values().any(|analysis| {
+            relative_path(&analysis.root, path).is_some_and(|relative| analysis.contains(&relative))
+        })
     }
 
     /// True when `params` differ from what was last published for their document (and it is
@@ -348,8 +382,8 @@ impl World {
         }
     }
 
-    /// How many documents, analyses and jurisdiction documents the server holds, and the bytes
-    /// of open text: the retained state, for tests that watch it stay flat.
+    /// How many documents, analyses, jurisdiction documents and client URIs the server holds,
+    /// and the bytes of open text: the retained state, for tests that watch it stay flat.
     pub(crate) fn retained(&self) -> Retained {
         Retained {
             documents: self.docs.len(),
@@ -359,6 +393,7 @@ impl World {
             jurisdictions: self.jurisdictions.len(),
             overlay_bytes: self.docs.values().map(|doc| doc.text.len()).sum(),
             published_sets: self.published.len(),
+            named_files: self.client_uris.len(),
         }
     }
 
@@ -436,6 +471,7 @@ impl World {
                 continue;
             }
             out.extend(self.publish_params(&path, Vec::new(), None));
+            self.unneeded_names.push(path);
         }
         out
     }
@@ -520,6 +556,8 @@ pub(crate) struct Retained {
     pub overlay_bytes: usize,
     /// Policy sets with published diagnostics.
     pub published_sets: usize,
+    /// Files named by the URI the client opened them with.
+    pub named_files: usize,
 }
 
 /// Loads and checks the norm library embedded in the binary.
