@@ -667,6 +667,42 @@ fn yaml_positions_count_lone_carriage_returns_as_lines() {
     );
 }
 
+/// The line and column of each problem of `text` (a document whose lines end in `\n`) written
+/// with its lines ending in `line_break` instead.
+fn problem_positions(text: &str, format: Format, line_break: &str) -> Vec<(usize, usize)> {
+    let text = text.replace('\n', line_break);
+    let document = config::from_text(&library(), Path::new("doc"), &text, format);
+    (document.problems.iter())
+        .map(|p| {
+            p.position
+                .unwrap_or_else(|| panic!("{line_break:?}: {p} unplaced"))
+        })
+        .collect()
+}
+
+/// Old Mac files end their lines in a lone `\r`, which policy files, YAML and the language
+/// server count as a line break: a document's problems are placed on the same line and column
+/// whichever line break it is written with, a JSON syntax error too.
+#[test]
+fn document_positions_count_lone_carriage_returns_and_crlf_as_line_breaks() {
+    let json = "{\n  \"jurisdiction\": {\"id\": \"x\", \"name\": \"X\"},\n  \"election\": {\"date\": \"2027-03-18\"},\n  \"staff\": {\n    \"security_specialists\": \"é\",\n    \"trainedd\": 1\n  }\n}\n";
+    let yaml = "jurisdiction: {id: x, name: X}\nelection:\n  date: 2027-03-18\nstaff:\n  security_specialists: é\n  trainedd: 1\n";
+    let broken = "{\n  \"jurisdiction\": {\"id\": \"é\",\n  \"name\" \"X\"}\n}\n";
+    for (text, format, expected) in [
+        (json, Format::Json, &[(5, 5), (6, 5)][..]),
+        (yaml, Format::Yaml, &[(5, 3), (6, 3)][..]),
+        (broken, Format::Json, &[(3, 10)][..]),
+    ] {
+        for line_break in ["\n", "\r\n", "\r"] {
+            assert_eq!(
+                problem_positions(text, format, line_break),
+                expected,
+                "{format:?} with {line_break:?}"
+            );
+        }
+    }
+}
+
 /// `policy` target (smoke run), minimised from `crash-0d01ccf7…`: a `\u` escape whose next
 /// four bytes end inside a non-ASCII character panicked the lexer (a string slice off a
 /// character boundary). It is an invalid escape.
