@@ -69,6 +69,22 @@ impl<'w> Checker<'w> {
             }
             return None;
         };
+        if let Some(span) = self.number_too_large(file, expr, ty) {
+            let largest = super::LARGEST_WHOLE;
+            self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    span,
+                    format!(
+                        "{what} is too large: whole numbers must lie between -{largest} and \
+                         {largest}"
+                    ),
+                )
+                .with_label("too large to be exact")
+                .with_help(super::TOO_LARGE_HELP),
+            );
+            return None;
+        }
         if !const_fits(&value, ty) {
             let expected = ty.display(&self.program.schema).to_string();
             let help = match ty {
@@ -107,6 +123,28 @@ impl<'w> Checker<'w> {
         }
         self.check_enum_constant(&value, ty, expr.span);
         Some(value)
+    }
+
+    /// The first number of the constant `expr` of type `ty` that is whole and beyond
+    /// [`super::LARGEST_WHOLE`] as written in `file`, where an `int` or `count` wants it: its
+    /// `f64` would be rounded (`9007199254740993` reads as 2^53).
+    fn number_too_large(&self, file: FileId, expr: &ast::Expr, ty: &Type) -> Option<Span> {
+        match (&expr.kind, ty) {
+            (ast::ExprKind::Literal(ast::Literal::Number(_)), Type::Int | Type::Count) => {
+                let text = (self.workspace.file(file).text)
+                    .get(expr.span.start as usize..expr.span.end as usize)?;
+                let digits: String = text.chars().filter(|&c| c != '_').collect();
+                let judged = super::written_whole(&digits);
+                (judged == Some(super::WrittenWhole::TooLarge)).then_some(expr.span)
+            }
+            (ast::ExprKind::Unary(_, inner) | ast::ExprKind::Paren(inner), _) => {
+                self.number_too_large(file, inner, ty)
+            }
+            (ast::ExprKind::List(items), Type::List(element)) => {
+                (items.iter()).find_map(|item| self.number_too_large(file, item, element))
+            }
+            _ => None,
+        }
     }
 
     /// Reports strings of an enum-typed constant that are not members of the enum.

@@ -20,6 +20,28 @@ pub fn locate(text: &str, path: &[PathSegment]) -> Option<(usize, usize)> {
     Some(line_col(text, offset))
 }
 
+/// The text of the value at `path` as written in the JSON `text`; `None` when there is no such
+/// value (or `text` is not scannable).
+pub fn written_at<'t>(text: &'t str, path: &[PathSegment]) -> Option<&'t str> {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_bom();
+    for segment in path {
+        scanner.skip_ws();
+        match (segment, scanner.peek()?) {
+            (PathSegment::Key(key), b'{') => scanner.find_member(key).map(drop)?,
+            (PathSegment::Index(index), b'[') => scanner.find_item(*index).map(drop)?,
+            _ => return None,
+        }
+    }
+    scanner.skip_ws();
+    let start = scanner.pos;
+    scanner.skip_value(0)?;
+    text.get(start..scanner.pos)
+}
+
 /// The hasher of the walk's sets: every member of a document is looked up, and foldhash is
 /// several times faster than SipHash on such short keys (no untrusted-key flooding matters here:
 /// the sets hold the paths asked for, not the document's keys).
@@ -426,6 +448,22 @@ impl YamlPositions {
             }
         }
         Some(key_of_node.map_or_else(|| position(node), position))
+    }
+
+    /// The text of the scalar at `path` as written in `text` (the text parsed), when there is
+    /// one.
+    pub fn written_at<'t>(&self, text: &'t str, path: &[PathSegment]) -> Option<&'t str> {
+        let mut node = &self.0;
+        for segment in path {
+            node = match (segment, &node.value) {
+                (PathSegment::Key(key), YamlNode::Map(entries)) => {
+                    &entries.iter().find(|(k, _)| k.value == *key)?.1
+                }
+                (PathSegment::Index(index), YamlNode::Seq(items)) => items.get(*index)?,
+                _ => return None,
+            };
+        }
+        super::yaml12::scalar_text(text, node)
     }
 
     /// The document's root node.

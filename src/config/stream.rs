@@ -134,11 +134,12 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         self.visit_integer(value, value as f64)
     }
 
+    /// A number written with a decimal point or an exponent (or beyond 64 bits): an `int` or
+    /// `count` field gives up, since such a number is judged on its text (`9007199254740993.0`
+    /// reads as 2^53), which the full path finds.
     fn visit_f64<E: de::Error>(self, value: f64) -> Result<Node, E> {
         let valid = match self.ty {
             Type::Number => true,
-            Type::Int => super::validate::is_whole_number(value),
-            Type::Count => super::validate::is_whole_number(value) && value >= 0.0,
             Type::Ratio => (0.0..=1.0).contains(&value),
             _ => false,
         };
@@ -198,13 +199,16 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
 
 impl ValueSeed<'_, '_> {
     /// An integer of the text, of `magnitude` either way, read as `value`: an `int` or `count`
-    /// field gives up beyond 2^53, where `value` is no longer exact (the full path says so).
+    /// field gives up beyond 2^53, where `value` is no longer exact, and a count below 0 (the
+    /// full path says so).
     fn visit_integer<E: de::Error>(self, magnitude: u64, value: f64) -> Result<Node, E> {
-        let whole = matches!(self.ty, Type::Int | Type::Count);
-        if whole && magnitude > crate::check::LARGEST_WHOLE {
-            return Err(give_up());
+        let exact = magnitude <= crate::check::LARGEST_WHOLE;
+        match self.ty {
+            Type::Int if exact => Ok(Node::Number(value)),
+            Type::Count if exact && value >= 0.0 => Ok(Node::Number(value)),
+            Type::Int | Type::Count => Err(give_up()),
+            _ => de::Visitor::visit_f64(self, value),
         }
-        de::Visitor::visit_f64(self, value)
     }
 }
 
@@ -332,16 +336,17 @@ mod tests {
     use serde_json::{Value as Json, json};
 
     use super::*;
-    use crate::config::{Format, parse, validate};
+    use crate::config::{Format, parse, validate_written};
     use crate::test_support::{examples, library, pointers};
 
     /// The fast path accepts exactly the documents the full path finds no problem in, and
     /// then reads them to the same values.
     fn assert_equivalent(program: &Program, text: &str) -> bool {
         let fast = load_valid(program, text);
+        let numbers = crate::config::WrittenNumbers::new(text, Format::Json);
         let full = parse(text, Format::Json)
             .ok()
-            .filter(|value| validate(program, value).is_empty());
+            .filter(|value| validate_written(program, value, &|path| numbers.at(path)).is_empty());
         match (fast, full) {
             (Some(fast), Some(value)) => {
                 let full = Doc::from_json(program, &value);
