@@ -9,7 +9,7 @@ use super::program::{
     Citation, Const, Def, ExprKind, Given, Norm, Param, Profile, Requirement, Status, Test,
 };
 use super::schema::TypeContext;
-use super::types::Type;
+use super::types::{Type, WrittenWhole};
 use super::{Checker, DefState, Namespace};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{
@@ -69,7 +69,8 @@ impl<'w> Checker<'w> {
             }
             return None;
         };
-        if let Some(span) = self.number_too_large(file, expr, ty) {
+        let inexact = self.inexact_whole(file, expr, ty);
+        if let Some((span, WrittenWhole::TooLarge, _)) = inexact {
             let largest = super::LARGEST_WHOLE;
             self.report(
                 Diagnostic::new(
@@ -121,27 +122,51 @@ impl<'w> Checker<'w> {
             );
             return None;
         }
+        if let Some((span, _, written)) = inexact {
+            // Not whole as written, though its `f64` is.
+            let expected = ty.display(&self.program.schema).to_string();
+            let article = super::types::article(&expected);
+            self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    span,
+                    format!("{what} must be {article} {expected}, found {written}"),
+                )
+                .with_label("not whole as written")
+                .with_help(
+                    "a whole number has no fraction: this one would be rounded to a whole \
+                     number only by the precision of the `f64` it is evaluated as",
+                ),
+            );
+            return None;
+        }
         self.check_enum_constant(&value, ty, expr.span);
         Some(value)
     }
 
-    /// The first number of the constant `expr` of type `ty` that is whole and beyond
-    /// [`super::LARGEST_WHOLE`] as written in `file`, where an `int` or `count` wants it: its
-    /// `f64` would be rounded (`9007199254740993` reads as 2^53).
-    fn number_too_large(&self, file: FileId, expr: &ast::Expr, ty: &Type) -> Option<Span> {
+    /// The first number of the constant `expr` of type `ty` that an `int` or `count` cannot
+    /// hold as written in `file`, with how it stands and its text: beyond
+    /// [`super::LARGEST_WHOLE`], or not whole, which its `f64` may hide (`9007199254740993`
+    /// reads as 2^53, `4503599627370496.5` as a whole number).
+    fn inexact_whole(
+        &self,
+        file: FileId,
+        expr: &ast::Expr,
+        ty: &Type,
+    ) -> Option<(Span, WrittenWhole, String)> {
         match (&expr.kind, ty) {
             (ast::ExprKind::Literal(ast::Literal::Number(_)), Type::Int | Type::Count) => {
                 let text = (self.workspace.file(file).text)
                     .get(expr.span.start as usize..expr.span.end as usize)?;
                 let digits: String = text.chars().filter(|&c| c != '_').collect();
-                let judged = super::written_whole(&digits);
-                (judged == Some(super::WrittenWhole::TooLarge)).then_some(expr.span)
+                let judged = super::written_whole(&digits)?;
+                (judged != WrittenWhole::Exact).then(|| (expr.span, judged, text.to_string()))
             }
             (ast::ExprKind::Unary(_, inner) | ast::ExprKind::Paren(inner), _) => {
-                self.number_too_large(file, inner, ty)
+                self.inexact_whole(file, inner, ty)
             }
             (ast::ExprKind::List(items), Type::List(element)) => {
-                (items.iter()).find_map(|item| self.number_too_large(file, item, element))
+                (items.iter()).find_map(|item| self.inexact_whole(file, item, element))
             }
             _ => None,
         }
