@@ -320,6 +320,35 @@ fn test_command_notes_a_field_the_schema_does_not_have() {
     );
 }
 
+/// A test whose document has no `jurisdiction.evaluated_on` is evaluated on the documented test
+/// date, not on the day of the run, so its result cannot change with the calendar; a document
+/// that has one is evaluated on it.
+#[test]
+fn test_command_evaluates_on_the_test_date_unless_the_document_has_one() {
+    let dir = scratch("test-date");
+    let policy = r#"
+source s { title "S" }
+pillar p "P"
+schema { jurisdiction?: Jurisdiction }
+type Jurisdiction { evaluated_on?: date }
+norm on-the-test-date {
+  title "Evaluated on the test date"  pillar p  severity low  cites s
+  require today == 2027-03-01
+}
+test "without evaluated_on" {
+  given { }
+  expect pass on-the-test-date
+}
+test "with evaluated_on" {
+  given { "jurisdiction": { "evaluated_on": "2030-01-01" } }
+  expect fail on-the-test-date
+}
+"#;
+    write(&dir.join("main.rampart"), policy);
+    let output = rampart(&["test", "--policy", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
 #[test]
 fn a_today_that_is_not_a_date_says_whether_its_form_or_its_day_is_wrong() {
     let message = |today: &str| {

@@ -487,6 +487,35 @@ fn inputs_evaluated_on_different_norms_are_not_ranked_together() {
     );
 }
 
+/// Two inputs with the same profile and as many norms, but not the same norms (a report of
+/// another version of the library that renamed two): the refusal says which norms differ.
+#[test]
+fn inputs_with_as_many_but_other_norms_are_refused_with_the_norms_that_differ() {
+    let dir = scratch("renamed-norms");
+    let saved = saved_check(&dir, "castellan.json", &["examples/castellan.json"]);
+    let text = std::fs::read_to_string(&saved).expect("the saved report");
+    let renamed = (text.replace("\"gov-ci-designation\"", "\"gov-ci-status\""))
+        .replace("\"iac-forum-exists\"", "\"iac-forum\"");
+    std::fs::write(&saved, renamed).expect("the renamed report");
+    let output = rampart(&["compare", "examples/norrvale.json", path_arg(&saved)]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        format!(
+            "error: the inputs were not evaluated under the same profile and norms, so they \
+             cannot be ranked together:\n  \
+             examples/norrvale.json (evaluated now): all norms (85)\n  \
+             {}: all norms (85)\n    \
+             lacks 2 norms of the first input: gov-ci-designation, iac-forum-exists\n    \
+             has 2 norms the first input lacks: gov-ci-status, iac-forum\n  \
+             help: check them again with the same --profile (and --policy), or compare the \
+             documents themselves\n",
+            saved.display()
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn a_baseline_evaluated_under_another_profile_is_refused() {
     let dir = scratch("baseline-profile");

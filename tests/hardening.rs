@@ -667,6 +667,42 @@ fn yaml_positions_count_lone_carriage_returns_as_lines() {
     );
 }
 
+/// The line and column of each problem of `text` (a document whose lines end in `\n`) written
+/// with its lines ending in `line_break` instead.
+fn problem_positions(text: &str, format: Format, line_break: &str) -> Vec<(usize, usize)> {
+    let text = text.replace('\n', line_break);
+    let document = config::from_text(&library(), Path::new("doc"), &text, format);
+    (document.problems.iter())
+        .map(|p| {
+            p.position
+                .unwrap_or_else(|| panic!("{line_break:?}: {p} unplaced"))
+        })
+        .collect()
+}
+
+/// Old Mac files end their lines in a lone `\r`, which policy files, YAML and the language
+/// server count as a line break: a document's problems are placed on the same line and column
+/// whichever line break it is written with, a JSON syntax error too.
+#[test]
+fn document_positions_count_lone_carriage_returns_and_crlf_as_line_breaks() {
+    let json = "{\n  \"jurisdiction\": {\"id\": \"x\", \"name\": \"X\"},\n  \"election\": {\"date\": \"2027-03-18\"},\n  \"staff\": {\n    \"security_specialists\": \"é\",\n    \"trainedd\": 1\n  }\n}\n";
+    let yaml = "jurisdiction: {id: x, name: X}\nelection:\n  date: 2027-03-18\nstaff:\n  security_specialists: é\n  trainedd: 1\n";
+    let broken = "{\n  \"jurisdiction\": {\"id\": \"é\",\n  \"name\" \"X\"}\n}\n";
+    for (text, format, expected) in [
+        (json, Format::Json, &[(5, 5), (6, 5)][..]),
+        (yaml, Format::Yaml, &[(5, 3), (6, 3)][..]),
+        (broken, Format::Json, &[(3, 10)][..]),
+    ] {
+        for line_break in ["\n", "\r\n", "\r"] {
+            assert_eq!(
+                problem_positions(text, format, line_break),
+                expected,
+                "{format:?} with {line_break:?}"
+            );
+        }
+    }
+}
+
 /// `policy` target (smoke run), minimised from `crash-0d01ccf7…`: a `\u` escape whose next
 /// four bytes end inside a non-ASCII character panicked the lexer (a string slice off a
 /// character boundary). It is an invalid escape.
@@ -875,10 +911,65 @@ fn an_int_field_refuses_numbers_too_large_to_be_exact() {
         ("9007199254740994", false),
         ("18446744073709551616", false),
         ("1e300", false),
+        // Judged as written, not as the `f64` they round to (2^53).
+        ("9007199254740993.0", false),
+        ("9.007199254740993e15", false),
+        ("-9007199254740993.0", false),
+        ("9007199254740992.0", true),
+        ("9.007199254740992E+15", true),
+        ("4503599627370496.5", false),
     ] {
         let document = castellan_with_specialists(&program, number);
         let wrong = (document.problems.iter()).any(|p| p.kind == ProblemKind::WrongType);
         assert_eq!(wrong, !valid, "{number}: {:?}", document.problems);
+    }
+}
+
+/// A whole number written with a decimal point or an exponent, in JSON or YAML, is refused as
+/// an integer beyond 2^53 is: located, with the bound and why.
+#[test]
+fn an_int_field_refuses_a_decimal_point_or_exponent_hiding_a_number_too_large() {
+    let program = library();
+    let yaml = std::fs::read_to_string("examples/tavaro.yaml").expect("an example");
+    let line = 1 + yaml[..yaml.find("security_specialists: 1").expect("the field")]
+        .matches('\n')
+        .count();
+    for (document, position) in [
+        (
+            castellan_with_specialists(&program, "9007199254740993.0"),
+            None,
+        ),
+        (
+            config::from_text(
+                &program,
+                Path::new("x.yaml"),
+                &yaml.replacen(
+                    "security_specialists: 1",
+                    "security_specialists: 9.007199254740993e15",
+                    1,
+                ),
+                Format::Yaml,
+            ),
+            Some((line, 3)),
+        ),
+    ] {
+        let errors: Vec<_> = (document.problems.iter())
+            .filter(|p| p.severity() == rampart::diagnostics::Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "{:?}", document.problems);
+        let problem = errors[0];
+        assert_eq!(
+            problem.to_string(),
+            "error[rampart::config::wrong-type]: staff.security_specialists: too large: a count must lie between 0 and 9007199254740992"
+        );
+        assert!(
+            (problem.help.as_deref()).is_some_and(|h| h.contains("exactly only up to 2^53")),
+            "{problem:?}"
+        );
+        assert!(problem.position.is_some(), "{problem:?}");
+        if position.is_some() {
+            assert_eq!(problem.position, position);
+        }
     }
 }
 
@@ -931,6 +1022,42 @@ fn a_count_field_refuses_a_negative_number_that_could_pass_a_norm() {
         );
         if let Some(problem) = problem {
             assert!(problem.message.contains("0 or more"), "{problem:?}");
+        }
+    }
+}
+
+#[test]
+fn an_int_setting_refuses_a_decimal_point_or_exponent_hiding_a_number_too_large() {
+    for (value, refused) in [
+        ("9007199254740993.0", true),
+        ("9.007199254740993e15", true),
+        ("1e300", true),
+        ("9007199254740992.0", false),
+        ("1e3", false),
+    ] {
+        let set = format!("min_security_specialists={value}");
+        let output = rampart(&[
+            "check",
+            "--set",
+            &set,
+            "--today",
+            "2027-03-01",
+            "examples/castellan.json",
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            output.status.code() == Some(2),
+            refused,
+            "{value}: {stderr}"
+        );
+        if refused {
+            assert!(
+                stderr.contains(&format!("`{value}` is not a valid count"))
+                    && stderr.contains(
+                        "whole numbers must lie between -9007199254740992 and 9007199254740992"
+                    ),
+                "{stderr}"
+            );
         }
     }
 }

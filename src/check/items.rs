@@ -9,7 +9,7 @@ use super::program::{
     Citation, Const, Def, ExprKind, Given, Norm, Param, Profile, Requirement, Status, Test,
 };
 use super::schema::TypeContext;
-use super::types::Type;
+use super::types::{Type, WrittenWhole};
 use super::{Checker, DefState, Namespace};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::syntax::ast::{
@@ -69,6 +69,23 @@ impl<'w> Checker<'w> {
             }
             return None;
         };
+        let inexact = self.inexact_whole(file, expr, ty);
+        if let Some((span, WrittenWhole::TooLarge, _)) = inexact {
+            let largest = super::LARGEST_WHOLE;
+            self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    span,
+                    format!(
+                        "{what} is too large: whole numbers must lie between -{largest} and \
+                         {largest}"
+                    ),
+                )
+                .with_label("too large to be exact")
+                .with_help(super::TOO_LARGE_HELP),
+            );
+            return None;
+        }
         if !const_fits(&value, ty) {
             let expected = ty.display(&self.program.schema).to_string();
             let help = match ty {
@@ -105,8 +122,54 @@ impl<'w> Checker<'w> {
             );
             return None;
         }
+        if let Some((span, _, written)) = inexact {
+            // Not whole as written, though its `f64` is.
+            let expected = ty.display(&self.program.schema).to_string();
+            let article = super::types::article(&expected);
+            self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    span,
+                    format!("{what} must be {article} {expected}, found {written}"),
+                )
+                .with_label("not whole as written")
+                .with_help(
+                    "a whole number has no fraction: this one would be rounded to a whole \
+                     number only by the precision of the `f64` it is evaluated as",
+                ),
+            );
+            return None;
+        }
         self.check_enum_constant(&value, ty, expr.span);
         Some(value)
+    }
+
+    /// The first number of the constant `expr` of type `ty` that an `int` or `count` cannot
+    /// hold as written in `file`, with how it stands and its text: beyond
+    /// [`super::LARGEST_WHOLE`], or not whole, which its `f64` may hide (`9007199254740993`
+    /// reads as 2^53, `4503599627370496.5` as a whole number).
+    fn inexact_whole(
+        &self,
+        file: FileId,
+        expr: &ast::Expr,
+        ty: &Type,
+    ) -> Option<(Span, WrittenWhole, String)> {
+        match (&expr.kind, ty) {
+            (ast::ExprKind::Literal(ast::Literal::Number(_)), Type::Int | Type::Count) => {
+                let text = (self.workspace.file(file).text)
+                    .get(expr.span.start as usize..expr.span.end as usize)?;
+                let digits: String = text.chars().filter(|&c| c != '_').collect();
+                let judged = super::written_whole(&digits)?;
+                (judged != WrittenWhole::Exact).then(|| (expr.span, judged, text.to_string()))
+            }
+            (ast::ExprKind::Unary(_, inner) | ast::ExprKind::Paren(inner), _) => {
+                self.inexact_whole(file, inner, ty)
+            }
+            (ast::ExprKind::List(items), Type::List(element)) => {
+                (items.iter()).find_map(|item| self.inexact_whole(file, item, element))
+            }
+            _ => None,
+        }
     }
 
     /// Reports strings of an enum-typed constant that are not members of the enum.

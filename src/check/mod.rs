@@ -18,7 +18,8 @@ mod types;
 
 pub use program::*;
 pub use types::{
-    EnumId, EnumType, FieldDef, LARGEST_WHOLE, ObjectId, ObjectType, Schema, Type, article,
+    EnumId, EnumType, FieldDef, LARGEST_WHOLE, ObjectId, ObjectType, Schema, TOO_LARGE_HELP, Type,
+    WrittenWhole, article, written_whole,
 };
 
 use std::collections::HashMap;

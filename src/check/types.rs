@@ -14,6 +14,85 @@ pub type EnumId = usize;
 /// `--set` and the exported JSON Schema hold whole numbers to it.
 pub const LARGEST_WHOLE: u64 = 1 << 53;
 
+/// Why a whole number beyond [`LARGEST_WHOLE`] is refused, for the help of every refusal.
+pub const TOO_LARGE_HELP: &str = "numbers are evaluated in 64-bit floating point, which holds \
+                                  whole numbers exactly only up to 2^53: a larger one would be \
+                                  rounded";
+
+/// A number as written, seen as a whole number: judged on its digits, before it is rounded to
+/// the `f64` it is evaluated as (`9007199254740993.0` would round to 2^53).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WrittenWhole {
+    /// Whole, and no larger than [`LARGEST_WHOLE`] either way.
+    Exact,
+    /// Not whole (`2.5`, `1e-3`).
+    Fraction,
+    /// Whole, and beyond [`LARGEST_WHOLE`] either way.
+    TooLarge,
+}
+
+/// How the decimal number `text` (`12`, `-3.0`, `+1.5e3`, `.5`; no digit groups) stands as a
+/// whole number, judged as written; `None` when `text` is not such a number.
+pub fn written_whole(text: &str) -> Option<WrittenWhole> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !is_digits(whole) || !is_digits(fraction) || whole.len() + fraction.len() == 0 {
+        return None;
+    }
+    // The number is `digits` × 10^`scale`.
+    let scale = match exponent {
+        None => 0,
+        Some(exponent) => {
+            let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            if digits.is_empty() || !is_digits(digits) {
+                return None;
+            }
+            // Past a few digits an exponent only says "very large" or "very small".
+            let magnitude = digits.trim_start_matches('0');
+            let magnitude: i64 = if magnitude.len() > 6 {
+                1_000_000
+            } else {
+                magnitude.parse().unwrap_or(0)
+            };
+            if exponent.starts_with('-') {
+                -magnitude
+            } else {
+                magnitude
+            }
+        }
+    };
+    let digits = format!("{whole}{fraction}");
+    let significant = digits.trim_start_matches('0');
+    let kept = significant.trim_end_matches('0');
+    if kept.is_empty() {
+        return Some(WrittenWhole::Exact);
+    }
+    // `kept` × 10^`scale`, its trailing zeros moved into the scale.
+    let scale = scale - fraction.len() as i64 + (significant.len() - kept.len()) as i64;
+    if scale < 0 {
+        return Some(WrittenWhole::Fraction);
+    }
+    let largest = LARGEST_WHOLE.to_string();
+    let length = kept.len() as i64 + scale;
+    let too_large = match length.cmp(&(largest.len() as i64)) {
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => {
+            let written = format!("{kept}{}", "0".repeat(scale as usize));
+            written > largest
+        }
+    };
+    Some(match too_large {
+        true => WrittenWhole::TooLarge,
+        false => WrittenWhole::Exact,
+    })
+}
+
 /// The type of a value or expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Type {
@@ -311,5 +390,48 @@ pub fn article(word: &str) -> &'static str {
         "an"
     } else {
         "a"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_are_judged_on_their_digits_as_written() {
+        use WrittenWhole::{Exact, Fraction, TooLarge};
+        for (text, judged) in [
+            ("0", Exact),
+            ("-0.0e5", Exact),
+            ("12", Exact),
+            ("+12", Exact),
+            ("3.000", Exact),
+            ("1e3", Exact),
+            ("1.5E1", Exact),
+            ("1200e-2", Exact),
+            ("9007199254740992", Exact),
+            ("-9007199254740992.0", Exact),
+            ("9.007199254740992e15", Exact),
+            ("900719925474099200e-2", Exact),
+            ("2.5", Fraction),
+            (".5", Fraction),
+            ("1e-3", Fraction),
+            ("4503599627370496.5", Fraction),
+            ("2.0000000000000001", Fraction),
+            ("1e-99999999999", Fraction),
+            ("9007199254740993", TooLarge),
+            ("9007199254740993.0", TooLarge),
+            ("-9.007199254740993e15", TooLarge),
+            ("10000000000000000", TooLarge),
+            ("1e300", TooLarge),
+            ("1e99999999999", TooLarge),
+        ] {
+            assert_eq!(written_whole(text), Some(judged), "{text}");
+        }
+        for text in [
+            "", "-", ".", "e3", "1e", "1e+", "0x1F", "1_000", "1.2.3", "twelve",
+        ] {
+            assert_eq!(written_whole(text), None, "{text}");
+        }
     }
 }

@@ -19,9 +19,9 @@ use crate::check::{Program, Status};
 use crate::config::{self, Document, PathSegment};
 use crate::eval::{Evaluator, Outcome};
 use crate::report::human::{SummaryRow, SummaryTable};
-use crate::report::sarif::located_paths;
+use crate::report::sarif::{Locator, SarifWriter};
 use crate::report::text::evaluated_evidence_path;
-use crate::report::{self, junit, sarif::SarifWriter};
+use crate::report::{self, junit};
 use crate::syntax::LineIndex;
 use crate::workspace::Workspace;
 
@@ -123,9 +123,10 @@ impl<'a> ReportWriter<'a> {
                         // The results the human report shows a snippet for.
                         let shown = (outcome.iter().flat_map(|o| &o.results))
                             .filter(|r| matches!(r.status, Status::Fail | Status::Unknown));
-                        text.prefetch(
-                            shown.filter_map(|result| evaluated_evidence_path(&result.evidence)),
-                        );
+                        let paths: Vec<config::Path> = shown
+                            .filter_map(|result| evaluated_evidence_path(&result.evidence))
+                            .collect();
+                        text.prefetch(&paths);
                         let source_line = |path: &[PathSegment]| text.source_line(path);
                         let parts = (document, outcome.as_ref());
                         report::human::document(
@@ -163,9 +164,7 @@ impl<'a> ReportWriter<'a> {
                 let printed: Vec<Vec<String>> = (part.documents.par_iter().zip(evaluated))
                     .zip(origins)
                     .map(|((document, (loaded, _)), origin)| {
-                        let text = DocumentText::new(loaded, origin);
-                        text.prefetch(document.results.iter().flatten().flat_map(located_paths));
-                        sarif.results(document, &|path: &[PathSegment]| text.locate(path))
+                        sarif.results(document, &DocumentText::new(loaded, origin))
                     })
                     .collect();
                 for results in &printed {
@@ -296,7 +295,7 @@ type Positions = HashMap<Vec<PathSegment>, Option<(usize, usize)>>;
 /// The text of one document, for locating evidence values in it: read once (a file is read
 /// again; a document of a stream kept its text), with where its lines start, and the positions
 /// found so far (every path its results ask for is found in one scan with
-/// [`DocumentText::prefetch`]; a YAML document is parsed once).
+/// [`Locator::prefetch`]; a YAML document is parsed once).
 struct DocumentText<'d> {
     /// Its text (`None` when it cannot be read).
     text: Option<std::borrow::Cow<'d, str>>,
@@ -334,14 +333,6 @@ impl<'d> DocumentText<'d> {
         }
     }
 
-    /// Finds `paths` in one scan of the text (JSON; a YAML document is already parsed), ahead
-    /// of the calls to [`DocumentText::locate`] that ask for them.
-    fn prefetch(&self, paths: impl Iterator<Item = config::Path>) {
-        let paths: Vec<config::Path> = paths.collect();
-        let paths: Vec<&[PathSegment]> = paths.iter().map(Vec::as_slice).collect();
-        self.find_all(&paths);
-    }
-
     fn find_all(&self, paths: &[&[PathSegment]]) {
         let Some(text) = self.text.as_deref() else {
             return;
@@ -368,18 +359,28 @@ impl<'d> DocumentText<'d> {
     }
 
     /// The 1-based line and column of `path` in the input (for a document of a stream, its
-    /// line in the stream).
-    fn locate(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
-        let (line, column) = self.locate_in_text(path)?;
-        Some((line + self.first_line - 1, column))
-    }
-
-    /// [`DocumentText::locate`], and the text of that line.
+    /// line in the stream), and the text of that line.
     fn source_line(&self, path: &[PathSegment]) -> Option<(usize, usize, String)> {
         let (line, column) = self.locate_in_text(path)?;
         let text = self
             .line_index
             .line_text(self.text.as_deref()?, line.checked_sub(1)?);
         Some((line + self.first_line - 1, column, text.to_string()))
+    }
+}
+
+impl Locator for DocumentText<'_> {
+    /// Finds `paths` in one scan of the text (JSON; a YAML document is already parsed), ahead
+    /// of the look-ups that ask for them.
+    fn prefetch(&self, paths: &[config::Path]) {
+        let paths: Vec<&[PathSegment]> = paths.iter().map(Vec::as_slice).collect();
+        self.find_all(&paths);
+    }
+
+    /// The 1-based line and column of `path` in the input (for a document of a stream, its
+    /// line in the stream).
+    fn at(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
+        let (line, column) = self.locate_in_text(path)?;
+        Some((line + self.first_line - 1, column))
     }
 }

@@ -195,17 +195,39 @@ fn refuse_for_saved_reports(args: &Args, saved: &[(PathBuf, Report)]) -> Option<
     None
 }
 
-/// Says which input was evaluated under which profile and norms.
+/// `1 norm`, `2 norms`.
+fn norm_count(n: usize) -> String {
+    match n {
+        1 => "1 norm".to_string(),
+        _ => format!("{n} norms"),
+    }
+}
+
+/// Says which input was evaluated under which profile and norms; for an input under the
+/// first one's profile, the norms that differ from the first one's, which its count may not
+/// show.
 fn say_bases(bases: &[(String, Basis)]) {
     say!(
         "error: the inputs were not evaluated under the same profile and norms, so they cannot \
          be ranked together:"
     );
+    let first = bases.first().map(|(_, basis)| basis);
     for (name, basis) in bases {
-        say!(
-            "{}",
-            crate::report::columns::escape_unsafe(&format!("  {name}: {basis}"))
-        );
+        let mut lines = vec![format!("  {name}: {basis}")];
+        if let Some(first) = first.filter(|first| first.profile == basis.profile) {
+            let (lacking, extra) = first.norms_apart(basis);
+            if !lacking.is_empty() {
+                let (count, listed) = (norm_count(lacking.len()), super::first_few(&lacking));
+                lines.push(format!("    lacks {count} of the first input: {listed}"));
+            }
+            if !extra.is_empty() {
+                let (count, listed) = (norm_count(extra.len()), super::first_few(&extra));
+                lines.push(format!("    has {count} the first input lacks: {listed}"));
+            }
+        }
+        for line in lines {
+            say!("{}", crate::report::columns::escape_unsafe(&line));
+        }
     }
     say!(
         "  help: check them again with the same --profile (and --policy), or compare the \

@@ -36,7 +36,7 @@ pub fn run(args: &Args) -> u8 {
             render_human(&unimported, &workspace, HumanStyle::Plain)
         );
     }
-    let runs = run_tests(&program, source.files(), None);
+    let runs = run_tests(&program, source.files());
     print!("{}", render(&program, &workspace, &runs));
     if runs.iter().all(TestRun::passed) {
         EXIT_OK

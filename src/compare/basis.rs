@@ -41,6 +41,18 @@ impl Basis {
                 .collect(),
         }
     }
+
+    /// How the norms of `other` differ from these: the ids `other` lacks, then the ids only
+    /// `other` has, each in order.
+    pub fn norms_apart<'b>(&'b self, other: &'b Basis) -> (Vec<&'b str>, Vec<&'b str>) {
+        let ids = |a: &'b BTreeSet<String>, b: &'b BTreeSet<String>| {
+            a.difference(b).map(String::as_str).collect()
+        };
+        (
+            ids(&self.norms, &other.norms),
+            ids(&other.norms, &self.norms),
+        )
+    }
 }
 
 /// `all norms` or ``profile `baseline` ``, as messages name what a report was evaluated under.
@@ -89,5 +101,13 @@ mod tests {
         assert!(!alike(&[all, fewer.clone()]));
         assert_eq!(profiled.1.to_string(), "profile `p` (2 norms)");
         assert_eq!(fewer.1.to_string(), "all norms (1)");
+    }
+
+    #[test]
+    fn norms_apart_are_those_each_side_lacks() {
+        let first = basis(None, &["a", "b", "c"]);
+        let other = basis(None, &["b", "d", "e"]);
+        assert_eq!(first.norms_apart(&other), (vec!["a", "c"], vec!["d", "e"]));
+        assert_eq!(first.norms_apart(&first), (vec![], vec![]));
     }
 }

@@ -6,6 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::PathSegment;
+use crate::syntax::{ColumnUnit, LineCol, LineIndex};
 
 /// The 1-based line and column (in characters) of the value at `path` in `text`; for a path
 /// that does not exist, the closest existing ancestor. `None` when `text` is not scannable.
@@ -19,13 +20,35 @@ pub fn locate(text: &str, path: &[PathSegment]) -> Option<(usize, usize)> {
     Some(line_col(text, offset))
 }
 
+/// The text of the value at `path` as written in the JSON `text`; `None` when there is no such
+/// value (or `text` is not scannable).
+pub fn written_at<'t>(text: &'t str, path: &[PathSegment]) -> Option<&'t str> {
+    let mut scanner = Scanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_bom();
+    for segment in path {
+        scanner.skip_ws();
+        match (segment, scanner.peek()?) {
+            (PathSegment::Key(key), b'{') => scanner.find_member(key).map(drop)?,
+            (PathSegment::Index(index), b'[') => scanner.find_item(*index).map(drop)?,
+            _ => return None,
+        }
+    }
+    scanner.skip_ws();
+    let start = scanner.pos;
+    scanner.skip_value(0)?;
+    text.get(start..scanner.pos)
+}
+
 /// The hasher of the walk's sets: every member of a document is looked up, and foldhash is
 /// several times faster than SipHash on such short keys (no untrusted-key flooding matters here:
 /// the sets hold the paths asked for, not the document's keys).
 type Hasher = foldhash::fast::FixedState;
 
 /// The position of each of `paths` in `text`, as [`locate`] gives it, in one pass over the
-/// text (and one more to turn offsets into lines and columns).
+/// text (and one more to index its lines).
 pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, usize)>> {
     let mut wanted: HashSet<&[PathSegment], Hasher> = HashSet::default();
     for path in paths {
@@ -150,38 +173,27 @@ impl Walk<'_> {
     }
 }
 
-/// Line and column of each of `offsets`, in one pass over `text`.
+/// Line and column of each of `offsets`, from one index of the text's line starts.
 fn line_cols(text: &str, offsets: impl Iterator<Item = usize>) -> HashMap<usize, (usize, usize)> {
-    let mut sorted: Vec<usize> = offsets.collect();
-    sorted.sort_unstable();
-    sorted.dedup();
-    let mut out = HashMap::with_capacity(sorted.len());
-    let (mut line, mut line_start, mut at) = (1, 0, 0);
-    for offset in sorted {
-        let Some(between) = text.get(at..offset) else {
-            continue;
-        };
-        for index in memchr::memchr_iter(b'\n', between.as_bytes()) {
-            line += 1;
-            line_start = at + index + 1;
-        }
-        at = offset;
-        let column = text
-            .get(line_start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
-        out.insert(offset, (line, column));
-    }
-    out
+    let line_index = LineIndex::new(text);
+    offsets
+        .map(|offset| {
+            (
+                offset,
+                one_based(line_index.line_col(text, offset, ColumnUnit::Char)),
+            )
+        })
+        .collect()
 }
 
-/// 1-based line and column of a byte offset.
+/// 1-based line and column (in characters) of a byte offset; a line ends at `\n`, `\r\n` or a
+/// lone `\r`, as in policy files ([`crate::syntax::line_starts`]).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, column)
+    one_based(LineIndex::new(text).line_col(text, offset, ColumnUnit::Char))
+}
+
+fn one_based(position: LineCol) -> (usize, usize) {
+    (position.line as usize + 1, position.col as usize + 1)
 }
 
 struct Scanner<'t> {
@@ -438,6 +450,22 @@ impl YamlPositions {
         Some(key_of_node.map_or_else(|| position(node), position))
     }
 
+    /// The text of the scalar at `path` as written in `text` (the text parsed), when there is
+    /// one.
+    pub fn written_at<'t>(&self, text: &'t str, path: &[PathSegment]) -> Option<&'t str> {
+        let mut node = &self.0;
+        for segment in path {
+            node = match (segment, &node.value) {
+                (PathSegment::Key(key), YamlNode::Map(entries)) => {
+                    &entries.iter().find(|(k, _)| k.value == *key)?.1
+                }
+                (PathSegment::Index(index), YamlNode::Seq(items)) => items.get(*index)?,
+                _ => return None,
+            };
+        }
+        super::yaml12::scalar_text(text, node)
+    }
+
     /// The document's root node.
     pub(super) fn root(&self) -> &Spanned<YamlNode> {
         &self.0
@@ -576,6 +604,7 @@ mod tests {
         let mut texts = vec![
             "{\n  \"é\": [1, {\"c\": \"x\"}, []],\r\n \"d\": {}\n}".to_string(),
             "\u{feff}[ {\"a\": 1}, {\"a\": [true, null]} ]".to_string(),
+            "{\r \"a\": [1,\r\r {\"b\": \"é\"}],\r\n \"c\": 2\r}".to_string(),
         ];
         for name in ["kestria", "castellan"] {
             let text =

@@ -15,7 +15,7 @@ mod yaml12;
 pub use locate::{YamlPositions, line_col, locate, locate_all};
 pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};
 pub use stream::fast_path_agrees;
-pub use validate::validate;
+pub use validate::{Written, validate, validate_written};
 
 use std::fmt;
 use std::io::Read;
@@ -486,7 +486,8 @@ fn read_document(
     match parse(text, format) {
         Ok(value) => {
             let doc = Doc::from_json(program, &value);
-            document.problems = validate(program, &value);
+            let numbers = WrittenNumbers::new(text, format);
+            document.problems = validate_written(program, &value, &|path| numbers.at(path));
             document
                 .problems
                 .extend(validate::repeated_ids(program, &doc));
@@ -505,6 +506,36 @@ fn read_document(
         }
     }
     document
+}
+
+/// Where a document's numbers are written in its text, for judging whole numbers as written
+/// ([`validate_written`]): found by a scan of the JSON text, or in the YAML text read again
+/// with positions (once, on the first number asked for: most documents ask for none).
+struct WrittenNumbers<'t> {
+    text: &'t str,
+    format: Format,
+    yaml: std::cell::OnceCell<Option<YamlPositions>>,
+}
+
+impl<'t> WrittenNumbers<'t> {
+    fn new(text: &'t str, format: Format) -> Self {
+        WrittenNumbers {
+            text,
+            format,
+            yaml: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The text of the number at `path`.
+    fn at(&self, path: &[PathSegment]) -> Option<String> {
+        let written = match self.format {
+            Format::Json => locate::written_at(self.text, path),
+            Format::Yaml => (self.yaml.get_or_init(|| YamlPositions::parse(self.text)))
+                .as_ref()?
+                .written_at(self.text, path),
+        };
+        written.map(str::to_string)
+    }
 }
 
 /// The problem of a file that holds nothing but white space, which JSON would call cut short

@@ -59,9 +59,20 @@ fn parse_json(text: &str) -> Result<Json, SyntaxError> {
         .and_then(|value| deserializer.end().map(|()| value));
     value.map_err(|error| SyntaxError {
         message: strip_position(&error.to_string()),
-        // At the end of the text serde_json says column 0; columns are 1-based.
-        position: (error.line() > 0).then(|| (error.line(), error.column().max(1))),
+        position: (error.line() > 0).then(|| json_position(text, error.line(), error.column())),
     })
+}
+
+/// serde_json's position of an error (lines ended by `\n` alone, columns in bytes, 0 at the end
+/// of the text) as every other position of a document is given: lines also ended by a lone
+/// `\r`, columns in characters, both 1-based.
+fn json_position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let line_start = match line.checked_sub(2) {
+        None => 0,
+        Some(breaks) => (memchr::memchr_iter(b'\n', text.as_bytes()).nth(breaks))
+            .map_or(text.len(), |at| at + 1),
+    };
+    super::line_col(text, line_start + column.max(1) - 1)
 }
 
 /// How serde-saphyr reads a jurisdiction document.

@@ -65,7 +65,8 @@ pub fn fast_path_agrees(program: &Program, text: &str) -> Option<bool> {
     let Ok(value) = super::parse(text, super::Format::Json) else {
         return Some(false);
     };
-    if !super::validate(program, &value).is_empty() {
+    let numbers = super::WrittenNumbers::new(text, super::Format::Json);
+    if !super::validate_written(program, &value, &|path| numbers.at(path)).is_empty() {
         return Some(false);
     }
     let full = Doc::from_json(program, &value);
@@ -580,23 +581,17 @@ fn bool_value(value: bool, ty: &Type) -> Option<Node> {
     matches!(ty, Type::Bool).then_some(Node::Bool(value))
 }
 
-/// A number of type `ty`, checked as the full path checks it: an `int` or `count` must be
-/// whole and within 2^53 (an integer as written), a `count` not negative, a `ratio` between
-/// 0 and 1.
+/// A number of type `ty`, checked as the full path checks it: an `int` or `count` must be an
+/// integer as written within 2^53, a `count` not negative, a `ratio` between 0 and 1. An
+/// `int` or `count` written with a decimal point or an exponent is judged on its text
+/// (`9007199254740993.0` reads as 2^53), which the full path does.
 fn number_value(number: &Number, ty: &Type) -> Option<Node> {
     let value = number.value;
-    let whole = matches!(ty, Type::Int | Type::Count);
-    if whole
-        && number
-            .integer
-            .is_some_and(|magnitude| magnitude > crate::check::LARGEST_WHOLE)
-    {
-        return None;
-    }
+    let exact = |magnitude| magnitude <= crate::check::LARGEST_WHOLE;
     let valid = match ty {
         Type::Number => true,
-        Type::Int => validate::is_whole_number(value),
-        Type::Count => validate::is_whole_number(value) && value >= 0.0,
+        Type::Int => number.integer.is_some_and(exact),
+        Type::Count => number.integer.is_some_and(exact) && value >= 0.0,
         Type::Ratio => (0.0..=1.0).contains(&value),
         _ => false,
     };
@@ -613,15 +608,16 @@ mod tests {
     use serde_json::{Value as Json, json};
 
     use super::*;
-    use crate::config::{Format, parse, validate};
+    use crate::config::{Format, parse, validate_written};
     use crate::test_support::{examples, library, pointers};
 
     /// The fast path accepts exactly the documents the full path finds no problem in, and
     /// then reads them to the same values.
     fn assert_equivalent(program: &Program, text: &str) -> bool {
+        let numbers = crate::config::WrittenNumbers::new(text, Format::Json);
         let full = parse(text, Format::Json)
             .ok()
-            .filter(|value| validate(program, value).is_empty());
+            .filter(|value| validate_written(program, value, &|path| numbers.at(path)).is_empty());
         match (fast_path_agrees(program, text), full) {
             (Some(agrees), Some(_)) => {
                 assert!(agrees, "the paths read different values: {text}");

@@ -14,31 +14,56 @@ use std::collections::{HashMap, HashSet};
 
 use crate::eval::{Doc, Node, WAIVERS_FIELD};
 
-use crate::check::LARGEST_WHOLE;
+use crate::check::{LARGEST_WHOLE, TOO_LARGE_HELP, WrittenWhole, written_whole};
 
-/// True for a number an `int` field may hold: whole, and no larger than [`LARGEST_WHOLE`]
-/// either way.
-pub(super) fn is_whole_number(value: f64) -> bool {
-    value.fract() == 0.0 && value.abs() <= LARGEST_WHOLE as f64
-}
+/// The text of the number at a path as the document writes it, when it is known.
+pub type Written<'a> = dyn Fn(&[PathSegment]) -> Option<String> + 'a;
 
-/// True when `n` lies beyond [`LARGEST_WHOLE`] either way, judged on the integer as written
-/// when it is one: 2^53 + 1 would round to 2^53 as an `f64`.
-fn is_too_large(n: &serde_json::Number) -> bool {
+/// How number `n`, at `path`, stands as a whole number: an integer as read; a number read
+/// as an `f64` (written with a decimal point or an exponent, or beyond 64 bits) as `written`
+/// gives it, else as read. 2^53 + 1 would round to 2^53 as an `f64`, and so would
+/// `9007199254740993.0`. Gives the judgement and the number as written, for messages.
+fn judge_whole(
+    n: &serde_json::Number,
+    path: &Path,
+    written: &Written<'_>,
+) -> (WrittenWhole, String) {
+    let beyond = |magnitude: u64| match magnitude > LARGEST_WHOLE {
+        true => WrittenWhole::TooLarge,
+        false => WrittenWhole::Exact,
+    };
     match (n.as_u64(), n.as_i64()) {
-        (Some(whole), _) => whole > LARGEST_WHOLE,
-        (None, Some(whole)) => whole.unsigned_abs() > LARGEST_WHOLE,
-        (None, None) => n.as_f64().is_some_and(|f| f.abs() > LARGEST_WHOLE as f64),
+        (Some(whole), _) => (beyond(whole), n.to_string()),
+        (None, Some(whole)) => (beyond(whole.unsigned_abs()), n.to_string()),
+        (None, None) => {
+            let text = written(path);
+            let judged = text.as_deref().and_then(written_whole);
+            match (text, judged) {
+                (Some(text), Some(judged)) => (judged, text),
+                _ => {
+                    let value = n.as_f64().unwrap_or(f64::INFINITY);
+                    let judged = if value.fract() != 0.0 {
+                        WrittenWhole::Fraction
+                    } else if value.abs() > LARGEST_WHOLE as f64 {
+                        WrittenWhole::TooLarge
+                    } else {
+                        WrittenWhole::Exact
+                    };
+                    (judged, n.to_string())
+                }
+            }
+        }
     }
 }
 
-/// How to mend a whole number beyond [`LARGEST_WHOLE`].
-const TOO_LARGE_HELP: &str = "numbers are evaluated in 64-bit floating point, which holds whole \
-                              numbers exactly only up to 2^53: a larger one would be rounded";
-
 /// The problem of number `n` in an `int` or `count` field (`ty`), if any: not whole, below 0
-/// in a count, or too large to be exact.
-fn whole_number_problem(ty: &Type, n: &serde_json::Number, path: &Path) -> Option<Problem> {
+/// in a count, or too large to be exact, judged as written (see [`judge_whole`]).
+fn whole_number_problem(
+    ty: &Type,
+    n: &serde_json::Number,
+    path: &Path,
+    written: &Written<'_>,
+) -> Option<Problem> {
     let value = n.as_f64()?;
     let (expected, help, range) = match ty {
         Type::Count => (
@@ -55,9 +80,13 @@ fn whole_number_problem(ty: &Type, n: &serde_json::Number, path: &Path) -> Optio
         ),
     };
     let negative = *ty == Type::Count && value < 0.0;
-    let (message, help) = if negative || value.fract() != 0.0 {
-        (format!("expected {expected}, found the number {n}"), help)
-    } else if is_too_large(n) {
+    let (judged, shown) = judge_whole(n, path, written);
+    let (message, help) = if negative || judged == WrittenWhole::Fraction {
+        (
+            format!("expected {expected}, found the number {shown}"),
+            help,
+        )
+    } else if judged == WrittenWhole::TooLarge {
         (format!("too large: {range}"), TOO_LARGE_HELP)
     } else {
         return None;
@@ -65,8 +94,16 @@ fn whole_number_problem(ty: &Type, n: &serde_json::Number, path: &Path) -> Optio
     Some(Problem::new(ProblemKind::WrongType, path.clone(), message).with_help(help))
 }
 
-/// Every schema problem of `doc`, in document order.
+/// Every schema problem of `doc`, in document order, for a document built in memory: each
+/// number is judged as read (see [`validate_written`]).
 pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
+    validate_written(program, doc, &|_| None)
+}
+
+/// Every schema problem of `doc`, read from a text that `written` finds each number's text
+/// in: a whole number written with a decimal point or an exponent is judged as written, not
+/// as the `f64` it was read as.
+pub fn validate_written(program: &Program, doc: &Json, written: &Written<'_>) -> Vec<Problem> {
     let mut problems = Vec::new();
     let schema = &program.schema;
     let Some(root) = schema.objects.get(schema.root) else {
@@ -74,7 +111,7 @@ pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
     };
     let mut path = Vec::new();
     match doc {
-        Json::Object(_) => check_object(program, root, doc, &mut path, &mut problems),
+        Json::Object(_) => check_object(program, root, doc, &mut path, written, &mut problems),
         _ => problems.push(Problem::new(
             ProblemKind::WrongType,
             Vec::new(),
@@ -87,11 +124,17 @@ pub fn validate(program: &Program, doc: &Json) -> Vec<Problem> {
     problems
 }
 
-/// True when `value`, read as a value of type `ty`, has no problem.
+/// True when `value`, read as a value of type `ty`, has no problem; false also when a number
+/// of it could only be judged on its text, which the caller does not have.
 pub(super) fn value_is_valid(program: &Program, ty: &Type, value: &Json) -> bool {
     let mut problems = Vec::new();
-    check_value(program, ty, value, &mut Vec::new(), &mut problems);
-    problems.is_empty()
+    let needs_text = std::cell::Cell::new(false);
+    let written = |_: &[PathSegment]| {
+        needs_text.set(true);
+        None
+    };
+    check_value(program, ty, value, &mut Vec::new(), &written, &mut problems);
+    problems.is_empty() && !needs_text.get()
 }
 
 fn check_object(
@@ -99,6 +142,7 @@ fn check_object(
     object: &ObjectType,
     value: &Json,
     path: &mut Path,
+    written: &Written<'_>,
     problems: &mut Vec<Problem>,
 ) {
     let Json::Object(map) = value else { return };
@@ -119,7 +163,7 @@ fn check_object(
         match present {
             Some(value) => {
                 path.push(PathSegment::Key(field.name.clone()));
-                check_value(program, &field.ty, value, path, problems);
+                check_value(program, &field.ty, value, path, written, problems);
                 path.pop();
             }
             None if field.required => {
@@ -181,6 +225,7 @@ fn check_value(
     ty: &Type,
     value: &Json,
     path: &mut Path,
+    written: &Written<'_>,
     problems: &mut Vec<Problem>,
 ) {
     let schema = &program.schema;
@@ -195,7 +240,7 @@ fn check_value(
         (Type::Any, _) | (Type::Bool, Json::Bool(_)) => {}
         (Type::Number, Json::Number(_)) => {}
         (Type::Int | Type::Count, Json::Number(n)) => {
-            problems.extend(whole_number_problem(ty, n, path));
+            problems.extend(whole_number_problem(ty, n, path, written));
         }
         (Type::Ratio, Json::Number(n)) => {
             if n.as_f64().is_none_or(|n| !(0.0..=1.0).contains(&n)) {
@@ -245,14 +290,14 @@ fn check_value(
         }
         (Type::Object(id), Json::Object(_)) => {
             if let Some(object) = schema.objects.get(*id) {
-                check_object(program, object, value, path, problems);
+                check_object(program, object, value, path, written, problems);
             }
         }
         (Type::List(element), Json::Array(items)) => {
             for (index, item) in items.iter().enumerate() {
                 path.push(PathSegment::Index(index));
                 if !item.is_null() {
-                    check_value(program, element, item, path, problems);
+                    check_value(program, element, item, path, written, problems);
                 }
                 path.pop();
             }

@@ -65,7 +65,7 @@ fn restore(text: &str, value: &mut Json, raw: &Spanned<YamlNode>) {
 }
 
 /// The text of a scalar as written (at its anchor, for an alias).
-fn scalar_text<'t>(text: &'t str, node: &Spanned<YamlNode>) -> Option<&'t str> {
+pub(super) fn scalar_text<'t>(text: &'t str, node: &Spanned<YamlNode>) -> Option<&'t str> {
     let span = node.defined.span();
     let start = usize::try_from(span.byte_offset()?).ok()?;
     let len = usize::try_from(span.byte_len()?).ok()?;

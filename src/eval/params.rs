@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::check::{Const, LARGEST_WHOLE, ParamId, Program, Type};
+use crate::check::{Const, LARGEST_WHOLE, ParamId, Program, Type, WrittenWhole, written_whole};
 use crate::date::Date;
 use crate::diagnostics::did_you_mean;
 
@@ -140,22 +140,18 @@ fn example(ty: &Type) -> Option<&'static str> {
 
 /// A constant of type `ty` written as on the command line, or as in a policy: a text may be
 /// in double quotes, and digits may be grouped with `_` (`1_000`).
-/// The whole number `raw` writes, when it lies within [`LARGEST_WHOLE`] either way; an integer
-/// is judged as written, before it would be rounded (2^53 + 1 is refused, not read as 2^53).
+/// The whole number `raw` writes, when it lies within [`LARGEST_WHOLE`] either way, judged as
+/// written, before it would be rounded (`9007199254740993.0` is refused, not read as 2^53).
 fn exact_whole_number(raw: &str) -> Option<f64> {
-    let n = match raw.parse::<i128>() {
-        Ok(whole) => (whole.unsigned_abs() <= u128::from(LARGEST_WHOLE)).then_some(whole as f64)?,
-        Err(_) => raw.parse::<f64>().ok()?,
-    };
-    let exact = n.is_finite() && n.fract() == 0.0 && n.abs() <= LARGEST_WHOLE as f64;
-    exact.then_some(n)
+    (written_whole(raw) == Some(WrittenWhole::Exact))
+        .then(|| raw.parse::<f64>().ok())
+        .flatten()
 }
 
 /// The help for a whole number too large to be exact, when `raw` is one and `ty` wants one.
 fn too_large_hint(raw: &str, ty: &Type) -> Option<String> {
     let whole = matches!(ty, Type::Int | Type::Count);
-    let large =
-        (without_digit_groups(raw).parse::<f64>()).is_ok_and(|n| n.abs() >= LARGEST_WHOLE as f64);
+    let large = written_whole(&without_digit_groups(raw)) == Some(WrittenWhole::TooLarge);
     (whole && large).then(|| {
         format!("whole numbers must lie between -{LARGEST_WHOLE} and {LARGEST_WHOLE}, where every one is exact")
     })

@@ -123,17 +123,19 @@ pub fn fixture_problems(program: &Program, files: &dyn PolicyFiles) -> Vec<Diagn
         .collect()
 }
 
-/// Runs every test of `program`, reading fixtures from `files`; `run_date` is used as `today`
-/// when a document has no `jurisdiction.evaluated_on` (the system clock when `None`).
-pub fn run_tests(
-    program: &Program,
-    files: &dyn PolicyFiles,
-    run_date: Option<Date>,
-) -> Vec<TestRun> {
+/// The date a test's document is evaluated on when it has no `jurisdiction.evaluated_on`
+/// (docs/language.md, "Tests"): fixed, not the day of the run, so that a test gives the same
+/// result on every day it is run.
+pub const TEST_DATE: &str = "2027-03-01";
+
+/// Runs every test of `program`, reading fixtures from `files`; `today` is the document's
+/// `jurisdiction.evaluated_on`, else [`TEST_DATE`].
+pub fn run_tests(program: &Program, files: &dyn PolicyFiles) -> Vec<TestRun> {
+    let test_date = Date::parse(TEST_DATE).expect("TEST_DATE is a date");
     (0..program.tests.len())
         .map(|test| TestRun {
             test,
-            outcome: run_test(program, files, test, run_date),
+            outcome: run_test(program, files, test, test_date),
         })
         .collect()
 }
@@ -142,7 +144,7 @@ fn run_test(
     program: &Program,
     files: &dyn PolicyFiles,
     test: usize,
-    run_date: Option<Date>,
+    test_date: Date,
 ) -> TestOutcome {
     let test = &program.tests[test];
     let doc = match build_document(&test.givens, files) {
@@ -158,7 +160,7 @@ fn run_test(
         profile: test.profile,
         settings: test.settings.clone(),
         today: None,
-        run_date,
+        run_date: Some(test_date),
         norms: Some(norms),
     };
     let evaluator = Evaluator::new(program, options);

@@ -4,7 +4,7 @@
 //! pillar, stages and severity as properties) and one result per failing (`error` for critical
 //! and high severity, `warning` otherwise), erroneous (`error`), unknown (`note`) or waived norm
 //! (its level, with an `external` suppression per active waiver, carrying its justification).
-//! Each result points at the jurisdiction document, at the evidence value when an [`At`] finds
+//! Each result points at the jurisdiction document, at the evidence value when a [`Locator`] finds
 //! it, else at the document's first line, with a fingerprint of jurisdiction and norm. Its
 //! related locations are the other values its message quotes evidence about, each with its
 //! evidence line as message, then the norm's declaration when the policy files are on disk
@@ -24,8 +24,15 @@ use crate::config::{Path, PathSegment, ProblemKind};
 use crate::syntax::ast::Severity;
 use crate::workspace::Workspace;
 
-/// Finds the 1-based line and column of a JSON path in a document.
-pub type At<'a> = dyn Fn(&[PathSegment]) -> Option<(usize, usize)> + 'a;
+/// Finds where JSON paths are in a document.
+pub trait Locator {
+    /// Told every path a document's results will look up, before the first look-up, so that
+    /// they can be found together (in one pass over the text).
+    fn prefetch(&self, paths: &[Path]);
+
+    /// The 1-based line and column of the value at `path`, when it is found.
+    fn at(&self, path: &[PathSegment]) -> Option<(usize, usize)>;
+}
 
 /// The SARIF log of a run written piece by piece as its documents are evaluated:
 /// [`SarifWriter::head`], then [`SarifWriter::results`] for each part of the report, then
@@ -98,14 +105,20 @@ impl<'p> SarifWriter<'p> {
 
     /// The results of one document, located in it with `at`, each printed as in the log (to
     /// be written with [`SarifWriter::list`]).
-    pub fn results(&self, document: &DocumentReport, at: &At<'_>) -> Vec<String> {
+    pub fn results(&self, document: &DocumentReport, at: &dyn Locator) -> Vec<String> {
         let problems = (document.problems.iter())
             .map(|problem| problem_result(document, problem, &self.rule_index));
-        let results = document.results.iter().flatten();
-        let results = results.filter_map(|record| {
-            let level = level(record, self.unknown_fails)?;
-            Some(self.result(document, (record, level), at))
-        });
+        let reported: Vec<Reported<'_>> = (document.results.iter().flatten())
+            .filter_map(|record| {
+                let level = level(record, self.unknown_fails)?;
+                Some((record, level, located_evidence_lines(record)))
+            })
+            .collect();
+        let paths: Vec<Path> = (reported.iter())
+            .flat_map(|(record, _, lines)| located_paths(record, lines))
+            .collect();
+        at.prefetch(&paths);
+        let results = (reported.iter()).map(|reported| self.result(document, reported, at));
         problems
             .chain(results)
             .map(|res| super::json::pretty(&res, RESULT_DEPTH))
@@ -307,24 +320,24 @@ fn level(record: &ResultRecord, unknown_fails: bool) -> Option<sarif::ResultLeve
     }
 }
 
+/// A result the log reports: its record, its level and its evidence lines.
+type Reported<'r> = (&'r ResultRecord, sarif::ResultLevel, Vec<EvidenceLine<'r>>);
+
 impl SarifWriter<'_> {
     fn result(
         &self,
         document: &DocumentReport,
-        (record, level): (&ResultRecord, sarif::ResultLevel),
-        at: &At<'_>,
+        (record, level, lines): &Reported<'_>,
+        at: &dyn Locator,
     ) -> sarif::Result {
-        let lines = located_evidence_lines(record);
-        let shown = lines
-            .get(..lines.len().min(MAX_MESSAGE_LINES))
-            .unwrap_or_default();
+        let shown = shown_lines(lines);
         let rule = self.rule_index.get(record.norm.as_str()).copied();
         let mut res = sarif::Result::builder()
             .rule_id(record.norm.as_str())
-            .level(level)
+            .level(*level)
             .message(
                 sarif::Message::builder()
-                    .text(message(record, &lines))
+                    .text(message(record, lines))
                     .build(),
             )
             .locations(vec![location(document, record, at)])
@@ -344,12 +357,20 @@ impl SarifWriter<'_> {
     }
 }
 
+/// The evidence `lines` a result's message quotes: at most [`MAX_MESSAGE_LINES`].
+fn shown_lines<'l, 'r>(lines: &'l [EvidenceLine<'r>]) -> &'l [EvidenceLine<'r>] {
+    lines
+        .get(..lines.len().min(MAX_MESSAGE_LINES))
+        .unwrap_or_default()
+}
+
 /// A result's message: its title, its status and at most [`MAX_MESSAGE_LINES`] of its evidence
 /// `lines`, the rest counted.
 fn message(record: &ResultRecord, lines: &[EvidenceLine<'_>]) -> String {
     let mut text = format!("{} ({})", record.title, record.status.as_str());
-    let shown = lines.iter().take(MAX_MESSAGE_LINES);
-    let shown: Vec<&str> = shown.map(|line| line.text.as_str()).collect();
+    let shown: Vec<&str> = (shown_lines(lines).iter())
+        .map(|line| line.text.as_str())
+        .collect();
     if !shown.is_empty() {
         text.push_str(": ");
         text.push_str(&shown.join("; "));
@@ -370,7 +391,7 @@ fn related_locations(
     document: &DocumentReport,
     record: &ResultRecord,
     shown: &[EvidenceLine<'_>],
-    at: &At<'_>,
+    at: &dyn Locator,
 ) -> Vec<sarif::Location> {
     let mut seen: Vec<Path> = evidence_path(record).into_iter().collect();
     let mut related = Vec::new();
@@ -381,7 +402,7 @@ fn related_locations(
         if seen.contains(&path) {
             continue;
         }
-        if let Some(position) = at(&path) {
+        if let Some(position) = at.at(&path) {
             let mut location = physical_location(&document.path, position);
             location.message = Some(sarif::Message::builder().text(&line.text).build());
             related.push(location);
@@ -409,12 +430,14 @@ fn declaration(workspace: &Workspace, norm: &Norm) -> Option<sarif::Location> {
 }
 
 /// The evidence paths a result's locations are about: the one it points at, then those of the
-/// evidence lines its message quotes (for finding them all in one pass over the document).
-pub fn located_paths(record: &ResultRecord) -> Vec<Path> {
-    let lines = located_evidence_lines(record);
-    let shown = lines.iter().take(MAX_MESSAGE_LINES);
-    let paths = shown.filter_map(|line| line.path.as_deref().and_then(parse_path));
-    evidence_path(record).into_iter().chain(paths).collect()
+/// evidence `lines` its message quotes (for finding them all in one pass over the document).
+fn located_paths<'a>(
+    record: &ResultRecord,
+    lines: &'a [EvidenceLine<'_>],
+) -> impl Iterator<Item = Path> + 'a {
+    let paths =
+        (shown_lines(lines).iter()).filter_map(|line| line.path.as_deref().and_then(parse_path));
+    evidence_path(record).into_iter().chain(paths)
 }
 
 /// What identifies a result from one run to the next, wherever its evidence moves in the
@@ -449,10 +472,10 @@ fn suppressions(record: &ResultRecord) -> Vec<sarif::Suppression> {
         .collect()
 }
 
-fn location(document: &DocumentReport, record: &ResultRecord, at: &At<'_>) -> sarif::Location {
+fn location(document: &DocumentReport, record: &ResultRecord, at: &dyn Locator) -> sarif::Location {
     let position = evidence_path(record)
-        .and_then(|path| at(&path))
-        .or_else(|| at(&[]))
+        .and_then(|path| at.at(&path))
+        .or_else(|| at.at(&[]))
         .unwrap_or((1, 1));
     physical_location(&document.path, position)
 }
@@ -526,4 +549,55 @@ fn encode(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+
+    use super::*;
+    use crate::report::Report;
+    use crate::test_support::library;
+
+    /// A locator that records what it is told and asked.
+    #[derive(Default)]
+    struct Recorder {
+        prefetched: RefCell<Vec<Vec<Path>>>,
+        asked_first: RefCell<Vec<Path>>,
+    }
+
+    impl Locator for Recorder {
+        fn prefetch(&self, paths: &[Path]) {
+            self.prefetched.borrow_mut().push(paths.to_vec());
+        }
+
+        fn at(&self, path: &[PathSegment]) -> Option<(usize, usize)> {
+            let told = self.prefetched.borrow();
+            if told
+                .last()
+                .is_none_or(|paths| !paths.iter().any(|p| p == path))
+            {
+                self.asked_first.borrow_mut().push(path.to_vec());
+            }
+            Some((1, 1))
+        }
+    }
+
+    #[test]
+    fn a_document_s_paths_are_all_prefetched_once_before_they_are_looked_up() {
+        let snapshot = "tests/snapshots/check_formats__json_output_matches_the_snapshot.snap";
+        let text = std::fs::read_to_string(snapshot).expect("the JSON report snapshot");
+        let report = text.splitn(3, "---\n").nth(2).expect("the snapshot's body");
+        let report = Report::from_json(report).expect("a report");
+        let program = library();
+        let norms: Vec<NormId> = (0..program.norms.len()).collect();
+        let writer = SarifWriter::new(&program, &norms, false);
+        for document in &report.documents {
+            let recorder = Recorder::default();
+            let results = writer.results(document, &recorder);
+            assert!(!results.is_empty(), "{}", document.path);
+            assert_eq!(recorder.prefetched.borrow().len(), 1, "{}", document.path);
+            assert_eq!(*recorder.asked_first.borrow(), Vec::<Path>::new());
+        }
+    }
 }

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use rampart::check;
-use rampart::date::Date;
 use rampart::diagnostics::{Diagnostic, HumanStyle, Severity, render_human};
 use rampart::eval::testing::{TestOutcome, TestRun, run_tests};
 use rampart::workspace::{DiskFiles, MemoryFiles, PolicyFiles, Workspace};
@@ -36,14 +35,10 @@ impl Outcome {
     }
 }
 
-/// The run date of the policies' `test` blocks in these tests, so that a fixture without
-/// `evaluated_on` cannot pass today and fail tomorrow.
-pub const TEST_RUN_DATE: &str = "2027-03-01";
-
 /// Runs the `test` blocks of a checked policy set whose files are under `root`.
 pub fn run_policy_tests(root: &Path, program: &check::Program) -> Vec<TestRun> {
     let files = DiskFiles::new(root);
-    run_tests(program, &files, Date::parse(TEST_RUN_DATE))
+    run_tests(program, &files)
 }
 
 /// One line per test run (see [`test_run_line`]).
