@@ -75,16 +75,21 @@ impl Date {
             let _ = write!(out, "{self}");
             return;
         }
-        let digit = |value: i64, unit: i64| char::from(b'0' + (value / unit % 10) as u8);
-        out.extend([1000, 100, 10, 1].map(|unit| digit(year, unit)));
-        out.extend([
-            '-',
+        let digit = |value: i64, unit: i64| b'0' + (value / unit % 10) as u8;
+        let iso = [
+            digit(year, 1000),
+            digit(year, 100),
+            digit(year, 10),
+            digit(year, 1),
+            b'-',
             digit(month, 10),
             digit(month, 1),
-            '-',
+            b'-',
             digit(day, 10),
             digit(day, 1),
-        ]);
+        ];
+        // Digits and dashes only: always UTF-8.
+        out.push_str(std::str::from_utf8(&iso).unwrap_or_default());
     }
 }
 
