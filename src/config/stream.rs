@@ -94,19 +94,27 @@ const MAX_EXACT_POWER: i64 = 22;
 
 /// A number as written: its magnitude when it is an integer, and its value.
 struct Number {
+    /// The magnitude of an integer written without a point or exponent.
     integer: Option<u64>,
+    /// The value, sign included.
     value: f64,
 }
 
 /// The reader: the text, where it is in it, and what it has built.
 struct Reader<'s, 't> {
+    /// The program whose schema leads the reading.
     program: &'s Program,
+    /// The whole document.
     text: &'t str,
+    /// The byte of `text` read next.
     at: usize,
+    /// The document built so far.
     builder: DocBuilder<'s>,
+    /// The root fields kept as JSON.
     kept: Kept,
     /// The items of the lists being read, innermost last (one buffer for every list).
     items: Vec<Node>,
+    /// The order of keys seen so far.
     key_order: KeyOrder,
 }
 
@@ -351,6 +359,9 @@ impl<'s, 't> Reader<'s, 't> {
                 }
                 b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' if open > 0 => self.at += 1,
                 b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' => return Some(()),
+                // Outside strings JSON is ASCII; stepping over such a byte would also leave
+                // `at` inside a character.
+                0x80.. => return None,
                 _ => self.at += 1,
             }
             if open == 0
@@ -850,6 +861,11 @@ mod tests {
             format!("{},}}", &compact[..compact.len() - 1]),
             compact.replacen("\"", "\u{b}\"", 1),
             compact.replacen('"', "\u{a0}\"", 1),
+            // Found by the `config` fuzz target: a character outside a string where a kept
+            // root field's value starts (the reader stepped into the character and panicked).
+            compact.replacen("\"jurisdiction\":{", "\"jurisdiction\":\u{7c2}ci{", 1),
+            compact.replacen("\"jurisdiction\":{", "\"jurisdiction\":t\u{7c2}", 1),
+            compact.replacen("\"jurisdiction\":{", "\"jurisdiction\":[\u{7c2}", 1),
             compact[..compact.len() / 2].to_string(),
         ];
         for text in broken {
