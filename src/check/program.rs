@@ -64,11 +64,11 @@ pub fn format_number(n: f64) -> String {
 /// Appends `n` as [`format_number`] writes it.
 pub fn write_number(n: f64, out: &mut String) {
     use std::fmt::Write;
-    let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
-        write!(out, "{}", n as i64)
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        out.push_str(itoa::Buffer::new().format(n as i64));
     } else {
-        write!(out, "{n}")
-    };
+        let _ = write!(out, "{n}");
+    }
 }
 
 /// A typed, resolved expression.

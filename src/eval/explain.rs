@@ -936,11 +936,14 @@ impl<'a> Ctx<'a> {
             ExprKind::Root(_) | ExprKind::Local(_) => self.path_of(expr),
             ExprKind::Field(base, name, _) => {
                 let base_value = self.eval(base).ok()?;
-                if base_value.is_missing() {
-                    Some(format!("{}.{name}", self.missing_path(base)?))
+                let mut path = if base_value.is_missing() {
+                    self.missing_path(base)?
                 } else {
-                    Some(format!("{}.{name}", self.path_of(base)?))
-                }
+                    self.path_of(base)?
+                };
+                path.push('.');
+                path.push_str(name);
+                Some(path)
             }
             ExprKind::Index(base, _) => self.path_of(expr).or_else(|| self.missing_path(base)),
             _ => None,
