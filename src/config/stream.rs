@@ -186,6 +186,25 @@ impl<'s, 't> Reader<'s, 't> {
         (self.peek()? == byte).then(|| self.at += 1)
     }
 
+    /// At the start of a list or object: consumes `close` when it is next (the list or
+    /// object is empty) and says so.
+    fn closes(&mut self, close: u8) -> Option<bool> {
+        let closes = self.peek()? == close;
+        self.at += usize::from(closes);
+        Some(closes)
+    }
+
+    /// After an item of a list or object: consumes `,` (true: another item follows) or
+    /// `close` (false: the end); `None` at anything else.
+    fn more(&mut self, close: u8) -> Option<bool> {
+        let next = self.peek()?;
+        if next != b',' && next != close {
+            return None;
+        }
+        self.at += 1;
+        Some(next == b',')
+    }
+
     /// Consumes `word` (a literal), which must be next.
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.at + word.len();
@@ -238,21 +257,11 @@ impl<'s, 't> Reader<'s, 't> {
     /// The items of a list (its `[` consumed) of `element`s at nesting `depth`.
     fn list(&mut self, element: &'s Type, depth: usize) -> Option<Node> {
         let mark = self.items.len();
-        if self.peek()? == b']' {
-            self.at += 1;
-        } else {
-            loop {
-                let item = self.value(element, depth)?;
-                self.items.push(item);
-                match self.peek()? {
-                    b',' => self.at += 1,
-                    b']' => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
-            }
+        let mut more = !self.closes(b']')?;
+        while more {
+            let item = self.value(element, depth)?;
+            self.items.push(item);
+            more = self.more(b']')?;
         }
         let node = self.builder.list(&self.items[mark..]);
         self.items.truncate(mark);
@@ -272,37 +281,27 @@ impl<'s, 't> Reader<'s, 't> {
         let mut seen: u128 = 0;
         let first = self.builder.open_object(object);
         let mut slot = 0;
-        if self.peek()? == b'}' {
-            self.at += 1;
-        } else {
-            loop {
-                self.expect(b'"')?;
-                let key = self.string()?;
-                let index = self.key_order.field(object, object_type, slot, &key)?;
-                let bit = 1u128 << index;
-                if seen & bit != 0 {
-                    return None;
-                }
-                seen |= bit;
-                slot = index + 1;
-                self.expect(b':')?;
-                let field = fields.get(index)?;
-                let node =
-                    if root && matches!(field.name.as_str(), JURISDICTION_FIELD | WAIVERS_FIELD) {
-                        self.kept_value(&field.name, &field.ty, depth)?
-                    } else {
-                        self.value(&field.ty, depth)?
-                    };
-                self.builder.set_field(first, index, node);
-                match self.peek()? {
-                    b',' => self.at += 1,
-                    b'}' => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return None,
-                }
+        let mut more = !self.closes(b'}')?;
+        while more {
+            self.expect(b'"')?;
+            let key = self.string()?;
+            let index = self.key_order.field(object, object_type, slot, &key)?;
+            let bit = 1u128 << index;
+            if seen & bit != 0 {
+                return None;
             }
+            seen |= bit;
+            slot = index + 1;
+            self.expect(b':')?;
+            let field = fields.get(index)?;
+            let node = if root && matches!(field.name.as_str(), JURISDICTION_FIELD | WAIVERS_FIELD)
+            {
+                self.kept_value(&field.name, &field.ty, depth)?
+            } else {
+                self.value(&field.ty, depth)?
+            };
+            self.builder.set_field(first, index, node);
+            more = self.more(b'}')?;
         }
         let complete = fields.iter().enumerate().all(|(index, field)| {
             let node = self.builder.field(first, index);
