@@ -438,6 +438,16 @@ fn saved_report_and_documents_compare_together() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The refusal of inputs evaluated apart, with `listed` (a line per input, the first without its
+/// indentation, and under an input the norms that differ) between its first line and its help.
+fn refusal(listed: &str) -> String {
+    format!(
+        "error: the inputs were not evaluated under the same profile and norms, so they cannot \
+         be ranked together:\n  {listed}  help: check them again with the same --profile (and \
+         --policy), or compare the documents themselves\n"
+    )
+}
+
 #[test]
 fn inputs_evaluated_under_different_profiles_are_not_ranked_together() {
     let dir = scratch("mixed-profiles");
@@ -456,15 +466,11 @@ fn inputs_evaluated_under_different_profiles_are_not_ranked_together() {
     assert!(!page.exists(), "no comparison is written");
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        format!(
-            "error: the inputs were not evaluated under the same profile and norms, so they \
-             cannot be ranked together:\n  \
-             examples/norrvale.json (evaluated now): all norms (85)\n  \
-             {}: profile `baseline` (39 norms)\n  \
-             help: check them again with the same --profile (and --policy), or compare the \
-             documents themselves\n",
+        refusal(&format!(
+            "examples/norrvale.json (evaluated now): all norms (85)\n  \
+             {}: profile `baseline` (39 norms)\n",
             tavaro.display()
-        )
+        ))
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -501,17 +507,13 @@ fn inputs_with_as_many_but_other_norms_are_refused_with_the_norms_that_differ() 
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        format!(
-            "error: the inputs were not evaluated under the same profile and norms, so they \
-             cannot be ranked together:\n  \
-             examples/norrvale.json (evaluated now): all norms (85)\n  \
+        refusal(&format!(
+            "examples/norrvale.json (evaluated now): all norms (85)\n  \
              {}: all norms (85)\n    \
              lacks 2 norms of the first input: gov-ci-designation, iac-forum-exists\n    \
-             has 2 norms the first input lacks: gov-ci-status, iac-forum\n  \
-             help: check them again with the same --profile (and --policy), or compare the \
-             documents themselves\n",
+             has 2 norms the first input lacks: gov-ci-status, iac-forum\n",
             saved.display()
-        )
+        ))
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -994,15 +996,11 @@ fn a_profile_given_for_saved_reports_is_the_one_they_must_be_evaluated_under() {
     assert!(output.stdout.is_empty(), "{output:?}");
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
-        format!(
-            "error: the inputs were not evaluated under the same profile and norms, so they \
-             cannot be ranked together:\n  \
-             --profile baseline: profile `baseline` (39 norms)\n  \
-             {}: all norms (85)\n  \
-             help: check them again with the same --profile (and --policy), or compare the \
-             documents themselves\n",
+        refusal(&format!(
+            "--profile baseline: profile `baseline` (39 norms)\n  \
+             {}: all norms (85)\n",
             all.display()
-        )
+        ))
     );
     let tavaro = ["examples/tavaro.yaml", "--profile", "baseline"];
     let tavaro = saved_check(&dir, "baseline.json", &tavaro);
