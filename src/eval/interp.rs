@@ -10,6 +10,7 @@ use std::rc::Rc;
 
 use super::bounds;
 use super::doc::{Doc, Node};
+use super::explain::is_comparison;
 use super::value::{self, Identity, List, Truth, Value, from_const, from_node};
 use crate::check::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, Program, Status, Type};
 use crate::date::Date;
@@ -223,7 +224,26 @@ impl<'a> Ctx<'a> {
     /// The truth of a condition.
     #[inline]
     pub fn truth(&mut self, expr: &'a Expr) -> Result<Truth, Fault> {
-        Ok(self.eval(expr)?.truth())
+        // Conditions that compute a truth are asked for it directly, without the round trip
+        // through a `Value` (the same truth: see [`Ctx::binary`] and [`Ctx::eval_inner`]).
+        let direct = match &expr.kind {
+            ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or | BinaryOp::Implies), lhs, rhs) => {
+                Direct::Logic(*op, lhs, rhs)
+            }
+            ExprKind::Binary(op, lhs, rhs) if is_comparison(*op) => {
+                Direct::Comparison(*op, lhs, rhs)
+            }
+            _ => return in_place(&self.eval(expr)).map(Value::truth),
+        };
+        self.descend(expr.span)?;
+        let truth = match direct {
+            Direct::Logic(op, lhs, rhs) => self.logic(op, lhs, rhs),
+            Direct::Comparison(op, lhs, rhs) => self
+                .comparison(op, lhs, rhs)
+                .map(|truth| truth.unwrap_or(Truth::False)),
+        };
+        self.depth -= 1;
+        truth
     }
 
     /// The value of `expr`.
@@ -250,10 +270,16 @@ impl<'a> Ctx<'a> {
             ExprKind::Const(constant) => Ok(from_const(constant)),
             ExprKind::Today => Ok(Value::Date(self.today)),
             ExprKind::Root(index) => Ok(self.root(*index)),
-            ExprKind::Field(base, _, index) => Ok(field(self.eval(base)?, *index)),
+            // Matched in place (see [`in_place`]).
+            ExprKind::Field(base, _, index) => match self.eval(base) {
+                Ok(Value::Object(object)) => Ok(object.field(*index)),
+                Ok(Value::Dangling) => Ok(Value::Dangling),
+                Ok(_) => Ok(Value::Missing),
+                Err(fault) => Err(fault),
+            },
             ExprKind::Deref(base, root_field) => {
-                let id = self.eval(base)?;
-                Ok(self.deref(&id, *root_field).0)
+                let id = self.eval(base);
+                Ok(self.deref(in_place(&id)?, *root_field).0)
             }
             ExprKind::Local(slot) => self
                 .locals
@@ -297,8 +323,10 @@ impl<'a> Ctx<'a> {
                 Ok(Value::List(List::Values(Rc::from(values))))
             }
             ExprKind::Index(base, index) => {
-                let (base, index) = (self.eval(base)?, self.eval(index)?);
-                Ok(index_value(base, index))
+                let base = self.eval(base);
+                let base = in_place(&base)?;
+                let index = self.eval(index);
+                Ok(index_value(base, in_place(&index)?))
             }
             ExprKind::NormStatus(query, norm) => self.norm_status(*query, *norm, expr.span),
             ExprKind::Error => Err(Fault::Internal(expr.span)),
@@ -453,8 +481,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn unary(&mut self, op: UnaryOp, operand: &'a Expr, span: Span) -> Eval<'a> {
-        let value = self.eval(operand)?;
-        Ok(match (op, value) {
+        let value = self.eval(operand);
+        Ok(match (op, in_place(&value)?) {
             // A condition that is false because it read a reference naming nothing stays
             // false under `not`: the reference must be mended, whichever way the test goes.
             (UnaryOp::Not, Value::Dangling) => Value::Dangling,
@@ -472,19 +500,34 @@ impl<'a> Ctx<'a> {
         use BinaryOp::*;
         match op {
             And | Or | Implies => Ok(self.logic(op, lhs, rhs)?.value()),
-            Eq | Ne | Lt | Le | Gt | Ge | In | NotIn => {
-                let (a, b) = (self.eval(lhs)?, self.eval(rhs)?);
-                if matches!(a, Value::Dangling) || matches!(b, Value::Dangling) {
-                    // False, and still false under `not` (see [`Ctx::unary`]).
-                    return Ok(Value::Dangling);
-                }
-                Ok(compare(op, &a, &b).value())
-            }
+            Eq | Ne | Lt | Le | Gt | Ge | In | NotIn => Ok(self
+                .comparison(op, lhs, rhs)?
+                .map_or(Value::Dangling, Truth::value)),
             Add | Sub | Mul | Div => {
-                let (a, b) = (self.eval(lhs)?, self.eval(rhs)?);
-                arithmetic(op, a, b, span)
+                let a = self.eval(lhs);
+                let a = in_place(&a)?;
+                let b = self.eval(rhs);
+                arithmetic(op, a, in_place(&b)?, span)
             }
         }
+    }
+
+    /// The truth of a comparison; `None` when either side reads a dangling reference (false,
+    /// and still false under `not`: see [`Ctx::unary`]).
+    fn comparison(
+        &mut self,
+        op: BinaryOp,
+        lhs: &'a Expr,
+        rhs: &'a Expr,
+    ) -> Result<Option<Truth>, Fault> {
+        let a = self.eval(lhs);
+        let a = in_place(&a)?;
+        let b = self.eval(rhs);
+        let b = in_place(&b)?;
+        if matches!(a, Value::Dangling) || matches!(b, Value::Dangling) {
+            return Ok(None);
+        }
+        Ok(Some(compare(op, a, b)))
     }
 
     /// `and`, `or`, `implies`, short-circuiting on a deciding left side.
@@ -752,21 +795,20 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Field `name` of an object value.
-pub(super) fn field(base: Value<'_>, index: usize) -> Value<'_> {
-    match base {
-        Value::Object(object) => object.field(index),
-        Value::Dangling => Value::Dangling,
-        _ => Value::Missing,
-    }
+/// The value of an evaluation, read where it was returned. Moving a `Value` out of its
+/// `Result` (as `?` does) copies it in two wide loads that the processor cannot forward from
+/// the narrower stores that just wrote it, a stall on every node; references read each part
+/// where it was stored.
+fn in_place<'r, 'a>(result: &'r Eval<'a>) -> Result<&'r Value<'a>, Fault> {
+    result.as_ref().map_err(Fault::clone)
 }
 
 /// Item `index` of a list value.
-fn index_value<'a>(base: Value<'a>, index: Value<'a>) -> Value<'a> {
+fn index_value<'a>(base: &Value<'a>, index: &Value<'a>) -> Value<'a> {
     match (base, index) {
         (Value::Dangling, _) | (_, Value::Dangling) => Value::Dangling,
-        (Value::List(list), Value::Number(n)) if n >= 0.0 && n.fract() == 0.0 => {
-            list.get(n as usize).unwrap_or(Value::Missing)
+        (Value::List(list), Value::Number(n)) if *n >= 0.0 && n.fract() == 0.0 => {
+            list.get(*n as usize).unwrap_or(Value::Missing)
         }
         _ => Value::Missing,
     }
@@ -803,7 +845,7 @@ pub(super) fn compare(op: BinaryOp, a: &Value<'_>, b: &Value<'_>) -> Truth {
     decided.map_or(Truth::Unknown, Truth::from_bool)
 }
 
-fn arithmetic<'a>(op: BinaryOp, a: Value<'a>, b: Value<'a>, span: Span) -> Eval<'a> {
+fn arithmetic<'a>(op: BinaryOp, a: &Value<'a>, b: &Value<'a>, span: Span) -> Eval<'a> {
     use BinaryOp::*;
     use Value::{Date as D, Duration as Dur, Number as N};
     let date = |days: Option<i64>| {
@@ -820,17 +862,17 @@ fn arithmetic<'a>(op: BinaryOp, a: Value<'a>, b: Value<'a>, span: Span) -> Eval<
         (Sub, N(x), N(y)) => Ok(N(decimal(x - y))),
         (Mul, N(x), N(y)) => Ok(N(decimal(x * y))),
         (Div, N(x), N(y)) => Ok(N(decimal(x / y))),
-        (Add, D(d), Dur(n)) | (Add, Dur(n), D(d)) => date(d.days().checked_add(n)),
-        (Sub, D(d), Dur(n)) => date(d.days().checked_sub(n)),
+        (Add, D(d), Dur(n)) | (Add, Dur(n), D(d)) => date(d.days().checked_add(*n)),
+        (Sub, D(d), Dur(n)) => date(d.days().checked_sub(*n)),
         (Sub, D(x), D(y)) => Ok(Dur(x.days() - y.days())),
-        (Add, Dur(x), Dur(y)) => Ok(Dur(x.saturating_add(y))),
-        (Sub, Dur(x), Dur(y)) => Ok(Dur(x.saturating_sub(y))),
-        (Mul, Dur(x), N(n)) | (Mul, N(n), Dur(x)) => Ok(Dur((x as f64 * n).round() as i64)),
-        (Div, Dur(x), N(n)) => Ok(Dur((x as f64 / n).round() as i64)),
-        (Div, Dur(x), Dur(y)) => Ok(N(decimal(x as f64 / y as f64))),
+        (Add, Dur(x), Dur(y)) => Ok(Dur(x.saturating_add(*y))),
+        (Sub, Dur(x), Dur(y)) => Ok(Dur(x.saturating_sub(*y))),
+        (Mul, Dur(x), N(n)) | (Mul, N(n), Dur(x)) => Ok(Dur((*x as f64 * n).round() as i64)),
+        (Div, Dur(x), N(n)) => Ok(Dur((*x as f64 / n).round() as i64)),
+        (Div, Dur(x), Dur(y)) => Ok(N(decimal(*x as f64 / *y as f64))),
         (Add, Value::Str(x), Value::Str(y)) => Ok(Value::Str(Cow::Owned(format!("{x}{y}")))),
-        (_, a @ Value::Between(..), b) | (_, a, b @ Value::Between(..)) => {
-            bounds::arithmetic(op, &a, &b, span)
+        (_, Value::Between(..), _) | (_, _, Value::Between(..)) => {
+            bounds::arithmetic(op, a, b, span)
         }
         _ => Err(Fault::Internal(span)),
     }
@@ -931,4 +973,12 @@ fn subset(a: &List<'_>, b: &List<'_>) -> Truth {
         }
     }
     acc
+}
+
+/// A condition whose truth [`Ctx::truth`] computes without building its value.
+enum Direct<'a> {
+    /// `and`, `or` or `implies`.
+    Logic(BinaryOp, &'a Expr, &'a Expr),
+    /// A comparison.
+    Comparison(BinaryOp, &'a Expr, &'a Expr),
 }
