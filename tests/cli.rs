@@ -73,6 +73,7 @@ fn test_command_reports_a_failing_expectation_with_its_evidence() {
     failures:
 
     ---- main.rampart: "a wrong expectation" ----
+      evaluated on 2027-03-01 (the fixed test date: the document has no jurisdiction.evaluated_on)
       expected pass staff-trained, found fail (DIR/main.rampart:16)
         requirement 1 (DIR/main.rampart:8):
           only 1 trained
@@ -80,6 +81,24 @@ fn test_command_reports_a_failing_expectation_with_its_evidence() {
 
     test result: FAILED. 1 passed; 1 failed
     "#);
+}
+
+#[test]
+fn a_failing_test_names_the_date_it_was_evaluated_on_and_where_that_came_from() {
+    let dir = scratch("failing-test-dated");
+    let dated = POLICY.replace(
+        r#"given { "staff": { "trained": 1 } }"#,
+        r#"given { "staff": { "trained": 1 }, "jurisdiction": { "evaluated_on": "2026-05-01" } }"#,
+    );
+    write(&dir.join("main.rampart"), &dated);
+    let output = rampart(&["test", "--policy", dir.to_str().expect("a UTF-8 path")]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("  evaluated on 2026-05-01 (the document's jurisdiction.evaluated_on)\n"),
+        "{text}"
+    );
+    assert!(!text.contains("fixed test date"), "{text}");
 }
 
 #[test]

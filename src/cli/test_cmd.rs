@@ -8,7 +8,7 @@ use super::check::write_evidence;
 use super::policy::{PolicySource, load_program};
 use super::{EXIT_FAILED, EXIT_INVALID, EXIT_OK};
 use crate::check::Program;
-use crate::eval::testing::{TestOutcome, TestRun, run_tests};
+use crate::eval::testing::{DateSource, TestOutcome, TestRun, run_tests};
 use crate::workspace::Workspace;
 
 /// Arguments of `rampart test`.
@@ -116,7 +116,18 @@ fn write_failure(out: &mut String, program: &Program, workspace: &Workspace, run
                 let _ = writeln!(out, "    {problem}");
             }
         }
-        TestOutcome::Ran { mismatches, .. } => {
+        TestOutcome::Ran {
+            mismatches,
+            evaluated_on: (date, source),
+            ..
+        } => {
+            let why = match source {
+                DateSource::Document => "the document's jurisdiction.evaluated_on",
+                DateSource::TestDate => {
+                    "the fixed test date: the document has no jurisdiction.evaluated_on"
+                }
+            };
+            let _ = writeln!(out, "  evaluated on {date} ({why})");
             for mismatch in mismatches {
                 let norm = &program.norms[mismatch.actual.norm];
                 let _ = writeln!(

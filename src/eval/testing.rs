@@ -34,12 +34,23 @@ pub enum TestOutcome {
         /// The warnings of the document the test built from its givens (a field the schema
         /// does not declare is usually a typo that leaves the intended field missing).
         warnings: Vec<Problem>,
+        /// The date the document was evaluated on, and where it came from.
+        evaluated_on: (Date, DateSource),
     },
     /// A fixture could not be read or parsed.
     Fixture(FixtureError),
     /// The document the givens build is one `rampart check` would refuse (see
     /// [`document_problems`]), so it is not evaluated.
     Invalid(Vec<Problem>),
+}
+
+/// Where the date a test's document was evaluated on came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateSource {
+    /// The document's `jurisdiction.evaluated_on`.
+    Document,
+    /// [`TEST_DATE`], as the document has no `jurisdiction.evaluated_on`.
+    TestDate,
 }
 
 impl TestRun {
@@ -165,6 +176,11 @@ fn run_test(
     };
     let evaluator = Evaluator::new(program, options);
     let outcome = evaluator.evaluate(&doc);
+    let source = if has_evaluation_date(&doc) {
+        DateSource::Document
+    } else {
+        DateSource::TestDate
+    };
     let mismatches = test
         .expects
         .iter()
@@ -181,7 +197,17 @@ fn run_test(
         mismatches,
         expectations: test.expects.len(),
         warnings,
+        evaluated_on: (outcome.today, source),
     }
+}
+
+/// True when the document gives a `jurisdiction.evaluated_on` date (read as
+/// [`super::Doc::evaluated_on`] reads it).
+fn has_evaluation_date(doc: &Json) -> bool {
+    doc.pointer("/jurisdiction/evaluated_on")
+        .and_then(Json::as_str)
+        .and_then(Date::parse)
+        .is_some()
 }
 
 /// A test's document validated once: the errors that would make `rampart check` refuse it (a

@@ -73,6 +73,7 @@ fn verdict(outcome: &Outcome, run: &TestRun) -> String {
             mismatches,
             expectations,
             warnings,
+            ..
         } if mismatches.is_empty() => {
             let notes: String = (warnings.iter())
                 .map(|problem| format!("; note: the test's document: {problem}"))
