@@ -552,7 +552,7 @@ impl<'a> Ctx<'a> {
     /// evidence path of the value it is about.
     fn describe_failure(&mut self, expr: &'a Expr, observed: Truth) -> Subject {
         match &expr.kind {
-            ExprKind::Binary(op, lhs, rhs) if is_comparison(*op) => {
+            ExprKind::Binary(op, lhs, rhs) if op.is_comparison() => {
                 self.describe_comparison(*op, (lhs, rhs), observed)
             }
             ExprKind::NormStatus(_, norm) => {
@@ -1250,11 +1250,6 @@ fn dedup(findings: &mut Vec<Finding>) {
     };
     let mut keep = keep.into_iter();
     findings.retain(|_| keep.next().unwrap_or(true));
-}
-
-pub(super) fn is_comparison(op: BinaryOp) -> bool {
-    use BinaryOp::*;
-    matches!(op, Eq | Ne | Lt | Le | Gt | Ge | In | NotIn)
 }
 
 /// Most values a computed value is said to come from.

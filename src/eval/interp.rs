@@ -10,7 +10,6 @@ use std::rc::Rc;
 
 use super::bounds;
 use super::doc::{Doc, Node};
-use super::explain::is_comparison;
 use super::value::{self, Identity, List, Truth, Value, from_const, from_node};
 use crate::check::{Builtin, Const, Expr, ExprKind, NormId, NormQuery, Program, Status, Type};
 use crate::date::Date;
@@ -230,7 +229,7 @@ impl<'a> Ctx<'a> {
             ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or | BinaryOp::Implies), lhs, rhs) => {
                 Direct::Logic(*op, lhs, rhs)
             }
-            ExprKind::Binary(op, lhs, rhs) if is_comparison(*op) => {
+            ExprKind::Binary(op, lhs, rhs) if op.is_comparison() => {
                 Direct::Comparison(*op, lhs, rhs)
             }
             _ => return in_place(&self.eval(expr)).map(Value::truth),
