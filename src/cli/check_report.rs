@@ -340,9 +340,11 @@ impl<'d> DocumentText<'d> {
         if self.yaml.is_some() || paths.is_empty() {
             return;
         }
-        let positions = config::locate_all(text, paths);
+        // The text's lines are indexed already: only the offsets are looked for.
+        let offsets = config::locate_offsets(text, paths);
         let mut found = self.found.borrow_mut();
-        for (path, position) in paths.iter().zip(positions) {
+        for (path, offset) in paths.iter().zip(offsets) {
+            let position = offset.map(|offset| config::position_in(&self.line_index, text, offset));
             found.insert(path.to_vec(), position);
         }
     }

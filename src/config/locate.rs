@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::PathSegment;
-use crate::syntax::{ColumnUnit, LineCol, LineIndex};
+use crate::syntax::{ColumnUnit, LineIndex};
 
 /// The 1-based line and column (in characters) of the value at `path` in `text`; for a path
 /// that does not exist, the closest existing ancestor. `None` when `text` is not scannable.
@@ -50,6 +50,17 @@ type Hasher = foldhash::fast::FixedState;
 /// The position of each of `paths` in `text`, as [`locate`] gives it, in one pass over the
 /// text (and one more to index its lines).
 pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, usize)>> {
+    let offsets = locate_offsets(text, paths);
+    let line_index = LineIndex::new(text);
+    offsets
+        .into_iter()
+        .map(|offset| offset.map(|offset| position_in(&line_index, text, offset)))
+        .collect()
+}
+
+/// The byte offset of each of `paths` in `text`, where [`locate`] places it, in one pass over
+/// the text: for a caller that already holds the text's [`LineIndex`] (see [`position_in`]).
+pub fn locate_offsets(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<usize>> {
     let mut wanted: HashSet<&[PathSegment], Hasher> = HashSet::default();
     for path in paths {
         wanted.extend((0..=path.len()).map(|end| &path[..end]));
@@ -66,12 +77,7 @@ pub fn locate_all(text: &str, paths: &[&[PathSegment]]) -> Vec<Option<(usize, us
     };
     // A text that stops being scannable leaves the paths found so far.
     let _ = walk.value(&mut scanner, None, 0);
-    let offsets: Vec<Option<usize>> = paths.iter().map(|path| walk.offset(path)).collect();
-    let positions = line_cols(text, offsets.iter().flatten().copied());
-    offsets
-        .into_iter()
-        .map(|offset| offset.and_then(|offset| positions.get(&offset).copied()))
-        .collect()
+    paths.iter().map(|path| walk.offset(path)).collect()
 }
 
 /// The walk of [`locate_all`]: the values on the way to a wanted path, with where each starts
@@ -173,26 +179,15 @@ impl Walk<'_> {
     }
 }
 
-/// Line and column of each of `offsets`, from one index of the text's line starts.
-fn line_cols(text: &str, offsets: impl Iterator<Item = usize>) -> HashMap<usize, (usize, usize)> {
-    let line_index = LineIndex::new(text);
-    offsets
-        .map(|offset| {
-            (
-                offset,
-                one_based(line_index.line_col(text, offset, ColumnUnit::Char)),
-            )
-        })
-        .collect()
-}
-
 /// 1-based line and column (in characters) of a byte offset; a line ends at `\n`, `\r\n` or a
 /// lone `\r`, as in policy files ([`crate::syntax::line_starts`]).
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    one_based(LineIndex::new(text).line_col(text, offset, ColumnUnit::Char))
+    position_in(&LineIndex::new(text), text, offset)
 }
 
-fn one_based(position: LineCol) -> (usize, usize) {
+/// [`line_col`] with the text's lines already indexed in `line_index`.
+pub fn position_in(line_index: &LineIndex, text: &str, offset: usize) -> (usize, usize) {
+    let position = line_index.line_col(text, offset, ColumnUnit::Char);
     (position.line as usize + 1, position.col as usize + 1)
 }
 

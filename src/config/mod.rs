@@ -12,7 +12,7 @@ mod stream;
 mod validate;
 mod yaml12;
 
-pub use locate::{YamlPositions, line_col, locate, locate_all};
+pub use locate::{YamlPositions, line_col, locate, locate_all, locate_offsets, position_in};
 pub use parse::{Format, MAX_DEPTH, SyntaxError, parse};
 pub use stream::fast_path_agrees;
 pub use validate::{Written, validate, validate_written};
