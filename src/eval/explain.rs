@@ -423,8 +423,9 @@ impl<'a> Ctx<'a> {
                 self.leaf(list, observed, within, out);
                 return Ok(());
             }
+            // Unknown: its missing paths, or that evidence is missing when none is found.
             _ => {
-                self.collect_missing(list, within, out);
+                self.leaf(list, observed, within, out);
                 return Ok(());
             }
         };

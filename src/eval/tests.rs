@@ -1236,6 +1236,20 @@ fn a_failing_norm_names_its_unknown_requirements_after_its_failing_ones() {
 }
 
 #[test]
+fn a_quantifier_over_a_list_unknown_for_no_missing_path_says_evidence_is_missing() {
+    let program = program(&norm(
+        "tags",
+        "require any t in latest(c in contacts where c.id == \"zz\" by c.id).tags: t == \"x\"",
+    ));
+    let result = result_of(&program, &json!({ "contacts": [{ "id": "a" }] }), "tags");
+    assert_eq!(result.status, Status::Unknown);
+    let kinds: Vec<FindingKind> = (result.evidence.iter())
+        .flat_map(|e| e.findings.iter().map(|f| f.kind))
+        .collect();
+    assert_eq!(kinds, [FindingKind::Missing], "{:#?}", result.evidence);
+}
+
+#[test]
 fn evidence_of_a_pairwise_norm_over_a_long_list_is_bounded_and_counts_the_rest() {
     let program = program(&norm(
         "pairs",
