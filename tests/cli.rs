@@ -102,47 +102,6 @@ fn a_failing_test_names_the_date_it_was_evaluated_on_and_where_that_came_from() 
 }
 
 #[test]
-fn a_failing_norm_also_names_the_items_that_lack_evidence_in_human_and_json_reports() {
-    let dir = scratch("failing-and-unknown");
-    let policy = r#"
-source s { title "S" }
-pillar p "P"
-schema { systems: [System] }
-type System { id: string, ok?: bool }
-norm sys-ok {
-  title "Systems are ok"  pillar p  severity high  cites s
-  require all s in systems: s.ok == true else "system {s.id} is not ok"
-}
-"#;
-    write(&dir.join("main.rampart"), policy);
-    let doc = dir.join("doc.json");
-    write(
-        &doc,
-        r#"{ "systems": [{ "id": "a", "ok": false }, { "id": "b" }] }"#,
-    );
-    let (policy_dir, doc) = (dir.to_str().expect("UTF-8"), doc.to_str().expect("UTF-8"));
-    let human = rampart(&["check", "--policy", policy_dir, doc]);
-    assert_eq!(human.status.code(), Some(1));
-    let text = stdout(&human);
-    let failing = text
-        .find("systems[0] (id \"a\"):")
-        .expect("the failing item");
-    let missing = (text.find("systems[1] (id \"b\"), evidence missing:"))
-        .expect("the item without evidence, after the failing one");
-    assert!(failing < missing, "{text}");
-    assert!(text.contains("- missing: systems[1].ok"), "{text}");
-    let json = stdout(&rampart(&[
-        "check", "--policy", policy_dir, "--format", "json", doc,
-    ]));
-    let report: serde_json::Value = serde_json::from_str(&json).expect("a JSON report");
-    let evidence = &report["documents"][0]["results"][0]["evidence"];
-    let unknown: Vec<Option<bool>> = (evidence.as_array().expect("evidence").iter())
-        .map(|e| e.get("unknown").and_then(serde_json::Value::as_bool))
-        .collect();
-    assert_eq!(unknown, [None, Some(true)], "{evidence:#}");
-}
-
-#[test]
 fn a_policy_path_that_names_no_policy_set_is_one_clear_error() {
     let empty = scratch("empty-policy");
     let empty = empty.to_str().expect("a UTF-8 path");

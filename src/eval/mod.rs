@@ -238,11 +238,6 @@ impl<'p> Evaluator<'p> {
         };
         if status == Status::Fail {
             self.apply_waivers(ctx, &mut result);
-            if result.status != Status::Unknown {
-                result
-                    .evidence
-                    .retain(|e| !e.unknown || names_a_document_value(e));
-            }
         }
         result
     }
@@ -358,15 +353,6 @@ fn explain_unknown_parts<'a>(
             }
         }
     }
-}
-
-/// True when evidence about missing evidence names a value of the document that is missing.
-/// Beside a failure, an unknown part that names none (a value computed from a list whose items
-/// the failure already shows, such as the latest assessment dated before today when none is)
-/// would say that evidence is missing where the evidence is there and fails, so it is left out
-/// once the waivers are weighed (they count it: catalogue §4.1).
-fn names_a_document_value(evidence: &Evidence) -> bool {
-    evidence.findings.iter().any(|f| f.path().is_some())
 }
 
 /// The evidence of a fault; `results` holds the results of the norms evaluated before.

@@ -1236,21 +1236,6 @@ fn a_failing_norm_names_its_unknown_requirements_after_its_failing_ones() {
 }
 
 #[test]
-fn beside_a_failure_an_unknown_part_that_names_no_document_value_is_left_out() {
-    let program = program(&norm(
-        "n",
-        "require flags.n >= 3\n \
-         require any t in latest(c in contacts where c.id == \"zz\" by c.id).tags: t == \"x\"",
-    ));
-    let doc = json!({ "flags": { "n": 1 }, "contacts": [{ "id": "a" }] });
-    let result = result_of(&program, &doc, "n");
-    assert_eq!(result.status, Status::Fail);
-    // The second requirement is unknown, but no value of the document is missing: saying
-    // "evidence is missing" beside the failure would be wrong.
-    assert_eq!(entries(&result), [(Some(0), None, false, None)]);
-}
-
-#[test]
 fn a_quantifier_over_a_list_unknown_for_no_missing_path_says_evidence_is_missing() {
     let program = program(&norm(
         "tags",
