@@ -390,7 +390,7 @@ fn end_to_end(program: &Program, evaluator: &Evaluator<'_>, files: &[PathBuf]) -
 }
 
 /// A hash of every result: norm, status, severity, evidence (requirement, item, findings,
-/// message, whether unknown) and waiver, without formatting anything.
+/// message) and waiver, without formatting anything.
 fn outcome_hash(outcome: &Outcome) -> u64 {
     let mut hasher = DefaultHasher::new();
     outcome.today.days().hash(&mut hasher);
@@ -401,7 +401,6 @@ fn outcome_hash(outcome: &Outcome) -> u64 {
         for evidence in &result.evidence {
             evidence.requirement.hash(&mut hasher);
             evidence.message.hash(&mut hasher);
-            evidence.unknown.hash(&mut hasher);
             if let Some(item) = &evidence.item {
                 item.path.hash(&mut hasher);
                 item.id.hash(&mut hasher);
@@ -548,11 +547,9 @@ fn compare_doc(
             if result.status != Status::Fail {
                 return Vec::new();
             }
-            // Only failing parts: the entries about missing evidence are not violations.
             result
                 .evidence
                 .iter()
-                .filter(|evidence| !evidence.unknown)
                 .filter_map(|evidence| {
                     Some((
                         evidence.requirement?,

@@ -1705,29 +1705,6 @@ fn a_failing_norm_sits_on_its_evidence_value_in_a_jurisdiction_document() {
 }
 
 #[test]
-fn missing_evidence_beside_a_failure_is_information_not_a_failure() {
-    let policy = STAFF_POLICY
-        .replace("  trained: int\n", "  trained: int\n  drilled?: bool\n")
-        .replace(
-            "  require  staff.trained >= min_trained\n",
-            "  require  staff.trained >= min_trained\n  require  staff.drilled\n",
-        );
-    let dir = policy_dir("jurisdiction-missing", &[("main.rampart", &policy)]);
-    let mut client = Client::start(&dir);
-    client.open_as("doc.json", "json", STAFF_DOC);
-    let diagnostics = client.diagnostics("doc.json");
-    let severities: Vec<u64> = (diagnostics.iter())
-        .map(|d| d["severity"].as_u64().unwrap_or(0))
-        .collect();
-    // Error for the failure of a high norm, information for the evidence it lacks.
-    assert_eq!(severities, [1, 3], "{diagnostics:#?}");
-    assert_eq!(
-        diagnostics[1]["message"],
-        "staff-trained (fail, high): evidence missing: Staff are trained\n- staff.drilled\ncites: Example Handbook §2"
-    );
-}
-
-#[test]
 fn fixing_the_evidence_value_clears_the_norm_diagnostic() {
     let mut client = jurisdiction_client("jurisdiction-fix");
     assert_eq!(client.diagnostics("doc.json").len(), 1);

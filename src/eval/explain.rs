@@ -40,10 +40,6 @@ pub struct Evidence {
     pub findings: Vec<Finding>,
     /// The requirement's `else` message, interpolated (failures only).
     pub message: Option<String>,
-    /// True when it is about evidence that is missing (explained as unknown), not about a
-    /// failure: a failing norm's evidence names its unknown parts after its failing ones.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub unknown: bool,
 }
 
 /// An item of a list that a quantifier ranged over.
@@ -186,7 +182,6 @@ impl<'a> Ctx<'a> {
                 item: None,
                 findings: vec![self.finding(FindingKind::Omitted, &[], subject, condition.0.span)],
                 message: None,
-                unknown: observed == Truth::Unknown,
             });
         }
         result
@@ -244,7 +239,6 @@ impl<'a> Ctx<'a> {
                         item: Some(item_ref),
                         findings,
                         message,
-                        unknown: observed == Truth::Unknown,
                     });
                 }
                 if let Some(subject) = budget.omitted(list_path.as_deref(), observed) {
@@ -253,7 +247,6 @@ impl<'a> Ctx<'a> {
                         item: None,
                         findings: vec![self.finding(FindingKind::Omitted, &[], subject, body.span)],
                         message: None,
-                        unknown: observed == Truth::Unknown,
                     });
                 }
                 return Ok(());
@@ -268,7 +261,6 @@ impl<'a> Ctx<'a> {
             item: None,
             findings,
             message,
-            unknown: observed == Truth::Unknown,
         });
         Ok(())
     }
@@ -423,9 +415,8 @@ impl<'a> Ctx<'a> {
                 self.leaf(list, observed, within, out);
                 return Ok(());
             }
-            // Unknown: its missing paths, or that evidence is missing when none is found.
             _ => {
-                self.leaf(list, observed, within, out);
+                self.collect_missing(list, within, out);
                 return Ok(());
             }
         };

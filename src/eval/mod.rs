@@ -9,9 +9,7 @@
 //! *dangling* (comparisons on it are false, and so are quantifiers over a list reached
 //! through it, whose `count`, `filter` and `latest` dangle too). Norms are evaluated in
 //! [`Program::evaluation_order`], so `passes(x)` sees x's final status (after waivers).
-//! Evidence is gathered only for norms that do not pass, by re-walking their conditions; a
-//! failing norm's evidence names its failing parts, then those that lack evidence (marked
-//! [`Evidence::unknown`]).
+//! Evidence is gathered only for norms that do not pass, by re-walking their conditions.
 //!
 //! ```
 //! use rampart::{check, eval, workspace::{MemoryFiles, Workspace}};
@@ -243,10 +241,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Weighs the waivers of a failing result: with an active one it is `waived`, or
-    /// `unknown` when every active waiver is limited to an item and the evidence names parts
-    /// that lack evidence (an unknown requirement, or unknown items of a quantifier that failed
-    /// on others). Waivers limited to items excuse those items' failures only: with them
-    /// excused, what is left is unknown (catalogue §4.1), not waived.
+    /// `unknown` when every active waiver is limited to an item and other items lack evidence.
     fn apply_waivers<'a>(&self, ctx: &mut Ctx<'a>, result: &mut NormResult)
     where
         'p: 'a,
@@ -259,8 +254,36 @@ impl<'p> Evaluator<'p> {
         };
         result.status = Status::Waived;
         let scoped = first.scope.is_some() && active.all(|w| w.scope.is_some());
-        if scoped && result.evidence.iter().any(|e| e.unknown) {
+        if scoped && self.unknown_beside_failure(ctx, result.norm, &mut result.evidence) {
             result.status = Status::Unknown;
+        }
+    }
+
+    /// Whether norm `norm_id`, which failed, also lacks evidence somewhere (an unknown
+    /// requirement, or unknown items of a quantifier that failed on others); their evidence is
+    /// added to `evidence`. Waivers limited to items excuse those items' failures only: with
+    /// them excused, what is left is unknown (catalogue §4.1), not waived.
+    fn unknown_beside_failure<'a>(
+        &self,
+        ctx: &mut Ctx<'a>,
+        norm_id: NormId,
+        evidence: &mut Vec<Evidence>,
+    ) -> bool
+    where
+        'p: 'a,
+    {
+        let norm = &self.program.norms[norm_id];
+        let previous = ctx.enter(norm.locals);
+        let mut missing = Vec::new();
+        let found = unknown_parts(ctx, norm, &mut missing);
+        ctx.leave(previous);
+        match found {
+            Ok(true) => {
+                evidence.extend(missing);
+                true
+            }
+            // A fault would have been met while evaluating the norm already.
+            Ok(false) | Err(_) => false,
         }
     }
 }
@@ -320,39 +343,32 @@ fn run_norm<'a>(
             )?;
         }
     }
-    if overall == Truth::False {
-        explain_unknown_parts(ctx, norm, (&truths, &items), evidence);
-        return Ok(Status::Fail);
-    }
-    Ok(Status::Unknown)
+    Ok(if overall == Truth::False {
+        Status::Fail
+    } else {
+        Status::Unknown
+    })
 }
 
-/// Explains, after its failing parts, what a failing `norm` lacks evidence for: each
-/// requirement that is unknown, or that holds unknown items beside failing ones, from the
-/// truths of the requirements and of their items recorded while evaluating it. The norm's
-/// frame is active. A fault adds nothing: it would have been met while evaluating the norm.
-fn explain_unknown_parts<'a>(
+/// Explains every requirement of `norm` that is unknown, or that holds unknown items beside
+/// failing ones, into `out`; true when there is one. The norm's frame is active.
+fn unknown_parts<'a>(
     ctx: &mut Ctx<'a>,
     norm: &'a crate::check::Norm,
-    (truths, items): (&[Truth], &[Vec<Option<Truth>>]),
-    evidence: &mut Vec<Evidence>,
-) {
-    let failing = evidence.len();
+    out: &mut Vec<Evidence>,
+) -> Result<bool, Fault> {
+    let mut any = false;
     for (index, requirement) in norm.requires.iter().enumerate() {
-        let truth = truths.get(index).copied().unwrap_or(Truth::Unknown);
-        let recorded = items.get(index).map_or(&[][..], Vec::as_slice);
+        let mut recorded = Vec::new();
+        let truth = ctx.requirement_truth(&requirement.condition, &mut recorded)?;
         let unknown_items = recorded.contains(&Some(Truth::Unknown));
         if truth == Truth::Unknown || (truth == Truth::False && unknown_items) {
-            let condition = (&requirement.condition, recorded);
-            if ctx
-                .explain_condition(Some(index), condition, None, Truth::Unknown, evidence)
-                .is_err()
-            {
-                evidence.truncate(failing);
-                return;
-            }
+            any = true;
+            let condition = (&requirement.condition, recorded.as_slice());
+            ctx.explain_condition(Some(index), condition, None, Truth::Unknown, out)?;
         }
     }
+    Ok(any)
 }
 
 /// The evidence of a fault; `results` holds the results of the norms evaluated before.
@@ -391,7 +407,6 @@ fn fault_evidence(program: &Program, fault: &Fault, results: &[Option<NormResult
         item: None,
         findings,
         message: None,
-        unknown: false,
     }
 }
 

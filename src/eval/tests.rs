@@ -1022,19 +1022,6 @@ fn a_scoped_waiver_leaves_missing_evidence_on_other_items_unknown() {
             (Some("b".to_string()), FindingKind::Missing)
         ]
     );
-    let unknown: Vec<bool> = result.evidence.iter().map(|e| e.unknown).collect();
-    assert_eq!(unknown, [false, true]);
-    // `b` lacks evidence but does not fail: a waiver limited to it does not apply.
-    let mut on_b = doc(json!({ "id": "b" }));
-    on_b["waivers"][0]["scope"] = json!("b");
-    let result = result_of(&program, &on_b, "sys-ok");
-    assert_eq!(result.status, Status::Fail);
-    assert_eq!(states(&result), [WaiverState::OutOfScope]);
-    assert_eq!(
-        result.waivers[0].state_text(&result.evidence, &result.waivers),
-        "is limited to b, which does not fail, and systems[0] (id \"a\") fails and no valid \
-         waiver covers it, so it does not apply"
-    );
     // With `b` reported and passing, the waiver excuses the whole failure.
     let b_ok = doc(json!({ "id": "b", "ok": true }));
     assert_eq!(status_of(&program, &b_ok, "sys-ok"), Status::Waived);
@@ -1176,77 +1163,6 @@ fn evidence_names_the_failing_item_value_and_message() {
         evidence.findings[0].text,
         "systems[1].score is 1; required >= min_score (3)"
     );
-}
-
-/// What an evidence entry says: its requirement, its item's id, whether it is about missing
-/// evidence, and its message.
-type Entry<'r> = (Option<usize>, Option<&'r str>, bool, Option<&'r str>);
-
-/// The entries of a result's evidence, in order.
-fn entries(result: &NormResult) -> Vec<Entry<'_>> {
-    (result.evidence.iter())
-        .map(|e| {
-            let id = e.item.as_ref().and_then(|i| i.id.as_deref());
-            (e.requirement, id, e.unknown, e.message.as_deref())
-        })
-        .collect()
-}
-
-#[test]
-fn a_failing_quantifier_names_its_items_without_evidence_after_its_failing_ones() {
-    let program = program(&norm(
-        "x",
-        "require all s in systems: s.ok == true\n else \"system {s.id} is not ok\"",
-    ));
-    let doc = json!({ "systems": [{ "id": "a" }, { "id": "b", "ok": false }, { "id": "c", "ok": true }] });
-    let result = result_of(&program, &doc, "x");
-    assert_eq!(result.status, Status::Fail);
-    assert_eq!(
-        entries(&result),
-        [
-            (Some(0), Some("b"), false, Some("system b is not ok")),
-            (Some(0), Some("a"), true, None),
-        ]
-    );
-    let missing = &result.evidence[1].findings;
-    assert_eq!(missing.len(), 1, "{missing:#?}");
-    assert_eq!(missing[0].kind, FindingKind::Missing);
-    assert_eq!(missing[0].path(), Some("systems[0].ok"));
-    assert_eq!(result.evidence[0].findings[0].kind, FindingKind::Failed);
-}
-
-#[test]
-fn a_failing_norm_names_its_unknown_requirements_after_its_failing_ones() {
-    let program = program(&norm("n", "require flags.n >= 3\n require flags.a == true"));
-    let result = result_of(&program, &json!({ "flags": { "n": 1 } }), "n");
-    assert_eq!(result.status, Status::Fail);
-    assert_eq!(
-        entries(&result),
-        [(Some(0), None, false, None), (Some(1), None, true, None)]
-    );
-    let missing = &result.evidence[1].findings[0];
-    assert_eq!(
-        (missing.kind, missing.path()),
-        (FindingKind::Missing, Some("flags.a"))
-    );
-    // An unknown norm's evidence is all about missing evidence.
-    let result = result_of(&program, &json!({ "flags": { "n": 5 } }), "n");
-    assert_eq!(result.status, Status::Unknown);
-    assert_eq!(entries(&result), [(Some(1), None, true, None)]);
-}
-
-#[test]
-fn a_quantifier_over_a_list_unknown_for_no_missing_path_says_evidence_is_missing() {
-    let program = program(&norm(
-        "tags",
-        "require any t in latest(c in contacts where c.id == \"zz\" by c.id).tags: t == \"x\"",
-    ));
-    let result = result_of(&program, &json!({ "contacts": [{ "id": "a" }] }), "tags");
-    assert_eq!(result.status, Status::Unknown);
-    let kinds: Vec<FindingKind> = (result.evidence.iter())
-        .flat_map(|e| e.findings.iter().map(|f| f.kind))
-        .collect();
-    assert_eq!(kinds, [FindingKind::Missing], "{:#?}", result.evidence);
 }
 
 #[test]

@@ -4,9 +4,8 @@
 //! every failing item is covered by one of them (a waiver without `scope` covers every item,
 //! one with a `scope` the item with that id). Then those that cover a failing item are active
 //! and the norm is `waived` (or `unknown`, when only scoped waivers apply and items lack
-//! evidence: see `Evaluator::apply_waivers`); every waiver that does not apply is still shown
-//! with the reason, naming the failing items that the valid waivers leave uncovered. Only the
-//! evidence of failing parts is weighed: entries marked [`Evidence::unknown`] are not failures.
+//! evidence: see `Evaluator::evaluate_norm`); every waiver that does not apply is still shown
+//! with the reason, naming the failing items that the valid waivers leave uncovered.
 
 use serde_json::Value as Json;
 
@@ -152,7 +151,7 @@ fn settle_scopes(waivers: &mut [WaiverUse], evidence: &[Evidence]) {
         let Some(scope) = &waiver.scope else {
             continue;
         };
-        let fails = failing(evidence).any(|e| concerns(e, scope));
+        let fails = evidence.iter().any(|e| concerns(e, scope));
         if waiver.state == WaiverState::Active && !(all_covered && fails) {
             waiver.state = WaiverState::OutOfScope;
         }
@@ -164,12 +163,7 @@ fn uncovered<'e>(
     waivers: &'e [WaiverUse],
     evidence: &'e [Evidence],
 ) -> impl Iterator<Item = &'e Evidence> {
-    failing(evidence).filter(|e| !waivers.iter().any(|waiver| waiver.covers(e)))
-}
-
-/// The evidence of failing parts, leaving out that of parts lacking evidence.
-fn failing(evidence: &[Evidence]) -> impl Iterator<Item = &Evidence> {
-    evidence.iter().filter(|e| !e.unknown)
+    (evidence.iter()).filter(|e| !waivers.iter().any(|waiver| waiver.covers(e)))
 }
 
 impl WaiverUse {
@@ -195,7 +189,7 @@ impl WaiverUse {
 /// `waivers` leave failing items uncovered (named by their paths and ids).
 fn out_of_scope(scope: &str, evidence: &[Evidence], waivers: &[WaiverUse]) -> String {
     let left: Vec<&Evidence> = uncovered(waivers, evidence).collect();
-    let fails = failing(evidence).any(|e| concerns(e, scope));
+    let fails = evidence.iter().any(|e| concerns(e, scope));
     match (fails, left.is_empty()) {
         (false, true) => {
             format!("is limited to {scope}, which does not fail, so it does not apply")

@@ -157,8 +157,7 @@ impl<'t> Locator<'t> {
     }
 }
 
-/// The diagnostics of one norm result: one per evidence entry of a failing or unknown norm;
-/// an entry about missing evidence has the severity of an unknown norm, even in a failing one.
+/// The diagnostics of one norm result: one per evidence entry of a failing or unknown norm.
 fn norm_diagnostics(
     analysis: &Analysis,
     locator: &Locator<'_>,
@@ -178,11 +177,6 @@ fn norm_diagnostics(
     for evidence in evidence {
         let path = evidence_path(program, norm, evidence, doc);
         let message = message(program, norm, result, evidence);
-        let severity = if evidence.unknown {
-            DiagnosticSeverity::INFORMATION
-        } else {
-            severity
-        };
         out.push(Diagnostic {
             severity: Some(severity),
             code_description: declaration.as_ref().map(|location| CodeDescription {
@@ -220,16 +214,10 @@ fn severity(status: Status, severity: Severity) -> Option<DiagnosticSeverity> {
     }
 }
 
-/// The norm's message (or title), the findings, and the citations; an entry about missing
-/// evidence beside failing ones says so before the title.
+/// The norm's message (or title), the findings, and the citations.
 fn message(program: &Program, norm: &Norm, result: &NormResult, evidence: &Evidence) -> String {
-    let missing = if evidence.unknown && result.status != Status::Unknown {
-        "evidence missing: "
-    } else {
-        ""
-    };
     let mut out = format!(
-        "{} ({}, {}): {missing}{}",
+        "{} ({}, {}): {}",
         norm.id,
         result.status.as_str(),
         result.severity.as_str(),

@@ -461,8 +461,7 @@ fn snippet(workspace: &Workspace, span: Span) -> String {
     line
 }
 
-/// Writes the evidence and waivers of a result, each line starting with `indent`; beside
-/// failing parts, the head of an entry about missing evidence says so.
+/// Writes the evidence and waivers of a result, each line starting with `indent`.
 pub fn write_evidence(
     out: &mut String,
     program: &Program,
@@ -471,7 +470,6 @@ pub fn write_evidence(
     indent: &str,
 ) {
     let norm = &program.norms[result.norm];
-    let mixed = result.evidence.iter().any(|e| !e.unknown);
     for evidence in &result.evidence {
         let mut head = match evidence.requirement {
             Some(index) => {
@@ -492,9 +490,6 @@ pub fn write_evidence(
         };
         if let Some(item) = &evidence.item {
             let _ = write!(head, ", {item}");
-        }
-        if mixed && evidence.unknown {
-            head.push_str(", evidence missing");
         }
         let _ = writeln!(out, "{indent}{head}:");
         if let Some(message) = &evidence.message {

@@ -282,10 +282,6 @@ pub struct EvidenceRecord {
     pub findings: Vec<FindingRecord>,
     /// The requirement's `else` message, interpolated.
     pub message: Option<String>,
-    /// True when it is about evidence that is missing, beside the failing parts of a failing
-    /// norm (or in an unknown one), rather than about a failure.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub unknown: bool,
 }
 
 /// An item of a list that a quantifier ranged over.
@@ -521,7 +517,6 @@ fn evidence_record(ctx: &BuildContext, evidence: &eval::Evidence) -> EvidenceRec
             })
             .collect(),
         message: evidence.message.clone(),
-        unknown: evidence.unknown,
     }
 }
 
