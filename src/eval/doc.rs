@@ -171,11 +171,7 @@ impl Doc {
 
     /// `jurisdiction.evaluated_on`, when it is a valid date.
     pub fn evaluated_on(&self) -> Option<Date> {
-        self.jurisdiction
-            .as_ref()?
-            .get("evaluated_on")?
-            .as_str()
-            .and_then(Date::parse)
+        evaluated_on(self.jurisdiction.as_ref()?)
     }
 
     /// Whether two nodes hold the same value (objects and lists compared item by item).
@@ -430,4 +426,13 @@ impl Doc {
                 .collect(),
         }
     }
+}
+
+/// The `evaluated_on` of a `jurisdiction` object, when it is a valid date: the date a document
+/// is evaluated on ([`Doc::evaluated_on`], and the tests' documents, which stay JSON).
+pub fn evaluated_on(jurisdiction: &Json) -> Option<Date> {
+    jurisdiction
+        .get("evaluated_on")?
+        .as_str()
+        .and_then(Date::parse)
 }

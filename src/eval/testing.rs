@@ -7,7 +7,7 @@ use serde_json::Value as Json;
 use crate::config::{Problem, ProblemKind};
 use crate::diagnostics::{Code, Diagnostic, Severity};
 
-use super::{Evaluator, NormResult, Options};
+use super::{Evaluator, JURISDICTION_FIELD, NormResult, Options};
 use crate::check::{Given, NormId, Program, Status};
 use crate::date::Date;
 use crate::syntax::Span;
@@ -176,7 +176,8 @@ fn run_test(
     };
     let evaluator = Evaluator::new(program, options);
     let outcome = evaluator.evaluate(&doc);
-    let source = if has_evaluation_date(&doc) {
+    let dated = (doc.get(JURISDICTION_FIELD)).and_then(super::doc::evaluated_on);
+    let source = if dated.is_some() {
         DateSource::Document
     } else {
         DateSource::TestDate
@@ -199,15 +200,6 @@ fn run_test(
         warnings,
         evaluated_on: (outcome.today, source),
     }
-}
-
-/// True when the document gives a `jurisdiction.evaluated_on` date (read as
-/// [`super::Doc::evaluated_on`] reads it).
-fn has_evaluation_date(doc: &Json) -> bool {
-    doc.pointer("/jurisdiction/evaluated_on")
-        .and_then(Json::as_str)
-        .and_then(Date::parse)
-        .is_some()
 }
 
 /// A test's document validated once: the errors that would make `rampart check` refuse it (a
