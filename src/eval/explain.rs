@@ -223,23 +223,18 @@ impl<'a> Ctx<'a> {
                     let item_ref = describe_item(list_path.as_deref(), index, &item);
                     self.bind(*var, item, VarPath::Item(item_ref.path.clone()));
                     let mut findings = Vec::new();
-                    let mut within = Vec::new();
-                    self.explain_item(
+                    let explained = self.explain_item(
                         *quantifier,
                         filter.as_deref(),
                         body,
                         observed,
-                        &mut within,
+                        &mut Vec::new(),
                         &mut findings,
-                    )?;
-                    dedup(&mut findings);
-                    let message = message.map(|segments| self.render_message(segments));
-                    out.push(Evidence {
-                        requirement,
-                        item: Some(item_ref),
-                        findings,
-                        message,
-                    });
+                    );
+                    if explained.is_ok() || !findings.is_empty() {
+                        self.push_evidence((requirement, Some(item_ref)), findings, message, out);
+                    }
+                    explained?;
                 }
                 if let Some(subject) = budget.omitted(list_path.as_deref(), observed) {
                     out.push(Evidence {
@@ -253,16 +248,30 @@ impl<'a> Ctx<'a> {
             }
         }
         let mut findings = Vec::new();
-        self.explain(condition, observed, &mut Vec::new(), &mut findings)?;
+        let explained = self.explain(condition, observed, &mut Vec::new(), &mut findings);
+        if explained.is_ok() || !findings.is_empty() {
+            self.push_evidence((requirement, None), findings, message, out);
+        }
+        explained
+    }
+
+    /// Adds the evidence of a requirement (or of one of its items) made of `findings`; when a
+    /// fault cut explaining short, what was found until then is kept this way.
+    fn push_evidence(
+        &mut self,
+        (requirement, item): (Option<usize>, Option<Item>),
+        mut findings: Vec<Finding>,
+        message: Option<&'a [Segment]>,
+        out: &mut Vec<Evidence>,
+    ) {
         dedup(&mut findings);
         let message = message.map(|segments| self.render_message(segments));
         out.push(Evidence {
             requirement,
-            item: None,
+            item,
             findings,
             message,
         });
-        Ok(())
     }
 
     /// [`Ctx::item_truth`] without recording evidence paths: most items of a quantifier do
@@ -345,7 +354,9 @@ impl<'a> Ctx<'a> {
     ) -> Result<(), Fault> {
         match &expr.kind {
             ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or | BinaryOp::Implies), lhs, rhs) => {
-                let (left, right) = (self.truth(lhs)?, self.truth(rhs)?);
+                // Evaluation may have stopped at the left side: a fault on the right is met
+                // once the left side is explained.
+                let (left, right) = (self.truth(lhs)?, self.truth(rhs));
                 // `a implies b` is false only when a holds and b does not: b says why.
                 let left_wanted = if *op == BinaryOp::Implies {
                     observed == Truth::Unknown && left == Truth::Unknown
@@ -356,7 +367,7 @@ impl<'a> Ctx<'a> {
                 if left_wanted {
                     self.explain(lhs, observed, within, out)?;
                 }
-                if right == observed {
+                if right? == observed {
                     let first_of_rhs = out.len();
                     self.explain(rhs, observed, within, out)?;
                     // Both sides of a false `or` fail: either one holding would mend it.

@@ -626,7 +626,13 @@ impl<'a> Ctx<'a> {
         let (mut acc, mut decided) = (decisive.not(), false);
         for item in items.iter() {
             self.bind(var, item, VarPath::Unknown);
-            let truth = self.item_truth(quantifier, filter, body)?;
+            let truth = match self.item_truth(quantifier, filter, body) {
+                Ok(truth) => truth,
+                // Past the deciding item, items are evaluated only to be explained: a fault
+                // there is met again, and reported, by the explanation.
+                Err(_) if decided => break,
+                Err(fault) => return Err(fault),
+            };
             if let Some(truths) = record.as_deref_mut() {
                 truths.push(truth);
             }
@@ -647,8 +653,8 @@ impl<'a> Ctx<'a> {
     /// The truth of a requirement. When it is a quantifier over a list, the truth of each item
     /// is also recorded in `items` (`None` where the filter excludes it), so that explaining it
     /// does not evaluate the items again; for that, `all` and `none` look at every item rather
-    /// than stopping at the first failing one (a fault in a later item would make explaining
-    /// fail anyway, so the status is the same).
+    /// than stopping at the first failing one, up to a fault (which only the explanation meets:
+    /// the truth is [`Ctx::truth`]'s).
     pub(super) fn requirement_truth(
         &mut self,
         condition: &'a Expr,

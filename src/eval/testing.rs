@@ -173,6 +173,7 @@ fn run_test(
         today: None,
         run_date: Some(test_date),
         norms: Some(norms),
+        statuses_only: false,
     };
     let evaluator = Evaluator::new(program, options);
     let outcome = evaluator.evaluate(&doc);

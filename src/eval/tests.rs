@@ -46,12 +46,33 @@ fn norm(id: &str, clauses: &str) -> String {
     format!("norm {id} {{ title \"t\" pillar p severity high cites s\n {clauses} }}\n")
 }
 
+/// The outcome of every norm on `doc`; also checks that evaluating statuses only gives the
+/// same statuses and waivers, with no evidence but an error's fault.
 fn run(program: &Program, doc: &Json) -> Outcome {
     let options = Options {
         today: Date::parse("2027-01-01"),
         ..Options::default()
     };
-    Evaluator::new(program, options).evaluate(doc)
+    let outcome = Evaluator::new(program, options.clone()).evaluate(doc);
+    let statuses_only = Options {
+        statuses_only: true,
+        ..options
+    };
+    let brief = Evaluator::new(program, statuses_only).evaluate(doc);
+    assert_eq!(brief.results.len(), outcome.results.len());
+    for (brief, full) in brief.results.iter().zip(&outcome.results) {
+        let expected_evidence = match full.status {
+            Status::Error => full.evidence.as_slice(),
+            _ => &[],
+        };
+        assert_eq!(
+            (brief.status, &brief.waivers, brief.evidence.as_slice()),
+            (full.status, &full.waivers, expected_evidence),
+            "statuses only, norm {}",
+            program.norms[full.norm].id
+        );
+    }
+    outcome
 }
 
 fn status_of(program: &Program, doc: &Json, id: &str) -> Status {
@@ -805,6 +826,82 @@ fn a_division_by_zero_is_an_error_and_spreads_to_referencing_norms() {
         status_of(&program, &json!({ "flags": { "n": 5 } }), "div"),
         Status::Pass
     );
+}
+
+#[test]
+fn a_fault_met_only_while_explaining_leaves_the_status_to_evaluation() {
+    // `and` stops at its false left side; explaining it also reads the right side, which
+    // divides by zero: the norm still fails, and its evidence says where explaining stopped.
+    let program = program(&norm("div", "require flags.a and 10 / flags.n > 1"));
+    let doc = json!({ "flags": { "a": false, "n": 0 } });
+    let result = result_of(&program, &doc, "div");
+    assert_eq!(result.status, Status::Fail);
+    let findings: Vec<(FindingKind, &str)> = (result.evidence.iter())
+        .flat_map(|e| e.findings.iter().map(|f| (f.kind, f.text.as_str())))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (FindingKind::Failed, "flags.a is false"),
+            (
+                FindingKind::Omitted,
+                "the explanation stops here: division by zero"
+            )
+        ]
+    );
+    let doc = json!({ "flags": { "a": true, "n": 0 } });
+    assert_eq!(status_of(&program, &doc, "div"), Status::Error);
+}
+
+#[test]
+fn a_fault_in_a_requirement_after_a_failing_one_ends_the_explanation() {
+    let program = program(&norm(
+        "div",
+        "require flags.a else \"a is off\"  require 10 / flags.n > 1",
+    ));
+    let doc = json!({ "flags": { "a": false, "n": 0 } });
+    let result = result_of(&program, &doc, "div");
+    assert_eq!(result.status, Status::Fail);
+    let evidence: Vec<(Option<usize>, FindingKind, &str)> = (result.evidence.iter())
+        .flat_map(|e| (e.findings.iter()).map(|f| (e.requirement, f.kind, f.text.as_str())))
+        .collect();
+    assert_eq!(
+        evidence,
+        [
+            (Some(0), FindingKind::Failed, "flags.a is false"),
+            (
+                Some(1),
+                FindingKind::Omitted,
+                "the explanation stops here: division by zero"
+            )
+        ]
+    );
+    assert_eq!(result.evidence[0].message.as_deref(), Some("a is off"));
+}
+
+#[test]
+fn a_fault_in_an_item_after_a_failing_one_ends_the_explanation() {
+    let program = program(&norm("div", "require all s in systems: 10 / s.score > 1"));
+    let system = |id: &str, score: i64| json!({ "id": id, "score": score });
+    let doc = json!({ "systems": [system("a", 20), system("b", 0), system("c", 20)] });
+    let result = result_of(&program, &doc, "div");
+    assert_eq!(result.status, Status::Fail);
+    let evidence: Vec<(Option<&str>, FindingKind)> = (result.evidence.iter())
+        .flat_map(|e| {
+            let item = e.item.as_ref().map(|item| item.path.as_str());
+            e.findings.iter().map(move |f| (item, f.kind))
+        })
+        .collect();
+    assert_eq!(
+        evidence,
+        [
+            (Some("systems[0]"), FindingKind::Failed),
+            (None, FindingKind::Omitted)
+        ]
+    );
+    // A fault before any item decides is the norm's.
+    let doc = json!({ "systems": [system("b", 0), system("a", 20)] });
+    assert_eq!(status_of(&program, &doc, "div"), Status::Error);
 }
 
 #[test]

@@ -85,6 +85,14 @@ impl<'a> Ctx<'a> {
         found
     }
 
+    /// Whether a waiver of the document names norm `norm_id` (valid or not).
+    pub(super) fn names_waiver_for(&self, norm_id: &str) -> bool {
+        let Some(waivers) = self.doc.waivers().and_then(Json::as_array) else {
+            return false;
+        };
+        (waivers.iter()).any(|waiver| waiver.get("norm").and_then(Json::as_str) == Some(norm_id))
+    }
+
     /// The waiver `waivers[index]`, `Active` when it is valid (its scope not yet weighed).
     fn waiver_use(&self, index: usize, object: &'a serde_json::Map<String, Json>) -> WaiverUse {
         let text = |key: &str| object.get(key).and_then(Json::as_str).map(str::to_string);
