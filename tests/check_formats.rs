@@ -575,15 +575,17 @@ fn the_output_file_name_chooses_the_format_unless_format_is_given() {
 #[test]
 fn one_run_writes_further_reports_identical_to_runs_of_their_own_format() {
     let dir = temp_dir();
-    let (sarif, junit, human) = (
+    let (sarif, junit, human, summary) = (
         dir.path().join("r.sarif"),
         dir.path().join("r.xml"),
         dir.path().join("r.txt"),
+        dir.path().join("summary.txt"),
     );
     let reports = [
         format!("sarif={}", sarif.display()),
         format!("junit={}", junit.display()),
         format!("HUMAN={}", human.display()),
+        format!("summary={}", summary.display()),
     ];
     let mut args = vec!["check", "--today", TODAY, "--format", "json"];
     for report in &reports {
@@ -600,6 +602,56 @@ fn one_run_writes_further_reports_identical_to_runs_of_their_own_format() {
     assert_eq!(read(&sarif), check_fixtures("sarif").1);
     assert_eq!(read(&junit), check_fixtures("junit").1);
     assert_eq!(read(&human), check_fixtures("human").1);
+    assert_eq!(read(&summary), check_fixtures("summary").1);
+}
+
+/// The human report's summary table and the note after it.
+fn summary_table(human: &str) -> &str {
+    let start = human.find("\njurisdiction ").expect("a summary table") + 1;
+    &human[start..]
+}
+
+#[test]
+fn summary_output_matches_the_snapshot() {
+    let (code, text) = check_fixtures("summary");
+    assert_eq!(code, Some(1));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn the_summary_is_the_human_reports_table_with_the_documents_problems() {
+    let dir = temp_dir();
+    let paths = generate_documents(dir.path(), 60);
+    let text = std::fs::read_to_string(&paths[7]).expect("generated");
+    std::fs::write(&paths[7], &text[..text.len() / 3]).expect("truncated");
+    let dir_arg = dir.path().to_string_lossy();
+    let run = |format: &str| {
+        let output = rampart(&["check", "--today", TODAY, "--format", format, &dir_arg]);
+        assert_eq!(output.status.code(), Some(2), "{output:?}");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+    let (summary, human) = (run("summary"), run("human"));
+    assert_eq!(summary_table(&summary), summary_table(&human));
+    assert_eq!(summary_table(&summary).lines().count(), 1 + 60 + 1);
+    // Before the table: only the documents with problems, as the human report shows them.
+    let sections: Vec<&str> = summary.split("\n\n").collect();
+    let problem_line = |line: &&str| {
+        ["  error[", "  warning[", "    help: "]
+            .iter()
+            .any(|start| line.starts_with(start))
+    };
+    let with_problems: Vec<String> = (human.split("\n\n"))
+        .filter(|section| section.starts_with("== "))
+        .filter_map(|section| {
+            let mut lines = section.lines();
+            let heading = lines.next()?;
+            let problems: Vec<&str> = lines.take_while(problem_line).collect();
+            (!problems.is_empty()).then(|| [&[heading][..], &problems].concat().join("\n"))
+        })
+        .collect();
+    assert_eq!(&sections[..sections.len() - 1], with_problems.as_slice());
+    let broken = "doc-00007.json: not evaluated\n  error[rampart::config::syntax]";
+    assert!(sections.iter().any(|s| s.contains(broken)), "{summary}");
 }
 
 #[test]

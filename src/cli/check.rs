@@ -1,6 +1,7 @@
 //! `rampart check`: evaluates jurisdiction documents against the policy set and reports, per
 //! jurisdiction, the norms that fail, are unknown or are waived, with their evidence: for
-//! people (`human`), as the JSON report, SARIF 2.1.0 or JUnit XML, on standard output or
+//! people (`human`, or its table of counts alone: `summary`, for which the evaluator computes
+//! statuses without evidence), as the JSON report, SARIF 2.1.0 or JUnit XML, on standard output or
 //! atomically into `--output FILE`, and in further formats into files from the same run
 //! (`--report FORMAT=FILE`, repeatable). Inputs are files, directories, JSON-lines streams
 //! (`*.jsonl`), YAML streams (`---`) and `-` (standard input), read and evaluated in bounded
@@ -39,6 +40,10 @@ pub enum ReportFormat {
     Sarif,
     /// JUnit XML, for CI test views.
     Junit,
+    /// The human report's summary table alone (a row of counts per jurisdiction) and the
+    /// documents' problems: statuses without evidence, about twice as fast to evaluate, for
+    /// large populations.
+    Summary,
 }
 
 impl ReportFormat {
@@ -114,8 +119,8 @@ pub struct Args {
     /// Write the report to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Also write the report in FORMAT (human, json, sarif or junit) to FILE, from the same
-    /// run (repeatable): `--report sarif=results.sarif --report junit=results.xml`.
+    /// Also write the report in FORMAT (human, json, sarif, junit or summary) to FILE, from
+    /// the same run (repeatable): `--report sarif=results.sarif --report junit=results.xml`.
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_extra_report)]
     reports: Vec<ExtraReport>,
     /// Exit 1 only when a norm fails or could not be evaluated (status `error`) at this
@@ -161,8 +166,10 @@ fn parse_extra_report(text: &str) -> Result<ExtraReport, String> {
     let (format, path) = text
         .split_once('=')
         .ok_or_else(|| format!("expected FORMAT=FILE, {example}"))?;
-    let format = <ReportFormat as clap::ValueEnum>::from_str(format.trim(), true)
-        .map_err(|_| format!("unknown format `{format}`: expected human, json, sarif or junit"))?;
+    let format =
+        <ReportFormat as clap::ValueEnum>::from_str(format.trim(), true).map_err(|_| {
+            format!("unknown format `{format}`: expected human, json, sarif, junit or summary")
+        })?;
     match path {
         "" => Err(format!(
             "the file is missing after `=`: expected FORMAT=FILE, {example}"
@@ -220,9 +227,15 @@ pub fn run(args: &Args) -> u8 {
     let Some((workspace, program)) = load_program(&source) else {
         return EXIT_INVALID;
     };
-    let Some(options) = options(&program, args) else {
+    let Some(mut options) = options(&program, args) else {
         return EXIT_INVALID;
     };
+    let format = main_format(args);
+    warn_unused_group_by(args, format);
+    // Only the summary shows no evidence.
+    options.statuses_only = std::iter::once(format)
+        .chain(args.reports.iter().map(|report| report.format))
+        .all(|format| format == ReportFormat::Summary);
     let Some(pool) = thread_pool(args.jobs.map(usize::from)) else {
         return EXIT_INVALID;
     };
@@ -232,6 +245,7 @@ pub fn run(args: &Args) -> u8 {
         workspace: &workspace,
         evaluator: &evaluator,
         args,
+        format,
     };
     match pool.install(|| run.check()) {
         Ok(code) => code,
@@ -240,6 +254,19 @@ pub fn run(args: &Args) -> u8 {
             EXIT_INVALID
         }
     }
+}
+
+/// The format of the report on standard output or `--output`: `--format`, else the one the
+/// `--output` file's extension asks for, else human.
+fn main_format(args: &Args) -> ReportFormat {
+    let output = args.output.as_deref();
+    (args.format)
+        .or_else(|| output.and_then(ReportFormat::from_extension))
+        .unwrap_or_else(|| {
+            let known = ".json, .sarif, .xml";
+            super::output::warn_unchosen_format(output, known, "human report");
+            ReportFormat::Human
+        })
 }
 
 /// A report that could not be written: where it was going, and why.
@@ -298,6 +325,8 @@ struct Run<'a> {
     workspace: &'a Workspace,
     evaluator: &'a Evaluator<'a>,
     args: &'a Args,
+    /// The main report's format.
+    format: ReportFormat,
 }
 
 /// Whether a run met invalid input or failing norms so far.
@@ -386,20 +415,7 @@ impl Run<'_> {
             strict: self.args.strict,
             policy_on_disk: self.args.policy.is_some(),
         };
-        let format = (self.args.format)
-            .or_else(|| {
-                self.args
-                    .output
-                    .as_deref()
-                    .and_then(ReportFormat::from_extension)
-            })
-            .unwrap_or_else(|| {
-                let (known, output) = (".json, .sarif, .xml", self.args.output.as_deref());
-                super::output::warn_unchosen_format(output, known, "human report");
-                ReportFormat::Human
-            });
-        warn_unused_group_by(self.args, format);
-        let mut sinks = vec![Sink::open(format, self.args.output.as_deref(), ctx)?];
+        let mut sinks = vec![Sink::open(self.format, self.args.output.as_deref(), ctx)?];
         for report in &self.args.reports {
             sinks.push(Sink::open(report.format, Some(&report.path), ctx)?);
         }

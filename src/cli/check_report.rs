@@ -51,9 +51,11 @@ pub struct Context<'a> {
 /// A report being written, in one of the formats.
 pub enum ReportWriter<'a> {
     /// The human report: each document's section, then the summary table, whose rows go to
-    /// `rows` (one JSON line each) until the widths of its columns are known.
+    /// `rows` (one JSON line each) until the widths of its columns are known. The summary
+    /// (`results` false) has sections only for documents with problems, and no results.
     Human {
         ctx: Context<'a>,
+        results: bool,
         table: SummaryTable,
         rows: io::BufWriter<std::fs::File>,
     },
@@ -81,8 +83,9 @@ impl<'a> ReportWriter<'a> {
     ) -> io::Result<ReportWriter<'a>> {
         use super::check::ReportFormat;
         Ok(match format {
-            ReportFormat::Human => ReportWriter::Human {
+            ReportFormat::Human | ReportFormat::Summary => ReportWriter::Human {
                 ctx,
+                results: format == ReportFormat::Human,
                 table: SummaryTable::default(),
                 rows: io::BufWriter::new(tempfile::tempfile()?),
             },
@@ -116,9 +119,17 @@ impl<'a> ReportWriter<'a> {
         origins: &[Origin],
     ) -> io::Result<()> {
         match self {
-            ReportWriter::Human { ctx, table, rows } => {
+            ReportWriter::Human {
+                ctx,
+                results,
+                table,
+                rows,
+            } => {
                 let sections: Vec<String> = (evaluated.par_iter().zip(origins))
                     .map(|((document, outcome), origin)| {
+                        if !*results {
+                            return report::human::problems_section(document, outcome.as_ref());
+                        }
                         let text = DocumentText::new(document, origin);
                         // The results the human report shows a snippet for.
                         let shown = (outcome.iter().flat_map(|o| &o.results))
@@ -190,7 +201,9 @@ impl<'a> ReportWriter<'a> {
     /// why it failed when no document does.
     pub fn finish(self, out: &mut Output, exit_code: u8, notice: Option<&str>) -> io::Result<()> {
         match self {
-            ReportWriter::Human { ctx, table, rows } => {
+            ReportWriter::Human {
+                ctx, table, rows, ..
+            } => {
                 let mut rows = rows.into_inner().map_err(io::IntoInnerError::into_error)?;
                 // No document, no table: the run's error says why.
                 if rows.stream_position()? == 0 {

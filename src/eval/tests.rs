@@ -59,8 +59,15 @@ fn run(program: &Program, doc: &Json) -> Outcome {
         ..options
     };
     let brief = Evaluator::new(program, statuses_only).evaluate(doc);
-    assert_eq!(brief.results.len(), outcome.results.len());
-    for (brief, full) in brief.results.iter().zip(&outcome.results) {
+    assert_same_statuses(program, &brief, &outcome);
+    outcome
+}
+
+/// Asserts that `brief`, evaluated with statuses only, has the statuses and waivers of `full`
+/// and no evidence but an error's fault.
+fn assert_same_statuses(program: &Program, brief: &Outcome, full: &Outcome) {
+    assert_eq!(brief.results.len(), full.results.len());
+    for (brief, full) in brief.results.iter().zip(&full.results) {
         let expected_evidence = match full.status {
             Status::Error => full.evidence.as_slice(),
             _ => &[],
@@ -72,7 +79,6 @@ fn run(program: &Program, doc: &Json) -> Outcome {
             program.norms[full.norm].id
         );
     }
-    outcome
 }
 
 fn status_of(program: &Program, doc: &Json, id: &str) -> Status {
@@ -1665,8 +1671,9 @@ fn evidence_of_none_names_the_items_that_satisfy_the_condition() {
 /// Remembering definition calls and skipping the search for dangling references in norms that
 /// follow none are optimisations: with both turned off, every example and hundreds of
 /// degradations of them (a value nulled or removed) get the same outcomes, evidence included.
+/// Evaluating statuses only gives them the same statuses and waivers.
 #[test]
-fn remembered_calls_and_skipped_searches_change_no_outcome() {
+fn remembered_calls_skipped_searches_and_statuses_only_change_no_outcome() {
     use crate::test_support::{examples, library, pointers};
     let program = library();
     let options = || Options {
@@ -1674,12 +1681,19 @@ fn remembered_calls_and_skipped_searches_change_no_outcome() {
         ..Options::default()
     };
     let fast = Evaluator::new(&program, options());
+    let brief = Evaluator::new(
+        &program,
+        Options {
+            statuses_only: true,
+            ..options()
+        },
+    );
     let mut plain = Evaluator::new(&program, options());
     plain.facts.def_memoizable.fill(false);
     plain.facts.norm_may_dangle.fill(true);
     assert!(fast.facts.def_memoizable.contains(&true));
     assert!(fast.facts.norm_may_dangle.contains(&false));
-    let mut compared = 0;
+    let (mut compared, mut waived) = (0, 0);
     for example in examples() {
         let mut at = Vec::new();
         pointers(&example, String::new(), &mut at);
@@ -1700,11 +1714,17 @@ fn remembered_calls_and_skipped_searches_change_no_outcome() {
             variants.push(removed);
         }
         for doc in &variants {
-            assert_eq!(fast.evaluate(doc), plain.evaluate(doc), "{doc}");
+            let outcome = fast.evaluate(doc);
+            assert_eq!(outcome, plain.evaluate(doc), "{doc}");
+            assert_same_statuses(&program, &brief.evaluate(doc), &outcome);
+            waived += (outcome.results.iter())
+                .filter(|r| r.status == Status::Waived)
+                .count();
             compared += 1;
         }
     }
     assert!(compared > 500, "{compared} documents compared");
+    assert!(waived > 100, "{waived} waived results compared");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The human report of `rampart check`: per jurisdiction document its problems and the norms
 //! that fail, are unknown, waived or erroneous, with their evidence, optionally grouped under
-//! electoral-cycle stage or pillar headings, then a summary table.
+//! electoral-cycle stage or pillar headings, then a summary table. The summary format is
+//! that table with only the documents' problems before it ([`problems_section`]).
 //!
 //! Takes the program, its workspace (to quote policy text) and the documents with their
 //! outcomes; gives plain text (no colour, so it can go to a file). Reads no files.
@@ -75,6 +76,34 @@ pub fn document(
     source_line: &SourceLine<'_>,
 ) -> String {
     let mut out = String::new();
+    write_heading_and_problems(&mut out, document, outcome);
+    if let Some(outcome) = outcome {
+        let ctx = Ctx {
+            program,
+            workspace,
+            document,
+            source_line,
+        };
+        write_results(&mut out, &ctx, outcome, group_by);
+    }
+    out.push('\n');
+    printable(out)
+}
+
+/// The part of the summary (the human report without results) for one document: its heading
+/// and problems, or nothing when it has none.
+pub fn problems_section(document: &Document, outcome: Option<&Outcome>) -> String {
+    if document.problems.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    write_heading_and_problems(&mut out, document, outcome);
+    out.push('\n');
+    printable(out)
+}
+
+/// A document's heading (its name and place, and the date it was evaluated on) and problems.
+fn write_heading_and_problems(out: &mut String, document: &Document, outcome: Option<&Outcome>) {
     let _ = match document_name(document) {
         Some(name) => write!(out, "== {name} — {}", document.place()),
         None => write!(out, "== {}", document.place()),
@@ -88,19 +117,8 @@ pub fn document(
         }
     }
     for problem in &document.problems {
-        write_problem(&mut out, document, problem);
+        write_problem(out, document, problem);
     }
-    if let Some(outcome) = outcome {
-        let ctx = Ctx {
-            program,
-            workspace,
-            document,
-            source_line,
-        };
-        write_results(&mut out, &ctx, outcome, group_by);
-    }
-    out.push('\n');
-    printable(out)
 }
 
 /// `text` with every control character but the line break shown as an escape (`\u{1b}`), so a
