@@ -7,7 +7,10 @@
 //! `benches/rego/*.rego`, those 40 norms written by hand, which computes only a status per norm.
 //! A second Rego engine, `benches/rego-evidence/*.rego`, does the work Rampart does: the same 40
 //! norms as deny rules that explain themselves, one violation per failing item of a requirement
-//! with the norm's `else` message filled in, and the statuses derived from them. Documents come from
+//! with the norm's `else` message filled in, and the statuses derived from them. Rampart is
+//! measured both ways too: with evidence (every report but the summary) and statuses only
+//! (`Options::statuses_only`, as `rampart check --format summary` runs), each against the Rego
+//! policy that does the same work. Documents come from
 //! `support::generate` (seeded, written to a temporary directory). Each figure is the median of
 //! `RAMPART_BENCH_RUNS` runs (regorus: one run) in documents per second.
 //!
@@ -122,6 +125,13 @@ fn main() {
         ..Options::default()
     };
     let evaluator = Evaluator::new(&program, options(Some(norm_ids.clone())));
+    let statuses_only = Evaluator::new(
+        &program,
+        Options {
+            statuses_only: true,
+            ..options(Some(norm_ids.clone()))
+        },
+    );
     let evaluator_all = Evaluator::new(&program, options(None));
     let engine = rego_engine(&root.join("benches/rego"));
     let engine_evidence = rego_engine(&root.join("benches/rego-evidence"));
@@ -139,23 +149,42 @@ fn main() {
     // Rounds interleave the measurements, so a burst of load from other processes hits them
     // alike; each figure is the median of its runs.
     let mut hashes = Vec::new();
-    let mut samples: [Vec<Sample>; 6] = Default::default();
+    let mut status_hashes = Vec::new();
+    let mut samples: [Vec<Sample>; 8] = Default::default();
     for _ in 0..runs {
         samples[0].push(sample(|| pool1.install(|| floor(files))));
         samples[1].push(sample(|| pool_n.install(|| floor(files))));
         samples[2].push(sample(|| pool_n.install(|| load_only(&program, files))));
         samples[3].push(sample(|| {
-            hashes.push(pool1.install(|| end_to_end(&program, &evaluator, files)));
+            hashes.push(pool1.install(|| end_to_end(&program, &evaluator, files, outcome_hash)));
         }));
         samples[4].push(sample(|| {
-            hashes.push(pool_n.install(|| end_to_end(&program, &evaluator, files)));
+            hashes.push(pool_n.install(|| end_to_end(&program, &evaluator, files, outcome_hash)));
         }));
         samples[5].push(sample(|| {
-            pool_n.install(|| end_to_end(&program, &evaluator_all, files))
+            pool_n.install(|| end_to_end(&program, &evaluator_all, files, outcome_hash))
+        }));
+        samples[6].push(sample(|| {
+            status_hashes
+                .push(pool1.install(|| end_to_end(&program, &statuses_only, files, status_hash)));
+        }));
+        samples[7].push(sample(|| {
+            status_hashes
+                .push(pool_n.install(|| end_to_end(&program, &statuses_only, files, status_hash)));
         }));
     }
-    let [floor1, floor_n, load_n, e2e1, e2e_n, e2e_all] =
-        samples.map(|mut runs| median(n_docs, &mut runs));
+    let [
+        floor1,
+        floor_n,
+        load_n,
+        e2e1,
+        e2e_n,
+        e2e_all,
+        brief1,
+        brief_n,
+    ] = samples.map(|mut runs| median(n_docs, &mut runs));
+    // The statuses of the run with evidence, to compare with those of statuses only.
+    let full_statuses = pool_n.install(|| end_to_end(&program, &evaluator, files, status_hash));
     let eval_only1 = evaluate_only(&program, &evaluator, files, runs, &pool1);
     let eval_only = evaluate_only(&program, &evaluator, files, runs, &pool_n);
     let rego = median(
@@ -206,6 +235,14 @@ fn main() {
         ),
         e2e_all,
     );
+    row(
+        "Rampart end to end, statuses only (40 norms), 1 thread",
+        brief1,
+    );
+    row(
+        &format!("Rampart end to end, statuses only (40 norms), {threads} threads"),
+        brief_n,
+    );
     row("Rampart evaluate only (40 norms), 1 thread", eval_only1);
     row(
         &format!("Rampart evaluate only (40 norms), {threads} threads"),
@@ -221,6 +258,7 @@ fn main() {
     );
     println!();
     let same = hashes.windows(2).all(|w| w[0] == w[1]);
+    let same_statuses = status_hashes.iter().all(|hash| *hash == full_statuses);
     let verdict = |met: bool| if met { "met" } else { "NOT met" };
     // The floor's multi-threaded row varies most between runs (it allocates for every JSON
     // node), so the target is judged at 1 thread as well.
@@ -231,17 +269,24 @@ fn main() {
         e2e_n.cpu_us_per_doc / floor_n.cpu_us_per_doc,
         verdict(slower <= 2.0 && slower1 <= 2.0)
     );
-    let faster = e2e_n.docs_per_s / rego.docs_per_s;
+    // Like for like: statuses against statuses, evidence against messages.
+    let faster_statuses = brief_n.docs_per_s / rego.docs_per_s;
+    let faster_evidence = e2e_n.docs_per_s / rego_evidence.docs_per_s;
     println!(
-        "  Rampart vs regorus: {faster:.1}x faster end to end ({:.1}x in CPU time), {:.1}x evaluate only   target >= 10x: {}",
-        rego.cpu_us_per_doc / e2e_n.cpu_us_per_doc,
-        eval_only.docs_per_s / rego.docs_per_s,
-        verdict(faster >= 10.0)
+        "  Rampart vs regorus, statuses only: {faster_statuses:.1}x faster end to end ({:.1}x in CPU time)   target >= 10x: {}",
+        rego.cpu_us_per_doc / brief_n.cpu_us_per_doc,
+        verdict(faster_statuses >= 10.0)
     );
     println!(
-        "  Rampart vs regorus with messages: {:.1}x faster end to end ({:.1}x in CPU time)",
-        e2e_n.docs_per_s / rego_evidence.docs_per_s,
+        "  Rampart vs regorus with messages, both with evidence: {faster_evidence:.1}x faster end to end ({:.1}x in CPU time)   target >= 10x: {}",
         rego_evidence.cpu_us_per_doc / e2e_n.cpu_us_per_doc,
+        verdict(faster_evidence >= 10.0)
+    );
+    println!(
+        "  Rampart with evidence vs status-only regorus: {:.1}x faster end to end ({:.1}x in CPU time), {:.1}x evaluate only",
+        e2e_n.docs_per_s / rego.docs_per_s,
+        rego.cpu_us_per_doc / e2e_n.cpu_us_per_doc,
+        eval_only.docs_per_s / rego.docs_per_s,
     );
     let scaling = e2e_n.docs_per_s / e2e1.docs_per_s;
     println!(
@@ -255,8 +300,13 @@ fn main() {
         if same { "yes" } else { "NO" },
         hashes.first().copied().unwrap_or(0)
     );
+    println!(
+        "  statuses only gives the statuses of the run with evidence: {} (hash {full_statuses:016x})",
+        if same_statuses { "yes" } else { "NO" },
+    );
     println!("  load average after: {}", load_average());
     assert!(same, "results differ between thread counts");
+    assert!(same_statuses, "statuses only gives other statuses");
 
     let engines = RegoEngines {
         statuses: &engine,
@@ -368,8 +418,13 @@ fn load_only(program: &Program, files: &[PathBuf]) -> usize {
 
 /// What `rampart check` does per document: read, parse, validate (`config::load_unplaced`, as
 /// `check` loads: warnings are placed when a report shows them) and
-/// evaluate; the hash of every outcome, in document order.
-fn end_to_end(program: &Program, evaluator: &Evaluator<'_>, files: &[PathBuf]) -> u64 {
+/// evaluate; the hash of every outcome (`hash`), in document order.
+fn end_to_end(
+    program: &Program,
+    evaluator: &Evaluator<'_>,
+    files: &[PathBuf],
+    hash: fn(&Outcome) -> u64,
+) -> u64 {
     let hashes: Vec<u64> = files
         .par_iter()
         .map(|path| {
@@ -381,7 +436,7 @@ fn end_to_end(program: &Program, evaluator: &Evaluator<'_>, files: &[PathBuf]) -
                 document.problems.first()
             );
             let doc = document.doc.as_ref().expect("a valid document has a value");
-            outcome_hash(&evaluator.evaluate_doc(doc))
+            hash(&evaluator.evaluate_doc(doc))
         })
         .collect();
     let mut hasher = DefaultHasher::new();
@@ -415,6 +470,15 @@ fn outcome_hash(outcome: &Outcome) -> u64 {
             waiver.index.hash(&mut hasher);
             waiver.state.describe().hash(&mut hasher);
         }
+    }
+    hasher.finish()
+}
+
+/// A hash of every result's norm and status.
+fn status_hash(outcome: &Outcome) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for result in &outcome.results {
+        (result.norm, result.status).hash(&mut hasher);
     }
     hasher.finish()
 }
