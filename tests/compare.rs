@@ -416,6 +416,36 @@ fn saved_check(dir: &Path, name: &str, args: &[&str]) -> PathBuf {
     path
 }
 
+/// Documents compared now are evaluated for statuses only, except for the HTML page (which
+/// shows evidence); a saved report was evaluated with evidence. Both compare alike.
+#[test]
+fn documents_compare_as_their_report_saved_with_evidence_does() {
+    let dir = scratch("statuses-only");
+    let today = ["--today", "2027-03-01"];
+    let saved = saved_check(&dir, "report.json", &[&today[..], &["examples/"]].concat());
+    let waived = std::fs::read_to_string(&saved).expect("saved");
+    assert!(
+        waived.contains("\"status\": \"waived\""),
+        "a waived result is compared"
+    );
+    for format in ["table", "csv", "markdown", "json"] {
+        let from_documents = [
+            "compare",
+            "--format",
+            format,
+            today[0],
+            today[1],
+            "examples/",
+        ];
+        let from_saved = ["compare", "--format", format, path_arg(&saved)];
+        assert_eq!(
+            stdout(&rampart(&from_documents)),
+            stdout(&rampart(&from_saved)),
+            "{format}"
+        );
+    }
+}
+
 #[test]
 fn saved_report_and_documents_compare_together() {
     let dir = scratch("together");

@@ -2,7 +2,8 @@
 //! jurisdiction document or directory (evaluated as by `check`, with `--policy`, `--profile`,
 //! `--set`, `--today`) or a saved report (`check --format json`), so a secretariat can compare
 //! without re-running. Prints or writes (atomically) a table, CSV, Markdown, JSON or one HTML
-//! page. Inputs evaluated under different profiles or norms (`--policy` and `--profile`
+//! page; documents are evaluated for statuses only unless the HTML page, which shows evidence,
+//! is written. Inputs evaluated under different profiles or norms (`--policy` and `--profile`
 //! included, with or without documents), a baseline under another profile, and `--set` or
 //! `--today` with a saved report (which keeps what it was evaluated with) are refused
 //! ([`compare::basis`]). A path that cannot be read is an error and no jurisdiction. Exit 0
@@ -88,7 +89,8 @@ pub struct Args {
 
 /// Runs `compare`; returns the exit code.
 pub fn run(args: &Args) -> u8 {
-    let Some((report, ok)) = gather(args) else {
+    let format = output_format(args);
+    let Some((report, ok)) = gather(args, format) else {
         return EXIT_INVALID;
     };
     if !report.documents.iter().any(|d| d.evaluated) {
@@ -111,20 +113,21 @@ pub fn run(args: &Args) -> u8 {
         say!("{problem}");
         return EXIT_INVALID;
     }
-    let written = write(args, &comparison, &report);
+    let written = write(args, format, &comparison, &report);
     if ok && written { EXIT_OK } else { EXIT_INVALID }
 }
 
 /// The report of every input (saved reports as written, documents evaluated now), and false
 /// when an input is invalid. `None` when nothing can be compared: the policy set or an option
 /// is invalid, or the inputs were not evaluated alike.
-fn gather(args: &Args) -> Option<(Report, bool)> {
+fn gather(args: &Args, format: OutputFormat) -> Option<(Report, bool)> {
     let (saved, documents, mut ok) = split_paths(&args.paths);
     refuse_for_saved_reports(args, &saved)?;
     let mut report = empty_report();
     let mut bases: Vec<(String, Basis)> = Vec::new();
     if !documents.is_empty() || args.names_basis() {
-        let evaluated = evaluate(args, &documents)?;
+        // Only the HTML page shows evidence.
+        let evaluated = evaluate(args, &documents, format != OutputFormat::Html)?;
         ok &= evaluated.ok;
         report = evaluated.report;
         let name = match documents.is_empty() {
@@ -261,14 +264,10 @@ fn comparison(args: &Args, report: &Report) -> Option<Comparison> {
     Some(compare::compare_with_baseline(report, &baseline, &options))
 }
 
-/// Prints or writes the comparison in the chosen format; false when it cannot be written.
-fn write(args: &Args, comparison: &Comparison, report: &Report) -> bool {
-    let colour = if args.output.is_none() && super::stdout_is_colour_terminal() {
-        Colour::Ansi
-    } else {
-        Colour::Never
-    };
-    let format = (args.format)
+/// The format asked for: `--format`, else the one the `--output` file's extension asks for,
+/// else the table.
+fn output_format(args: &Args) -> OutputFormat {
+    (args.format)
         .or_else(|| {
             args.output
                 .as_deref()
@@ -278,7 +277,16 @@ fn write(args: &Args, comparison: &Comparison, report: &Report) -> bool {
             let known = ".html, .csv, .md, .json";
             super::output::warn_unchosen_format(args.output.as_deref(), known, "text table");
             OutputFormat::Table
-        });
+        })
+}
+
+/// Prints or writes the comparison in `format`; false when it cannot be written.
+fn write(args: &Args, format: OutputFormat, comparison: &Comparison, report: &Report) -> bool {
+    let colour = if args.output.is_none() && super::stdout_is_colour_terminal() {
+        Colour::Ansi
+    } else {
+        Colour::Never
+    };
     let text = compare::render(comparison, report, format.core(), colour);
     match &args.output {
         None => super::output::write_stdout(&text)
@@ -403,11 +411,13 @@ struct Evaluated {
     ok: bool,
 }
 
-/// Evaluates the documents at `paths`; `None` when the policy set or the options are invalid.
-fn evaluate(args: &Args, paths: &[PathBuf]) -> Option<Evaluated> {
+/// Evaluates the documents at `paths` (`statuses_only`: without evidence); `None` when the
+/// policy set or the options are invalid.
+fn evaluate(args: &Args, paths: &[PathBuf], statuses_only: bool) -> Option<Evaluated> {
     let source = PolicySource::from_arg(args.policy.as_deref())?;
     let (workspace, program) = load_program(&source)?;
-    let options = args.eval.options(&program)?;
+    let mut options = args.eval.options(&program)?;
+    options.statuses_only = statuses_only;
     let (documents, mut ok) = load_documents(&program, paths);
     let evaluator = Evaluator::new(&program, options);
     let valid: Vec<&Doc> = documents
