@@ -294,8 +294,8 @@ impl<'p> Evaluator<'p> {
                 evidence.extend(missing);
                 true
             }
-            // A fault here is in a requirement after the failing one, which evaluating the
-            // norm did not need: it cannot show anything unknown.
+            // A fault here is in a requirement the failure did not depend on (the failing
+            // one decides): it cannot show anything unknown.
             Ok(false) | Err(_) => false,
         }
     }
@@ -321,25 +321,30 @@ fn run_norm<'a>(
             Truth::True => {}
         }
     }
-    // The requirements hold together: the first false one decides, and those after it are
-    // evaluated only to be explained (a fail lists every failing one).
-    let mut truths = Vec::with_capacity(norm.requires.len());
+    // The requirements hold together, and a false one decides whatever the others give (a
+    // fault included): evaluating stops at it, and those after it are evaluated only to be
+    // explained (a fail lists every failing one). `None`: the requirement met a fault.
+    let mut truths: Vec<Option<Truth>> = Vec::with_capacity(norm.requires.len());
     let mut items: Vec<Vec<Option<Truth>>> = Vec::with_capacity(norm.requires.len());
+    let mut fault = None;
     for requirement in &norm.requires {
         let mut recorded = Vec::new();
         let truth = match explain {
-            true => ctx.requirement_truth(&requirement.condition, &mut recorded)?,
-            false => ctx.truth(&requirement.condition)?,
+            true => ctx.requirement_truth(&requirement.condition, &mut recorded),
+            false => ctx.truth(&requirement.condition),
         };
+        let truth = truth.map_err(|f| fault.get_or_insert(f).clone()).ok();
         truths.push(truth);
         items.push(recorded);
-        if truth == Truth::False {
+        if truth == Some(Truth::False) {
             break;
         }
     }
-    let (overall, status) = if truths.contains(&Truth::False) {
+    let (overall, status) = if truths.contains(&Some(Truth::False)) {
         (Truth::False, Status::Fail)
-    } else if truths.contains(&Truth::Unknown) {
+    } else if let Some(fault) = fault {
+        return Err(fault);
+    } else if truths.contains(&Some(Truth::Unknown)) {
         (Truth::Unknown, Status::Unknown)
     } else {
         return Ok(Status::Pass);
@@ -351,35 +356,44 @@ fn run_norm<'a>(
 }
 
 /// Explains every requirement of `norm` whose truth is `overall`; `truths` and `items` hold
-/// those evaluated so far (up to the first false one), and the others are evaluated now,
-/// recording their items for explaining. A fault on the way ends the explanation.
+/// those evaluated so far (up to the first false one; `None` for one that met a fault), and
+/// the others are evaluated now, recording their items for explaining. A requirement that
+/// meets a fault is said to be one that could not be evaluated.
 fn explain_requirements<'a>(
     ctx: &mut Ctx<'a>,
     norm: &'a crate::check::Norm,
-    (mut truths, mut items): (Vec<Truth>, Vec<Vec<Option<Truth>>>),
+    (mut truths, mut items): (Vec<Option<Truth>>, Vec<Vec<Option<Truth>>>),
     overall: Truth,
     evidence: &mut Vec<Evidence>,
 ) {
     for (index, requirement) in norm.requires.iter().enumerate() {
         if index >= truths.len() {
             let mut recorded = Vec::new();
-            match ctx.requirement_truth(&requirement.condition, &mut recorded) {
-                Ok(truth) => truths.push(truth),
-                Err(fault) => {
-                    evidence.push(explanation_stopped(ctx.program, Some(index), &fault));
-                    return;
-                }
-            }
+            let truth = ctx.requirement_truth(&requirement.condition, &mut recorded);
+            truths.push(
+                truth
+                    .map_err(|fault| unevaluated(ctx, index, fault, evidence))
+                    .ok(),
+            );
             items.push(recorded);
+        } else if truths.get(index) == Some(&None) {
+            // Its fault is met again, to be told.
+            let truth = ctx.truth(&requirement.condition);
+            let _ = truth.map_err(|fault| unevaluated(ctx, index, fault, evidence));
         }
-        let truth = truths.get(index).copied().unwrap_or(Truth::Unknown);
-        if truth == overall {
+        if truths.get(index).copied().flatten() == Some(overall) {
             let message = requirement.message.as_deref();
             let recorded = items.get(index).map_or(&[][..], Vec::as_slice);
             let condition = (&requirement.condition, recorded);
-            explain_or_stop(ctx, (Some(index), condition), message, truth, evidence);
+            explain_or_stop(ctx, (Some(index), condition), message, overall, evidence);
         }
     }
+}
+
+/// Adds the evidence that requirement `index` could not be evaluated, for `fault`.
+fn unevaluated(ctx: &Ctx<'_>, index: usize, fault: Fault, evidence: &mut Vec<Evidence>) {
+    let lead = "this requirement could not be evaluated";
+    evidence.push(fault_note(ctx.program, (Some(index), lead), &fault));
 }
 
 /// Explains `condition` (requirement `requirement`, or the `when` clause), which has truth
@@ -393,14 +407,19 @@ fn explain_or_stop<'a>(
     evidence: &mut Vec<Evidence>,
 ) {
     if let Err(fault) = ctx.explain_condition(requirement, condition, message, observed, evidence) {
-        evidence.push(explanation_stopped(ctx.program, requirement, &fault));
+        let lead = "the explanation stops here";
+        evidence.push(fault_note(ctx.program, (requirement, lead), &fault));
     }
 }
 
-/// The evidence saying that explaining requirement `requirement` (or the `when` clause) met
-/// `fault` and stopped there.
-fn explanation_stopped(program: &Program, requirement: Option<usize>, fault: &Fault) -> Evidence {
-    let text = format!("the explanation stops here: {}", fault_text(program, fault));
+/// An `omitted` finding of requirement `requirement` (or of the `when` clause) that says
+/// `lead` and names `fault`: the norm's status did not depend on it.
+fn fault_note(
+    program: &Program,
+    (requirement, lead): (Option<usize>, &str),
+    fault: &Fault,
+) -> Evidence {
+    let text = format!("{lead}: {}", fault_text(program, fault));
     Evidence {
         requirement,
         item: None,

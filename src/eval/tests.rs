@@ -859,30 +859,49 @@ fn a_fault_met_only_while_explaining_leaves_the_status_to_evaluation() {
     assert_eq!(status_of(&program, &doc, "div"), Status::Error);
 }
 
-#[test]
-fn a_fault_in_a_requirement_after_a_failing_one_ends_the_explanation() {
-    let program = program(&norm(
-        "div",
-        "require flags.a else \"a is off\"  require 10 / flags.n > 1",
-    ));
-    let doc = json!({ "flags": { "a": false, "n": 0 } });
-    let result = result_of(&program, &doc, "div");
-    assert_eq!(result.status, Status::Fail);
-    let evidence: Vec<(Option<usize>, FindingKind, &str)> = (result.evidence.iter())
+/// The (requirement, kind, text) of each finding of `result`.
+fn findings_of(result: &NormResult) -> Vec<(Option<usize>, FindingKind, &str)> {
+    (result.evidence.iter())
         .flat_map(|e| (e.findings.iter()).map(|f| (e.requirement, f.kind, f.text.as_str())))
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_false_requirement_decides_whatever_a_fault_in_another_in_either_order() {
+    let (off, division) = (
+        "require flags.a else \"a is off\"",
+        "require 10 / flags.n > 1",
+    );
+    let doc = json!({ "flags": { "a": false, "n": 0 } });
+    let not_evaluated = "this requirement could not be evaluated: division by zero";
+    let failed = "flags.a is false";
+    let first = program(&norm("div", &format!("{off}  {division}")));
+    let result = result_of(&first, &doc, "div");
+    assert_eq!(result.status, Status::Fail);
     assert_eq!(
-        evidence,
+        findings_of(&result),
         [
-            (Some(0), FindingKind::Failed, "flags.a is false"),
-            (
-                Some(1),
-                FindingKind::Omitted,
-                "the explanation stops here: division by zero"
-            )
+            (Some(0), FindingKind::Failed, failed),
+            (Some(1), FindingKind::Omitted, not_evaluated)
         ]
     );
     assert_eq!(result.evidence[0].message.as_deref(), Some("a is off"));
+    let second = program(&norm("div", &format!("{division}  {off}")));
+    let result = result_of(&second, &doc, "div");
+    assert_eq!(result.status, Status::Fail);
+    assert_eq!(
+        findings_of(&result),
+        [
+            (Some(0), FindingKind::Omitted, not_evaluated),
+            (Some(1), FindingKind::Failed, failed)
+        ]
+    );
+    // Without a false requirement, the fault decides, in either order.
+    let doc = json!({ "flags": { "a": true, "n": 0 } });
+    assert_eq!(status_of(&first, &doc, "div"), Status::Error);
+    assert_eq!(status_of(&second, &doc, "div"), Status::Error);
+    let doc = json!({ "flags": { "n": 0 } });
+    assert_eq!(status_of(&second, &doc, "div"), Status::Error);
 }
 
 #[test]
