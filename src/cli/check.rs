@@ -1,10 +1,10 @@
 //! `rampart check`: evaluates jurisdiction documents against the policy set and reports, per
 //! jurisdiction, the norms that fail, are unknown or are waived, with their evidence: for
-//! people (`human`, or its table of counts alone: `summary`, for which the evaluator computes
-//! statuses without evidence), as the JSON report, SARIF 2.1.0 or JUnit XML, on standard output or
-//! atomically into `--output FILE`, and in further formats into files from the same run
-//! (`--report FORMAT=FILE`, repeatable). Inputs are files, directories, JSON-lines streams
-//! (`*.jsonl`), YAML streams (`---`) and `-` (standard input), read and evaluated in bounded
+//! people (`human`, or its table of counts alone: `summary`, for which the evaluator
+//! computes statuses without evidence), as the JSON report, SARIF 2.1.0 or JUnit XML, on
+//! standard output or atomically into `--output FILE`, and in further formats into files from
+//! the same run (`--report FORMAT=FILE`, repeatable). Inputs are files, directories,
+//! JSON-lines streams (`*.jsonl`), YAML streams (`---`) and `-` (standard input), read and evaluated in bounded
 //! batches on a rayon pool of `--jobs` threads; every format is written batch by batch
 //! (`check_report`). `--stage`, `--pillar` and `--severity` select the norms. Exit 0 when no
 //! norm fails at `--fail-on` or above, 1 when one fails or could not be evaluated (`error`;

@@ -74,10 +74,10 @@ pub struct Options {
     /// The norms to report; when `None`, the profile's (or every norm without a profile).
     pub norms: Option<Vec<NormId>>,
     /// Statuses only: results carry no evidence (an `error` keeps its fault), for reports
-    /// that show counts; evaluation is about twice as fast. The statuses are the same: the
-    /// same conditions are evaluated, only not explained, and a failure that a waiver of the
-    /// document names is still explained, since its waivers are weighed against its failing
-    /// items (its evidence is then dropped).
+    /// that show counts; evaluation is about twice as fast. The statuses are the same, since a
+    /// status is decided by evaluating alone (explaining never changes it); a failure that a
+    /// waiver of the document names is still explained, since its waivers are weighed against
+    /// its failing items (its evidence is then dropped).
     pub statuses_only: bool,
 }
 
@@ -333,7 +333,13 @@ fn run_norm<'a>(
             true => ctx.requirement_truth(&requirement.condition, &mut recorded),
             false => ctx.truth(&requirement.condition),
         };
-        let truth = truth.map_err(|f| fault.get_or_insert(f).clone()).ok();
+        let truth = match truth {
+            Ok(truth) => Some(truth),
+            Err(first) => {
+                fault.get_or_insert(first);
+                None
+            }
+        };
         truths.push(truth);
         items.push(recorded);
         if truth == Some(Truth::False) {
