@@ -1,7 +1,8 @@
 //! Documents derived from the examples with random omissions, nulls, wrong types, empty and
 //! huge arrays, extreme numbers and dates, evaluated by the library: no panic, one result per
-//! reported norm, identical outcomes at 1 and 2 rayon threads, and every finding's path an
-//! evidence path within its text.
+//! reported norm, identical outcomes at 1 and 2 rayon threads, every finding's path an
+//! evidence path within its text, and the same statuses and waivers when evaluating statuses
+//! only (with no evidence but an error's fault).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -99,6 +100,13 @@ fuzz_target!(|data: &[u8]| {
         run_date: rampart::date::Date::parse("2027-01-01"),
         ..Options::default()
     };
+    let statuses_only = Evaluator::new(
+        program,
+        Options {
+            statuses_only: true,
+            ..options.clone()
+        },
+    );
     let evaluator = Evaluator::new(program, options);
     let docs: Vec<rampart::eval::Doc> = docs
         .iter()
@@ -115,6 +123,22 @@ fuzz_target!(|data: &[u8]| {
             sequential, parallel,
             "outcomes differ between 1 and 2 threads"
         );
+    }
+    for (doc, full) in refs.iter().zip(&sequential) {
+        let brief = statuses_only.evaluate_doc(doc);
+        assert_eq!(brief.results.len(), full.results.len());
+        for (brief, full) in brief.results.iter().zip(&full.results) {
+            let evidence = match full.status {
+                rampart::check::Status::Error => full.evidence.as_slice(),
+                _ => &[],
+            };
+            assert_eq!(
+                (brief.status, &brief.waivers, brief.evidence.as_slice()),
+                (full.status, &full.waivers, evidence),
+                "statuses only differs on norm {}",
+                program.norms[full.norm].id
+            );
+        }
     }
     let n_reported = sequential.first().map_or(0, |o| o.results.len());
     for outcome in &sequential {
