@@ -12,7 +12,7 @@
 //! (`Options::statuses_only`, as `rampart check --format summary` runs), each against the Rego
 //! policy that does the same work. Documents come from
 //! `support::generate` (seeded, written to a temporary directory). Each figure is the median of
-//! `RAMPART_BENCH_RUNS` runs (regorus: one run) in documents per second.
+//! `RAMPART_BENCH_RUNS` runs (regorus's too) in documents per second.
 //!
 //! Run with `cargo bench --bench evaluate`; `RAMPART_BENCH_DOCS=20000` for the large run.
 
@@ -150,7 +150,7 @@ fn main() {
     // alike; each figure is the median of its runs.
     let mut hashes = Vec::new();
     let mut status_hashes = Vec::new();
-    let mut samples: [Vec<Sample>; 8] = Default::default();
+    let mut samples: [Vec<Sample>; 10] = Default::default();
     for _ in 0..runs {
         samples[0].push(sample(|| pool1.install(|| floor(files))));
         samples[1].push(sample(|| pool_n.install(|| floor(files))));
@@ -172,6 +172,12 @@ fn main() {
             status_hashes
                 .push(pool_n.install(|| end_to_end(&program, &statuses_only, files, status_hash)));
         }));
+        samples[8].push(sample(|| {
+            pool_n.install(|| regorus_run(&engine, files, REGO_RESULTS))
+        }));
+        samples[9].push(sample(|| {
+            pool_n.install(|| regorus_run(&engine_evidence, files, REGO_EVIDENCE_REPORT))
+        }));
     }
     let [
         floor1,
@@ -182,23 +188,13 @@ fn main() {
         e2e_all,
         brief1,
         brief_n,
+        rego,
+        rego_evidence,
     ] = samples.map(|mut runs| median(n_docs, &mut runs));
     // The statuses of the run with evidence, to compare with those of statuses only.
     let full_statuses = pool_n.install(|| end_to_end(&program, &evaluator, files, status_hash));
     let eval_only1 = evaluate_only(&program, &evaluator, files, runs, &pool1);
     let eval_only = evaluate_only(&program, &evaluator, files, runs, &pool_n);
-    let rego = median(
-        n_docs,
-        &mut [sample(|| {
-            pool_n.install(|| regorus_run(&engine, files, REGO_RESULTS))
-        })],
-    );
-    let rego_evidence = median(
-        n_docs,
-        &mut [sample(|| {
-            pool_n.install(|| regorus_run(&engine_evidence, files, REGO_EVIDENCE_REPORT))
-        })],
-    );
 
     println!();
     // CPUs used: how much of the machine the process got (2.0 = both cores, all the time).
