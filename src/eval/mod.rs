@@ -323,83 +323,69 @@ fn run_norm<'a>(
     }
     // The requirements hold together, and a false one decides whatever the others give (a
     // fault included): evaluating stops at it, and those after it are evaluated only to be
-    // explained (a fail lists every failing one). `None`: the requirement met a fault.
-    let mut truths: Vec<Option<Truth>> = Vec::with_capacity(norm.requires.len());
+    // explained (a fail lists every failing one).
+    let mut truths: Vec<Result<Truth, Fault>> = Vec::with_capacity(norm.requires.len());
     let mut items: Vec<Vec<Option<Truth>>> = Vec::with_capacity(norm.requires.len());
-    let mut fault = None;
     for requirement in &norm.requires {
         let mut recorded = Vec::new();
         let truth = match explain {
             true => ctx.requirement_truth(&requirement.condition, &mut recorded),
             false => ctx.truth(&requirement.condition),
         };
-        let truth = match truth {
-            Ok(truth) => Some(truth),
-            Err(first) => {
-                fault.get_or_insert(first);
-                None
-            }
-        };
+        let decides = matches!(truth, Ok(Truth::False));
         truths.push(truth);
         items.push(recorded);
-        if truth == Some(Truth::False) {
+        if decides {
             break;
         }
     }
-    let (overall, status) = if truths.contains(&Some(Truth::False)) {
+    let (overall, status) = if truths.iter().any(|t| matches!(t, Ok(Truth::False))) {
         (Truth::False, Status::Fail)
-    } else if let Some(fault) = fault {
-        return Err(fault);
-    } else if truths.contains(&Some(Truth::Unknown)) {
+    } else if let Some(Err(fault)) = truths.iter().find(|t| t.is_err()) {
+        return Err(fault.clone());
+    } else if truths.iter().any(|t| matches!(t, Ok(Truth::Unknown))) {
         (Truth::Unknown, Status::Unknown)
     } else {
         return Ok(Status::Pass);
     };
     if explain {
-        explain_requirements(ctx, norm, (truths, items), overall, evidence);
+        explain_requirements(ctx, norm, truths, items, overall, evidence);
     }
     Ok(status)
 }
 
 /// Explains every requirement of `norm` whose truth is `overall`; `truths` and `items` hold
-/// those evaluated so far (up to the first false one; `None` for one that met a fault), and
-/// the others are evaluated now, recording their items for explaining. A requirement that
-/// meets a fault is said to be one that could not be evaluated.
+/// those evaluated so far (up to the first false one), and the others are evaluated now,
+/// recording their items for explaining. A requirement that met a fault is said to be one
+/// that could not be evaluated.
 fn explain_requirements<'a>(
     ctx: &mut Ctx<'a>,
     norm: &'a crate::check::Norm,
-    (mut truths, mut items): (Vec<Option<Truth>>, Vec<Vec<Option<Truth>>>),
+    mut truths: Vec<Result<Truth, Fault>>,
+    mut items: Vec<Vec<Option<Truth>>>,
     overall: Truth,
     evidence: &mut Vec<Evidence>,
 ) {
     for (index, requirement) in norm.requires.iter().enumerate() {
         if index >= truths.len() {
             let mut recorded = Vec::new();
-            let truth = ctx.requirement_truth(&requirement.condition, &mut recorded);
-            truths.push(
-                truth
-                    .map_err(|fault| unevaluated(ctx, index, fault, evidence))
-                    .ok(),
-            );
+            truths.push(ctx.requirement_truth(&requirement.condition, &mut recorded));
             items.push(recorded);
-        } else if truths.get(index) == Some(&None) {
-            // Its fault is met again, to be told.
-            let truth = ctx.truth(&requirement.condition);
-            let _ = truth.map_err(|fault| unevaluated(ctx, index, fault, evidence));
         }
-        if truths.get(index).copied().flatten() == Some(overall) {
-            let message = requirement.message.as_deref();
-            let recorded = items.get(index).map_or(&[][..], Vec::as_slice);
-            let condition = (&requirement.condition, recorded);
-            explain_or_stop(ctx, (Some(index), condition), message, overall, evidence);
+        match truths.get(index) {
+            Some(Err(fault)) => {
+                let lead = "this requirement could not be evaluated";
+                evidence.push(fault_note(ctx.program, (Some(index), lead), fault));
+            }
+            Some(Ok(truth)) if *truth == overall => {
+                let message = requirement.message.as_deref();
+                let recorded = items.get(index).map_or(&[][..], Vec::as_slice);
+                let condition = (&requirement.condition, recorded);
+                explain_or_stop(ctx, (Some(index), condition), message, overall, evidence);
+            }
+            _ => {}
         }
     }
-}
-
-/// Adds the evidence that requirement `index` could not be evaluated, for `fault`.
-fn unevaluated(ctx: &Ctx<'_>, index: usize, fault: Fault, evidence: &mut Vec<Evidence>) {
-    let lead = "this requirement could not be evaluated";
-    evidence.push(fault_note(ctx.program, (Some(index), lead), &fault));
 }
 
 /// Explains `condition` (requirement `requirement`, or the `when` clause), which has truth

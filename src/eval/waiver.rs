@@ -67,6 +67,11 @@ impl WaiverState {
     }
 }
 
+/// Whether `waiver` names norm `norm_id`.
+fn names(waiver: &Json, norm_id: &str) -> bool {
+    waiver.get("norm").and_then(Json::as_str) == Some(norm_id)
+}
+
 impl<'a> Ctx<'a> {
     /// The waivers of the document that name norm `norm_id`, in document order, each with
     /// whether it applies to a failure with `evidence` (see the module documentation).
@@ -77,8 +82,7 @@ impl<'a> Ctx<'a> {
         let mut found: Vec<WaiverUse> = (waivers.iter().enumerate())
             .filter_map(|(index, waiver)| {
                 let object = waiver.as_object()?;
-                (object.get("norm").and_then(Json::as_str) == Some(norm_id))
-                    .then(|| self.waiver_use(index, object))
+                names(waiver, norm_id).then(|| self.waiver_use(index, object))
             })
             .collect();
         settle_scopes(&mut found, evidence);
@@ -90,7 +94,7 @@ impl<'a> Ctx<'a> {
         let Some(waivers) = self.doc.waivers().and_then(Json::as_array) else {
             return false;
         };
-        (waivers.iter()).any(|waiver| waiver.get("norm").and_then(Json::as_str) == Some(norm_id))
+        waivers.iter().any(|waiver| names(waiver, norm_id))
     }
 
     /// The waiver `waivers[index]`, `Active` when it is valid (its scope not yet weighed).
